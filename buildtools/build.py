@@ -1,0 +1,111 @@
+"""Build the site into a staging folder and put it in place only when the build is clean.
+
+Editors' mistakes arrive as ContentError (positioned messages, printed without a traceback);
+any Pelican warning that means broken content fails the build too. Either way the previous
+output folder stays exactly as it was, so nothing half-built is ever served.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+
+from pelican import Pelican
+from pelican.log import init as init_logging
+from pelican.settings import read_settings
+
+# Pelican warnings that are not about content and do not break a page.
+HARMLESS_WARNING_PREFIXES = ()
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    output_path: str
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class _WarningCollector(logging.Handler):
+    """Remembers every warning or error Pelican logs during one build."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if not message.startswith(HARMLESS_WARNING_PREFIXES):
+            self.messages.append(f"{record.levelname}: {message}")
+
+
+def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
+    return read_settings(settings_file, override=overrides or {})
+
+
+def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = None,
+               overrides: dict | None = None) -> BuildResult:
+    """Build with `settings_file` into `output_path` (default: the settings' OUTPUT_PATH)."""
+    started = time.monotonic()
+    settings = load_settings(settings_file, overrides)
+    final_path = os.path.abspath(output_path or settings["OUTPUT_PATH"])
+    staging_path = f"{final_path}.building-{os.getpid()}"
+    shutil.rmtree(staging_path, ignore_errors=True)
+    settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": staging_path})
+
+    collector = _WarningCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    problems: list[str] = []
+    try:
+        Pelican(settings).run()
+    except Exception as exc:  # noqa: BLE001 - every failure must leave the live output untouched
+        from portal_data import ContentError  # importable once pelicanconf has set the plugin path
+
+        if isinstance(exc, ContentError):
+            problems.append(exc.report())
+        else:
+            problems.append(f"构建失败：{exc.__class__.__name__}: {exc}")
+    finally:
+        root.removeHandler(collector)
+    problems.extend(collector.messages)
+
+    if problems:
+        shutil.rmtree(staging_path, ignore_errors=True)
+        return BuildResult(False, final_path, problems, time.monotonic() - started)
+    replace_folder(staging_path, final_path)
+    return BuildResult(True, final_path, [], time.monotonic() - started)
+
+
+def replace_folder(new_path: str, final_path: str) -> None:
+    """Swap the finished build in; the old folder is removed only after the new one is in place."""
+    old_path = f"{final_path}.old-{os.getpid()}"
+    if os.path.exists(final_path):
+        os.rename(final_path, old_path)
+    os.rename(new_path, final_path)
+    shutil.rmtree(old_path, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="构建醴陵新闻网站")
+    parser.add_argument("--settings", default="pelicanconf.py")
+    parser.add_argument("--output", default=None)
+    args = parser.parse_args(argv)
+    init_logging(level=logging.WARNING)
+    result = build_site(args.settings, args.output)
+    if not result.ok:
+        print("\n".join(result.problems), file=sys.stderr)
+        print(f"构建失败，{result.output_path} 保持原样。", file=sys.stderr)
+        return 1
+    print(f"构建完成：{result.output_path}（用时 {result.seconds:.1f} 秒）")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Settings for a local build of the Liling portal; publishconf.py adds what production needs.
+
+Every setting the site reads is here, once, with a comment where the value is not obvious.
+Plugins keep their own defaults and read these names only at start-up.
+"""
+
+import pathlib
+import sys
+
+# Plugins share helpers (plugins/portal_data); Pelican loads plugins by path without
+# putting that folder on sys.path, so it is added here, once.
+_PLUGINS_DIR = str(pathlib.Path(__file__).resolve().parent / "plugins")
+if _PLUGINS_DIR not in sys.path:
+    sys.path.insert(0, _PLUGINS_DIR)
+
+SITENAME = "醴陵新闻"
+SITE_SUBTITLE = "株洲日报·醴陵版 与 醴陵市政务、村务公开"
+EDITION_NAME = "株洲日报·醴陵版"
+AUTHOR = "株洲日报"
+PUBLISHER = "株洲日报社"
+# A general address that is true; the newsroom's street address goes here when the city supplies it.
+CONTACT_ADDRESS = "湖南省株洲市醴陵市"
+# Government-site registration numbers. Left empty, the footer leaves them out: a fake
+# number on a government site is worse than none.
+SITE_ID_CODE = ""  # 网站标识码
+ICP_NUMBER = ""  # ICP 备案号
+PSB_NUMBER = ""  # 公网安备号
+PSB_URL = ""
+
+SITEURL = ""
+RELATIVE_URLS = True
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d %H:%M"
+
+PATH = "content"
+ARTICLE_PATHS = ["news"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {}
+OUTPUT_PATH = "output"
+DELETE_OUTPUT_DIRECTORY = True
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+# Listed explicitly: with PLUGINS unset Pelican would load every installed pelican.plugins.* package.
+PLUGINS = ["news_article", "editions"]
+
+# Slugs come from metadata only: pinyin from Chinese titles goes wrong on polyphones.
+SLUGIFY_SOURCE = "basename"
+ARTICLE_URL = "news/{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+CATEGORIES_SAVE_AS = "category/index.html"
+TAGS_SAVE_AS = "tag/index.html"
+AUTHORS_SAVE_AS = "author/index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+
+DEFAULT_PAGINATION = 20
+# Folder pagination: the default "{name}{number}" pattern writes page 2 of author
+# "记者1" to the same file as page 1 of author "记者12" and the build dies.
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Pelican's word-based summaries do not work for Chinese: every article carries a hand-written 摘要.
+SUMMARY_MAX_LENGTH = None
+FORMATTED_FIELDS = []
+
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+
+# Feeds are switched on by the sections work (issue 4); none are written until then.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# CI checkouts give every file a fresh mtime: compare contents when caching.
+CHECK_MODIFIED_METHOD = "md5"
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False

@@ -1,0 +1,1 @@
+from .editions import register  # noqa: F401

@@ -1,0 +1,127 @@
+"""Edition pages: the day's paper as readers saw it, lead story first, and an archive of every edition.
+
+An article joins an edition through its `Edition: YYYY-MM-DD` and `Edition_Position: N`
+metadata; position 1 is the lead story.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+
+from pelican import signals
+from pelican.generators import Generator
+
+from portal_data import DataError, raise_if_any
+from portal_data.front_matter import metadata_line
+
+DEFAULTS = {
+    "EDITION_NAME": "株洲日报·醴陵版",
+    "EDITION_URL": "editions/{date:%Y-%m-%d}/",
+    "EDITION_SAVE_AS": "editions/{date:%Y-%m-%d}/index.html",
+    "EDITIONS_URL": "editions/",
+    "EDITIONS_SAVE_AS": "editions/index.html",
+}
+
+
+@dataclass
+class Edition:
+    date: dt.date
+    name: str
+    url: str
+    save_as: str
+    articles: list = field(default_factory=list)
+
+    @property
+    def lead(self):
+        return self.articles[0] if self.articles else None
+
+    @property
+    def rest(self):
+        return self.articles[1:]
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} {self.date:%Y-%m-%d}"
+
+
+def edition_settings(settings) -> dict:
+    return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def build_editions(articles, config, content_path: str = "") -> tuple[list[Edition], list[DataError]]:
+    """Group articles into editions ordered by position; newest edition first.
+
+    Paths in errors are shown relative to `content_path`, as editors see them in the repository.
+    """
+    errors: list[DataError] = []
+    placed: dict[dt.date, dict[int, object]] = {}
+    for article in articles:
+        raw_date = getattr(article, "edition", None)
+        if not raw_date:
+            continue
+        path = article.source_path
+        shown = os.path.relpath(path, content_path) if content_path else path
+        try:
+            day = dt.date.fromisoformat(str(raw_date).strip())
+        except ValueError:
+            errors.append(DataError(shown, metadata_line(path, "edition"), 10, "bad-edition-date",
+                                    f"Edition 的值“{raw_date}”不是日期；应写成 2020-07-08 这样的 YYYY-MM-DD"))
+            continue
+        raw_position = str(getattr(article, "edition_position", "")).strip()
+        if not raw_position.isdigit() or int(raw_position) < 1:
+            errors.append(DataError(shown, metadata_line(path, "edition_position"), 19, "bad-edition-position",
+                                    f"Edition_Position 的值“{raw_position}”不是版面顺序；应为 1、2、3…（1 是头条）"))
+            continue
+        slots = placed.setdefault(day, {})
+        position = int(raw_position)
+        if position in slots:
+            errors.append(DataError(shown, metadata_line(path, "edition_position"), 19, "duplicate-edition-position",
+                                    f"{day} 这一期已有第 {position} 篇（{os.path.relpath(slots[position].source_path, content_path or os.sep)}）；每篇文章的 Edition_Position 应不同"))
+            continue
+        slots[position] = article
+
+    editions = []
+    for day in sorted(placed, reverse=True):
+        edition = Edition(
+            date=day,
+            name=config["EDITION_NAME"],
+            url=config["EDITION_URL"].format(date=day),
+            save_as=config["EDITION_SAVE_AS"].format(date=day),
+            articles=[placed[day][pos] for pos in sorted(placed[day])],
+        )
+        for index, article in enumerate(edition.articles):
+            article.in_edition = edition
+            article.edition_previous = edition.articles[index - 1] if index > 0 else None
+            article.edition_next = edition.articles[index + 1] if index + 1 < len(edition.articles) else None
+        editions.append(edition)
+    return editions, errors
+
+
+class EditionsGenerator(Generator):
+    """Collects editions from the articles the ArticlesGenerator has read, then writes their pages."""
+
+    def generate_context(self):
+        self.config = edition_settings(self.settings)
+        self.editions, errors = build_editions(self.context.get("articles", []), self.config, self.path)
+        raise_if_any(errors)
+        self.context["editions"] = self.editions
+        self.context["latest_edition"] = self.editions[0] if self.editions else None
+        self.context["EDITIONS_URL"] = self.config["EDITIONS_URL"]
+
+    def generate_output(self, writer):
+        relative = self.settings.get("RELATIVE_URLS")
+        for edition in self.editions:
+            writer.write_file(edition.save_as, self.get_template("edition"), self.context,
+                              relative_urls=relative, url=edition.url, edition=edition)
+        writer.write_file(self.config["EDITIONS_SAVE_AS"], self.get_template("editions"), self.context,
+                          relative_urls=relative, url=self.config["EDITIONS_URL"], editions=self.editions)
+
+
+def get_generators(pelican_object):
+    return EditionsGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,1 @@
+from .news_article import register  # noqa: F401

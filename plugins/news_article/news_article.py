@@ -1,0 +1,44 @@
+"""News article extras Pelican lacks: 通讯员 as a list of names, and related stories in the same section."""
+
+from __future__ import annotations
+
+import re
+
+from pelican import signals
+from pelican.contents import Article
+
+RELATED_LIMIT_DEFAULT = 5
+_NAME_SEPARATORS = re.compile(r"[,，、;；]+")
+
+
+def split_names(value) -> list[str]:
+    """'刘斌, 吴嘉慧' or '刘斌、吴嘉慧' -> ['刘斌', '吴嘉慧']; names keep no inner padding spaces."""
+    if not value:
+        return []
+    if isinstance(value, (list, tuple)):
+        value = ",".join(value)
+    return [re.sub(r"\s+", "", name) for name in _NAME_SEPARATORS.split(value) if name.strip()]
+
+
+def related_in_section(article, articles, limit: int) -> list:
+    """Other articles of the same category, newest first."""
+    same = [other for other in articles if other is not article and other.category == article.category]
+    same.sort(key=lambda other: other.date, reverse=True)
+    return same[:limit]
+
+
+def normalise_article(content) -> None:
+    if not isinstance(content, Article):
+        return
+    content.correspondents = split_names(getattr(content, "correspondents", ""))
+
+
+def attach_related(generator) -> None:
+    limit = generator.settings.get("RELATED_ARTICLES_LIMIT", RELATED_LIMIT_DEFAULT)
+    for article in generator.articles:
+        article.related_articles = related_in_section(article, generator.articles, limit)
+
+
+def register():
+    signals.content_object_init.connect(normalise_article)
+    signals.article_generator_finalized.connect(attach_related)

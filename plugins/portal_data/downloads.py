@@ -1,0 +1,33 @@
+"""Write the CSV and JSON downloads that disclosure pages offer.
+
+CSV is UTF-8 with a BOM and CRLF line ends, because that is what makes Excel on a resident's
+or auditor's computer open Chinese text correctly; JSON is UTF-8 without escaping Chinese.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+
+
+def csv_bytes(header: list[str], rows: list[list]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def json_bytes(document) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def write_download(output_path: str, relative_path: str, data: bytes) -> str:
+    """Write `data` to output_path/relative_path, creating folders; returns the full path."""
+    path = os.path.join(output_path, relative_path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return path

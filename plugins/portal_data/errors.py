@@ -1,0 +1,61 @@
+"""Errors as values with a position, so every problem in a build can be reported at once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class DataError:
+    """One problem in an editor's file.
+
+    `line` and `column` count from 1 as an editor sees them in a text editor or in
+    Excel (column 1 is the first cell); 0 means "the whole file" or "the whole line".
+    `code` is a short hyphenated name tests can assert on; `message` speaks the
+    editor's language and says what was expected.
+    """
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+    def relative_to(self, base: str) -> "DataError":
+        try:
+            rel = os.path.relpath(self.path, base)
+        except ValueError:
+            return self
+        if rel.startswith(".."):
+            return self
+        return DataError(rel, self.line, self.column, self.code, self.message)
+
+
+class ContentError(Exception):
+    """Raised at the end of a generator's work when editors' files had problems.
+
+    Carries every problem found, sorted by position, so the build reports them all together.
+    """
+
+    exitcode = 1
+
+    def __init__(self, errors: Iterable[DataError]):
+        self.errors = sorted(errors)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        lines = [str(error) for error in self.errors]
+        lines.append(f"共 {len(self.errors)} 处问题，请修改以上文件后重新构建。")
+        return "\n".join(lines)
+
+
+def raise_if_any(errors: Iterable[DataError]) -> None:
+    """Fail the build with every collected problem, or return quietly when there are none."""
+    errors = list(errors)
+    if errors:
+        raise ContentError(errors)

@@ -1,0 +1,26 @@
+"""The contract between pages a plugin generates and the sections that list them.
+
+A generator that publishes pages belonging to a section (村务公开, 政务公开, …) appends
+SectionItem values to `context["section_items"]` in its generate_context(); the sections
+plugin reads them after every generator has run (all_generators_finalized) and lists them
+with the section's articles. Nothing else about the generator needs to be known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SectionItem:
+    section: str          # the section's slug, e.g. "cunwu" (村务公开)
+    title: str
+    url: str              # site-relative, e.g. "disclosures/villages/xiangshui/2020-06/"
+    date: dt.datetime     # timezone-aware (Asia/Shanghai); newest first in lists
+    summary: str = ""
+    kind: str = ""        # what it is, for filters: "ledger", "power-item", …
+
+
+def add_section_items(context: dict, items) -> None:
+    context.setdefault("section_items", []).extend(items)

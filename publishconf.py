@@ -1,0 +1,10 @@
+"""Settings for the published site: absolute URLs on the real domain, on top of pelicanconf."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F401,F403
+
+SITEURL = os.environ.get("LILING_SITEURL", "https://news.liling.example")
+RELATIVE_URLS = False

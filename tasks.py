@@ -1,0 +1,72 @@
+"""Editor and CI tasks: `invoke --list` shows them. Each prints what it did and exits non-zero on failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+from invoke import Exit, task
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+SETTINGS = {False: "pelicanconf.py", True: "publishconf.py"}
+
+
+def _settings_path(production: bool) -> str:
+    return os.path.join(ROOT, SETTINGS[production])
+
+
+@task(help={"production": "use publishconf.py (absolute URLs for the real domain)",
+            "output": "folder to build into (default: output/)"})
+def build(c, production=False, output=None):
+    """Build the site into output/. Fails, leaving the old output untouched, on any content problem."""
+    from buildtools.build import main as build_main
+
+    args = ["--settings", _settings_path(production)]
+    if output:
+        args += ["--output", output]
+    code = build_main(args)
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"port": "port for the preview server (default 8000)"})
+def serve(c, port=8000):
+    """Preview at http://127.0.0.1:PORT/, rebuilding and reloading the browser whenever a file changes."""
+    from livereload import Server
+
+    from buildtools.build import main as build_main
+
+    def rebuild():
+        build_main(["--settings", _settings_path(False)])
+
+    rebuild()
+    server = Server()
+    for folder in ("content", "theme", "plugins"):
+        server.watch(os.path.join(ROOT, folder), rebuild)
+    server.watch(_settings_path(False), rebuild)
+    print(f"预览地址：http://127.0.0.1:{port}/（修改文件后浏览器会自动刷新；Ctrl-C 退出）")
+    server.serve(host="127.0.0.1", port=int(port), root=os.path.join(ROOT, "output"))
+
+
+@task
+def clean(c):
+    """Remove built output and caches."""
+    for folder in ("output", "cache", "test-artifacts"):
+        path = os.path.join(ROOT, folder)
+        if os.path.exists(path):
+            shutil.rmtree(path)
+            print(f"已删除 {folder}/")
+
+
+@task(help={"args": "extra arguments for pytest, e.g. -k edition"})
+def test(c, args=""):
+    """Run every test (unit, site and browser). pytest exit code 5, 'no tests ran', counts as a failure."""
+    command = [sys.executable, "-m", "pytest", *args.split()]
+    print("运行：" + " ".join(command))
+    code = subprocess.call(command, cwd=ROOT)
+    if code == 5:
+        print("没有运行任何测试：这算失败。", file=sys.stderr)
+    if code:
+        raise Exit(code=code or 1)
