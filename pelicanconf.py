@@ -98,3 +98,24 @@ AUTHOR_FEED_RSS = None
 CHECK_MODIFIED_METHOD = "md5"
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+
+# --- Sections, archives, feeds, sitemap and search (issue 4) ---
+# Sections are declared in content/sections.toml (see README). "seo" writes sitemap.xml and
+# robots.txt from the finished output, so its place in the list does not matter.
+PLUGINS += ["sections", "seo"]
+# A section's landing page replaces Pelican's category page: one list per section, one URL.
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+# The front page is built from the sections, not paginated through every article.
+PAGINATED_TEMPLATES = {"section": None, "period_archives": None, "tag": None, "author": None}
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
+ARCHIVES_URL = "archives/"
+# Canonical links and og:url/og:image only where the real address is known (publishconf.py);
+# feeds and sitemap.xml of a local build point at the `invoke serve` preview address.
+CANONICAL_SITEURL = ""
+PREVIEW_SITEURL = "http://127.0.0.1:8000"
+SEARCH_URL = "search/"
+TEMPLATE_PAGES = {"search.html": "search/index.html"}

@@ -8,3 +8,6 @@ from pelicanconf import *  # noqa: E402,F401,F403
 
 SITEURL = os.environ.get("LILING_SITEURL", "https://news.liling.example")
 RELATIVE_URLS = False
+# Feeds, sitemap.xml, canonical links and Open Graph tags need the absolute address.
+FEED_DOMAIN = SITEURL
+CANONICAL_SITEURL = SITEURL

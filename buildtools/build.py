@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -73,12 +74,27 @@ def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = 
     finally:
         root.removeHandler(collector)
     problems.extend(collector.messages)
+    if not problems:
+        problems.extend(index_for_search(staging_path))
 
     if problems:
         shutil.rmtree(staging_path, ignore_errors=True)
         return BuildResult(False, final_path, problems, time.monotonic() - started)
     replace_folder(staging_path, final_path)
     return BuildResult(True, final_path, [], time.monotonic() - started)
+
+
+def index_for_search(site_path: str) -> list[str]:
+    """Build the Pagefind index (extended binary: it segments Chinese words) into site_path/pagefind/.
+
+    Run on the staging folder, so a failed index leaves the live site and its old index in place.
+    """
+    command = [sys.executable, "-m", "pagefind", "--site", site_path]
+    result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
+    if result.returncode != 0 or not os.path.isfile(os.path.join(site_path, "pagefind", "pagefind-ui.js")):
+        detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
+        return [f"搜索索引构建失败（pagefind 退出码 {result.returncode}）：{detail}"]
+    return []
 
 
 def replace_folder(new_path: str, final_path: str) -> None:

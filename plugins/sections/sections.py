@@ -1,0 +1,209 @@
+"""Sections (栏目): place every article and generated page in its declared section, then write each
+section's landing pages and Atom feed, the site-wide feed, and the navigation every page shows.
+
+Articles are placed in generate_context (a wrong Category stops the build before anything is
+written). Pages made by other generators (village disclosures, the power list) arrive as
+SectionItem values in context["section_items"]; they are read on all_generators_finalized, after
+every generator's generate_context and before any page is written, so the navigation that
+article pages show already knows which sections have content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from pelican import signals
+from pelican.generators import Generator
+
+from portal_data import DataError, raise_if_any
+from portal_data.front_matter import metadata_line
+from portal_data.site_url import feed_siteurl
+
+from .declaration import Section, load_sections
+from .feeds import FeedEntry, atom_bytes
+
+DEFAULTS = {
+    "SECTIONS_FILE": "sections.toml",              # relative to PATH (content/)
+    "SECTION_URL": "{slug}/",
+    "SECTION_SAVE_AS": "{slug}/index.html",
+    "SECTION_FEED_URL": "{slug}/feed.atom.xml",
+    "SECTION_FEED_SAVE_AS": "{slug}/feed.atom.xml",
+    "SECTIONS_FEED_URL": "feed.atom.xml",          # the site-wide feed
+    "SECTIONS_FEED_SAVE_AS": "feed.atom.xml",
+    "SECTIONS_FEED_MAX_ITEMS": 50,
+    "SECTIONS_FRONT_PAGE_ITEMS": 3,                # newest items per section on the front page
+}
+NO_POSITION = 10_000  # generated pages and articles outside an edition sort after placed stories
+
+
+@dataclass(frozen=True)
+class SectionEntry:
+    """One item in a section list: an article, or a page another generator made."""
+
+    title: str
+    url: str
+    date: dt.datetime
+    summary: str
+    position: int = NO_POSITION
+    kind: str = "article"
+    article: object = None     # the Pelican Article, for article cards; None for generated pages
+
+    @property
+    def sort_key(self):
+        return (-self.date.timestamp(), self.position, self.title)
+
+
+def section_settings(settings) -> dict:
+    return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def entry_for_article(article) -> SectionEntry:
+    raw_position = str(getattr(article, "edition_position", "")).strip()
+    position = int(raw_position) if raw_position.isdigit() else NO_POSITION
+    return SectionEntry(title=article.title, url=article.url, date=article.date,
+                        summary=str(getattr(article, "summary", "") or ""), position=position, article=article)
+
+
+def category_position(path: str) -> tuple[int, int] | None:
+    """(line, column of the value) of `Category:` in an article's front matter, or None when absent."""
+    line = metadata_line(path, "category")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read().splitlines()[line - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return None
+    name, sep, value = text.partition(":")
+    if not sep or name.strip().lower() != "category":
+        return None
+    return line, len(text) - len(value.lstrip()) + 1
+
+
+def place_articles(sections: list[Section], articles, content_path: str) -> list[DataError]:
+    """Give each article its home section (`article.section`) and list it there, and in any
+    section that takes one of its tags. An unknown or missing Category is an error."""
+    by_category = {category: section for section in sections for category in section.categories}
+    choices = "、".join(by_category) or "（没有声明任何分类）"
+    errors = []
+    for article in articles:
+        shown = os.path.relpath(article.source_path, content_path)
+        category = getattr(article, "category", None)
+        position = category_position(article.source_path)
+        home = by_category.get(category.name) if category and position else None
+        if home is None:
+            if position is None:
+                errors.append(DataError(shown, 1, 0, "missing-category", f"缺少 Category 一行；可用的栏目：{choices}"))
+            else:
+                errors.append(DataError(shown, *position, "unknown-category",
+                                        f"栏目“{category.name}”不存在；可用的栏目：{choices}（新栏目请先在 content/sections.toml 中声明）"))
+            continue
+        article.section = home
+        tag_names = {tag.name for tag in getattr(article, "tags", [])}
+        for section in sections:
+            if section is home or tag_names & set(section.tags):
+                section.entries.append(entry_for_article(article))
+    return errors
+
+
+def place_items(sections: list[Section], items) -> list[DataError]:
+    """List the SectionItems other generators registered; a wrong section slug is an error."""
+    by_slug = {section.slug: section for section in sections}
+    errors = []
+    for item in items:
+        section = by_slug.get(item.section)
+        if section is None or item.date.tzinfo is None:
+            problem = (f"栏目“{item.section}”没有在栏目声明中出现；可用的 slug：" + "、".join(by_slug)
+                       if section is None else "日期缺少时区；应为 Asia/Shanghai 时间")
+            errors.append(DataError(item.url, 0, 0, "bad-section-item", f"“{item.title}”：{problem}"))
+            continue
+        section.entries.append(SectionEntry(title=item.title, url=item.url, date=item.date,
+                                            summary=item.summary, kind=item.kind or "page"))
+    return errors
+
+
+def front_page_entries(section: Section, exclude_url: str, count: int) -> list[SectionEntry]:
+    """The newest items for a section's front-page block, leaving out the front page's lead story."""
+    return [entry for entry in section.entries if entry.url != exclude_url][:count]
+
+
+class SectionsGenerator(Generator):
+    """Writes section landing pages and feeds; the context keys it adds are documented in README."""
+
+    def generate_context(self):
+        self.config = section_settings(self.settings)
+        sections, errors = load_sections(os.path.join(self.path, self.config["SECTIONS_FILE"]),
+                                         self.config["SECTIONS_FILE"])
+        for section in sections:
+            section.url = self.config["SECTION_URL"].format(slug=section.slug)
+            section.save_as = self.config["SECTION_SAVE_AS"].format(slug=section.slug)
+            section.feed_url = self.config["SECTION_FEED_URL"].format(slug=section.slug)
+            section.feed_save_as = self.config["SECTION_FEED_SAVE_AS"].format(slug=section.slug)
+        errors += place_articles(sections, self.context.get("articles", []), self.path)
+        raise_if_any(errors)
+        self.sections = sections
+        self.context["sections"] = sections
+        self.context["section_nav"] = []
+        self.context["SECTIONS_FEED_URL"] = self.config["SECTIONS_FEED_URL"]
+
+    def finalize(self):
+        """Add generated pages, order every list, and decide what the navigation shows."""
+        raise_if_any(place_items(self.sections, self.context.get("section_items", [])))
+        latest = self.context.get("latest_edition")
+        lead_url = latest.lead.url if latest and latest.lead else ""
+        for section in self.sections:
+            section.entries.sort(key=lambda entry: entry.sort_key)
+            section.front_entries = front_page_entries(section, lead_url, self.config["SECTIONS_FRONT_PAGE_ITEMS"])
+        # An empty section is never shown: not in the navigation, the front page or the sitemap.
+        self.context["section_nav"] = [section for section in self.sections if section.entries]
+
+    def generate_output(self, writer):
+        template = self.get_template("section")
+        for section in self.context["section_nav"]:
+            writer.write_file(section.save_as, template, self.context, relative_urls=self.settings.get("RELATIVE_URLS"),
+                              paginated={"entries": section.entries}, template_name="section",
+                              url=section.url, section=section)
+            self._write_feed(section.feed_save_as, section.feed_url, f"{self.settings['SITENAME']} - {section.name}",
+                             section.description, [(entry, section.name) for entry in section.entries])
+        self._write_feed(self.config["SECTIONS_FEED_SAVE_AS"], self.config["SECTIONS_FEED_URL"], self.settings["SITENAME"],
+                         self.settings.get("SITE_SUBTITLE", ""), site_wide_entries(self.sections))
+
+    def _write_feed(self, save_as, url, title, subtitle, entries_with_section):
+        site = feed_siteurl(self.settings)
+        entries = [FeedEntry.from_section_entry(entry, name)
+                   for entry, name in entries_with_section[: self.config["SECTIONS_FEED_MAX_ITEMS"]]]
+        data = atom_bytes(title=title, subtitle=subtitle, site_url=site, feed_url=f"{site}/{url}", entries=entries)
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+
+
+def site_wide_entries(sections: list[Section]) -> list[tuple[SectionEntry, str]]:
+    """Every entry once (an article a tag also lists elsewhere counts under its first section), newest first."""
+    seen: dict[str, tuple[SectionEntry, str]] = {}
+    for section in sections:
+        for entry in section.entries:
+            seen.setdefault(entry.url, (entry, section.name))
+    return sorted(seen.values(), key=lambda pair: pair[0].sort_key)
+
+
+def enabled(settings) -> bool:
+    """Signals are process-wide: once registered, they fire for every later Pelican run in the same
+    process (tests build several sites), so act only where this plugin is listed in PLUGINS."""
+    return __name__.split(".")[0] in settings.get("PLUGINS", [])
+
+
+def get_generators(pelican_object):
+    return SectionsGenerator if enabled(pelican_object.settings) else None
+
+
+def finalize_sections(generators):
+    for generator in generators:
+        if isinstance(generator, SectionsGenerator):
+            generator.finalize()
+
+
+def register():
+    signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(finalize_sections)

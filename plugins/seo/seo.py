@@ -1,0 +1,115 @@
+"""sitemap.xml and robots.txt for every public page in the finished output.
+
+Written on Pelican's `finalized` signal, after every generator (ours, Pelican's and the
+disclosure plugins') has written its pages, by reading the output folder itself: a page any
+generator writes is listed without that generator knowing about the sitemap.
+
+pelican-sitemap was tried first and does not fit: it stamps listing pages with the build time
+(every nightly build would announce every list as changed), writes naive times as "-00:00",
+and without an absolute SITEURL writes relative <loc>s that search engines reject.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import urllib.parse
+from xml.sax.saxutils import escape
+
+from pelican import signals
+
+from portal_data.site_url import feed_siteurl
+
+DEFAULTS = {
+    "SITEMAP_SAVE_AS": "sitemap.xml",
+    "ROBOTS_SAVE_AS": "robots.txt",
+    # Folders of the output that hold no pages of ours (the search index, theme files).
+    "SITEMAP_EXCLUDE_PREFIXES": ("pagefind/", "theme/", "drafts/"),
+}
+_MODIFIED = re.compile(r'<meta property="article:modified_time" content="([^"]+)"')
+_TIME = re.compile(r'<time[^>]*\bdatetime="([^"]+)"')
+_NOINDEX = re.compile(r'<meta name="robots" content="[^"]*noindex')
+
+
+def seo_settings(settings) -> dict:
+    return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def page_url(relative_path: str) -> str:
+    """'news/2020/07/x/index.html' -> 'news/2020/07/x/'; the home page is ''."""
+    path = relative_path.replace(os.sep, "/")
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def _parse(value: str) -> dt.datetime | None:
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def page_lastmod(html: str) -> dt.datetime | None:
+    """When a page last changed: an article's modified time, else its newest dated item."""
+    modified = _MODIFIED.search(html)
+    if modified and _parse(modified.group(1)):
+        return _parse(modified.group(1))
+    dates = [parsed for parsed in map(_parse, _TIME.findall(html)) if parsed]
+    return max(dates, default=None)
+
+
+def public_pages(output_path: str, exclude_prefixes) -> list[tuple[str, dt.datetime | None]]:
+    """(url, lastmod or None) of every HTML page meant for search engines, sorted by URL."""
+    pages = []
+    for folder, _dirs, files in os.walk(output_path):
+        for name in files:
+            if not name.endswith(".html"):
+                continue
+            relative = os.path.relpath(os.path.join(folder, name), output_path).replace(os.sep, "/")
+            if relative.startswith(tuple(exclude_prefixes)):
+                continue
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                html = handle.read()
+            if _NOINDEX.search(html):
+                continue
+            pages.append((page_url(relative), page_lastmod(html)))
+    return sorted(pages)
+
+
+def sitemap_xml(site_url: str, pages) -> str:
+    """Pages without a date of their own (the about page, the search page) take the site's newest date."""
+    newest = max((lastmod for _, lastmod in pages if lastmod), default=None)
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url, lastmod in pages:
+        lines.append(f"  <url><loc>{escape(site_url + '/' + urllib.parse.quote(url, safe='/'))}</loc>")
+        stamp = lastmod or newest
+        if stamp:
+            lines.append(f"    <lastmod>{stamp.isoformat(timespec='seconds')}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots_txt(site_url: str, sitemap_url: str) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/{sitemap_url}\n"
+
+
+def write_sitemap_and_robots(pelican_object) -> None:
+    settings = pelican_object.settings
+    # Signals are process-wide; a Pelican run that does not list this plugin gets no sitemap.
+    if __name__.split(".")[0] not in settings.get("PLUGINS", []):
+        return
+    config = seo_settings(settings)
+    output_path = pelican_object.output_path
+    site_url = feed_siteurl(settings)
+    pages = public_pages(output_path, config["SITEMAP_EXCLUDE_PREFIXES"])
+    with open(os.path.join(output_path, config["SITEMAP_SAVE_AS"]), "w", encoding="utf-8") as handle:
+        handle.write(sitemap_xml(site_url, pages))
+    with open(os.path.join(output_path, config["ROBOTS_SAVE_AS"]), "w", encoding="utf-8") as handle:
+        handle.write(robots_txt(site_url, config["SITEMAP_SAVE_AS"]))
+
+
+def register():
+    signals.finalized.connect(write_sitemap_and_robots)
