@@ -87,3 +87,14 @@ def test_axe_finds_no_serious_or_critical_violation(browser_page, site_url, name
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_print_stylesheet_hides_navigation_and_controls(browser_page, site_url, screenshot):
+    browser_page.goto(site_url + ARTICLE)
+    browser_page.emulate_media(media="print")
+    hidden = browser_page.evaluate("""() => ['.lp-nav', '.lp-elder-toggle', '.lp-related', '.lp-neighbours']
+        .map(sel => document.querySelector(sel))
+        .filter(el => el && getComputedStyle(el).display !== 'none').length""")
+    assert hidden == 0
+    assert browser_page.evaluate("getComputedStyle(document.querySelector('.lp-article__body p')).color") == "rgb(0, 0, 0)"
+    screenshot(browser_page, "article-print")
