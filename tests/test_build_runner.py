@@ -21,7 +21,8 @@ def settings_for(tmp_path: pathlib.Path, content: pathlib.Path) -> pathlib.Path:
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         "from pelicanconf import *\n"
         f"PATH = {str(content)!r}\n"
-        "ARTICLE_PATHS = ['']\nPAGE_PATHS = []\n",
+        "ARTICLE_PATHS = ['']\nPAGE_PATHS = []\n"
+        f"SECTIONS_FILE = {str(ROOT / 'content' / 'sections.toml')!r}\n",
         encoding="utf-8",
     )
     return path

@@ -22,7 +22,10 @@ def split_names(value) -> list[str]:
 
 def related_in_section(article, articles, limit: int) -> list:
     """Other articles of the same category, newest first."""
-    same = [other for other in articles if other is not article and other.category == article.category]
+    # An article without Category has no .category; the sections plugin reports it with its position.
+    category = getattr(article, "category", None)
+    same = [other for other in articles
+            if other is not article and category is not None and getattr(other, "category", None) == category]
     same.sort(key=lambda other: other.date, reverse=True)
     return same[:limit]
 
