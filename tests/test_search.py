@@ -84,3 +84,20 @@ def test_without_javascript_the_page_explains_and_offers_browsing(browser, site_
 def test_search_page_hides_the_no_javascript_help_once_search_runs(browser_page, site_url):
     search(browser_page, site_url, "苹果瓜")
     assert not browser_page.get_by_text("站内搜索需要浏览器开启 JavaScript").is_visible()
+
+
+CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+
+
+def test_search_works_under_the_content_security_policy(browser_page, site_url):
+    """No inline script: the server's planned CSP (script-src 'self' 'wasm-unsafe-eval') is enough."""
+    def with_csp(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    violations = []
+    browser_page.on("console", lambda message: violations.append(message.text)
+                    if "Content Security Policy" in message.text else None)
+    browser_page.route("**/*", with_csp)  # every response, as the server will send it
+    titles = search(browser_page, site_url, "苹果瓜")
+    assert titles[:1] == [FIRST_RESULT["苹果瓜"]] and violations == []

@@ -180,11 +180,12 @@ class SectionsGenerator(Generator):
 
 
 def site_wide_entries(sections: list[Section]) -> list[tuple[SectionEntry, str]]:
-    """Every entry once (an article a tag also lists elsewhere counts under its first section), newest first."""
+    """Every entry once, under its home section (an article a tag also lists elsewhere), newest first."""
     seen: dict[str, tuple[SectionEntry, str]] = {}
     for section in sections:
         for entry in section.entries:
-            seen.setdefault(entry.url, (entry, section.name))
+            home = getattr(entry.article, "section", section) if entry.article else section
+            seen.setdefault(entry.url, (entry, home.name))
     return sorted(seen.values(), key=lambda pair: pair[0].sort_key)
 
 

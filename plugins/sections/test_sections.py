@@ -161,3 +161,12 @@ def test_declaration_keeps_order_and_fields():
     assert [(s.slug, s.name, s.categories, s.tags, s.order) for s in sections] == [
         ("jia", "甲栏目", ("甲",), (), 0), ("kong", "空栏目", ("空",), (), 1),
         ("yi", "乙栏目", ("乙",), ("专题",), 2), ("gongkai", "公开", (), (), 3)]
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from sections.sections import DEFAULTS
+    from seo.seo import DEFAULTS as SEO_DEFAULTS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in [*DEFAULTS, *SEO_DEFAULTS, "CANONICAL_SITEURL", "PREVIEW_SITEURL"]:
+        assert f"`{name}`" in readme, name

@@ -27,6 +27,9 @@
       searching: "正在搜索“[SEARCH_TERM]”……"
     }
   });
+  // Pagefind's input has only a placeholder; screen readers need a name that stays after typing.
+  var input = root.querySelector(".pagefind-ui__search-input");
+  if (input) { input.setAttribute("aria-label", "搜索本站"); }
   var hints = document.querySelectorAll("[data-search-no-js]");
   for (var i = 0; i < hints.length; i += 1) { hints[i].hidden = true; }
   var query = new URLSearchParams(window.location.search).get("q");
