@@ -91,9 +91,9 @@ def test_index_and_town_flag_villages_that_have_not_published_the_current_month(
     for page in ("disclosures/villages/index.html", "disclosures/towns/wangxian/index.html"):
         rows = {row["data-village"]: row for row in soup(good / page).select(".lp-status-table__row")}
         assert "lp-status-table__row--behind" in rows["late"]["class"]
-        assert text(rows["late"]) == "后进村尚未公开未公开"
+        assert text(rows["late"]) == "后进村未公开尚未公开"
         assert "lp-status-table__row--behind" not in rows["demo"]["class"]
-        assert text(rows["demo"]) == "示范村2020年2月22,426.55已公开"
+        assert text(rows["demo"]) == "示范村已公开2020年2月22,426.55"
 
 
 def test_current_month_setting_makes_the_flag_deterministic(tmp_path):
