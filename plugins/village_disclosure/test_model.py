@@ -108,3 +108,28 @@ def test_a_bad_date_says_what_a_date_looks_like(tmp_path):
     sets, _ = read_account_sets(str(ACCOUNTS), "accounts.csv")
     _, errors = read_ledger(str(path), "f.csv", dt.date(2020, 5, 1), sets[0])
     assert [str(e) for e in errors] == ["f.csv:2:1: 日期“2020/5/7”不是日期；应写成 2020-05-05 这样的 YYYY-MM-DD"]
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from .village_disclosure import DEFAULTS
+
+    readme = (ACCOUNTS.parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert [key for key in DEFAULTS if f"`{key}`" not in readme] == []
+
+
+def test_village_rows_are_checked_cell_by_cell(tmp_path):
+    from .ledger_source import read_villages
+
+    path = tmp_path / "villages.csv"
+    path.write_bytes(("代码,镇街,镇街代码,村社区,期初月份,期初余额,监督委员会联系人\r\n"
+                      "xiangshui,王仙镇,wangxian,香水村,2020-01,\"86,412.35\",刘桂英\r\n"
+                      "xiangshui,王仙镇,wx,香水二村,2020-1,八万,\r\n").encode("gbk"))
+    villages, errors = read_villages(str(path), "villages.csv")
+    assert [v.opening_balance for v in villages] == [Decimal("86412.35")]
+    assert [str(e) for e in errors] == [
+        "villages.csv:3:1: 代码“xiangshui”与第 2 行重复；每个村（社区）的代码应不同",
+        "villages.csv:3:7: 监督委员会联系人不能为空",
+        "villages.csv:3:5: 期初月份“2020-1”不是月份；应写成 2020-01 这样的 YYYY-MM",
+        "villages.csv:3:6: 期初余额“八万”不是金额（例：1,234.50）",
+        "villages.csv:3:3: 王仙镇的镇街代码在第 2 行是“wangxian”，这里是“wx”；同一镇街应使用同一代码",
+    ]
