@@ -13,11 +13,10 @@ PAGES = {"village-month": MONTH, "village": "/disclosures/villages/xiangshui/", 
 
 
 @pytest.fixture
-def phone(browser):
-    """A fresh 375 px tab. (conftest's `page` is the BeautifulSoup loader, which hides Playwright's.)"""
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    yield context.new_page()
-    context.close()
+def phone(browser_page):
+    """conftest's Playwright page at a 375 px phone width."""
+    browser_page.set_viewport_size({"width": 375, "height": 800})
+    return browser_page
 
 
 def page_overflow(browser_page) -> int:
