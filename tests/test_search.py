@@ -66,6 +66,9 @@ def test_header_search_box_lands_on_results(browser_page, site_url, screenshot):
 
 def test_results_can_be_filtered_by_section(browser_page, site_url):
     search(browser_page, site_url, "醴陵")
+    # The filter panel loads its own index after the results: wait for both filters.
+    browser_page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__filter-name').length >= 2",
+                                   timeout=15000)
     filters = browser_page.locator(".pagefind-ui__filter-name").all_inner_texts()
     assert any("栏目" in name for name in filters) and any("年份" in name for name in filters), filters
 
