@@ -187,3 +187,14 @@ def test_article_with_an_unknown_category_fails_the_build_naming_the_file(tmp_pa
     assert not result.ok and not output.exists()
     assert result.problems[0].startswith(
         "news/2020-07-08/lottery-jackpot.md:3:11: 栏目“体育”不存在；可用的栏目：要闻、城建、法治、社会、三农")
+
+
+def test_sections_declared_as_sample_data_carry_the_notice_wherever_they_are_listed(site, page):
+    for section in DECLARED:
+        if not (site / section["slug"] / "index.html").exists():
+            continue
+        notice = page(section["slug"] + "/").select_one(".lp-sample-notice")
+        assert bool(notice) == section.get("sample_data", False), section["slug"]
+    for block in page("").select(".lp-front-section"):
+        declared = next(s for s in DECLARED if s["name"] == block.h2.get_text())
+        assert bool(block.select_one(".lp-sample-notice")) == declared.get("sample_data", False)

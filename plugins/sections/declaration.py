@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from portal_data import DataError
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
-KNOWN_KEYS = {"slug", "name", "description", "categories", "tags"}
+KNOWN_KEYS = {"slug", "name", "description", "categories", "tags", "sample_data"}
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Section:
     categories: tuple[str, ...]
     tags: tuple[str, ...]
     order: int                                   # 0-based position in the declaration
+    sample_data: bool = False                    # its pages show invented data: lists carry the 示例数据 notice
     url: str = ""
     save_as: str = ""
     feed_url: str = ""
@@ -81,6 +82,8 @@ def _check_block(raw: dict, where, path: str) -> list[DataError]:
         error("slug", "bad-slug", f"slug 的值“{slug or ''}”不能用作网址；应为小写拼音字母、数字和连字符，例如 yaowen")
     if not isinstance(raw.get("name"), str) or not raw.get("name", "").strip():
         error("name", "missing-name", "缺少栏目名称；请写 name = \"要闻\" 这样的一行")
+    if not isinstance(raw.get("sample_data", False), bool):
+        error("sample_data", "bad-sample-data", "sample_data 应写 true 或 false（不加引号）")
     if not isinstance(raw.get("description", ""), str):
         error("description", "bad-description", "description 应是一句用引号括起来的话")
     for key in ("categories", "tags"):
@@ -129,7 +132,7 @@ def parse_sections(text: str, path: str) -> tuple[list[Section], list[DataError]
             owner_of_category[category] = name
         sections.append(Section(slug=slug, name=name, description=raw.get("description", "").strip(),
                                 categories=categories, tags=_string_list(raw.get("tags", [])) or (),
-                                order=len(sections)))
+                                order=len(sections), sample_data=raw.get("sample_data", False)))
     return sections, errors
 
 

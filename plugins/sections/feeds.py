@@ -23,9 +23,11 @@ class FeedEntry:
     author: str = ""
 
     @classmethod
-    def from_section_entry(cls, entry, section_name: str) -> "FeedEntry":
+    def from_section_entry(cls, entry, section_name: str, sample_data: bool = False) -> "FeedEntry":
         author = getattr(getattr(entry.article, "author", None), "name", "") if entry.article else ""
-        return cls(entry.title, entry.url, entry.date, entry.summary, section_name, author)
+        # A feed reader shows no banner: invented figures say so in the summary itself.
+        summary = f"【示例数据】{entry.summary}" if sample_data else entry.summary
+        return cls(entry.title, entry.url, entry.date, summary, section_name, author)
 
 
 def atom_bytes(*, title: str, subtitle: str, site_url: str, feed_url: str, entries: list[FeedEntry]) -> bytes:

@@ -164,14 +164,14 @@ class SectionsGenerator(Generator):
                               paginated={"entries": section.entries}, template_name="section",
                               url=section.url, section=section)
             self._write_feed(section.feed_save_as, section.feed_url, f"{self.settings['SITENAME']} - {section.name}",
-                             section.description, [(entry, section.name) for entry in section.entries])
+                             section.description, [(entry, section) for entry in section.entries])
         self._write_feed(self.config["SECTIONS_FEED_SAVE_AS"], self.config["SECTIONS_FEED_URL"], self.settings["SITENAME"],
                          self.settings.get("SITE_SUBTITLE", ""), site_wide_entries(self.sections))
 
     def _write_feed(self, save_as, url, title, subtitle, entries_with_section):
         site = feed_siteurl(self.settings)
-        entries = [FeedEntry.from_section_entry(entry, name)
-                   for entry, name in entries_with_section[: self.config["SECTIONS_FEED_MAX_ITEMS"]]]
+        entries = [FeedEntry.from_section_entry(entry, section.name, section.sample_data)
+                   for entry, section in entries_with_section[: self.config["SECTIONS_FEED_MAX_ITEMS"]]]
         data = atom_bytes(title=title, subtitle=subtitle, site_url=site, feed_url=f"{site}/{url}", entries=entries)
         path = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -179,13 +179,13 @@ class SectionsGenerator(Generator):
             handle.write(data)
 
 
-def site_wide_entries(sections: list[Section]) -> list[tuple[SectionEntry, str]]:
+def site_wide_entries(sections: list[Section]) -> list[tuple[SectionEntry, Section]]:
     """Every entry once, under its home section (an article a tag also lists elsewhere), newest first."""
-    seen: dict[str, tuple[SectionEntry, str]] = {}
+    seen: dict[str, tuple[SectionEntry, Section]] = {}
     for section in sections:
         for entry in section.entries:
             home = getattr(entry.article, "section", section) if entry.article else section
-            seen.setdefault(entry.url, (entry, home.name))
+            seen.setdefault(entry.url, (entry, home))
     return sorted(seen.values(), key=lambda pair: pair[0].sort_key)
 
 

@@ -71,6 +71,15 @@ def test_generated_pages_are_listed_in_their_section(site):
     assert page.select_one(".lp-card__meta time")["datetime"] == "2021-03-10T09:00:00+08:00"
 
 
+def test_a_sample_data_section_says_so_on_its_page_front_block_and_feed(site):
+    assert soup(site / "gongkai/index.html").select_one(".lp-sample-notice")
+    assert not soup(site / "jia/index.html").select_one(".lp-sample-notice")
+    blocks = {block.h2.get_text(): block for block in soup(site / "index.html").select(".lp-front-section")}
+    assert blocks["公开"].select_one(".lp-sample-notice") and not blocks["甲栏目"].select_one(".lp-sample-notice")
+    feed = feedparser.parse((site / "gongkai/feed.atom.xml").read_bytes())
+    assert feed.entries[0].summary == "【示例数据】二月收支明细。"
+
+
 def test_article_links_to_its_section_not_to_a_category_page(site):
     article = soup(site / "news/2021/03/a1/index.html")
     meta_link = article.select_one(".lp-article-meta a[data-pagefind-filter='栏目']")
@@ -143,6 +152,7 @@ DECLARATION_ERRORS = {
     "categories not a list": ('[[sections]]\nslug = "a"\nname = "甲"\ncategories = "要闻"\n', [(4, 14, "bad-categories")]),
     "toml syntax": ('[[sections]]\nslug = "a\nname = "甲"\n', [(2, 10, "bad-toml")]),
     "no sections": ('# nothing yet\n', [(1, 0, "no-sections")]),
+    "sample_data quoted": ('[[sections]]\nslug = "a"\nname = "甲"\nsample_data = "true"\n', [(4, 15, "bad-sample-data")]),
 }
 
 
