@@ -61,6 +61,7 @@ def test_header_search_box_lands_on_results(browser_page, site_url, screenshot):
     browser_page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
     assert "/search/?q=" in browser_page.url
     assert browser_page.locator(RESULT_TITLES).first.inner_text().strip() == FIRST_RESULT["双色球"]
+    assert browser_page.locator("#lp-search-q").input_value() == "双色球"
     screenshot(browser_page, "search-from-header-375")
 
 

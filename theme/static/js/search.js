@@ -33,5 +33,9 @@
   var hints = document.querySelectorAll("[data-search-no-js]");
   for (var i = 0; i < hints.length; i += 1) { hints[i].hidden = true; }
   var query = new URLSearchParams(window.location.search).get("q");
-  if (query) { ui.triggerSearch(query); }
+  if (query) {
+    ui.triggerSearch(query);
+    var headerBox = document.getElementById("lp-search-q");  // the header's box keeps what was asked
+    if (headerBox) { headerBox.value = query; }
+  }
 })();
