@@ -98,3 +98,7 @@ AUTHOR_FEED_RSS = None
 CHECK_MODIFIED_METHOD = "md5"
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+
+# Editor safety (issue 7): content checks, the personal-data guard and the HTML sanitiser run on
+# every build before anything is written; `invoke check` runs the same checks without building.
+PLUGINS += ["content_checks", "personal_data_guard", "safe_html"]
