@@ -95,11 +95,13 @@ def check_required(source: Source):
         required = required + ("edition", "edition_position")  # one without the other places nothing
     for key in required:
         if not source.value(key):
-            state = "是空的" if key in source.fields else "缺少"
-            line = source.fields[key].line if key in source.fields else source.end_line
-            yield _error(source, line, 1, "missing-field",
-                         f"{state} {SPELLING[key]}（{WHAT_IT_IS[key]}）；请在开头的元数据里写一行 "
-                         f"“{SPELLING[key]}: …”")
+            name = f"{SPELLING[key]}（{WHAT_IT_IS[key]}）"
+            if key in source.fields:
+                yield _error(source, source.fields[key].line, 1, "missing-field",
+                             f"{name}是空的；请在“{SPELLING[key]}:”后面写上内容")
+            else:
+                yield _error(source, source.end_line, 1, "missing-field",
+                             f"缺少 {name}；请在开头的元数据里加一行“{SPELLING[key]}: …”")
 
 
 def parse_date(value: str, zone: ZoneInfo) -> tuple[dt.datetime | None, str]:

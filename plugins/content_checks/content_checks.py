@@ -16,6 +16,7 @@ from portal_data.content_files import markdown_files
 
 from .checks import Source, check_duplicate_titles, check_file, check_unique_slugs
 from .images import check_images
+from .links import check_internal_links, check_template
 
 DEFAULTS = {"TIMEZONE": "Asia/Shanghai"}
 
@@ -25,11 +26,14 @@ def content_problems(settings: dict) -> list:
     zone = ZoneInfo(settings.get("TIMEZONE") or DEFAULTS["TIMEZONE"])
     content_root = os.path.abspath(settings["PATH"])
     errors, sources = [], []
+    template_folders = [os.path.join(settings["THEME"], "templates"), *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
     for item in markdown_files(settings):
         source = Source.parse(item.shown, item.kind, item.read_text())
         sources.append(source)
         errors += check_file(source, zone)
         errors += check_images(item.shown, source.text, item.path, content_root)
+        errors += check_internal_links(item.shown, source.text, item.path, content_root)
+        errors += check_template(item.shown, source.fields.get("template"), template_folders)
     errors += check_unique_slugs(sources)
     errors += check_duplicate_titles(sources, zone)
     return sorted(errors)

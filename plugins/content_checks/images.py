@@ -34,6 +34,10 @@ def find_images(text: str):
         yield match.start(), _attribute(tag, "src") or "", _attribute(tag, "alt")
 
 
+def image_spans(text: str) -> list[tuple[int, int]]:
+    return [match.span() for pattern in (_MARKDOWN_IMAGE, _HTML_IMAGE) for match in pattern.finditer(text)]
+
+
 def resolve(src: str, source_file: str, content_root: str) -> str | None:
     """The file in content/ that `src` refers to, or None when it points off the site."""
     if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", src, re.IGNORECASE) and not _PELICAN_PREFIX.match(src):
