@@ -107,3 +107,10 @@ def test_checksums_and_mask():
     assert luhn_ok("6228480012345671") and not luhn_ok("6228480012345672")
     assert mask("430281198506131231") == "4302**********1231"
     assert mask("13907331234") == "139****1234"
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from personal_data_guard.guard import DEFAULTS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [key for key in DEFAULTS if f"`{key}`" not in readme] == []
