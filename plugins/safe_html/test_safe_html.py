@@ -20,6 +20,8 @@ ATTACKS = (HERE / "test_data/refused/attacks.md").read_text(encoding="utf-8").sp
 
 
 def build(folder: str, output: pathlib.Path):
+    # Signal handlers stay connected for the whole test process, so other plugins' checks may run
+    # too: the fixtures are otherwise valid content (x.gif exists, front matter complete).
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
         "PATH": str(HERE / "test_data" / folder), "ARTICLE_PATHS": [""], "PAGE_PATHS": [],
         "OUTPUT_PATH": str(output), "PLUGINS": ["news_article", "safe_html"],
