@@ -6,13 +6,15 @@ the build log itself never republishes what it found.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 
 from pelican import signals
 
 from portal_data import DataError, raise_if_any
 from portal_data.content_files import csv_files, markdown_files
-from portal_data.csv_source import read_csv_table
+from portal_data.csv_source import decode_text
 
 from .allowlist import is_allowed, load_allowlist
 from .detectors import KIND_NAMES, MOBILE, Finding, find_personal_data
@@ -51,19 +53,45 @@ def scan_text(shown: str, text: str, allowed) -> list[DataError]:
     return errors
 
 
+def csv_cells(path: str):
+    """(line, column, header name, cell) for every non-empty cell, however malformed the file.
+
+    Format problems are not the guard's to report (the plugin that publishes the file does, and the
+    guard must not hide its messages by failing first), but every byte must still be scanned: an
+    undecodable byte becomes U+FFFD and a file the csv module rejects is scanned line by line.
+    """
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        text, _ = decode_text(data)
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    line, found = 1, []
+    try:
+        for cells in reader:
+            if header is None and any(cell.strip() for cell in cells):
+                header = [cell.strip() for cell in cells]
+            for number, cell in enumerate(cells, start=1):
+                name = header[number - 1] if header and number <= len(header) else ""
+                found.append((line, number, name, cell))
+            line = reader.line_num + 1
+    except csv.Error:
+        return [(number, 0, "", raw) for number, raw in enumerate(text.splitlines(), start=1)]
+    return found
+
+
 def scan_csv(path: str, shown: str, allowed, phone_words) -> list[DataError]:
-    table, errors = read_csv_table(path, display_path=shown)
-    if table is None:
-        return errors  # a file that cannot be read cannot be checked, so it cannot be published
-    phone_columns = {name for name in table.header if any(word in name for word in phone_words)}
-    for row in table.rows:
-        for number, name in enumerate(table.header, start=1):
-            cell = row[name]
-            for finding in find_personal_data(cell, plates=False):
-                if name in phone_columns and finding.kind != MOBILE:
-                    continue
-                if not is_allowed(allowed, finding.digits, shown):
-                    errors.append(_problem(shown, row.line + cell.count("\n", 0, finding.start), number, finding))
+    errors = []
+    for line, column, name, cell in csv_cells(path):
+        in_phone_column = any(word in name for word in phone_words)
+        for finding in find_personal_data(cell, plates=False):
+            if in_phone_column and finding.kind != MOBILE:
+                continue
+            if not is_allowed(allowed, finding.digits, shown):
+                errors.append(_problem(shown, line + cell.count("\n", 0, finding.start), column, finding))
     return errors
 
 

@@ -114,3 +114,15 @@ def test_every_setting_is_documented_in_the_readme():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert [key for key in DEFAULTS if f"`{key}`" not in readme] == []
+
+
+def test_malformed_csv_is_still_scanned_but_its_format_is_left_to_its_plugin(tmp_path):
+    (tmp_path / "broken.csv").write_bytes("姓名,电话\n张三,13907331234,多余\n".encode() + b"\xff\xfe\x81 13807335678\n")
+    (tmp_path / "quotes.csv").write_bytes('a,b\n"未闭合,430281198506131231\n'.encode())
+    problems = personal_data_problems(read_settings(str(ROOT / "pelicanconf.py"), override={
+        "PATH": str(tmp_path), "ARTICLE_PATHS": [], "PAGE_PATHS": []}))
+    assert [(e.path, e.line, e.column, e.code) for e in problems] == [
+        ("broken.csv", 2, 2, "personal-data-mobile"),
+        ("broken.csv", 3, 1, "personal-data-mobile"),
+        ("quotes.csv", 2, 1, "personal-data-id-card"),
+    ]
