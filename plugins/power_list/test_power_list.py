@@ -194,3 +194,21 @@ def test_site_without_a_power_list_file_gets_no_power_list(tmp_path):
     content.mkdir()
     output = build(content, tmp_path / "out")
     assert not (output / "disclosures").exists()
+
+
+def test_every_matter_registers_in_the_zhengwu_section():
+    from power_list.power_list import section_items
+
+    power_list, _ = load_power_list(str(GOOD), DEFAULTS)
+    items = section_items(power_list, DEFAULTS["POWER_LIST_SECTION"], "Asia/Shanghai")
+    assert [(i.section, i.kind, i.url) for i in items] == [
+        ("zhengwu", "power-item", "disclosures/power-list/items/1/"),
+        ("zhengwu", "power-item", "disclosures/power-list/items/3/"),
+        ("zhengwu", "power-item", "disclosures/power-list/items/2/")]
+    assert items[0].title == "老年证年审（醴陵市民政局）"
+    assert items[0].date.isoformat() == "2020-06-30T00:00:00+08:00"
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [key for key in DEFAULTS if f"`{key}`" not in readme] == []
