@@ -170,6 +170,7 @@ def test_filtering_by_department_narrows_the_table_and_announces_the_count(brows
     status = browser_page.get_by_role("status")
     assert status.get_attribute("aria-live") == "polite" and status.text_content() == "显示 2 项（共 27 项）"
     assert browser_page.locator("tbody.lp-power-table__group:visible").count() == 1
+    assert browser_page.url.endswith("?department=renshe")
     screenshot(browser_page, "power-list-filtered-375")
     browser_page.get_by_label("实施部门").select_option("")
     browser_page.get_by_label("办理方式").select_option("微信群代办")
@@ -180,6 +181,14 @@ def test_filtering_by_department_narrows_the_table_and_announces_the_count(brows
     browser_page.get_by_role("button", name="显示全部").click()
     browser_page.wait_for_function("document.querySelectorAll('tr.lp-power-table__row:not([hidden])').length === 27")
     assert status.text_content() == "显示全部 27 项"
+
+
+@pytest.mark.browser
+def test_a_shared_filtered_link_opens_filtered(browser_page, site_url):
+    browser_page.goto(site_url + "/" + REGISTER + "?department=minzheng&channel=%E7%BD%91%E4%B8%8A&category=bogus")
+    assert visible_rows(browser_page) == ["minzheng"]     # 民政局's matters handled 网上; unknown values ignored
+    assert browser_page.get_by_label("事项类别").input_value() == ""
+    assert browser_page.get_by_role("status").text_content() == "显示 1 项（共 27 项）"
 
 
 @pytest.mark.browser

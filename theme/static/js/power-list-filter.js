@@ -1,7 +1,7 @@
 /* Filters the power-list table by department, category and 办理方式, and says how many matters remain.
    Progressive enhancement: the form is hidden in the HTML and the full table works without this file;
    here we reveal the form, hide non-matching rows and department groups, and announce the count in
-   the form's aria-live status. Loaded as its own file because the CSP forbids inline scripts. */
+   the form's aria-live status; the choice is kept in the query string. Loaded as its own file because the CSP forbids inline scripts. */
 (function () {
   "use strict";
 
@@ -39,16 +39,40 @@
     if (empty) empty.hidden = shown !== 0;
   }
 
+  var FIELDS = ["department", "category", "channel"];
+
+  // A filtered view can be shared as a link (e.g. in a village WeChat group): ?department=renshe
+  function readQuery(form) {
+    var query = new URLSearchParams(window.location.search);
+    FIELDS.forEach(function (name) {
+      var select = form.elements[name];
+      var value = query.get(name);
+      if (value && select.querySelector('option[value="' + CSS.escape(value) + '"]')) select.value = value;
+    });
+  }
+
+  function writeQuery(form) {
+    var query = new URLSearchParams();
+    FIELDS.forEach(function (name) {
+      if (form.elements[name].value) query.set(name, form.elements[name].value);
+    });
+    var search = query.toString();
+    window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+  }
+
   function init(form) {
     var table = document.getElementById(form.getAttribute("data-power-filter"));
     if (!table) return;
     var empty = document.getElementById(table.id + "-empty");
     form.hidden = false;
+    readQuery(form);
     apply(form, table, empty);
-    form.addEventListener("change", function () { apply(form, table, empty); });
+    form.addEventListener("change", function () { apply(form, table, empty); writeQuery(form); });
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(form, table, empty); });
     // "reset" fires before the fields are cleared; filter once they are.
-    form.addEventListener("reset", function () { setTimeout(function () { apply(form, table, empty); }, 0); });
+    form.addEventListener("reset", function () {
+      setTimeout(function () { apply(form, table, empty); writeQuery(form); }, 0);
+    });
   }
 
   function start() {
