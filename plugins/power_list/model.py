@@ -139,6 +139,10 @@ class PowerList:
         used = {item.category for item in self.items}
         return [power_type.name for power_type in self.power_types if power_type.name in used]
 
+    @property
+    def channels_in_use(self) -> list[str]:
+        return [channel for channel in CHANNELS if self.count_by_channel(channel)]
+
     def count_by_channel(self, channel: str) -> int:
         return sum(channel in item.channels for item in self.items)
 
