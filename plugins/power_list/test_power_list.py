@@ -154,10 +154,19 @@ def test_how_to_apply_is_plain_language_from_the_row():
     assert steps[-1].endswith("请拨打监督电话 0731-23000001。")
 
 
+# Fixture sites keep their files in quanli/, not disclosures/: Pelican's signals stay connected for the
+# whole pytest process, so plugins registered by an earlier site build also run here, and the village
+# plugin switches itself on whenever a disclosures/ folder exists. This also proves the path settings.
+FIXTURE_PATHS = {"POWER_LIST_PATH": "quanli/power-list.csv", "POWER_DEPARTMENTS_PATH": "quanli/departments.csv",
+                 "POWER_TYPES_PATH": "quanli/power-types.csv"}
+
+
 def build(content: pathlib.Path, output: pathlib.Path):
+    site = output.parent / (output.name + "-content")
+    shutil.copytree(content / "disclosures", site / "quanli")
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
-        "PATH": str(content), "ARTICLE_PATHS": [], "PAGE_PATHS": [], "OUTPUT_PATH": str(output),
-        "PLUGINS": ["power_list"],
+        "PATH": str(site), "ARTICLE_PATHS": [], "PAGE_PATHS": [], "OUTPUT_PATH": str(output),
+        "PLUGINS": ["power_list"], **FIXTURE_PATHS,
     })
     Pelican(settings=settings).run()
     return output
@@ -185,14 +194,14 @@ def test_fixture_site_with_bad_rows_fails_with_every_problem(tmp_path):
     content = content_with(tmp_path, {**BASE_ROW, "承诺时限": "8"}, {**SECOND_ROW, "监督电话": "13907331234"})
     with pytest.raises(ContentError) as raised:
         build(content, tmp_path / "out")
-    assert [(e.line, e.column, e.code) for e in raised.value.errors] == [(2, 10, "promise-exceeds-legal"), (3, 14, "bad-phone")]
+    assert [(e.path, e.line, e.column, e.code) for e in raised.value.errors] == [
+        ("quanli/power-list.csv", 2, 10, "promise-exceeds-legal"), ("quanli/power-list.csv", 3, 14, "bad-phone")]
     assert not (tmp_path / "out" / "disclosures").exists()
 
 
 def test_site_without_a_power_list_file_gets_no_power_list(tmp_path):
-    content = tmp_path / "content"
-    content.mkdir()
-    output = build(content, tmp_path / "out")
+    (tmp_path / "content" / "disclosures").mkdir(parents=True)
+    output = build(tmp_path / "content", tmp_path / "out")
     assert not (output / "disclosures").exists()
 
 
