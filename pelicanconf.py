@@ -46,6 +46,7 @@ PLUGIN_PATHS = ["plugins"]
 # Listed explicitly: with PLUGINS unset Pelican would load every installed pelican.plugins.* package.
 PLUGINS = ["news_article", "editions"]
 PLUGINS.append("village_disclosure")  # 村务公开 (issue 5)
+PLUGINS.append("power_list")  # 权力清单 (issue 6)
 
 # Slugs come from metadata only: pinyin from Chinese titles goes wrong on polyphones.
 SLUGIFY_SOURCE = "basename"
