@@ -70,3 +70,13 @@ def test(c, args=""):
         print("没有运行任何测试：这算失败。", file=sys.stderr)
     if code:
         raise Exit(code=code or 1)
+
+
+@task(help={"production": "use publishconf.py"})
+def check(c, production=False):
+    """Check every article, page and CSV (front matter, dates, slugs, images, personal data, unsafe HTML) without building."""
+    from buildtools.check import main as check_main
+
+    code = check_main(["--settings", _settings_path(production)])
+    if code:
+        raise Exit(code=code)

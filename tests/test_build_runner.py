@@ -68,3 +68,26 @@ def test_clean_build_swaps_the_new_site_in(tmp_path):
     assert "构建完成" in result.stdout
     assert not (output / "stale.html").exists()
     assert (output / "editions" / "2021-03-02" / "index.html").is_file()
+
+
+def test_unresolved_filename_link_names_the_article_line_and_column(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "plugins" / "editions" / "test_data" / "good", content)
+    article = content / "b.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8")
+    result = run_build(settings_for(tmp_path, content), tmp_path / "output")
+    assert result.returncode == 1
+    assert "b.md:12:8: 链接的文件“{filename}/missing.md”不存在（应在 missing.md）" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_missing_template_fails_the_build_naming_the_file(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "plugins" / "editions" / "test_data" / "good", content)
+    article = content / "a.md"
+    article.write_text("Template: fancy\n" + article.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_build(settings_for(tmp_path, content), tmp_path / "output")
+    assert result.returncode == 1
+    assert "a.md:1:11: Template “fancy”在主题里不存在" in result.stderr
+    assert not (tmp_path / "output").exists()

@@ -27,7 +27,6 @@ from .ledger_source import LEDGER_HEADER
 from .model import format_amount, group_towns, latest_month, month_label, parse_month
 
 DEFAULTS = {
-    "VILLAGE_DISCLOSURE_PATH": "disclosures",
     "VILLAGE_DISCLOSURE_VILLAGES": "disclosures/villages.csv",
     "VILLAGE_DISCLOSURE_ACCOUNTS": "disclosures/accounts.csv",
     "VILLAGE_DISCLOSURE_FINANCE_PATH": "disclosures/finance",
@@ -79,7 +78,10 @@ class VillageDisclosureGenerator(Generator):
     def generate_context(self):
         self.config, errors = disclosure_settings(self.settings)
         self.villages, self.account_sets = [], []
-        self.active = os.path.isdir(os.path.join(self.path, self.config["VILLAGE_DISCLOSURE_PATH"]))
+        # On when there is village data to publish (ledgers without villages.csv are an error it
+        # reports); other disclosure plugins share the disclosures/ folder, so its mere existence is not enough.
+        self.active = (os.path.isfile(os.path.join(self.path, self.config["VILLAGE_DISCLOSURE_VILLAGES"]))
+                       or os.path.isdir(os.path.join(self.path, self.config["VILLAGE_DISCLOSURE_FINANCE_PATH"])))
         if self.active:
             self.villages, self.account_sets, load_errors = load_villages(self.path, self.config)
             errors.extend(load_errors)
