@@ -127,7 +127,7 @@ def test_unknown_or_missing_category_fails_with_file_line_and_column(tmp_path):
         build("unknown_category", tmp_path)
     assert [str(error) for error in raised.value.errors] == [
         "2021-03-02/nocat.md:1:0: 缺少 Category 一行；可用的栏目：甲、空、乙",
-        "sport.md:4:11: 栏目“体育”不存在；可用的栏目：甲、空、乙（新栏目请先在 content/sections.toml 中声明）",
+        "sport.md:5:11: 栏目“体育”不存在；可用的栏目：甲、空、乙（新栏目请先在 content/sections.toml 中声明）",
     ]
 
 
