@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
-from portal_data import DataError, raise_if_any
+from portal_data import DataError, collect_problems, raise_collected_problems
 from portal_data.downloads import csv_bytes, json_bytes, write_download
 from portal_data.section_item import SectionItem, add_section_items
 
@@ -85,7 +85,9 @@ class VillageDisclosureGenerator(Generator):
         if self.active:
             self.villages, self.account_sets, load_errors = load_villages(self.path, self.config)
             errors.extend(load_errors)
-        raise_if_any(errors)
+        if errors:
+            collect_problems(self.context, errors)  # reported with every other plugin's, before writing
+            self.villages, self.active = [], False
         configured = self.config["VILLAGE_DISCLOSURE_CURRENT_MONTH"]
         self.current_month = parse_month(str(configured)) if configured else latest_month(self.villages)
         self.towns = group_towns(self.villages)
@@ -164,3 +166,4 @@ def get_generators(pelican_object):
 
 def register():
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(raise_collected_problems)
