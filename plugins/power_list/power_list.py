@@ -115,22 +115,23 @@ def download_links(config: dict) -> dict:
     }
 
 
+def read_power_list(content_path: str, settings: dict):
+    """(config, power_list or None, problems); used by the generator and by `invoke check`."""
+    config, errors = power_list_settings(settings)
+    if errors or not os.path.exists(os.path.join(content_path, config["POWER_LIST_PATH"])):
+        return config, None, errors
+    power_list, errors = load_power_list(content_path, config)
+    return config, (None if errors else power_list), errors
+
+
 class PowerListGenerator(Generator):
     """Publishes context["power_list"] in generate_context and writes pages only in generate_output."""
 
     def generate_context(self):
-        self.power_list = None
-        self.config, errors = power_list_settings(self.settings)
-        if errors:
-            collect_problems(self.context, errors)
+        self.config, self.power_list, errors = read_power_list(self.path, self.settings)
+        collect_problems(self.context, errors)  # reported with every other plugin's, before writing
+        if self.power_list is None:
             return
-        if not os.path.exists(os.path.join(self.path, self.config["POWER_LIST_PATH"])):
-            return
-        power_list, errors = load_power_list(self.path, self.config)
-        if errors:
-            collect_problems(self.context, errors)  # reported with every other plugin's, before writing
-            return
-        self.power_list = power_list
         self.context["power_list"] = self.power_list
         self.context["POWER_LIST_URL"] = self.config["POWER_LIST_URL"]
         self.context["power_list_downloads"] = download_links(self.config)
