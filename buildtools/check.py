@@ -1,4 +1,4 @@
-"""`invoke check`: every content check the build runs, without building, every problem at once.
+"""`invoke check`: every content check the build runs (Markdown and the disclosure CSV files), without building, every problem at once.
 
 Prints `file:line:column: what is wrong; what is expected` per problem and exits 1 if there are any.
 """
@@ -15,9 +15,13 @@ def all_problems(settings: dict) -> list:
     # Imported here: pelicanconf (read above) puts plugins/ on sys.path.
     from content_checks.content_checks import content_problems
     from personal_data_guard.guard import personal_data_problems
+    from power_list.power_list import read_power_list
     from safe_html.safe_html import unsafe_html_problems
+    from village_disclosure.village_disclosure import read_village_data
 
     problems = content_problems(settings) + personal_data_problems(settings) + unsafe_html_problems(settings)
+    problems += read_village_data(settings["PATH"], settings)[-1]
+    problems += read_power_list(settings["PATH"], settings)[-1]
     return sorted(set(problems))
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pelican import signals
 
-from portal_data import raise_if_any
+from portal_data import collect_problems, raise_collected_problems
 from portal_data.content_files import markdown_files
 
 from .checks import Source, check_duplicate_titles, check_file, check_unique_slugs
@@ -41,8 +41,9 @@ def content_problems(settings: dict) -> list:
 
 def check_before_writing(generator) -> None:
     """page_generator_finalized: articles and pages are read, nothing is written yet."""
-    raise_if_any(content_problems(generator.settings))
+    collect_problems(generator.context, content_problems(generator.settings))
 
 
 def register():
     signals.page_generator_finalized.connect(check_before_writing)
+    signals.all_generators_finalized.connect(raise_collected_problems)

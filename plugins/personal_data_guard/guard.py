@@ -12,7 +12,7 @@ import os
 
 from pelican import signals
 
-from portal_data import DataError, raise_if_any
+from portal_data import DataError, collect_problems, raise_collected_problems
 from portal_data.content_files import csv_files, markdown_files
 from portal_data.csv_source import decode_text
 
@@ -109,8 +109,9 @@ def personal_data_problems(settings: dict) -> list[DataError]:
 
 def guard_before_writing(generator) -> None:
     """page_generator_finalized: every source has been read, nothing has been written."""
-    raise_if_any(personal_data_problems(generator.settings))
+    collect_problems(generator.context, personal_data_problems(generator.settings))
 
 
 def register():
     signals.page_generator_finalized.connect(guard_before_writing)
+    signals.all_generators_finalized.connect(raise_collected_problems)

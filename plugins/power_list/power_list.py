@@ -15,7 +15,7 @@ import zoneinfo
 from pelican import signals
 from pelican.generators import Generator
 
-from portal_data import DataError, raise_if_any
+from portal_data import DataError, collect_problems, raise_collected_problems
 from portal_data.csv_source import read_csv_table
 from portal_data.downloads import csv_bytes, json_bytes, write_download
 from portal_data.section_item import SectionItem, add_section_items
@@ -115,17 +115,23 @@ def download_links(config: dict) -> dict:
     }
 
 
+def read_power_list(content_path: str, settings: dict):
+    """(config, power_list or None, problems); used by the generator and by `invoke check`."""
+    config, errors = power_list_settings(settings)
+    if errors or not os.path.exists(os.path.join(content_path, config["POWER_LIST_PATH"])):
+        return config, None, errors
+    power_list, errors = load_power_list(content_path, config)
+    return config, (None if errors else power_list), errors
+
+
 class PowerListGenerator(Generator):
     """Publishes context["power_list"] in generate_context and writes pages only in generate_output."""
 
     def generate_context(self):
-        self.config, errors = power_list_settings(self.settings)
-        raise_if_any(errors)
-        self.power_list = None
-        if not os.path.exists(os.path.join(self.path, self.config["POWER_LIST_PATH"])):
+        self.config, self.power_list, errors = read_power_list(self.path, self.settings)
+        collect_problems(self.context, errors)  # reported with every other plugin's, before writing
+        if self.power_list is None:
             return
-        self.power_list, errors = load_power_list(self.path, self.config)
-        raise_if_any(errors)
         self.context["power_list"] = self.power_list
         self.context["POWER_LIST_URL"] = self.config["POWER_LIST_URL"]
         self.context["power_list_downloads"] = download_links(self.config)
@@ -163,3 +169,4 @@ def get_generators(pelican_object):
 
 def register():
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(raise_collected_problems)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pelican import signals
 from pelican.contents import Static
 
-from portal_data import raise_if_any
+from portal_data import collect_problems, raise_collected_problems
 from portal_data.content_files import markdown_files
 
 from .sanitise import refused_html, sanitise
@@ -29,9 +29,10 @@ def unsafe_html_problems(settings: dict) -> list:
 
 
 def refuse_before_writing(generator) -> None:
-    raise_if_any(unsafe_html_problems(generator.settings))
+    collect_problems(generator.context, unsafe_html_problems(generator.settings))
 
 
 def register():
     signals.content_object_init.connect(sanitise_content)
     signals.page_generator_finalized.connect(refuse_before_writing)
+    signals.all_generators_finalized.connect(raise_collected_problems)
