@@ -67,6 +67,9 @@ def test_messages_say_what_is_wrong_and_what_is_expected():
 
 def test_pelican_build_fails_before_writing(tmp_path):
     settings = settings_for("bad", OUTPUT_PATH=str(tmp_path / "out"))
+    # Without the sections plugin: this fixture has no sections.toml, and its category 文化 is not
+    # declared; those problems are the sections plugin's to test (plugins/sections).
+    settings["PLUGINS"] = [name for name in settings["PLUGINS"] if name not in ("sections", "seo")]
     with pytest.raises(ContentError) as raised:
         Pelican(settings=settings).run()
     assert len(raised.value.errors) == 14

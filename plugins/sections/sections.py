@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
-from portal_data import DataError, raise_if_any
+from portal_data import DataError, collect_problems, raise_collected_problems
 from portal_data.front_matter import metadata_line
 from portal_data.site_url import feed_siteurl
 
@@ -140,7 +140,7 @@ class SectionsGenerator(Generator):
             section.feed_url = self.config["SECTION_FEED_URL"].format(slug=section.slug)
             section.feed_save_as = self.config["SECTION_FEED_SAVE_AS"].format(slug=section.slug)
         errors += place_articles(sections, self.context.get("articles", []), self.path)
-        raise_if_any(errors)
+        collect_problems(self.context, errors)  # reported with every other plugin's, before writing
         self.sections = sections
         self.context["sections"] = sections
         self.context["section_nav"] = []
@@ -148,7 +148,9 @@ class SectionsGenerator(Generator):
 
     def finalize(self):
         """Add generated pages, order every list, and decide what the navigation shows."""
-        raise_if_any(place_items(self.sections, self.context.get("section_items", [])))
+        collect_problems(self.context, place_items(self.sections, self.context.get("section_items", [])))
+        # Other plugins' problems may already have been raised on this signal; ours come after them.
+        raise_collected_problems([self])
         latest = self.context.get("latest_edition")
         lead_url = latest.lead.url if latest and latest.lead else ""
         for section in self.sections:
@@ -207,4 +209,5 @@ def finalize_sections(generators):
 
 def register():
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(raise_collected_problems)
     signals.all_generators_finalized.connect(finalize_sections)
