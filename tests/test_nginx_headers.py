@@ -263,3 +263,22 @@ def test_the_violation_listeners_do_catch_inline_code(nginx, https_page):
     assert https_page.evaluate("window.ran") is None
     assert any(v.startswith("script-src-elem") for v in https_page.evaluate("window.__cspViolations"))
     assert any(v.startswith("style-src-attr") for v in violations(https_page))
+
+
+@pytest.mark.browser
+def test_the_real_search_page_works_under_the_csp(nginx, https_page):
+    https_page.goto(f"https://127.0.0.1:{nginx['https']}/search/?q=苹果瓜")
+    https_page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    assert https_page.inner_text(".pagefind-ui__result-link >> nth=0") == "醴陵农民种出特大苹果瓜"
+    assert violations(https_page) == []
+
+
+@pytest.mark.browser
+def test_power_list_filter_works_under_the_csp(nginx, https_page):
+    https_page.goto(f"https://127.0.0.1:{nginx['https']}/disclosures/power-list/")
+    https_page.wait_for_load_state("networkidle")
+    visible_before = https_page.locator("tbody tr:visible").count()
+    https_page.select_option("select >> nth=0", index=1)
+    https_page.wait_for_timeout(200)
+    assert 0 < https_page.locator("tbody tr:visible").count() < visible_before
+    assert violations(https_page) == []
