@@ -105,3 +105,17 @@ def test_search_works_under_the_content_security_policy(browser_page, site_url):
     browser_page.route("**/*", with_csp)  # every response, as the server will send it
     titles = search(browser_page, site_url, "苹果瓜")
     assert titles[:1] == [FIRST_RESULT["苹果瓜"]] and violations == []
+
+
+def test_every_kind_of_page_has_its_section_filter(browser_page, site_url):
+    """Articles, village ledgers and power-list matters can each be narrowed to their 栏目 in search."""
+    browser_page.goto(site_url + "/search/")
+    filters = browser_page.evaluate("""async () => {
+        const pagefind = await import('/pagefind/pagefind.js');
+        return await pagefind.filters();
+    }""")
+    sections = filters["栏目"]
+    assert sections["村务公开"] == 35  # one page per village per month in content/disclosures/finance
+    assert sections["权力清单"] == 27
+    assert sections["要闻"] == 1 and sections["三农"] == 1
+    assert filters["年份"]["2020"] >= 35 + 5
