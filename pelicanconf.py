@@ -98,3 +98,9 @@ AUTHOR_FEED_RSS = None
 CHECK_MODIFIED_METHOD = "md5"
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+
+# --- Nightly publishing (issue 8) ---
+# Articles dated after the build time (or Status: scheduled) wait for the first build after it;
+# the plugin decides by BUILD_TIME / LILING_BUILD_TIME, so Pelican must not use the machine clock.
+PLUGINS += ["scheduled_publishing"]
+WITH_FUTURE_DATES = True
