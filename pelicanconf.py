@@ -104,3 +104,5 @@ LOAD_CONTENT_CACHE = False
 # the plugin decides by BUILD_TIME / LILING_BUILD_TIME, so Pelican must not use the machine clock.
 PLUGINS += ["scheduled_publishing"]
 WITH_FUTURE_DATES = True
+# .gz/.br copies beside every text file for nginx's gzip_static/brotli_static (buildtools/precompress.py).
+PRECOMPRESS = True

@@ -77,8 +77,17 @@ def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = 
     if problems:
         shutil.rmtree(staging_path, ignore_errors=True)
         return BuildResult(False, final_path, problems, time.monotonic() - started)
+    finish_output(staging_path, settings)
     replace_folder(staging_path, final_path)
     return BuildResult(True, final_path, [], time.monotonic() - started)
+
+
+def finish_output(path: str, settings: dict) -> None:
+    """Steps on the finished output that Pelican does not do: precompressed copies (issue 8)."""
+    if settings.get("PRECOMPRESS", True):
+        from buildtools.precompress import precompress_tree
+
+        precompress_tree(path)
 
 
 def replace_folder(new_path: str, final_path: str) -> None:
