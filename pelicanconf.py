@@ -106,3 +106,5 @@ PLUGINS += ["scheduled_publishing"]
 WITH_FUTURE_DATES = True
 # .gz/.br copies beside every text file for nginx's gzip_static/brotli_static (buildtools/precompress.py).
 PRECOMPRESS = True
+# Times Pelican's phases for the build report the runner writes beside the output (buildtools/report.py).
+PLUGINS += ["build_report"]

@@ -28,6 +28,7 @@ class BuildResult:
     output_path: str
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    report: dict | None = None
 
 
 class _WarningCollector(logging.Handler):
@@ -48,14 +49,20 @@ def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
 
 
 def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = None,
-               overrides: dict | None = None) -> BuildResult:
-    """Build with `settings_file` into `output_path` (default: the settings' OUTPUT_PATH)."""
+               overrides: dict | None = None, report_path: str | None = None,
+               compare_with: str | None = None) -> BuildResult:
+    """Build with `settings_file` into `output_path` (default: the settings' OUTPUT_PATH).
+
+    A build report goes to `report_path` (default `<output>.build-report.json`), comparing the
+    new output with `compare_with` (default: the output it replaces).
+    """
     started = time.monotonic()
     settings = load_settings(settings_file, overrides)
     final_path = os.path.abspath(output_path or settings["OUTPUT_PATH"])
     staging_path = f"{final_path}.building-{os.getpid()}"
     shutil.rmtree(staging_path, ignore_errors=True)
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": staging_path})
+    clock = _phase_clock(settings)
 
     collector = _WarningCollector()
     root = logging.getLogger()
@@ -74,12 +81,41 @@ def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = 
         root.removeHandler(collector)
     problems.extend(collector.messages)
 
+    report_args = dict(report_path=report_path or f"{final_path}.build-report.json", clock=clock,
+                       warnings=collector.messages,
+                       compare_with=compare_with or (final_path if os.path.isdir(final_path) else None))
     if problems:
         shutil.rmtree(staging_path, ignore_errors=True)
-        return BuildResult(False, final_path, problems, time.monotonic() - started)
+        result = BuildResult(False, final_path, problems, time.monotonic() - started)
+        result.report = _write_build_report(result, staging_path, **report_args)
+        return result
     finish_output(staging_path, settings)
+    clock.mark("precompress")
+    result = BuildResult(True, final_path, [], time.monotonic() - started)
+    result.report = _write_build_report(result, staging_path, **report_args)
     replace_folder(staging_path, final_path)
-    return BuildResult(True, final_path, [], time.monotonic() - started)
+    return result
+
+
+def _phase_clock(settings: dict):
+    """The build_report plugin marks Pelican's phases on this clock (issue 8)."""
+    from build_report.build_report import CLOCK_SETTING, PhaseClock  # on sys.path once pelicanconf ran
+
+    clock = PhaseClock()
+    settings[CLOCK_SETTING] = clock
+    return clock
+
+
+def _write_build_report(result: BuildResult, built_path: str, *, report_path, clock, warnings, compare_with) -> dict:
+    from buildtools.report import make_report, write_report
+
+    report = make_report(ok=result.ok, output=built_path, reference=compare_with, problems=result.problems,
+                         warnings=warnings, phases=clock.phases, facts=clock.facts)
+    clock.mark("report")
+    report["phases_s"] = dict(clock.phases)
+    report["output"] = result.output_path
+    write_report(report_path, report)
+    return report
 
 
 def finish_output(path: str, settings: dict) -> None:
@@ -113,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"构建失败，{result.output_path} 保持原样。", file=sys.stderr)
         return 1
     print(f"构建完成：{result.output_path}（用时 {result.seconds:.1f} 秒）")
+    if result.report:
+        from buildtools.report import summary
+
+        print(summary(result.report))
     return 0
 
 
