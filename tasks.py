@@ -70,3 +70,27 @@ def test(c, args=""):
         print("没有运行任何测试：这算失败。", file=sys.stderr)
     if code:
         raise Exit(code=code or 1)
+
+
+# --- Nightly publishing (issue 8): buildtools/publish.py does the work; these tasks only call it. ---
+
+@task(help={"force": "publish even though the page count dropped by more than 5%",
+            "root": "releases folder (default: PUBLISH_ROOT, releases/)"})
+def publish(c, force=False, root=None):
+    """Build with publishconf.py into releases/<time>-<commit>/, check it, then switch releases/live to it."""
+    from buildtools.publish import main as publish_main
+
+    args = ["publish"] + (["--force"] if force else []) + (["--root", root] if root else [])
+    code = publish_main(args)
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"root": "releases folder (default: PUBLISH_ROOT, releases/)"})
+def rollback(c, root=None):
+    """Point releases/live back at the release published before the live one."""
+    from buildtools.publish import main as publish_main
+
+    code = publish_main(["rollback"] + (["--root", root] if root else []))
+    if code:
+        raise Exit(code=code)
