@@ -8,3 +8,6 @@ from pelicanconf import *  # noqa: E402,F401,F403
 
 SITEURL = os.environ.get("LILING_SITEURL", "https://news.liling.example")
 RELATIVE_URLS = False
+
+# Nightly publishing (issue 8): the releases folder on the publishing host; nginx serves <root>/live/site.
+PUBLISH_ROOT = os.environ.get("LILING_PUBLISH_ROOT", "releases")

@@ -94,3 +94,15 @@ def rollback(c, root=None):
     code = publish_main(["rollback"] + (["--root", root] if root else []))
     if code:
         raise Exit(code=code)
+
+
+@task(help={"args": "arguments for pytest (default -q: every test)",
+            "root": "releases folder (default: PUBLISH_ROOT, releases/)",
+            "force": "publish even though the page count dropped by more than 5%"})
+def nightly(c, args="-q", root=None, force=False):
+    """What CI runs every night: tests, then build with publishconf.py, check, and publish; stops at the first failure."""
+    from buildtools.nightly import main as nightly_main
+
+    code = nightly_main(["--pytest-args", args] + (["--root", root] if root else []) + (["--force"] if force else []))
+    if code:
+        raise Exit(code=code)
