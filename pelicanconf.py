@@ -45,6 +45,7 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly: with PLUGINS unset Pelican would load every installed pelican.plugins.* package.
 PLUGINS = ["news_article", "editions"]
+PLUGINS.append("village_disclosure")  # 村务公开 (issue 5)
 
 # Slugs come from metadata only: pinyin from Chinese titles goes wrong on polyphones.
 SLUGIFY_SOURCE = "basename"

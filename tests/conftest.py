@@ -76,6 +76,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def browser_page(context):
+    """A Playwright page. (The name `page` is taken by the BeautifulSoup loader above, which
+    overrides pytest-playwright's fixture of the same name.)"""
+    browser_page = context.new_page()
+    yield browser_page
+    browser_page.close()
+
+
+@pytest.fixture
 def screenshot(request):
     """screenshot(page, "name") saves a full-page PNG under test-artifacts/ for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -18,11 +18,11 @@ def horizontal_overflow(browser_page) -> int:
 
 @pytest.mark.parametrize("width", [320, 375, 1280])
 @pytest.mark.parametrize("name", PAGES)
-def test_no_horizontal_scroll(page, site_url, screenshot, width, name):
-    page.set_viewport_size({"width": width, "height": 800})
-    page.goto(site_url + PAGES[name])
-    assert horizontal_overflow(page) <= 0
-    screenshot(page, f"{name}-{width}")
+def test_no_horizontal_scroll(browser_page, site_url, screenshot, width, name):
+    browser_page.set_viewport_size({"width": width, "height": 800})
+    browser_page.goto(site_url + PAGES[name])
+    assert horizontal_overflow(browser_page) <= 0
+    screenshot(browser_page, f"{name}-{width}")
 
 
 def body_font_px(browser_page) -> float:
@@ -30,40 +30,40 @@ def body_font_px(browser_page) -> float:
         "parseFloat(getComputedStyle(document.querySelector('.lp-article__body p')).fontSize)")
 
 
-def test_body_text_is_at_least_18px_with_generous_line_height(page, site_url):
+def test_body_text_is_at_least_18px_with_generous_line_height(browser_page, site_url):
     for width in (320, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        page.goto(site_url + ARTICLE)
-        assert body_font_px(page) >= 18
-        line_height = page.evaluate(
+        browser_page.set_viewport_size({"width": width, "height": 800})
+        browser_page.goto(site_url + ARTICLE)
+        assert body_font_px(browser_page) >= 18
+        line_height = browser_page.evaluate(
             "parseFloat(getComputedStyle(document.querySelector('.lp-article__body p')).lineHeight)")
-        assert line_height / body_font_px(page) >= 1.6
+        assert line_height / body_font_px(browser_page) >= 1.6
 
 
-def test_elder_mode_enlarges_text_and_targets_and_persists(page, site_url, screenshot):
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(site_url + ARTICLE)
-    assert body_font_px(page) < 24
-    page.get_by_role("link", name="长辈模式").click()
-    assert body_font_px(page) >= 24
-    screenshot(page, "article-375-elder")
-    small_targets = page.evaluate("""() => [...document.querySelectorAll(
+def test_elder_mode_enlarges_text_and_targets_and_persists(browser_page, site_url, screenshot):
+    browser_page.set_viewport_size({"width": 375, "height": 800})
+    browser_page.goto(site_url + ARTICLE)
+    assert body_font_px(browser_page) < 24
+    browser_page.get_by_role("link", name="长辈模式").click()
+    assert body_font_px(browser_page) >= 24
+    screenshot(browser_page, "article-375-elder")
+    small_targets = browser_page.evaluate("""() => [...document.querySelectorAll(
         '.lp-button, .lp-nav__link, .lp-breadcrumbs__link, .lp-neighbours__link')]
         .map(el => el.getBoundingClientRect())
         .filter(r => r.width > 0 && (r.height < 60 || r.width < 60)).length""")
     assert small_targets == 0
     # Remembered on the next page, and switched off again with the visible control.
-    page.goto(site_url + "/editions/2020-07-08/")
-    assert page.evaluate("document.documentElement.classList.contains('lp-elder')")
-    page.get_by_role("link", name="标准模式").click()
-    page.goto(site_url + ARTICLE)
-    assert body_font_px(page) < 24
+    browser_page.goto(site_url + "/editions/2020-07-08/")
+    assert browser_page.evaluate("document.documentElement.classList.contains('lp-elder')")
+    browser_page.get_by_role("link", name="标准模式").click()
+    browser_page.goto(site_url + ARTICLE)
+    assert body_font_px(browser_page) < 24
 
 
-def test_standard_tap_targets_are_at_least_44px(page, site_url):
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(site_url + ARTICLE)
-    sizes = page.evaluate("""() => [...document.querySelectorAll(
+def test_standard_tap_targets_are_at_least_44px(browser_page, site_url):
+    browser_page.set_viewport_size({"width": 375, "height": 800})
+    browser_page.goto(site_url + ARTICLE)
+    sizes = browser_page.evaluate("""() => [...document.querySelectorAll(
         '.lp-button, .lp-nav__link, .lp-neighbours__link, .lp-header__name')]
         .map(el => el.getBoundingClientRect()).filter(r => r.width > 0)
         .map(r => [r.width, r.height])""")
@@ -81,9 +81,20 @@ def test_elder_mode_without_javascript(browser, site_url):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_axe_finds_no_serious_or_critical_violation(page, site_url, name):
-    page.goto(site_url + PAGES[name])
-    violations = Axe().run(page).response["violations"]
+def test_axe_finds_no_serious_or_critical_violation(browser_page, site_url, name):
+    browser_page.goto(site_url + PAGES[name])
+    violations = Axe().run(browser_page).response["violations"]
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_print_stylesheet_hides_navigation_and_controls(browser_page, site_url, screenshot):
+    browser_page.goto(site_url + ARTICLE)
+    browser_page.emulate_media(media="print")
+    hidden = browser_page.evaluate("""() => ['.lp-nav', '.lp-elder-toggle', '.lp-related', '.lp-neighbours']
+        .map(sel => document.querySelector(sel))
+        .filter(el => el && getComputedStyle(el).display !== 'none').length""")
+    assert hidden == 0
+    assert browser_page.evaluate("getComputedStyle(document.querySelector('.lp-article__body p')).color") == "rgb(0, 0, 0)"
+    screenshot(browser_page, "article-print")

@@ -1,0 +1,1 @@
+from .village_disclosure import register  # noqa: F401

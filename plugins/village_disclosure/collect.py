@@ -1,0 +1,86 @@
+"""Find every disclosure file under the content folder and turn them into villages with chained months.
+
+Paths in errors are shown relative to the content folder (disclosures/finance/xiangshui/2020-05.csv),
+as editors see them in the repository.
+"""
+
+from __future__ import annotations
+
+import os
+
+from portal_data import DataError
+
+from .ledger_source import account_set_for, ledger_files, read_account_sets, read_ledger, read_villages
+from .model import chain_months, next_month, parse_month
+
+
+def load_villages(content_path: str, config: dict):
+    """Return (villages, account sets, errors) for the disclosure files under `content_path`."""
+
+    def shown(path: str) -> str:
+        return os.path.relpath(path, content_path).replace(os.sep, "/")
+
+    accounts_path = os.path.join(content_path, config["VILLAGE_DISCLOSURE_ACCOUNTS"])
+    villages_path = os.path.join(content_path, config["VILLAGE_DISCLOSURE_VILLAGES"])
+    finance_path = os.path.join(content_path, config["VILLAGE_DISCLOSURE_FINANCE_PATH"])
+    missing = [DataError(shown(path), 0, 0, "missing-file", f"缺少 {shown(path)}；村务公开需要这个文件（格式见 README 的“村务公开”）")
+               for path in (accounts_path, villages_path) if not os.path.isfile(path)]
+    if missing:
+        return [], [], missing
+    account_sets, errors = read_account_sets(accounts_path, shown(accounts_path))
+    villages, village_errors = read_villages(villages_path, shown(villages_path))
+    errors.extend(village_errors)
+
+    by_code = {village.code: village for village in villages}
+    found: dict[str, list] = {village.code: [] for village in villages}
+    for folder, name in ledger_files(finance_path):
+        path = os.path.join(finance_path, folder, name)
+        month, problems = _month_of_file(shown(path), folder, name, by_code, account_sets, shown(villages_path))
+        errors.extend(problems)
+        if month is None:
+            continue
+        vouchers, ledger_errors = read_ledger(path, shown(path), month, account_set_for(account_sets, month))
+        errors.extend(ledger_errors)
+        found[folder].append((month, vouchers, shown(path)))
+
+    for village in villages:
+        errors.extend(_missing_months(village, found[village.code], finance_path, shown))
+        village.months = chain_months(village.code, village.opening_balance, found[village.code])
+    return villages, account_sets, errors
+
+
+def _month_of_file(path, folder, name, by_code, account_sets, villages_shown):
+    """The month a ledger file covers, or None with the reason it cannot be read."""
+    village = by_code.get(folder)
+    if village is None:
+        return None, [DataError(path, 0, 0, "unknown-village",
+                                f"文件夹“{folder}”不是已登记的村代码；请先在 {villages_shown} 中添加这个村，或把文件夹改名为已有的代码")]
+    month = parse_month(name[: -len(".csv")])
+    if month is None:
+        return None, [DataError(path, 0, 0, "bad-month-name",
+                                f"文件名“{name}”不是月份；应为 YYYY-MM.csv（例：2020-06.csv）")]
+    if month < village.opening_month:
+        return None, [DataError(path, 0, 0, "month-before-opening",
+                                f"{month:%Y-%m} 早于{village.full_name}的期初月份 {village.opening_month:%Y-%m}；"
+                                f"请改正文件名，或在 {villages_shown} 中把期初月份提前")]
+    if account_set_for(account_sets, month) is None:
+        return None, [DataError(path, 0, 0, "no-account-set",
+                                f"{month:%Y-%m} 没有适用的会计科目；请在科目表中添加当时施行的制度")]
+    return month, []
+
+
+def _missing_months(village, months, finance_path, shown):
+    """A gap between the opening month and the latest published month is an error at the next file."""
+    published = {month: path for month, _vouchers, path in months}
+    if not published:
+        return
+    latest = max(published)
+    month = village.opening_month
+    while month < latest:
+        if month not in published:
+            after = min(m for m in published if m > month)
+            expected = shown(os.path.join(finance_path, village.code, f"{month:%Y-%m}.csv"))
+            yield DataError(published[after], 0, 0, "missing-month",
+                            f"缺少 {month:%Y-%m} 的收支表 {expected}；从期初月份 {village.opening_month:%Y-%m} "
+                            f"到已公开的 {after:%Y-%m}，每个月都要公开")
+        month = next_month(month)

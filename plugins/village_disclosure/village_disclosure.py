@@ -1,0 +1,164 @@
+"""村务公开: a Pelican generator that publishes villages' monthly finance ledgers from CSV files.
+
+generate_context() reads and checks every file (all problems are reported together, then the
+build fails); generate_output() writes the village-month, village, town and index pages and the
+CSV/JSON downloads beside each month. Files under content/disclosures are never seen by
+Pelican's readers: this generator reads them itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zoneinfo
+from dataclasses import dataclass
+
+from pelican import signals
+from pelican.generators import Generator
+
+from portal_data import DataError, raise_if_any
+from portal_data.downloads import csv_bytes, json_bytes, write_download
+from portal_data.section_item import SectionItem, add_section_items
+
+from . import charts
+from .collect import load_villages
+from .datapackage import datapackage, ledger_csv_rows, ledger_document
+from .ledger_source import LEDGER_HEADER
+from .model import format_amount, group_towns, latest_month, month_label, parse_month
+
+DEFAULTS = {
+    "VILLAGE_DISCLOSURE_PATH": "disclosures",
+    "VILLAGE_DISCLOSURE_VILLAGES": "disclosures/villages.csv",
+    "VILLAGE_DISCLOSURE_ACCOUNTS": "disclosures/accounts.csv",
+    "VILLAGE_DISCLOSURE_FINANCE_PATH": "disclosures/finance",
+    "VILLAGE_DISCLOSURE_CURRENT_MONTH": "",
+    "VILLAGE_DISCLOSURE_SAMPLE_DATA": True,
+    "VILLAGE_DISCLOSURE_SECTION": "cunwu",
+    "VILLAGES_URL": "disclosures/villages/",
+    "VILLAGES_SAVE_AS": "disclosures/villages/index.html",
+    "VILLAGE_URL": "disclosures/villages/{code}/",
+    "VILLAGE_SAVE_AS": "disclosures/villages/{code}/index.html",
+    "VILLAGE_MONTH_URL": "disclosures/villages/{code}/{month}/",
+    "VILLAGE_MONTH_SAVE_AS": "disclosures/villages/{code}/{month}/index.html",
+    "VILLAGE_MONTH_DOWNLOAD": "disclosures/villages/{code}/{month}",
+    "VILLAGE_TOWN_URL": "disclosures/towns/{slug}/",
+    "VILLAGE_TOWN_SAVE_AS": "disclosures/towns/{slug}/index.html",
+    "VILLAGE_DISCLOSURE_DATAPACKAGE": "disclosures/finance-datapackage.json",
+}
+TIMEZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def disclosure_settings(settings) -> tuple[dict, list[DataError]]:
+    """Our settings merged with the defaults, checked once; a bad value is an error naming key and value."""
+    config = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    errors = []
+    current = config["VILLAGE_DISCLOSURE_CURRENT_MONTH"]
+    if current and parse_month(str(current)) is None:
+        errors.append(DataError("pelicanconf.py", 0, 0, "bad-setting",
+                                f"VILLAGE_DISCLOSURE_CURRENT_MONTH = “{current}” 不是月份；应写成 2020-06 这样的 YYYY-MM，或留空"))
+    return config, errors
+
+
+@dataclass(frozen=True)
+class VillageStatus:
+    """One line of a town or index list: a village, its latest month and whether it is behind."""
+
+    village: object
+    latest: object
+    behind: bool
+
+
+def village_statuses(villages, current_month) -> list[VillageStatus]:
+    return [VillageStatus(v, v.latest, current_month is not None and not v.has_published(current_month))
+            for v in villages]
+
+
+class VillageDisclosureGenerator(Generator):
+    """Reads content/disclosures/ into villages and ledger months, then writes their pages."""
+
+    def generate_context(self):
+        self.config, errors = disclosure_settings(self.settings)
+        self.villages, self.account_sets = [], []
+        self.active = os.path.isdir(os.path.join(self.path, self.config["VILLAGE_DISCLOSURE_PATH"]))
+        if self.active:
+            self.villages, self.account_sets, load_errors = load_villages(self.path, self.config)
+            errors.extend(load_errors)
+        raise_if_any(errors)
+        configured = self.config["VILLAGE_DISCLOSURE_CURRENT_MONTH"]
+        self.current_month = parse_month(str(configured)) if configured else latest_month(self.villages)
+        self.towns = group_towns(self.villages)
+        self.ledgers = [ledger for village in self.villages for ledger in village.months]
+        self.context["villages"] = self.villages
+        self.context["ledgers"] = self.ledgers
+        if self.active:
+            self.context["VILLAGES_URL"] = self.config["VILLAGES_URL"]
+            add_section_items(self.context, [self.section_item(village, ledger)
+                                             for village in self.villages for ledger in village.months])
+
+    def url(self, key: str, **fields) -> str:
+        return self.config[key].format(**fields)
+
+    def section_item(self, village, ledger) -> SectionItem:
+        return SectionItem(
+            section=self.config["VILLAGE_DISCLOSURE_SECTION"],
+            title=f"{village.full_name} {ledger.label}收支公开",
+            url=self.url("VILLAGE_MONTH_URL", code=village.code, month=ledger.key),
+            date=dt.datetime.combine(ledger.month, dt.time(), TIMEZONE),
+            summary=(f"收入 {format_amount(ledger.income_total)} 元，支出 {format_amount(ledger.expenditure_total)} 元，"
+                     f"期末余额 {format_amount(ledger.closing_balance)} 元"),
+            kind="ledger",
+        )
+
+    def generate_output(self, writer):
+        if not self.active:
+            return
+        self.write_downloads()
+        common = {"relative_urls": self.settings.get("RELATIVE_URLS"), "money": format_amount,
+                  "month_label": month_label, "current_month": self.current_month,
+                  "sample_data": self.config["VILLAGE_DISCLOSURE_SAMPLE_DATA"], "disclosure": self.config}
+        for village in self.villages:
+            self.write_village(writer, village, common)
+        for town in self.towns:
+            writer.write_file(self.url("VILLAGE_TOWN_SAVE_AS", slug=town.slug), self.get_template("village_town"),
+                              self.context, url=self.url("VILLAGE_TOWN_URL", slug=town.slug), town=town,
+                              statuses=village_statuses(town.villages, self.current_month), **common)
+        writer.write_file(self.config["VILLAGES_SAVE_AS"], self.get_template("villages"), self.context,
+                          url=self.config["VILLAGES_URL"], towns=[
+                              (town, village_statuses(town.villages, self.current_month)) for town in self.towns],
+                          **common)
+
+    def write_village(self, writer, village, common):
+        town_url = self.url("VILLAGE_TOWN_URL", slug=village.town_slug)
+        common = {**common, "town_url": town_url, "village": village,
+                  "month_url": lambda other: self.url("VILLAGE_MONTH_URL", code=village.code, month=other.key)}
+        writer.write_file(self.url("VILLAGE_SAVE_AS", code=village.code), self.get_template("village"), self.context,
+                          url=self.url("VILLAGE_URL", code=village.code),
+                          chart=charts.trend_chart(f"trend-{village.code}", village) if village.months else None,
+                          **common)
+        for ledger in village.months:
+            download = self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key)
+            writer.write_file(
+                self.url("VILLAGE_MONTH_SAVE_AS", code=village.code, month=ledger.key),
+                self.get_template("village_month"), self.context,
+                url=self.url("VILLAGE_MONTH_URL", code=village.code, month=ledger.key),
+                ledger=ledger, download=download,
+                chart=charts.breakdown_chart(f"breakdown-{village.code}-{ledger.key}", ledger, village.full_name),
+                **common)
+
+    def write_downloads(self):
+        output = self.output_path
+        for village in self.villages:
+            for ledger in village.months:
+                base = self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key)
+                write_download(output, base + ".csv", csv_bytes(LEDGER_HEADER, ledger_csv_rows(ledger)))
+                write_download(output, base + ".json", json_bytes(ledger_document(village, ledger)))
+        package = datapackage(self.villages, self.account_sets, self.config, self.settings.get("SITENAME", ""))
+        write_download(output, self.config["VILLAGE_DISCLOSURE_DATAPACKAGE"], json_bytes(package))
+
+
+def get_generators(pelican_object):
+    return VillageDisclosureGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,69 @@
+"""The build runner: a content error or a Pelican warning fails the build, prints positions
+without a traceback, and leaves the previous output exactly as it was."""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+import subprocess
+import sys
+
+from conftest import ROOT
+
+DUPLICATE_SLOT = ROOT / "plugins" / "editions" / "test_data" / "duplicate"
+
+
+def settings_for(tmp_path: pathlib.Path, content: pathlib.Path) -> pathlib.Path:
+    """A settings file an editor could have written: the real one, pointed at other content."""
+    path = tmp_path / "testconf.py"
+    path.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pelicanconf import *\n"
+        f"PATH = {str(content)!r}\n"
+        "ARTICLE_PATHS = ['']\nPAGE_PATHS = []\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_build(settings: pathlib.Path, output: pathlib.Path):
+    return subprocess.run(
+        [sys.executable, "-m", "buildtools.build", "--settings", str(settings), "--output", str(output)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_content_error_fails_without_traceback_and_keeps_old_output(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("the live site", encoding="utf-8")
+    result = run_build(settings_for(tmp_path, DUPLICATE_SLOT), output)
+    assert result.returncode == 1
+    assert "b.md:8:19: 2021-03-02 这一期已有第 1 篇（a.md）；每篇文章的 Edition_Position 应不同" in result.stderr
+    assert "共 1 处问题" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert (output / "index.html").read_text(encoding="utf-8") == "the live site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "testconf.py"]  # no staging left behind
+
+
+def test_pelican_warning_about_broken_content_fails_the_build(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "plugins" / "editions" / "test_data" / "good", content)
+    article = content / "a.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8")
+    result = run_build(settings_for(tmp_path, content), tmp_path / "output")
+    assert result.returncode == 1
+    assert "missing.md" in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_clean_build_swaps_the_new_site_in(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "stale.html").write_text("old", encoding="utf-8")
+    result = run_build(settings_for(tmp_path, ROOT / "plugins" / "editions" / "test_data" / "good"), output)
+    assert result.returncode == 0, result.stderr
+    assert "构建完成" in result.stdout
+    assert not (output / "stale.html").exists()
+    assert (output / "editions" / "2021-03-02" / "index.html").is_file()

@@ -1,0 +1,58 @@
+"""村务公开 in Debian's Chromium: a phone must not scroll the page sideways, and axe finds nothing serious."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+MONTH = "/disclosures/villages/xiangshui/2020-06/"
+PAGES = {"village-month": MONTH, "village": "/disclosures/villages/xiangshui/", "villages": "/disclosures/villages/",
+         "town": "/disclosures/towns/wangxian/"}
+
+
+@pytest.fixture
+def phone(browser_page):
+    """conftest's Playwright page at a 375 px phone width."""
+    browser_page.set_viewport_size({"width": 375, "height": 800})
+    return browser_page
+
+
+def page_overflow(browser_page) -> int:
+    return browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_page_level_horizontal_scroll_at_375px(phone, site_url, screenshot, name):
+    phone.goto(site_url + PAGES[name])
+    assert page_overflow(phone) <= 0
+    screenshot(phone, f"disclosure-{name}-375")
+
+
+def test_ledger_table_scrolls_inside_its_own_region_by_keyboard(phone, site_url):
+    phone.goto(site_url + MONTH)
+    region = phone.locator(".lp-table-scroll").first
+    widths = region.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert widths[0] > widths[1]  # nine columns do not fit a phone; the region, not the page, scrolls
+    region.focus()
+    phone.keyboard.press("ArrowRight")
+    phone.keyboard.press("ArrowRight")
+    phone.wait_for_function("document.querySelector('.lp-table-scroll').scrollLeft > 0", timeout=3000)
+    assert region.evaluate("el => el.scrollLeft") > 0
+    amount = phone.locator(".lp-ledger-table__income-total")
+    assert amount.evaluate("el => getComputedStyle(el).textAlign") == "right"
+
+
+def test_chart_text_is_readable_on_a_phone(phone, site_url):
+    phone.goto(site_url + MONTH)
+    size = phone.locator(".lp-chart svg text").first.evaluate("el => el.getBoundingClientRect().height")
+    assert size >= 14
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_serious_problems(phone, site_url, name):
+    phone.goto(site_url + PAGES[name])
+    results = Axe().run(phone)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["nodes"][0]["target"]) for v in serious]
