@@ -106,3 +106,14 @@ def nightly(c, args="-q", root=None, force=False):
     code = nightly_main(["--pytest-args", args] + (["--root", root] if root else []) + (["--force"] if force else []))
     if code:
         raise Exit(code=code)
+
+
+@task(help={"articles": "news articles to generate (default 10000)", "villages": "villages (default 270)",
+            "months": "months of ledgers per village (default 36)", "power_items": "power list matters (default 2000)",
+            "profile": "also profile one full build with pyinstrument (benchmarks/work/profile.txt)"})
+def bench(c, articles=10_000, villages=270, months=36, power_items=2_000, profile=False):
+    """Generate the synthetic ten-year site and measure our builds against vanilla Pelican and Hugo."""
+    from benchmarks.bench import main as bench_main
+
+    bench_main(["--articles", str(articles), "--villages", str(villages), "--months", str(months),
+                "--power-items", str(power_items)] + (["--profile"] if profile else []))

