@@ -109,3 +109,7 @@ WITH_FUTURE_DATES = True
 PRECOMPRESS = True
 # Times Pelican's phases for the build report the runner writes beside the output (buildtools/report.py).
 PLUGINS += ["build_report"]
+# Incremental builds (buildtools/incremental.py): Pelican's content cache, a writer that leaves
+# unchanged pages alone, and a work folder kept beside the output; a template change rebuilds all.
+PLUGINS += ["incremental_writer"]
+INCREMENTAL_BUILD = True

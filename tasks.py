@@ -53,11 +53,14 @@ def serve(c, port=8000):
 @task
 def clean(c):
     """Remove built output and caches."""
-    for folder in ("output", "cache", "test-artifacts"):
+    for folder in ("output", "cache", "test-artifacts", "output.work", "output.build-report.json"):
         path = os.path.join(ROOT, folder)
-        if os.path.exists(path):
+        if os.path.isdir(path):
             shutil.rmtree(path)
             print(f"已删除 {folder}/")
+        elif os.path.exists(path):
+            os.remove(path)
+            print(f"已删除 {folder}")
 
 
 @task(help={"args": "extra arguments for pytest, e.g. -k edition"})

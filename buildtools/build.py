@@ -59,11 +59,34 @@ def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = 
     started = time.monotonic()
     settings = load_settings(settings_file, overrides)
     final_path = os.path.abspath(output_path or settings["OUTPUT_PATH"])
+    if settings.get("INCREMENTAL_BUILD"):
+        from buildtools.incremental_build import build_incremental  # issue 8
+
+        return build_incremental(settings_file, final_path, overrides, report_path, compare_with)
     staging_path = f"{final_path}.building-{os.getpid()}"
     shutil.rmtree(staging_path, ignore_errors=True)
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": staging_path})
     clock = _phase_clock(settings)
+    problems, warnings = run_pelican(settings)
 
+    report_args = dict(report_path=report_path or f"{final_path}.build-report.json", clock=clock,
+                       warnings=warnings,
+                       compare_with=compare_with or (final_path if os.path.isdir(final_path) else None))
+    if problems:
+        shutil.rmtree(staging_path, ignore_errors=True)
+        result = BuildResult(False, final_path, problems, time.monotonic() - started)
+        result.report = _write_build_report(result, staging_path, **report_args)
+        return result
+    finish_output(staging_path, settings)
+    clock.mark("precompress")
+    result = BuildResult(True, final_path, [], time.monotonic() - started)
+    result.report = _write_build_report(result, staging_path, **report_args)
+    replace_folder(staging_path, final_path)
+    return result
+
+
+def run_pelican(settings: dict) -> tuple[list[str], list[str]]:
+    """Run Pelican once; returns (problems that fail the build, the warnings among them)."""
     collector = _WarningCollector()
     root = logging.getLogger()
     root.addHandler(collector)
@@ -80,21 +103,7 @@ def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = 
     finally:
         root.removeHandler(collector)
     problems.extend(collector.messages)
-
-    report_args = dict(report_path=report_path or f"{final_path}.build-report.json", clock=clock,
-                       warnings=collector.messages,
-                       compare_with=compare_with or (final_path if os.path.isdir(final_path) else None))
-    if problems:
-        shutil.rmtree(staging_path, ignore_errors=True)
-        result = BuildResult(False, final_path, problems, time.monotonic() - started)
-        result.report = _write_build_report(result, staging_path, **report_args)
-        return result
-    finish_output(staging_path, settings)
-    clock.mark("precompress")
-    result = BuildResult(True, final_path, [], time.monotonic() - started)
-    result.report = _write_build_report(result, staging_path, **report_args)
-    replace_folder(staging_path, final_path)
-    return result
+    return problems, collector.messages
 
 
 def _phase_clock(settings: dict):
@@ -106,11 +115,12 @@ def _phase_clock(settings: dict):
     return clock
 
 
-def _write_build_report(result: BuildResult, built_path: str, *, report_path, clock, warnings, compare_with) -> dict:
+def _write_build_report(result: BuildResult, built_path: str, *, report_path, clock, warnings, compare_with,
+                        diff=None) -> dict:
     from buildtools.report import make_report, write_report
 
     report = make_report(ok=result.ok, output=built_path, reference=compare_with, problems=result.problems,
-                         warnings=warnings, phases=clock.phases, facts=clock.facts)
+                         warnings=warnings, phases=clock.phases, facts=clock.facts, diff=diff)
     clock.mark("report")
     report["phases_s"] = dict(clock.phases)
     report["output"] = result.output_path

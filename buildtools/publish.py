@@ -159,6 +159,8 @@ def publish(settings_file: str, root: str | None = None, force: bool = False,
         site_path = os.path.join(release_path, SITE)
         live = live_release(root)
         live_site = os.path.join(root, live, SITE) if live else None
+        # One work folder for every release: unchanged pages are hard links to the live release.
+        overrides = {"INCREMENTAL_WORK_PATH": os.path.join(root, ".work"), **(overrides or {})}
         built = build_site(settings_file, site_path, overrides,
                            report_path=os.path.join(release_path, "build-report.json"), compare_with=live_site)
         if not built.ok:

@@ -17,8 +17,8 @@ COMPRESSED = (".gz", ".br")
 SHOWN_CHANGES = 50  # the JSON lists at most this many changed paths per kind of change
 
 
-def output_files(root: str) -> dict[str, str]:
-    """Relative path -> BLAKE2 digest of every served file (precompressed copies excluded)."""
+def output_files(root: str, hashed: bool = True) -> dict[str, str | None]:
+    """Relative path -> BLAKE2 digest (None unless `hashed`) of every served file, precompressed copies excluded."""
     digests = {}
     if not root or not os.path.isdir(root):
         return digests
@@ -28,9 +28,14 @@ def output_files(root: str) -> dict[str, str]:
             if name.endswith(COMPRESSED):
                 continue
             path = os.path.join(folder, name)
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            if relative == ".complete":
+                continue  # the incremental build's own marker
+            if not hashed:
+                digests[relative] = None
+                continue
             with open(path, "rb") as handle:
-                digests[os.path.relpath(path, root).replace(os.sep, "/")] = hashlib.blake2b(
-                    handle.read(), digest_size=16).hexdigest()
+                digests[relative] = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
     return digests
 
 
@@ -60,10 +65,15 @@ def changes(current: dict[str, str], previous: dict[str, str]) -> dict[str, list
 
 
 def make_report(*, ok: bool, output: str, reference: str | None, problems: list[str],
-                warnings: list[str], phases: dict[str, float], facts: dict) -> dict:
-    current = output_files(output) if ok else {}
-    previous = output_files(reference) if reference else {}
-    diff = changes(current, previous) if ok and reference else None
+                warnings: list[str], phases: dict[str, float], facts: dict, diff: dict | None = None) -> dict:
+    """`diff` (added/removed/changed paths) may come from an incremental sync that already knows it."""
+    if diff is not None:
+        current = dict.fromkeys(path for path in output_files(output, hashed=False)) if ok else {}
+    else:
+        current = output_files(output) if ok else {}
+        previous = output_files(reference) if reference else {}
+        diff = changes(current, previous) if ok and reference else None
+    diff = {key: [p for p in paths if not p.endswith(COMPRESSED)] for key, paths in diff.items()} if diff else diff
     report = {
         "ok": ok,
         "output": output,

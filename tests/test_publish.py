@@ -148,13 +148,16 @@ def test_killing_a_publish_during_its_build_leaves_live_unchanged(fixture_site):
     command = [sys.executable, "-m", "buildtools.publish", "--settings", str(settings), "--root", str(releases)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while not list(releases.glob("*/site.building-*/news")):  # Pelican is writing pages
+    while not list(releases.glob(".work/site/news/2021/01/bulk-*")):  # Pelican is writing the new pages
         assert process.poll() is None and time.monotonic() < deadline, "the build ended before it could be killed"
         time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert snapshot(releases) == before
+    assert not (releases / ".work/site/.complete").exists()  # the half-written work folder is not trusted
     result = publish(str(settings), str(releases))
     assert live_release(str(releases)) == result.release
+    assert result.report["incremental"]["reused_work_folder"] is False
     assert (releases / "live/site/news/2021/01/bulk-399/index.html").is_file()
-    assert not list(releases.glob("*/site.building-*"))
+    assert sorted(p.name for p in releases.iterdir() if not p.name.startswith(".")) == sorted(
+        [before[0], result.release, "live"])
