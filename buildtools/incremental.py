@@ -135,11 +135,14 @@ def work_files(work: str):
                 yield os.path.relpath(path, work).replace(os.sep, "/"), path
 
 
-def sync(work: str, target: str, reference: str | None, manifest: dict) -> tuple[dict, dict]:
+def sync(work: str, target: str, reference: str | None, manifest: dict,
+         linkable=lambda relative: False) -> tuple[dict, dict]:
     """Make `target` hold exactly the files of `work`; returns (new manifest, changes against reference).
 
     In place when target is the reference (a plain `invoke build`); otherwise target is a new
-    folder (a release) where files unchanged since the reference are hard links to it.
+    folder (a release) where files unchanged since the reference are hard links to it. A new or
+    changed file is a hard link to the work folder's file when `linkable(relative)` says that file
+    is only ever replaced, never written into (the writer's pages, precompressed copies), else a copy.
     """
     in_place = reference is not None and os.path.abspath(target) == os.path.abspath(reference)
     trusted = reference is not None and manifest.get("target") == os.path.abspath(reference)
@@ -165,10 +168,13 @@ def sync(work: str, target: str, reference: str | None, manifest: dict) -> tuple
         os.makedirs(os.path.dirname(destination), exist_ok=True)
         if unchanged:
             os.link(reference_file, destination)
+            continue
+        temporary = f"{destination}.sync-{os.getpid()}"
+        if linkable(relative):
+            os.link(source, temporary)
         else:
-            temporary = f"{destination}.sync-{os.getpid()}"
             shutil.copy2(source, temporary)
-            os.replace(temporary, destination)
+        os.replace(temporary, destination)
     removed = sorted(set(old) - set(files)) if trusted else []
     if in_place:
         for relative, path in list(work_files(target)):

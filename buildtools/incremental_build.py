@@ -6,7 +6,7 @@ import os
 import time
 
 from buildtools.build import BuildResult, _phase_clock, _write_build_report, finish_output, load_settings, run_pelican
-from buildtools.incremental import (fingerprint, load_manifest, mark_complete, prepare_work, remove_empty_folders,
+from buildtools.incremental import (COMPRESSED, fingerprint, load_manifest, mark_complete, prepare_work, remove_empty_folders,
                                     remove_stale, save_manifest, start_marker, sync)
 
 
@@ -44,7 +44,12 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     remove_empty_folders(work)  # after precompression has removed the withdrawn pages' copies
     clock.mark("precompress")
     manifest_path = os.path.join(work_root, "manifest.json")
-    manifest, diff = sync(work, final_path, reference, load_manifest(manifest_path))
+    pages = {os.path.relpath(path, work).replace(os.sep, "/") for path in record.paths}
+
+    def replaced_not_rewritten(relative: str) -> bool:
+        return relative in pages or relative.endswith(COMPRESSED)
+
+    manifest, diff = sync(work, final_path, reference, load_manifest(manifest_path), replaced_not_rewritten)
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
     mark_complete(work, print_)

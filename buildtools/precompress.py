@@ -38,16 +38,18 @@ def compressed_copies(data: bytes) -> dict[str, bytes]:
 
 
 def _write_copy(path: str, data: bytes, source_mtime_ns: int) -> bool:
-    """Write when the bytes differ; either way the copy takes its source's mtime, marking it current."""
+    """Write a new file (never into the old one: it may be hard-linked into the live output), with
+    its source's mtime, marking it current. Returns whether the bytes changed."""
     try:
         with open(path, "rb") as handle:
             changed = handle.read() != data
     except FileNotFoundError:
         changed = True
-    if changed:
-        with open(path, "wb") as handle:
-            handle.write(data)
-    os.utime(path, ns=(source_mtime_ns, source_mtime_ns))
+    temporary = f"{path}.tmp-{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.utime(temporary, ns=(source_mtime_ns, source_mtime_ns))
+    os.replace(temporary, path)
     return changed
 
 
