@@ -128,8 +128,12 @@ def _write_build_report(result: BuildResult, built_path: str, *, report_path, cl
     return report
 
 
-def finish_output(path: str, settings: dict) -> None:
-    """Steps on the finished output that Pelican does not do: precompressed copies (issue 8)."""
+def finish_output(path: str, settings: dict, pages_changed: bool = True) -> None:
+    """Steps on the finished output that Pelican does not do: precompressed copies (issue 8).
+
+    `pages_changed` is False when an incremental build wrote and removed no page: a search index
+    built from those pages can then be kept as it is (the search step should check it).
+    """
     if settings.get("PRECOMPRESS", True):
         from buildtools.precompress import precompress_tree
 

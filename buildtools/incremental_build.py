@@ -39,8 +39,11 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = _write_build_report(result, work, **report_args)
         return result
-    clock.facts["incremental"]["stale_removed"] = len(remove_stale(work, threshold, record.paths))
-    finish_output(work, settings)
+    stale = remove_stale(work, threshold, record.paths)
+    clock.facts["incremental"]["stale_removed"] = len(stale)
+    pages_changed = record.tally["written"] > 0 or any(path.endswith(".html") for path in stale)
+    clock.facts["incremental"]["pages_changed"] = pages_changed
+    finish_output(work, settings, pages_changed)
     remove_empty_folders(work)  # after precompression has removed the withdrawn pages' copies
     clock.mark("precompress")
     manifest_path = os.path.join(work_root, "manifest.json")

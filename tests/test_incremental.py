@@ -52,6 +52,7 @@ def test_nothing_changed_writes_nothing(tmp_path):
     before = mtimes(output)
     report = build(content, theme, output)
     assert report["incremental"]["reused_work_folder"] and report["incremental"]["written"] == 0
+    assert report["incremental"]["pages_changed"] is False  # the search step may keep its index
     assert report["files_changed"] == {"added": 0, "removed": 0, "changed": 0}
     assert mtimes(output) == before
 
@@ -65,13 +66,14 @@ def test_one_ledger_edit_rewrites_exactly_the_pages_that_show_it(tmp_path):
     before = mtimes(output)
     ledger = content / LEDGER
     ledger.write_bytes(ledger.read_bytes().replace(b"253.17", b"263.17"))
-    build(content, theme, output)
+    report = build(content, theme, output)
     truth_after = fresh(content, theme, tmp_path, "fresh-after")
     assert files(output) == truth_after  # nothing stale anywhere
     shows_the_ledger = differing(truth_before, truth_after)
     touched = {name for name, mtime in mtimes(output).items() if before.get(name) != mtime}
     assert touched == shows_the_ledger
     assert MONTH_PAGE in touched and "disclosures/villages/xiangshui/2020-06.csv" in touched
+    assert report["incremental"]["pages_changed"] is True
     assert not [name for name in touched if name.startswith(("news/", "editions/", "tag/"))]
 
 
