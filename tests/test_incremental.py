@@ -136,3 +136,20 @@ def test_releases_share_unchanged_files_and_are_never_written_to(tmp_path):
         os.stat(second / "news/2020/07/lottery-jackpot/index.html").st_ino
     assert os.stat(first / MONTH_PAGE).st_ino != os.stat(second / MONTH_PAGE).st_ino
     assert (first / MONTH_PAGE).read_bytes() != (second / MONTH_PAGE).read_bytes()
+
+
+def test_one_article_edit_through_the_content_cache_matches_a_fresh_build(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    truth_before = fresh(content, theme, tmp_path, "fresh-before")
+    before = mtimes(output)
+    article = content / "news/2020-07-08/giant-apple-melon.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Summary: ", "Summary: 更正："), encoding="utf-8")
+    report = build(content, theme, output)
+    truth_after = fresh(content, theme, tmp_path, "fresh-after")
+    assert files(output) == truth_after
+    touched = {name for name, mtime in mtimes(output).items() if before.get(name) != mtime}
+    assert touched == differing(truth_before, truth_after)
+    assert "news/2020/07/giant-apple-melon/index.html" in touched and "index.html" in touched  # summary is listed
+    assert 0 < report["incremental"]["written"] < report["pages"]
