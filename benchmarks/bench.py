@@ -77,15 +77,16 @@ def run(work: str, articles: int, villages: int, months: int, power_items: int, 
     settings = write_settings(work, content)
     out = {name: os.path.join(work, f"out-{name}") for name in ("ours", "news", "vanilla", "hugo")}
     figures = {}
-    os.makedirs(os.path.join(work, "cache"), exist_ok=True)
-    env = {"LILING_CACHE_PATH": os.path.join(work, "cache")}
-    figures["full"] = measure(our_build(settings["ours"], out["ours"]), env)
-    figures["nochange"] = measure(our_build(settings["ours"], out["ours"]), env)
+    figures["full"] = measure(our_build(settings["ours"], out["ours"]))
+    figures["nochange"] = measure(our_build(settings["ours"], out["ours"]))
+    # Whether a search step would have to re-index (issue 4 adds it to the build; it may keep its
+    # index when no page was written or removed).
+    nochange_report = json.load(open(f"{out['ours']}.build-report.json", encoding="utf-8"))
     touch_article(content)
-    figures["one_article"] = measure(our_build(settings["ours"], out["ours"]), env)
+    figures["one_article"] = measure(our_build(settings["ours"], out["ours"]))
     touch_ledger(content)
-    figures["one_ledger"] = measure(our_build(settings["ours"], out["ours"]), env)
-    figures["news"] = measure(our_build(settings["news"], out["news"]), {"LILING_CACHE_PATH": os.path.join(work, "cache-news")})
+    figures["one_ledger"] = measure(our_build(settings["ours"], out["ours"]))
+    figures["news"] = measure(our_build(settings["news"], out["news"]))
     figures["vanilla"] = measure([sys.executable, "-m", "pelican", "-s", settings["vanilla"], "-o", out["vanilla"], "-q",
                                   "--cache-path", os.path.join(work, "cache-vanilla")])
     hugo_site = write_hugo_site(work, content)
@@ -96,7 +97,9 @@ def run(work: str, articles: int, villages: int, months: int, power_items: int, 
     if profile:
         profile_build(settings["ours"], os.path.join(work, "out-profile"), work)
     report = json.load(open(os.path.join(work, "out-ours.build-report.json"), encoding="utf-8"))
-    return summarise(figures, counts, out, report)
+    result = summarise(figures, counts, out, report)
+    result["nochange_pages_changed"] = nochange_report["incremental"]["pages_changed"]
+    return result
 
 
 def profile_build(settings: str, output: str, work: str) -> None:
@@ -109,9 +112,11 @@ def profile_build(settings: str, output: str, work: str) -> None:
 def summarise(figures: dict, counts: dict, out: dict, report: dict) -> dict:
     result = {f"{name}_s": round(figure["wall_s"], 2) for name, figure in figures.items()}
     result.update({f"{name}_cpu_s": round(figure["cpu_s"], 2) for name, figure in figures.items()})
-    result["peak_mib"] = round(max(figure["maxrss_mib"] for figure in figures.values()
-                                   if figure is not figures.get("hugo")), 1)
-    result["articles"] = counts["articles"]
+    result.update({f"{name}_peak_mib": round(figure["maxrss_mib"], 1) for name, figure in figures.items()})
+    # Our builds' peak; Pagefind's (a separate program, run after the build) is search_full_peak_mib.
+    result["peak_mib"] = max(result[f"{name}_peak_mib"] for name in ("full", "nochange", "one_article", "one_ledger"))
+    result["articles"] = report["articles"]  # published by the build (generated: articles_generated)
+    result["articles_generated"] = counts["articles"]
     result["ledgers"] = counts["ledgers"]
     result["ledger_pages"] = count(LEDGER_PAGE, out["ours"])
     result["pages"] = report["pages"]
@@ -127,10 +132,10 @@ TABLE = [("full", "our full build (news + disclosures)"), ("news", "our build, n
 
 
 def print_table(result: dict) -> None:
-    print(f"{'measurement':40} {'wall s':>8} {'cpu s':>8}")
+    print(f"{'measurement':40} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}")
     for key, label in TABLE:
         if f"{key}_s" in result:
-            print(f"{label:40} {result[key + '_s']:8.2f} {result[key + '_cpu_s']:8.2f}")
+            print(f"{label:40} {result[key + '_s']:8.2f} {result[key + '_cpu_s']:8.2f} {result[key + '_peak_mib']:9.0f}")
     print(f"articles {result['articles']}, ledger CSVs {result['ledgers']}, ledger pages built {result['ledger_pages']}, "
           f"pages {result['pages']}, peak memory {result['peak_mib']} MiB")
     print(f"ratios (wall): news/vanilla {result['news_s'] / result['vanilla_s']:.2f}, nochange/hugo "

@@ -73,3 +73,15 @@ def test_copies_follow_their_page_and_disappear_with_it(tmp_path):
     page.unlink()
     precompress_tree(str(tmp_path))
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_compressing_on_two_cores_gives_the_same_bytes_as_on_one(tmp_path):
+    for folder in ("one", "two"):
+        for number in range(250):
+            page = tmp_path / folder / f"p{number}" / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text(f"<p>第{number}页</p>" * (20 + number % 7), encoding="utf-8")
+    assert precompress_tree(str(tmp_path / "one"), workers=1) == precompress_tree(str(tmp_path / "two"), workers=2) == 500
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*.*")}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*.*")}
+    assert one == two and len(one) == 750
