@@ -46,6 +46,7 @@ PLUGIN_PATHS = ["plugins"]
 # Listed explicitly: with PLUGINS unset Pelican would load every installed pelican.plugins.* package.
 PLUGINS = ["news_article", "editions"]
 PLUGINS.append("village_disclosure")  # 村务公开 (issue 5)
+PLUGINS.append("power_list")  # 权力清单 (issue 6)
 
 # Slugs come from metadata only: pinyin from Chinese titles goes wrong on polyphones.
 SLUGIFY_SOURCE = "basename"
@@ -99,6 +100,10 @@ AUTHOR_FEED_RSS = None
 CHECK_MODIFIED_METHOD = "md5"
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+
+# Editor safety (issue 7): content checks, the personal-data guard and the HTML sanitiser run on
+# every build before anything is written; `invoke check` runs the same checks without building.
+PLUGINS += ["content_checks", "personal_data_guard", "safe_html"]
 
 # --- Nightly publishing (issue 8) ---
 # Articles dated after the build time (or Status: scheduled) wait for the first build after it;

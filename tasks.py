@@ -75,6 +75,16 @@ def test(c, args=""):
         raise Exit(code=code or 1)
 
 
+@task(help={"production": "use publishconf.py"})
+def check(c, production=False):
+    """Check every article, page and CSV (front matter, dates, slugs, images, personal data, unsafe HTML) without building."""
+    from buildtools.check import main as check_main
+
+    code = check_main(["--settings", _settings_path(production)])
+    if code:
+        raise Exit(code=code)
+
+
 # --- Nightly publishing (issue 8): buildtools/publish.py does the work; these tasks only call it. ---
 
 @task(help={"force": "publish even though the page count dropped by more than 5%",

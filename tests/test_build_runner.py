@@ -70,3 +70,46 @@ def test_clean_build_swaps_the_new_site_in(tmp_path):
     assert "构建完成" in result.stdout
     assert not (output / "stale.html").exists()
     assert (output / "editions" / "2021-03-02" / "index.html").is_file()
+
+
+def test_unresolved_filename_link_names_the_article_line_and_column(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "plugins" / "editions" / "test_data" / "good", content)
+    article = content / "b.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8")
+    result = run_build(settings_for(tmp_path, content), tmp_path / "output")
+    assert result.returncode == 1
+    assert "b.md:12:8: 链接的文件“{filename}/missing.md”不存在（应在 missing.md）" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_missing_template_fails_the_build_naming_the_file(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "plugins" / "editions" / "test_data" / "good", content)
+    article = content / "a.md"
+    article.write_text("Template: fancy\n" + article.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_build(settings_for(tmp_path, content), tmp_path / "output")
+    assert result.returncode == 1
+    assert "a.md:1:11: Template “fancy”在主题里不存在" in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_problems_from_every_plugin_are_reported_in_one_run(tmp_path):
+    """A Markdown mistake must not hide a CSV mistake until the next build (and vice versa)."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    article = content / "news" / "2020-07-08" / "lottery-jackpot.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Edition_Position: 4", "Edition_Position: 1"),
+                       encoding="utf-8")
+    ledger = content / "disclosures" / "finance" / "xiangshui" / "2020-05.csv"
+    ledger.write_text(ledger.read_text(encoding="utf-8-sig").replace(",8000.00,", ",8000.0o,"), encoding="utf-8-sig")
+    settings = tmp_path / "conf.py"
+    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\nPATH = {str(content)!r}\n",
+                        encoding="utf-8")
+    result = run_build(settings, tmp_path / "output")
+    assert result.returncode == 1
+    assert ("news/2020-07-08/wechat-group-supervision-best-case.md:11:19: 2020-07-08 这一期已有第 1 篇"
+            "（news/2020-07-08/lottery-jackpot.md）") in result.stderr
+    assert "disclosures/finance/xiangshui/2020-05.csv:2:6:" in result.stderr
+    assert "共 2 处问题" in result.stderr

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pelican import signals
 from pelican.generators import Generator
 
-from portal_data import DataError, raise_if_any
+from portal_data import DataError, collect_problems, raise_collected_problems
 from portal_data.front_matter import metadata_line
 
 DEFAULTS = {
@@ -57,7 +57,8 @@ def build_editions(articles, config, content_path: str = "") -> tuple[list[Editi
     """
     errors: list[DataError] = []
     placed: dict[dt.date, dict[int, object]] = {}
-    for article in articles:
+    # In file-name order, so the same files always get the same message whatever order Pelican read them in.
+    for article in sorted(articles, key=lambda item: item.source_path):
         raw_date = getattr(article, "edition", None)
         if not raw_date:
             continue
@@ -105,7 +106,7 @@ class EditionsGenerator(Generator):
     def generate_context(self):
         self.config = edition_settings(self.settings)
         self.editions, errors = build_editions(self.context.get("articles", []), self.config, self.path)
-        raise_if_any(errors)
+        collect_problems(self.context, errors)
         self.context["editions"] = self.editions
         self.context["latest_edition"] = self.editions[0] if self.editions else None
         self.context["EDITIONS_URL"] = self.config["EDITIONS_URL"]
@@ -125,3 +126,4 @@ def get_generators(pelican_object):
 
 def register():
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(raise_collected_problems)

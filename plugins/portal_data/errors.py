@@ -59,3 +59,21 @@ def raise_if_any(errors: Iterable[DataError]) -> None:
     errors = list(errors)
     if errors:
         raise ContentError(errors)
+
+
+PROBLEMS_KEY = "content_problems"
+
+
+def collect_problems(context: dict, errors: Iterable[DataError]) -> None:
+    """Keep problems in the build's shared context, so every plugin's findings are reported together."""
+    context.setdefault(PROBLEMS_KEY, []).extend(errors)
+
+
+def raise_collected_problems(generators) -> None:
+    """all_generators_finalized: every file has been read and checked, nothing written yet.
+
+    Plugins that collect problems connect this in their register(); blinker keeps one
+    connection however many plugins connect it.
+    """
+    if generators:
+        raise_if_any(generators[0].context.get(PROBLEMS_KEY, []))

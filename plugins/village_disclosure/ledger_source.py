@@ -156,8 +156,12 @@ def _voucher_errors(shown, row, month, accounts, first_line_of):
                         f"凭证号“{number}”与第 {first_line_of[number]} 行重复；同一村同一月的凭证号应不同")
     if not row["摘要"]:
         yield DataError(shown, line, 3, "missing-cell", "摘要不能为空；请写明这笔钱的用途或来源")
-    yield from _account_errors(shown, row, accounts)
-    yield from _amount_errors(shown, row)
+    account_problems = list(_account_errors(shown, row, accounts))
+    amount_problems = list(_amount_errors(shown, row))
+    yield from account_problems
+    yield from amount_problems
+    if not account_problems and not amount_problems:
+        yield from _side_errors(shown, row, accounts)
     for name in SIGNATURE_COLUMNS:
         if not row[name]:
             yield DataError(shown, line, _col(name), "missing-signature", f"{name}未签名；每张凭证都要有经办人、证明人和审批人")
@@ -168,6 +172,16 @@ def _account_errors(shown, row, accounts):
         names = "、".join(accounts.accounts)
         yield DataError(shown, row.line, 4, "unknown-account",
                         f"科目“{row['科目']}”不是{accounts.name}（{accounts.document}）的收支科目；应为：{names}")
+
+
+def _side_errors(shown, row, accounts):
+    """An income account's amount belongs in 收入 and an expenditure account's in 支出: a 管理费用
+    amount typed into 收入 would silently raise the village's balance."""
+    side = accounts.accounts[row["科目"]]
+    filled = "收入" if parse_amount(row["收入"]) else "支出"
+    if filled != side:
+        yield DataError(shown, row.line, _col(filled), "wrong-side",
+                        f"科目“{row['科目']}”是{side}科目，金额应填在“{side}”列，不是“{filled}”列")
 
 
 def _amount_errors(shown, row):

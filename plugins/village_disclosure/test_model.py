@@ -133,3 +133,16 @@ def test_village_rows_are_checked_cell_by_cell(tmp_path):
         "villages.csv:3:6: 期初余额“八万”不是金额（例：1,234.50）",
         "villages.csv:3:3: 王仙镇的镇街代码在第 2 行是“wangxian”，这里是“wx”；同一镇街应使用同一代码",
     ]
+
+
+def test_an_amount_in_the_wrong_column_for_its_account(tmp_path):
+    path = tmp_path / "2020-05.csv"
+    path.write_bytes(("\ufeff" + HEADER + "2020-05-07,01,办公用品,管理费用,10,,甲,乙,丙\r\n"
+                      "2020-05-08,02,镇拨运转经费,补助收入,,5000,甲,乙,丙\r\n").encode("utf-8"))
+    sets, _ = read_account_sets(str(ACCOUNTS), "accounts.csv")
+    vouchers, errors = read_ledger(str(path), "f.csv", dt.date(2020, 5, 1), sets[0])
+    assert vouchers == []
+    assert [str(e) for e in errors] == [
+        "f.csv:2:5: 科目“管理费用”是支出科目，金额应填在“支出”列，不是“收入”列",
+        "f.csv:3:6: 科目“补助收入”是收入科目，金额应填在“收入”列，不是“支出”列",
+    ]

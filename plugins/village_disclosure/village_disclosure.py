@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
-from portal_data import DataError, raise_if_any
+from portal_data import DataError, collect_problems, raise_collected_problems
 from portal_data.downloads import csv_bytes, json_bytes, write_download
 from portal_data.section_item import SectionItem, add_section_items
 
@@ -27,7 +27,6 @@ from .ledger_source import LEDGER_HEADER
 from .model import format_amount, group_towns, latest_month, month_label, parse_month
 
 DEFAULTS = {
-    "VILLAGE_DISCLOSURE_PATH": "disclosures",
     "VILLAGE_DISCLOSURE_VILLAGES": "disclosures/villages.csv",
     "VILLAGE_DISCLOSURE_ACCOUNTS": "disclosures/accounts.csv",
     "VILLAGE_DISCLOSURE_FINANCE_PATH": "disclosures/finance",
@@ -73,17 +72,30 @@ def village_statuses(villages, current_month) -> list[VillageStatus]:
             for v in villages]
 
 
+def read_village_data(content_path: str, settings: dict):
+    """(config, villages, account_sets, active, problems) for the content folder; used by the
+    generator and by `invoke check`, so both apply exactly the same rules."""
+    config, errors = disclosure_settings(settings)
+    villages, account_sets = [], []
+    # On when there is village data to publish (ledgers without villages.csv are an error it
+    # reports); other disclosure plugins share the disclosures/ folder, so its mere existence is not enough.
+    active = (os.path.isfile(os.path.join(content_path, config["VILLAGE_DISCLOSURE_VILLAGES"]))
+              or os.path.isdir(os.path.join(content_path, config["VILLAGE_DISCLOSURE_FINANCE_PATH"])))
+    if active:
+        villages, account_sets, load_errors = load_villages(content_path, config)
+        errors.extend(load_errors)
+    if errors:
+        villages, active = [], False
+    return config, villages, account_sets, active, errors
+
+
 class VillageDisclosureGenerator(Generator):
     """Reads content/disclosures/ into villages and ledger months, then writes their pages."""
 
     def generate_context(self):
-        self.config, errors = disclosure_settings(self.settings)
-        self.villages, self.account_sets = [], []
-        self.active = os.path.isdir(os.path.join(self.path, self.config["VILLAGE_DISCLOSURE_PATH"]))
-        if self.active:
-            self.villages, self.account_sets, load_errors = load_villages(self.path, self.config)
-            errors.extend(load_errors)
-        raise_if_any(errors)
+        self.config, self.villages, self.account_sets, self.active, errors = read_village_data(
+            self.path, self.settings)
+        collect_problems(self.context, errors)  # reported with every other plugin's, before writing
         configured = self.config["VILLAGE_DISCLOSURE_CURRENT_MONTH"]
         self.current_month = parse_month(str(configured)) if configured else latest_month(self.villages)
         self.towns = group_towns(self.villages)
@@ -162,3 +174,4 @@ def get_generators(pelican_object):
 
 def register():
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(raise_collected_problems)

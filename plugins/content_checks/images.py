@@ -1,0 +1,75 @@
+"""Image checks: every picture an article shows exists in content/ and says what it shows (alt text).
+
+Elderly readers with screen readers depend on alt text, and the site promises to load nothing
+from third parties, so an image on another server is refused too.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import unquote
+
+from portal_data import DataError
+
+_MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = r"\b{name}\s*=\s*(?:\"(?P<q>[^\"]*)\"|'(?P<s>[^']*)'|(?P<b>[^\s>]+))"
+_PELICAN_PREFIX = re.compile(r"^(?:\{(?:static|attach|filename)\}|\|(?:static|attach|filename)\|)")
+
+
+def _attribute(tag: str, name: str) -> str | None:
+    match = re.search(_ATTRIBUTE.format(name=name), tag, re.IGNORECASE)
+    if not match:
+        return None
+    return next(value for value in match.group("q", "s", "b") if value is not None)
+
+
+def find_images(text: str):
+    """(offset, src, alt or None) for every Markdown and HTML image in `text`."""
+    for match in _MARKDOWN_IMAGE.finditer(text):
+        yield match.start(), match["src"], match["alt"]
+    for match in _HTML_IMAGE.finditer(text):
+        tag = match.group(0)
+        yield match.start(), _attribute(tag, "src") or "", _attribute(tag, "alt")
+
+
+def image_spans(text: str) -> list[tuple[int, int]]:
+    return [match.span() for pattern in (_MARKDOWN_IMAGE, _HTML_IMAGE) for match in pattern.finditer(text)]
+
+
+def resolve(src: str, source_file: str, content_root: str) -> str | None:
+    """The file in content/ that `src` refers to, or None when it points off the site."""
+    if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", src, re.IGNORECASE) and not _PELICAN_PREFIX.match(src):
+        return None
+    path = unquote(_PELICAN_PREFIX.sub("", src).split("#")[0].split("?")[0])
+    if path.startswith("/"):
+        return os.path.normpath(os.path.join(content_root, path.lstrip("/")))
+    return os.path.normpath(os.path.join(os.path.dirname(source_file), path))
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def check_images(shown_path: str, text: str, source_file: str, content_root: str):
+    for offset, src, alt in find_images(text):
+        line, column = position(text, offset)
+        if src.startswith("data:"):
+            pass
+        elif not src:
+            yield DataError(shown_path, line, column, "missing-image-src", "图片没有写地址；应写成 ![图片说明]({static}/images/文件名.jpg)")
+        else:
+            target = resolve(src, source_file, content_root)
+            if target is None:
+                yield DataError(shown_path, line, column, "external-image",
+                                f"图片“{src}”在别的网站上；请把图片放进 content/images/ 再用 {{static}}/images/… 引用")
+            elif not os.path.isfile(target):
+                yield DataError(shown_path, line, column, "missing-image",
+                                f"找不到图片“{src}”（应在 {os.path.relpath(target, content_root)}）；请检查文件名和文件夹")
+        if alt is None or not alt.strip():
+            yield DataError(shown_path, line, column, "missing-alt",
+                            "图片没有替代文字；请在 ![ ] 的方括号里（或 alt=\"…\"）用一句话写图片内容，供读屏软件朗读")

@@ -1,0 +1,42 @@
+"""Links between editors' files: `{filename}` / `{static}` / `{attach}` targets must exist, and a
+`Template:` must name a template the theme has.
+
+Pelican itself only logs "Unable to find …" without saying which article holds the link; these
+checks point at the file, line and column.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from portal_data import DataError
+
+from .images import image_spans, position
+
+_INTERNAL = re.compile(r"(?P<prefix>\{(?:filename|static|attach)\}|\|(?:filename|static|attach)\|)(?P<target>[^)\s\"'>#?]*)")
+
+
+def check_internal_links(shown_path: str, text: str, source_file: str, content_root: str):
+    images = image_spans(text)  # images are checked (with their alt text) in images.py
+    for match in _INTERNAL.finditer(text):
+        target = match["target"]
+        if not target or any(start <= match.start() < end for start, end in images):
+            continue
+        base = content_root if target.startswith("/") else os.path.dirname(source_file)
+        resolved = os.path.normpath(os.path.join(base, target.lstrip("/")))
+        if not os.path.isfile(resolved):
+            line, column = position(text, match.start())
+            yield DataError(shown_path, line, column, "broken-link",
+                            f"链接的文件“{match.group(0)}”不存在（应在 {os.path.relpath(resolved, content_root)}）；"
+                            "请检查文件名，或改为存在的文章（例：{filename}/news/2020-07-08/lottery-jackpot.md）")
+
+
+def check_template(shown_path: str, field, template_folders: list[str]):
+    """`Template: name` must match theme/templates/name.html."""
+    if field is None or not field.value:
+        return
+    if not any(os.path.isfile(os.path.join(folder, f"{field.value}.html")) for folder in template_folders):
+        yield DataError(shown_path, field.line, field.column, "missing-template",
+                        f"Template “{field.value}”在主题里不存在（theme/templates/{field.value}.html）；"
+                        "请删除这一行，使用默认版式")

@@ -1,0 +1,103 @@
+"""Content checks on fixture folders: every problem, with file, line, column and what to write instead."""
+
+from __future__ import annotations
+
+import pathlib
+from zoneinfo import ZoneInfo
+
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from content_checks.checks import Source, check_file, parse_date, parse_front_matter
+from content_checks.content_checks import content_problems
+from portal_data import ContentError
+
+HERE = pathlib.Path(__file__).parent
+ROOT = HERE.parent.parent
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def settings_for(folder: str, **extra):
+    return read_settings(str(ROOT / "pelicanconf.py"), override={
+        "PATH": str(HERE / "test_data" / folder), "ARTICLE_PATHS": [""], "PAGE_PATHS": ["pages"],
+        "STATIC_PATHS": ["images"], **extra,
+    })
+
+
+def test_good_fixture_has_no_problems():
+    assert content_problems(settings_for("good")) == []
+
+
+def test_every_problem_in_every_file_is_reported_at_once():
+    found = [(e.path, e.line, e.column, e.code) for e in content_problems(settings_for("bad"))]
+    assert found == [
+        ("news/a.md", 2, 7, "bad-date"),
+        ("news/a.md", 4, 7, "bad-slug"),
+        ("news/a.md", 7, 1, "missing-field"),      # Author, where the front matter ends
+        ("news/a.md", 7, 1, "missing-field"),      # Edition_Position, because Edition is given
+        ("news/a.md", 8, 1, "missing-alt"),
+        ("news/a.md", 8, 1, "missing-image"),
+        ("news/a.md", 9, 1, "external-image"),
+        ("news/a.md", 10, 8, "broken-link"),
+        ("news/b.md", 2, 7, "bad-date"),
+        ("news/b.md", 6, 1, "missing-field"),      # Summary is empty
+        ("news/c.md", 4, 7, "duplicate-slug"),
+        ("news/c.md", 6, 10, "summary-too-long"),
+        ("news/d.md", 1, 8, "duplicate-title"),    # c.md's headline on the same day (b.md's date is refused)
+        ("pages/about.md", 2, 11, "missing-template"),
+    ]
+
+
+def test_messages_say_what_is_wrong_and_what_is_expected():
+    messages = {(e.path, e.code): str(e) for e in content_problems(settings_for("bad"))}
+    assert messages[("news/a.md", "bad-date")] == (
+        "news/a.md:2:7: Date “2021-02-30 09:30”不是真实存在的日期或时间；请核对年月日和时分（例：2020-07-08 09:30）")
+    assert messages[("news/b.md", "bad-date")].startswith("news/b.md:2:7: Date “2021-03-02 08:00 +09:00”带的时区不是北京时间")
+    assert messages[("news/c.md", "duplicate-slug")] == (
+        "news/c.md:4:7: Slug “lead”已被 news/b.md 使用；每篇的 Slug 应不同")
+    assert messages[("news/b.md", "missing-field")] == "news/b.md:6:1: Summary（摘要）是空的；请在“Summary:”后面写上内容"
+    assert messages[("news/d.md", "duplicate-title")] == (
+        "news/d.md:1:8: 2021-03-02 已有同题文章 news/c.md；同一天的标题应不同（是否重复提交了同一篇？）")
+    assert messages[("news/a.md", "missing-image")] == (
+        "news/a.md:8:1: 找不到图片“images/missing.jpg”（应在 news/images/missing.jpg）；请检查文件名和文件夹")
+    assert "news/a.md:10:8: 链接的文件“{filename}/news/nope.md”不存在" in messages[("news/a.md", "broken-link")]
+    assert messages[("news/c.md", "summary-too-long")].endswith("Summary 有 121 个字，超过 120 字；请缩短摘要")
+
+
+def test_pelican_build_fails_before_writing(tmp_path):
+    settings = settings_for("bad", OUTPUT_PATH=str(tmp_path / "out"))
+    with pytest.raises(ContentError) as raised:
+        Pelican(settings=settings).run()
+    assert len(raised.value.errors) == 14
+    assert not (tmp_path / "out" / "news").exists()
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2020-07-08 00:00", "2020-07-08T00:00:00+08:00"),
+    ("2020-07-08", "2020-07-08T00:00:00+08:00"),
+    ("2020-07-08T09:30:15+08:00", "2020-07-08T09:30:15+08:00"),
+    ("2020-7-8 9:05", "2020-07-08T09:05:00+08:00"),
+    ("2020-07-08 09:30 +0800", "2020-07-08T09:30:00+08:00"),
+])
+def test_dates_in_beijing_time(value, expected):
+    when, problem = parse_date(value, SHANGHAI)
+    assert problem == "" and when.isoformat() == expected
+
+
+@pytest.mark.parametrize("value", ["2020-02-30 10:00", "2020-07-08 24:00", "2020-13-01", "2020/07/08",
+                                   "7月8日", "2020-07-08 09:30Z", "2020-07-08 09:30 -05:00", ""])
+def test_impossible_or_foreign_dates_are_refused(value):
+    when, problem = parse_date(value, SHANGHAI)
+    assert when is None and problem
+
+
+def test_front_matter_continuation_lines_and_end():
+    fields, end = parse_front_matter("Title: 一\nSummary: 第一行\n    第二行\n\n正文\n")
+    assert fields["summary"].value == "第一行\n第二行" and (fields["title"].line, fields["title"].column) == (1, 8)
+    assert end == 4
+
+
+def test_page_needs_only_a_title():
+    source = Source.parse("pages/x.md", "page", "Title: 关于\n\n正文")
+    assert list(check_file(source, SHANGHAI)) == []

@@ -1,0 +1,1 @@
+from .guard import register  # noqa: F401

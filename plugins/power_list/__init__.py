@@ -1,0 +1,1 @@
+from .power_list import register  # noqa: F401

@@ -1,0 +1,38 @@
+"""Pelican glue for the sanitiser: clean every content object's HTML, refuse code in sources.
+
+The sanitising happens on content_object_init, after the Markdown reader and before anything
+reads `content`, so Pelican's own pipeline ({filename} links, summaries, feeds) sees clean HTML.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+from pelican.contents import Static
+
+from portal_data import collect_problems, raise_collected_problems
+from portal_data.content_files import markdown_files
+
+from .sanitise import refused_html, sanitise
+
+
+def sanitise_content(content) -> None:
+    if isinstance(content, Static) or not getattr(content, "_content", None):
+        return
+    content._content = sanitise(content._content)
+
+
+def unsafe_html_problems(settings: dict) -> list:
+    errors = []
+    for item in markdown_files(settings):
+        errors += refused_html(item.shown, item.read_text())
+    return sorted(errors)
+
+
+def refuse_before_writing(generator) -> None:
+    collect_problems(generator.context, unsafe_html_problems(generator.settings))
+
+
+def register():
+    signals.content_object_init.connect(sanitise_content)
+    signals.page_generator_finalized.connect(refuse_before_writing)
+    signals.all_generators_finalized.connect(raise_collected_problems)

@@ -1,0 +1,83 @@
+"""No code from content: what raw HTML an editor may write in Markdown, and what is refused outright.
+
+Refused (a build error naming file and line): <script>, <iframe>, on…= event handlers and
+javascript: URLs, because they only ever mean someone pasted code or an embed. Everything else
+outside the allow-list is removed quietly by nh3 (a maintained HTML sanitiser), which also
+catches whatever a source pattern could miss.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+from portal_data import DataError
+
+ALLOWED_TAGS = {
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "dl", "dt", "dd", "a", "img",
+    "figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "colgroup", "col", "em", "strong", "b", "i", "code", "pre", "blockquote", "br", "hr", "abbr",
+    "sub", "sup", "del", "ins", "mark", "small", "q", "cite",
+}
+_HEADINGS = {f"h{level}": {"id"} for level in range(1, 7)}
+ALLOWED_ATTRIBUTES = {
+    **_HEADINGS,
+    "a": {"href", "title", "id"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "col": {"span"}, "colgroup": {"span"},
+    "ol": {"start"},
+    "li": {"id"},          # footnotes (Markdown extra) link to these
+    "sup": {"id"},
+    "abbr": {"title"},
+    "q": {"cite"}, "blockquote": {"cite"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# (code, pattern, what to tell the editor). Matched on the source and on its entity-decoded form.
+REFUSED = (
+    ("script-tag", re.compile(r"<\s*script\b", re.IGNORECASE),
+     "文章里不能有 <script>（脚本）；请删除。网页上的功能由网站程序提供，不能写在文章里"),
+    ("iframe-tag", re.compile(r"<\s*iframe\b", re.IGNORECASE),
+     "文章里不能嵌入 <iframe>（别的网页）；请改成普通链接 [说明](https://…)"),
+    ("event-handler", re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=", re.IGNORECASE),
+     "HTML 标签里不能有 on… 事件属性（如 onclick、onerror）；请删除这个属性"),
+    ("javascript-url", re.compile(r"(?:java|vb)\s*script\s*:", re.IGNORECASE),
+     "链接地址不能以 javascript: 开头；请写 https://… 或站内地址"),
+)
+
+
+def sanitise(fragment: str) -> str:
+    """HTML from Markdown with only the allow-listed tags, attributes and URL schemes left."""
+    return nh3.clean(
+        fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript"},
+        link_rel=None, strip_comments=True,
+    )
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def refused_html(shown_path: str, text: str):
+    """Yield a DataError for every refused construct in a Markdown source."""
+    seen: set[tuple[int, str]] = set()
+    for code, pattern, message in REFUSED:
+        for match in pattern.finditer(text):
+            line, column = _line_column(text, match.start(match.lastindex or 0))
+            seen.add((line, code))
+            yield DataError(shown_path, line, column, code, message)
+    # Entity tricks (&#106;avascript:) are decoded by the browser, so decode before looking again.
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        decoded = html.unescape(line_text)
+        if decoded == line_text:
+            continue
+        for code, pattern, message in REFUSED:
+            if (number, code) not in seen and pattern.search(decoded):
+                seen.add((number, code))
+                yield DataError(shown_path, number, 1, code, message + "（用 HTML 实体写的也算）")
