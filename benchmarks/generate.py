@@ -40,12 +40,17 @@ def sentence(rng: random.Random, day: dt.date, town: str, subject: str) -> str:
         dept=rng.choice(corpus.DEPARTMENTS)[0][3:], month=rng.randint(1, 12))
 
 
-def article_text(rng: random.Random, day: dt.date, position: int, number: int) -> tuple[str, str]:
-    """(relative path, Markdown) of one article."""
+def article_text(rng: random.Random, day: dt.date, position: int, number: int,
+                 titles_of_the_day: set[str]) -> tuple[str, str]:
+    """(relative path, Markdown) of one article; its title differs from the day's others, as our checks demand."""
     category = rng.choice(list(corpus.CATEGORIES))
-    town = rng.choice(corpus.TOWNS)[0]
-    subject = rng.choice(corpus.SUBJECTS)
-    title = f"{town}{subject}{rng.choice(corpus.ACTIONS)}"
+    while True:
+        town = rng.choice(corpus.TOWNS)[0]
+        subject = rng.choice(corpus.SUBJECTS)
+        title = f"{town}{subject}{rng.choice(corpus.ACTIONS)}"
+        if title not in titles_of_the_day:
+            titles_of_the_day.add(title)
+            break
     slug = f"{corpus.CATEGORIES[category]}-{day:%Y%m%d}-{number:05d}"
     paragraphs = ["".join(sentence(rng, day, town, subject) for _ in range(rng.randint(2, 4)))
                   for _ in range(rng.randint(4, 8))]
@@ -66,9 +71,10 @@ def article_text(rng: random.Random, day: dt.date, position: int, number: int) -
 def write_news(content: str, count: int, rng: random.Random) -> int:
     day, number = FIRST_EDITION, 0
     while number < count:
+        titles: set[str] = set()
         for position in range(1, min(rng.randint(2, 4), count - number) + 1):
             number += 1
-            path, text = article_text(rng, day, position, number)
+            path, text = article_text(rng, day, position, number, titles)
             write(content, path, text.encode("utf-8"))
         day += dt.timedelta(days=1 + (rng.random() < 0.1))
     return number
