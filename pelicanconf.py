@@ -125,3 +125,23 @@ CANONICAL_SITEURL = ""
 PREVIEW_SITEURL = "http://127.0.0.1:8000"
 SEARCH_URL = "search/"
 TEMPLATE_PAGES = {"search.html": "search/index.html"}
+
+# --- Nightly publishing (issue 8) ---
+# Articles dated after the build time (or Status: scheduled) wait for the first build after it;
+# the plugin decides by BUILD_TIME / LILING_BUILD_TIME, so Pelican must not use the machine clock.
+PLUGINS += ["scheduled_publishing"]
+WITH_FUTURE_DATES = True
+# .gz/.br copies beside every text file for nginx's gzip_static/brotli_static (buildtools/precompress.py).
+PRECOMPRESS = True
+# Times Pelican's phases for the build report the runner writes beside the output (buildtools/report.py).
+PLUGINS += ["build_report"]
+# Incremental builds (buildtools/incremental.py): Pelican's content cache, a writer that leaves
+# unchanged pages alone, and a work folder kept beside the output; a template change rebuilds all.
+PLUGINS += ["incremental_writer"]
+INCREMENTAL_BUILD = True
+
+# --- Search and publishing together ---
+# Pagefind runs after Pelican on every build (buildtools/build.py finish_output); an incremental
+# build that changed no page keeps the index it has. A publish refuses a release without it.
+SEARCH_INDEX = True
+PUBLISH_SEARCH_INDEX = "pagefind/pagefind-entry.json"

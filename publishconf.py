@@ -11,3 +11,7 @@ RELATIVE_URLS = False
 # Feeds, sitemap.xml, canonical links and Open Graph tags need the absolute address.
 FEED_DOMAIN = SITEURL
 CANONICAL_SITEURL = SITEURL
+
+
+# Nightly publishing (issue 8): the releases folder on the publishing host; nginx serves <root>/live/site.
+PUBLISH_ROOT = os.environ.get("LILING_PUBLISH_ROOT", "releases")

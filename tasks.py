@@ -53,11 +53,14 @@ def serve(c, port=8000):
 @task
 def clean(c):
     """Remove built output and caches."""
-    for folder in ("output", "cache", "test-artifacts"):
+    for folder in ("output", "cache", "test-artifacts", "output.work", "output.build-report.json"):
         path = os.path.join(ROOT, folder)
-        if os.path.exists(path):
+        if os.path.isdir(path):
             shutil.rmtree(path)
             print(f"已删除 {folder}/")
+        elif os.path.exists(path):
+            os.remove(path)
+            print(f"已删除 {folder}")
 
 
 @task(help={"args": "extra arguments for pytest, e.g. -k edition"})
@@ -80,3 +83,50 @@ def check(c, production=False):
     code = check_main(["--settings", _settings_path(production)])
     if code:
         raise Exit(code=code)
+
+
+# --- Nightly publishing (issue 8): buildtools/publish.py does the work; these tasks only call it. ---
+
+@task(help={"force": "publish even though the page count dropped by more than 5%",
+            "root": "releases folder (default: PUBLISH_ROOT, releases/)"})
+def publish(c, force=False, root=None):
+    """Build with publishconf.py into releases/<time>-<commit>/, check it, then switch releases/live to it."""
+    from buildtools.publish import main as publish_main
+
+    args = ["publish"] + (["--force"] if force else []) + (["--root", root] if root else [])
+    code = publish_main(args)
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"root": "releases folder (default: PUBLISH_ROOT, releases/)"})
+def rollback(c, root=None):
+    """Point releases/live back at the release published before the live one."""
+    from buildtools.publish import main as publish_main
+
+    code = publish_main(["rollback"] + (["--root", root] if root else []))
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"args": "arguments for pytest (default -q: every test)",
+            "root": "releases folder (default: PUBLISH_ROOT, releases/)",
+            "force": "publish even though the page count dropped by more than 5%"})
+def nightly(c, args="-q", root=None, force=False):
+    """What CI runs every night: tests, then build with publishconf.py, check, and publish; stops at the first failure."""
+    from buildtools.nightly import main as nightly_main
+
+    code = nightly_main(["--pytest-args", args] + (["--root", root] if root else []) + (["--force"] if force else []))
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"articles": "news articles to generate (default 10000)", "villages": "villages (default 270)",
+            "months": "months of ledgers per village (default 36)", "power_items": "power list matters (default 2000)",
+            "profile": "also profile one full build with pyinstrument (benchmarks/work/profile.txt)"})
+def bench(c, articles=10_000, villages=270, months=36, power_items=2_000, profile=False):
+    """Generate the synthetic ten-year site and measure our builds against vanilla Pelican and Hugo."""
+    from benchmarks.bench import main as bench_main
+
+    bench_main(["--articles", str(articles), "--villages", str(villages), "--months", str(months),
+                "--power-items", str(power_items)] + (["--profile"] if profile else []))

@@ -29,6 +29,7 @@ class BuildResult:
     output_path: str
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    report: dict | None = None
 
 
 class _WarningCollector(logging.Handler):
@@ -49,15 +50,49 @@ def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
 
 
 def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = None,
-               overrides: dict | None = None) -> BuildResult:
-    """Build with `settings_file` into `output_path` (default: the settings' OUTPUT_PATH)."""
+               overrides: dict | None = None, report_path: str | None = None,
+               compare_with: str | None = None) -> BuildResult:
+    """Build with `settings_file` into `output_path` (default: the settings' OUTPUT_PATH).
+
+    A build report goes to `report_path` (default `<output>.build-report.json`), comparing the
+    new output with `compare_with` (default: the output it replaces).
+    """
     started = time.monotonic()
     settings = load_settings(settings_file, overrides)
     final_path = os.path.abspath(output_path or settings["OUTPUT_PATH"])
+    if settings.get("INCREMENTAL_BUILD"):
+        from buildtools.incremental_build import build_incremental  # issue 8
+
+        return build_incremental(settings_file, final_path, overrides, report_path, compare_with)
     staging_path = f"{final_path}.building-{os.getpid()}"
     shutil.rmtree(staging_path, ignore_errors=True)
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": staging_path})
+    clock = _phase_clock(settings)
+    problems, warnings = run_pelican(settings)
 
+    report_args = dict(report_path=report_path or f"{final_path}.build-report.json", clock=clock,
+                       warnings=warnings,
+                       compare_with=compare_with or (final_path if os.path.isdir(final_path) else None))
+    if problems:
+        shutil.rmtree(staging_path, ignore_errors=True)
+        result = BuildResult(False, final_path, problems, time.monotonic() - started)
+        result.report = _write_build_report(result, staging_path, **report_args)
+        return result
+    problems = finish_output(staging_path, settings)
+    clock.mark("search-and-precompress")
+    if problems:
+        shutil.rmtree(staging_path, ignore_errors=True)
+        result = BuildResult(False, final_path, problems, time.monotonic() - started)
+        result.report = _write_build_report(result, staging_path, **report_args)
+        return result
+    result = BuildResult(True, final_path, [], time.monotonic() - started)
+    result.report = _write_build_report(result, staging_path, **report_args)
+    replace_folder(staging_path, final_path)
+    return result
+
+
+def run_pelican(settings: dict) -> tuple[list[str], list[str]]:
+    """Run Pelican once; returns (problems that fail the build, the warnings among them)."""
     collector = _WarningCollector()
     root = logging.getLogger()
     root.addHandler(collector)
@@ -74,26 +109,74 @@ def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = 
     finally:
         root.removeHandler(collector)
     problems.extend(collector.messages)
-    if not problems:
-        problems.extend(index_for_search(staging_path))
+    return problems, collector.messages
 
-    if problems:
-        shutil.rmtree(staging_path, ignore_errors=True)
-        return BuildResult(False, final_path, problems, time.monotonic() - started)
-    replace_folder(staging_path, final_path)
-    return BuildResult(True, final_path, [], time.monotonic() - started)
+
+def _phase_clock(settings: dict):
+    """The build_report plugin marks Pelican's phases on this clock (issue 8)."""
+    from build_report.build_report import CLOCK_SETTING, PhaseClock  # on sys.path once pelicanconf ran
+
+    clock = PhaseClock()
+    settings[CLOCK_SETTING] = clock
+    return clock
+
+
+def _write_build_report(result: BuildResult, built_path: str, *, report_path, clock, warnings, compare_with,
+                        diff=None) -> dict:
+    from buildtools.report import make_report, write_report
+
+    report = make_report(ok=result.ok, output=built_path, reference=compare_with, problems=result.problems,
+                         warnings=warnings, phases=clock.phases, facts=clock.facts, diff=diff)
+    clock.mark("report")
+    report["phases_s"] = dict(clock.phases)
+    report["output"] = result.output_path
+    write_report(report_path, report)
+    return report
+
+
+def finish_output(path: str, settings: dict, pages_changed: bool = True) -> list[str]:
+    """Steps on the finished output that Pelican does not do: the search index, then precompressed
+    copies of everything (the index included). Returns problems that must fail the build.
+
+    `pages_changed` is False when an incremental build wrote and removed no page: the search
+    index built from those same pages is then kept as it is.
+    """
+    if settings.get("SEARCH_INDEX", True):
+        index_present = os.path.isfile(os.path.join(path, "pagefind", "pagefind-entry.json"))
+        if pages_changed or not index_present:
+            problems = index_for_search(path)
+            if problems:
+                return problems
+    if settings.get("PRECOMPRESS", True):
+        from buildtools.precompress import precompress_tree
+
+        precompress_tree(path)
+    return []
 
 
 def index_for_search(site_path: str) -> list[str]:
     """Build the Pagefind index (extended binary: it segments Chinese words) into site_path/pagefind/.
 
-    Run on the staging folder, so a failed index leaves the live site and its old index in place.
+    Pagefind writes into a fresh folder that then replaces the old index by rename: files of the
+    kept work folder may be hard-linked into a live release and must never be rewritten in place.
+    A failed index returns a problem, so the live site and its old index stay as they were.
     """
-    command = [sys.executable, "-m", "pagefind", "--site", site_path]
+    final_index = os.path.join(site_path, "pagefind")
+    fresh_index = f"{final_index}.new-{os.getpid()}"
+    shutil.rmtree(fresh_index, ignore_errors=True)
+    command = [sys.executable, "-m", "pagefind", "--site", site_path, "--output-path", fresh_index]
     result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
-    if result.returncode != 0 or not os.path.isfile(os.path.join(site_path, "pagefind", "pagefind-ui.js")):
+    if result.returncode != 0 or not os.path.isfile(os.path.join(fresh_index, "pagefind-ui.js")):
+        shutil.rmtree(fresh_index, ignore_errors=True)
         detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
         return [f"搜索索引构建失败（pagefind 退出码 {result.returncode}）：{detail}"]
+    if os.path.isdir(final_index):
+        old_index = f"{final_index}.old-{os.getpid()}"
+        os.rename(final_index, old_index)
+        os.rename(fresh_index, final_index)
+        shutil.rmtree(old_index, ignore_errors=True)
+    else:
+        os.rename(fresh_index, final_index)
     return []
 
 
@@ -120,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"构建失败，{result.output_path} 保持原样。", file=sys.stderr)
         return 1
     print(f"构建完成：{result.output_path}（用时 {result.seconds:.1f} 秒）")
+    if result.report:
+        from buildtools.report import summary
+
+        print(summary(result.report))
     return 0
 
 

@@ -47,7 +47,7 @@ def render_production_conf(site, ports, cert, key) -> str:
         (r"listen 443 ssl http2;", f"listen 127.0.0.1:{ports['https']} ssl http2;"),
         (r"ssl_certificate /etc/ssl/liling/fullchain.pem;", f"ssl_certificate {cert};"),
         (r"ssl_certificate_key /etc/ssl/liling/privkey.pem;", f"ssl_certificate_key {key};"),
-        (r"root /srv/liling/output;", f"root {site};"),
+        (r"root /srv/liling/releases/live/site;", f"root {site};"),
     ]
     for old, new in replacements:
         assert text.count(old) == 1, f"deploy/nginx.conf should contain “{old}” once"

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 
+from portal_data.downloads import write_download
 from portal_data.site_url import feed_siteurl
 
 DEFAULTS = {
@@ -101,14 +102,21 @@ def write_sitemap_and_robots(pelican_object) -> None:
     # Signals are process-wide; a Pelican run that does not list this plugin gets no sitemap.
     if __name__.split(".")[0] not in settings.get("PLUGINS", []):
         return
+    write_sitemap_files(pelican_object.output_path, settings)
+
+
+def write_sitemap_files(output_path: str, settings: dict) -> None:
+    """sitemap.xml and robots.txt from the pages now in output_path.
+
+    Also called by the incremental build once it has removed withdrawn pages, which are still on
+    disk when Pelican finishes. Files are replaced by rename and left alone when unchanged: in an
+    incremental build they may be hard-linked into the live release.
+    """
     config = seo_settings(settings)
-    output_path = pelican_object.output_path
     site_url = feed_siteurl(settings)
     pages = public_pages(output_path, config["SITEMAP_EXCLUDE_PREFIXES"])
-    with open(os.path.join(output_path, config["SITEMAP_SAVE_AS"]), "w", encoding="utf-8") as handle:
-        handle.write(sitemap_xml(site_url, pages))
-    with open(os.path.join(output_path, config["ROBOTS_SAVE_AS"]), "w", encoding="utf-8") as handle:
-        handle.write(robots_txt(site_url, config["SITEMAP_SAVE_AS"]))
+    write_download(output_path, config["SITEMAP_SAVE_AS"], sitemap_xml(site_url, pages).encode("utf-8"))
+    write_download(output_path, config["ROBOTS_SAVE_AS"], robots_txt(site_url, config["SITEMAP_SAVE_AS"]).encode("utf-8"))
 
 
 def register():

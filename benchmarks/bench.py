@@ -1,0 +1,163 @@
+"""`invoke bench`: build the synthetic ten-year site every way the issue asks, in one run, and measure.
+
+Each build runs in its own child process through a small wrapper that reports the wall time, the
+CPU time and the peak resident memory (RUSAGE_CHILDREN maxrss) of that build alone. The last line
+printed is one JSON object with the figures; benchmarks/RESULTS.md records them with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+
+from benchmarks.generate import generate
+from benchmarks.sites import REPO, write_hugo_site, write_settings
+
+WRAPPER = """
+import json, resource, subprocess, sys, time
+started = time.monotonic()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"code": code, "wall_s": time.monotonic() - started,
+                  "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_mib": usage.ru_maxrss / 1024}))
+"""
+LEDGER_PAGE = "disclosures/villages/*/[0-9][0-9][0-9][0-9]-[0-9][0-9]/index.html"
+
+
+def measure(command: list[str], env: dict | None = None) -> dict:
+    done = subprocess.run([sys.executable, "-c", WRAPPER, *command], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    if figures["code"]:
+        raise SystemExit(f"失败（{figures['code']}）：{' '.join(command)}\n{done.stderr[-3000:]}")
+    return figures
+
+
+def our_build(settings: str, output: str) -> list[str]:
+    return [sys.executable, "-m", "buildtools.build", "--settings", settings, "--output", output]
+
+
+def touch_article(content: str) -> str:
+    """Change one sentence of one article, as an editor's correction would."""
+    path = sorted(glob.glob(os.path.join(content, "news", "*", "*.md")))[len(glob.glob(os.path.join(content, "news", "*"))) // 2]
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("\n（本文有更正。）\n")
+    return path
+
+
+def touch_ledger(content: str) -> str:
+    """Correct one voucher's amount in one month of one village."""
+    path = sorted(glob.glob(os.path.join(content, "disclosures", "finance", "*", "*.csv")))[0]
+    with open(path, encoding="utf-8-sig") as handle:
+        lines = handle.read().splitlines()
+    cells = lines[1].split(",")
+    side = 4 if cells[4] else 5
+    cells[side] = f"{float(cells[side]) + 1:.2f}"
+    lines[1] = ",".join(cells)
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        handle.write("\r\n".join(lines) + "\r\n")
+    return path
+
+
+def count(pattern: str, root: str) -> int:
+    return len(glob.glob(os.path.join(root, pattern)))
+
+
+def run(work: str, articles: int, villages: int, months: int, power_items: int, profile: bool) -> dict:
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    content = os.path.join(work, "content")
+    counts = generate(work, articles, villages, months, power_items)
+    settings = write_settings(work, content)
+    out = {name: os.path.join(work, f"out-{name}") for name in ("ours", "news", "vanilla", "hugo")}
+    figures = {}
+    figures["full"] = measure(our_build(settings["ours"], out["ours"]))
+    figures["nochange"] = measure(our_build(settings["ours"], out["ours"]))
+    # Whether a search step would have to re-index (issue 4 adds it to the build; it may keep its
+    # index when no page was written or removed).
+    nochange_report = json.load(open(f"{out['ours']}.build-report.json", encoding="utf-8"))
+    touch_article(content)
+    figures["one_article"] = measure(our_build(settings["ours"], out["ours"]))
+    touch_ledger(content)
+    figures["one_ledger"] = measure(our_build(settings["ours"], out["ours"]))
+    figures["news"] = measure(our_build(settings["news"], out["news"]))
+    figures["vanilla"] = measure([sys.executable, "-m", "pelican", "-s", settings["vanilla"], "-o", out["vanilla"], "-q",
+                                  "--cache-path", os.path.join(work, "cache-vanilla")])
+    hugo_site = write_hugo_site(work, content)
+    figures["hugo"] = measure(["hugo", "--quiet", "-s", hugo_site, "-d", out["hugo"]])
+    # Search is not part of this branch's build yet (issue 4 adds it): index the output on its own.
+    figures["search_full"] = measure([sys.executable, "-m", "pagefind", "--site", out["ours"],
+                                      "--output-subdir", "pagefind-bench", "--quiet"])
+    if profile:
+        profile_build(settings["ours"], os.path.join(work, "out-profile"), work)
+    report = json.load(open(os.path.join(work, "out-ours.build-report.json"), encoding="utf-8"))
+    result = summarise(figures, counts, out, report)
+    result["nochange_pages_changed"] = nochange_report["incremental"]["pages_changed"]
+    return result
+
+
+def profile_build(settings: str, output: str, work: str) -> None:
+    """A full build under pyinstrument: profile.txt and profile.html beside the work folder."""
+    subprocess.run([sys.executable, "-m", "pyinstrument", "-r", "text", "-o", os.path.join(work, "profile.txt"),
+                    "-m", "buildtools.build", "--settings", settings, "--output", output], cwd=REPO, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def summarise(figures: dict, counts: dict, out: dict, report: dict) -> dict:
+    result = {f"{name}_s": round(figure["wall_s"], 2) for name, figure in figures.items()}
+    result.update({f"{name}_cpu_s": round(figure["cpu_s"], 2) for name, figure in figures.items()})
+    result.update({f"{name}_peak_mib": round(figure["maxrss_mib"], 1) for name, figure in figures.items()})
+    # Our builds' peak; Pagefind's (a separate program, run after the build) is search_full_peak_mib.
+    result["peak_mib"] = max(result[f"{name}_peak_mib"] for name in ("full", "nochange", "one_article", "one_ledger"))
+    result["articles"] = report["articles"]  # published by the build (generated: articles_generated)
+    result["articles_generated"] = counts["articles"]
+    result["ledgers"] = counts["ledgers"]
+    result["ledger_pages"] = count(LEDGER_PAGE, out["ours"])
+    result["pages"] = report["pages"]
+    result["phases_one_ledger_s"] = report["phases_s"]
+    result["machine"] = f"{platform.node()} {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    return result
+
+
+TABLE = [("full", "our full build (news + disclosures)"), ("news", "our build, news part only"),
+         ("vanilla", "vanilla Pelican 4.12 (news)"), ("hugo", "Hugo 0.111 (news)"),
+         ("nochange", "our rebuild, nothing changed"), ("one_article", "our rebuild, one article changed"),
+         ("one_ledger", "our rebuild, one ledger CSV changed"), ("search_full", "Pagefind, whole site")]
+
+
+def print_table(result: dict) -> None:
+    print(f"{'measurement':40} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}")
+    for key, label in TABLE:
+        if f"{key}_s" in result:
+            print(f"{label:40} {result[key + '_s']:8.2f} {result[key + '_cpu_s']:8.2f} {result[key + '_peak_mib']:9.0f}")
+    print(f"articles {result['articles']}, ledger CSVs {result['ledgers']}, ledger pages built {result['ledger_pages']}, "
+          f"pages {result['pages']}, peak memory {result['peak_mib']} MiB")
+    print(f"ratios (wall): news/vanilla {result['news_s'] / result['vanilla_s']:.2f}, nochange/hugo "
+          f"{result['nochange_s'] / result['hugo_s']:.2f}, nochange/full {result['nochange_s'] / result['full_s']:.2f}, "
+          f"one_article/full {result['one_article_s'] / result['full_s']:.2f}, one_ledger/full "
+          f"{result['one_ledger_s'] / result['full_s']:.2f}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="十年规模基准测试")
+    parser.add_argument("--work", default=os.path.join(REPO, "benchmarks", "work"))
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--villages", type=int, default=270)
+    parser.add_argument("--months", type=int, default=36)
+    parser.add_argument("--power-items", type=int, default=2_000)
+    parser.add_argument("--profile", action="store_true", help="also profile one full build with pyinstrument")
+    args = parser.parse_args(argv)
+    result = run(os.path.abspath(args.work), args.articles, args.villages, args.months, args.power_items, args.profile)
+    print_table(result)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

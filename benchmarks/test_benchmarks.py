@@ -1,0 +1,56 @@
+"""The synthetic site is deterministic, in our real formats, and builds; `bench` ends with its JSON line."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+
+from benchmarks.generate import LEDGER_HEADER, POWER_HEADER, VILLAGES_HEADER, generate
+from buildtools.build import build_site
+from plugins.portal_data.csv_source import read_csv_table
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+REAL_FRONT_MATTER = ["Title", "Date", "Category", "Tags", "Slug", "Author", "Correspondents", "Summary",
+                     "Edition", "Edition_Position"]
+
+
+def files(root: pathlib.Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_same_options_give_the_same_bytes_and_the_real_formats(tmp_path):
+    counts = generate(str(tmp_path / "a"), articles=40, villages_count=3, months=4, power_items=6)
+    generate(str(tmp_path / "b"), articles=40, villages_count=3, months=4, power_items=6)
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    assert counts == {"articles": 40, "ledgers": 12, "power_items": 6}
+    content = tmp_path / "a" / "content"
+    articles = sorted(content.glob("news/*/*.md"))
+    assert len(articles) == 40
+    for article in articles:
+        keys = [line.split(":", 1)[0] for line in article.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()]
+        assert [key for key in keys if key in REAL_FRONT_MATTER] == REAL_FRONT_MATTER, article
+    for path, header in [("disclosures/villages.csv", VILLAGES_HEADER), ("disclosures/power-list.csv", POWER_HEADER)] + [
+            (p.relative_to(content).as_posix(), LEDGER_HEADER) for p in content.glob("disclosures/finance/*/*.csv")]:
+        table, errors = read_csv_table(str(content / path), exact_header=header)
+        assert errors == [] and table.rows, path
+
+
+def test_the_generated_site_builds_with_every_ledger_page(tmp_path):
+    generate(str(tmp_path), articles=30, villages_count=2, months=3, power_items=5)
+    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "out"),
+                        {"PATH": str(tmp_path / "content"), "BUILD_TIME": "2025-01-01T00:00"})
+    assert result.ok, result.problems
+    assert len(list((tmp_path / "out/disclosures/villages").glob("*/20[0-9][0-9]-[0-9][0-9]/index.html"))) == 6
+
+
+def test_bench_prints_a_table_then_one_json_line(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--work", str(tmp_path / "work"), "--articles", "25",
+                           "--villages", "2", "--months", "2", "--power-items", "3"],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    for key in ("full_s", "vanilla_s", "hugo_s", "nochange_s", "one_article_s", "one_ledger_s", "peak_mib"):
+        assert figures[key] > 0, key
+    assert (figures["articles"], figures["ledger_pages"]) == (25, 4)
+    assert "our rebuild, one ledger CSV changed" in done.stdout

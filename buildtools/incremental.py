@@ -1,0 +1,185 @@
+"""Incremental builds that cannot serve a stale page.
+
+Pelican renders into a private work folder, `<output>.work`, that is kept between builds with
+Pelican's content cache in `<output>.cache`. The served output (or a new release) is then brought
+in line with the work folder file by file: unchanged files are left alone (or hard-linked from the
+live release, which is never written to), changed ones are copied in and renamed into place.
+
+What makes it safe:
+- a fingerprint of the settings, theme, plugins and Pelican/Python versions is kept with the work
+  folder; any change to them (a template edit) wipes it and the cache: everything is rebuilt;
+- a build that fails or is killed leaves the work folder marked incomplete, so the next build
+  starts from nothing; the served output is only touched after a clean build;
+- a file in the work folder that this build did not write, keep or copy is stale and is removed
+  (inode change time tells what this build touched; the writer lists the pages it kept);
+- "unchanged" is decided on content digests, reused only while size and mtime are the same
+  (rsync's quick check), and links are made only from the release those digests describe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+
+import pelican
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COMPLETE = ".complete"
+COMPRESSED = (".gz", ".br")
+FINGERPRINT_FOLDERS = ("plugins", "buildtools")  # and the THEME folder the settings name
+KEEP_DEFAULT = ("pagefind",)  # written by the search step after Pelican, which decides itself
+
+
+def _digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+
+
+def fingerprint(settings_file: str, overrides: dict | None, theme: str) -> str:
+    """Everything besides content that decides what a page looks like: settings, theme, code, versions."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{pelican.__version__} {platform.python_version()} {sys.platform}".encode())
+    digest.update(json.dumps(overrides or {}, sort_keys=True, default=str).encode())
+    digest.update(json.dumps({k: v for k, v in os.environ.items() if k.startswith("LILING_")}, sort_keys=True).encode())
+    files = [os.path.abspath(settings_file), os.path.join(REPO, "pelicanconf.py"), os.path.join(REPO, "publishconf.py")]
+    for folder in [os.path.abspath(theme)] + [os.path.join(REPO, name) for name in FINGERPRINT_FOLDERS]:
+        for base, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "test_data"))
+            files += [os.path.join(base, n) for n in sorted(names) if not n.startswith("test_") and not n.endswith(".pyc")]
+    for path in files:
+        if os.path.isfile(path):
+            digest.update(path.encode() + b"\0" + _digest(path).encode())
+    return digest.hexdigest()
+
+
+def prepare_work(work: str, cache: str, print_: str) -> bool:
+    """Make `work` ready; returns True when it is reused, False when this is a full build."""
+    marker = os.path.join(work, COMPLETE)
+    try:
+        with open(marker, encoding="utf-8") as handle:
+            reusable = handle.read().strip() == print_
+    except OSError:
+        reusable = False
+    if reusable:
+        os.remove(marker)  # until this build completes, the folder is not trustworthy
+        return True
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    os.makedirs(work)
+    return False
+
+
+def mark_complete(work: str, print_: str) -> None:
+    with open(os.path.join(work, COMPLETE), "w", encoding="utf-8") as handle:
+        handle.write(print_ + "\n")
+
+
+def start_marker(work_root: str) -> int:
+    """The inode-change time every file this build writes will have at least."""
+    path = os.path.join(work_root, "started")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(str(os.getpid()))
+    return os.stat(path).st_ctime_ns
+
+
+def remove_stale(work: str, started_ns: int, kept: set[str], keep_prefixes=KEEP_DEFAULT) -> list[str]:
+    """Remove files this build neither wrote (ctime older than the start) nor kept unchanged."""
+    removed = []
+    for base, dirs, names in os.walk(work):
+        relative_base = os.path.relpath(base, work)
+        if relative_base.split(os.sep)[0] in keep_prefixes:
+            dirs[:] = []
+            continue
+        for name in names:
+            path = os.path.join(base, name)
+            if name == COMPLETE or name.endswith(COMPRESSED) or path in kept:
+                continue
+            if os.stat(path).st_ctime_ns < started_ns:
+                os.remove(path)
+                removed.append(os.path.relpath(path, work))
+    return sorted(removed)
+
+
+def remove_empty_folders(root: str) -> None:
+    """A withdrawn article's folder must go too, or the server would list or redirect it."""
+    for base, dirs, names in os.walk(root, topdown=False):
+        if base != root and not os.listdir(base):
+            os.rmdir(base)
+
+
+def load_manifest(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return {"target": None, "files": {}}
+
+
+def save_manifest(path: str, manifest: dict) -> None:
+    temporary = f"{path}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle)
+    os.replace(temporary, path)
+
+
+def work_files(work: str):
+    for base, dirs, names in os.walk(work):
+        dirs.sort()
+        for name in sorted(names):
+            if name != COMPLETE:
+                path = os.path.join(base, name)
+                yield os.path.relpath(path, work).replace(os.sep, "/"), path
+
+
+def sync(work: str, target: str, reference: str | None, manifest: dict,
+         linkable=lambda relative: False) -> tuple[dict, dict]:
+    """Make `target` hold exactly the files of `work`; returns (new manifest, changes against reference).
+
+    In place when target is the reference (a plain `invoke build`); otherwise target is a new
+    folder (a release) where files unchanged since the reference are hard links to it. A new or
+    changed file is a hard link to the work folder's file when `linkable(relative)` says that file
+    is only ever replaced, never written into (the writer's pages, precompressed copies), else a copy.
+    """
+    in_place = reference is not None and os.path.abspath(target) == os.path.abspath(reference)
+    trusted = reference is not None and manifest.get("target") == os.path.abspath(reference)
+    old = manifest.get("files", {}) if trusted else {}
+    files, changed, added = {}, [], []
+    os.makedirs(target, exist_ok=True)
+    for relative, source in work_files(work):
+        stat = os.stat(source)
+        previous = old.get(relative)
+        if previous and previous[0] == stat.st_size and previous[1] == stat.st_mtime_ns:
+            digest = previous[2]
+        else:
+            digest = _digest(source)
+        files[relative] = [stat.st_size, stat.st_mtime_ns, digest]
+        destination = os.path.join(target, relative)
+        reference_file = os.path.join(reference, relative) if reference else None
+        unchanged = previous is not None and previous[2] == digest and os.path.isfile(reference_file or "") \
+            and os.path.getsize(reference_file) == stat.st_size
+        if not unchanged:
+            (changed if previous else added).append(relative)
+        if unchanged and in_place:
+            continue
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        if unchanged:
+            os.link(reference_file, destination)
+            continue
+        temporary = f"{destination}.sync-{os.getpid()}"
+        if linkable(relative):
+            os.link(source, temporary)
+        else:
+            shutil.copy2(source, temporary)
+        os.replace(temporary, destination)
+    removed = sorted(set(old) - set(files)) if trusted else []
+    if in_place:
+        for relative, path in list(work_files(target)):
+            if relative not in files:
+                os.remove(path)
+        remove_empty_folders(target)
+    diff = {"added": added, "removed": removed, "changed": changed} if trusted else None
+    return {"target": os.path.abspath(target), "files": files}, diff

@@ -1,0 +1,111 @@
+"""Write .gz and .br copies beside every text file of a build, byte-for-byte the same on every run.
+
+nginx's gzip_static / brotli_static then serve them without compressing on each request. The gzip
+header carries no file name and mtime 0, so two builds of the same commit give identical bytes and
+a sync to the server moves only what changed. Brotli is used when the `brotli` package is installed.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import gzip
+import io
+import multiprocessing
+import os
+
+try:
+    import brotli
+except ImportError:  # pragma: no cover - brotli is in requirements.txt; .gz alone still works
+    brotli = None
+
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".csv", ".svg", ".txt")
+MIN_BYTES = 256  # smaller files are not worth a second request path on the server
+# Quality 8 is within 10% of 11's size at a twentieth of its time (measured on our pages: 0.5 ms
+# against 11 ms per 7 kB page); at ten years' scale 11 alone would take minutes.
+BROTLI_QUALITY = 8
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as handle:
+        handle.write(data)
+    return buffer.getvalue()
+
+
+def compressed_copies(data: bytes) -> dict[str, bytes]:
+    copies = {".gz": gzip_bytes(data)}
+    if brotli is not None:
+        copies[".br"] = brotli.compress(data, quality=BROTLI_QUALITY)
+    return copies
+
+
+def _write_copy(path: str, data: bytes, source_mtime_ns: int) -> bool:
+    """Write a new file (never into the old one: it may be hard-linked into the live output), with
+    its source's mtime, marking it current. Returns whether the bytes changed."""
+    try:
+        with open(path, "rb") as handle:
+            changed = handle.read() != data
+    except FileNotFoundError:
+        changed = True
+    temporary = f"{path}.tmp-{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.utime(temporary, ns=(source_mtime_ns, source_mtime_ns))
+    os.replace(temporary, path)
+    return changed
+
+
+def precompress_tree(root: str, extensions=COMPRESSIBLE, min_bytes: int = MIN_BYTES, workers: int | None = None) -> int:
+    """Compress every matching file under `root`; returns how many copies were (re)written.
+
+    A copy carries its source's exact mtime; while they still match, the source has not been
+    rewritten and the copy is reused (rsync's quick check). With the unchanged-file writer,
+    untouched pages keep their mtimes, so a no-change rebuild compresses nothing. The work is
+    spread over the machine's cores; each file's copies are the same bytes whichever worker makes them.
+    """
+    due = []
+    wanted = [".gz", ".br"] if brotli is not None else [".gz"]
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith((".gz", ".br")) and name[:-3].endswith(extensions):
+                _remove_orphan(os.path.join(folder, name))
+                continue
+            if not name.endswith(extensions):
+                continue
+            source = os.path.join(folder, name)
+            stat = os.stat(source)
+            if stat.st_size < min_bytes:
+                continue
+            if not all(_is_current(source + suffix, stat.st_mtime_ns) for suffix in wanted):
+                due.append((source, stat.st_mtime_ns))
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(due) < 200:
+        return sum(map(_compress_file, due))
+    chunks = [due[index::workers] for index in range(workers)]
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return sum(pool.map(_compress_files, chunks))
+
+
+def _compress_files(items) -> int:
+    return sum(map(_compress_file, items))
+
+
+def _compress_file(item) -> int:
+    source, mtime_ns = item
+    with open(source, "rb") as handle:
+        data = handle.read()
+    return sum(_write_copy(source + suffix, copy, mtime_ns) for suffix, copy in compressed_copies(data).items())
+
+
+def _is_current(copy_path: str, source_mtime: int) -> bool:
+    try:
+        return os.stat(copy_path).st_mtime_ns == source_mtime
+    except FileNotFoundError:
+        return False
+
+
+def _remove_orphan(copy_path: str) -> None:
+    """A copy whose page is gone (article withdrawn) must not keep serving the old page."""
+    if not os.path.exists(copy_path[:-3]):
+        os.remove(copy_path)

@@ -1,0 +1,241 @@
+"""Publish a release atomically: build into a new folder, check it, then swap the `live` symlink.
+
+    releases/
+      20260101T180000Z-1a2b3c4/site/      one complete build (nginx root: releases/live/site)
+      20260101T180000Z-1a2b3c4/build-report.json
+      20260101T180000Z-1a2b3c4/RELEASED   written only after every check passed
+      live -> 20260101T180000Z-1a2b3c4    swapped with os.replace (rename(2) is atomic on POSIX)
+      .publish.lock                       flock: one publish or rollback at a time
+
+Until the swap, nothing the web server reads has changed, so a failing, refused or killed build
+leaves the live site exactly as it was; the next publish removes what an interrupted one left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from buildtools.build import build_site, load_settings
+from buildtools.checks import check_links, check_page_count, check_search_index, page_count
+
+DEFAULTS = {
+    "PUBLISH_ROOT": "releases",        # relative to the repository root
+    "PUBLISH_KEEP": 5,                 # releases kept, the live one included
+    "PUBLISH_SEARCH_INDEX": None,      # e.g. "pagefind/pagefind-entry.json" once search is on
+    "PUBLISH_MAX_PAGE_DROP": 0.05,     # refuse when pages drop by more than this, unless --force
+}
+LIVE = "live"
+SITE = "site"
+MARKER = "RELEASED"
+LOCK = ".publish.lock"
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class PublishError(Exception):
+    """A publish or rollback that did not happen; the message says why and what to do."""
+
+
+@dataclass
+class PublishResult:
+    release: str
+    site_path: str
+    problems: list[str] = field(default_factory=list)
+    report: dict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def publish_settings(settings: dict) -> dict:
+    config = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    if not isinstance(config["PUBLISH_KEEP"], int) or config["PUBLISH_KEEP"] < 2:
+        raise PublishError(f"PUBLISH_KEEP 应为不小于 2 的整数（保留上一版才能回滚），现在是 {config['PUBLISH_KEEP']!r}")
+    return config
+
+
+@contextmanager
+def publish_lock(root: str):
+    """Hold an exclusive lock for one publish; a second one at the same time is refused, not queued."""
+    os.makedirs(root, exist_ok=True)
+    handle = open(os.path.join(root, LOCK), "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "未知进程"
+            raise PublishError(f"另一个发布或回滚正在进行（{holder}）；请等它结束后再试。") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"进程 {os.getpid()}，开始于 {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the lock; a killed process releases it too
+
+
+def live_release(root: str) -> str | None:
+    link = os.path.join(root, LIVE)
+    return os.readlink(link) if os.path.islink(link) else None
+
+
+def completed_releases(root: str) -> list[str]:
+    """Release names in publishing order, oldest first (names start with a UTC timestamp)."""
+    if not os.path.isdir(root):
+        return []
+    return sorted(name for name in os.listdir(root)
+                  if name != LIVE and not name.startswith(".") and os.path.isfile(os.path.join(root, name, MARKER)))
+
+
+def switch_live(root: str, release: str) -> None:
+    """Point `live` at `release` in one rename: readers see the old site or the new, never a mix."""
+    temporary = os.path.join(root, f".{LIVE}.{os.getpid()}")
+    if os.path.lexists(temporary):
+        os.remove(temporary)
+    os.symlink(release, temporary)
+    os.replace(temporary, os.path.join(root, LIVE))
+
+
+def remove_unfinished(root: str) -> list[str]:
+    """Folders of publishes that never completed (killed, failed). Safe: we hold the lock."""
+    live = live_release(root)
+    removed = []
+    for name in sorted(os.listdir(root)):
+        path = os.path.join(root, name)
+        if name.startswith(".") or name == LIVE or name == live or not os.path.isdir(path):
+            continue
+        if not os.path.isfile(os.path.join(path, MARKER)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(name)
+    return removed
+
+
+def prune(root: str, keep: int) -> list[str]:
+    """Keep the newest `keep` releases; the live one is never removed, whatever its age."""
+    live = live_release(root)
+    releases = completed_releases(root)
+    doomed = [name for name in releases[:-keep] if name != live] if len(releases) > keep else []
+    for name in doomed:
+        shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+    return doomed
+
+
+def release_name(root: str, now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    name = f"{now:%Y%m%dT%H%M%S}Z-{_commit()}"
+    suffix = 1
+    while os.path.exists(os.path.join(root, name if suffix == 1 else f"{name}.{suffix}")):
+        suffix += 1
+    return name if suffix == 1 else f"{name}.{suffix}"
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip() or "nogit"
+    except (OSError, subprocess.CalledProcessError):
+        return "nogit"
+
+
+def publish(settings_file: str, root: str | None = None, force: bool = False,
+            overrides: dict | None = None) -> PublishResult:
+    """Build, check and switch live; raises PublishError (live untouched) when anything fails."""
+    settings = load_settings(settings_file, overrides)
+    config = publish_settings(settings)
+    root = os.path.abspath(root or os.path.join(REPO_ROOT, config["PUBLISH_ROOT"]))
+    with publish_lock(root):
+        remove_unfinished(root)
+        release = release_name(root)
+        release_path = os.path.join(root, release)
+        site_path = os.path.join(release_path, SITE)
+        live = live_release(root)
+        live_site = os.path.join(root, live, SITE) if live else None
+        # One work folder for every release: unchanged pages are hard links to the live release.
+        overrides = {"INCREMENTAL_WORK_PATH": os.path.join(root, ".work"), **(overrides or {})}
+        built = build_site(settings_file, site_path, overrides,
+                           report_path=os.path.join(release_path, "build-report.json"), compare_with=live_site)
+        if not built.ok:
+            raise PublishError("构建失败，线上网站保持原样：\n" + "\n".join(built.problems))
+        problems = run_checks(site_path, settings, config, live_site, force)
+        _record_checks(release_path, built.report, problems)
+        if problems:
+            raise PublishError(f"检查未通过，线上网站保持原样（新版本留在 {release_path} 供查看，下次发布时删除）：\n"
+                               + "\n".join(problems))
+        with open(os.path.join(release_path, MARKER), "w", encoding="utf-8") as handle:
+            handle.write(f"{release}\n")
+        switch_live(root, release)
+        prune(root, config["PUBLISH_KEEP"])
+        return PublishResult(release, site_path, [], built.report)
+
+
+def run_checks(site_path: str, settings: dict, config: dict, live_site: str | None, force: bool) -> list[str]:
+    site_url = settings.get("SITEURL", "") if not settings.get("RELATIVE_URLS") else ""
+    return [
+        *check_links(site_path, site_url),
+        *check_search_index(site_path, config["PUBLISH_SEARCH_INDEX"]),
+        *check_page_count(page_count(site_path), page_count(live_site), config["PUBLISH_MAX_PAGE_DROP"], force),
+    ]
+
+
+def _record_checks(release_path: str, report: dict | None, problems: list[str]) -> None:
+    if report is None:
+        return
+    report["checks"] = {"ok": not problems, "problems": problems}
+    with open(os.path.join(release_path, "build-report.json"), "w", encoding="utf-8") as handle:
+        json.dump(report, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+
+
+def rollback(root: str) -> str:
+    """Point live at the release published before the live one; returns its name."""
+    root = os.path.abspath(root)
+    with publish_lock(root):
+        live = live_release(root)
+        releases = completed_releases(root)
+        older = [name for name in releases if live is None or name < live]
+        if not older:
+            raise PublishError("没有更早的版本可以回滚（保留的版本：" + ("、".join(releases) or "无") + "）")
+        switch_live(root, older[-1])
+        return older[-1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import logging
+
+    from pelican.log import init as init_logging
+
+    parser = argparse.ArgumentParser(description="发布或回滚醴陵新闻网站")
+    parser.add_argument("action", nargs="?", default="publish", choices=["publish", "rollback"])
+    parser.add_argument("--settings", default=os.path.join(REPO_ROOT, "publishconf.py"))
+    parser.add_argument("--root", default=None, help="releases folder (default: PUBLISH_ROOT)")
+    parser.add_argument("--force", action="store_true", help="publish even if the page count dropped")
+    args = parser.parse_args(argv)
+    init_logging(level=logging.WARNING)
+    try:
+        if args.action == "rollback":
+            root = args.root or os.path.join(REPO_ROOT, publish_settings(load_settings(args.settings))["PUBLISH_ROOT"])
+            print(f"已回滚：live → {rollback(root)}")
+            return 0
+        result = publish(args.settings, args.root, args.force)
+    except PublishError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    from buildtools.report import summary
+
+    print(summary(result.report))
+    print(f"已发布：live → {result.release}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The build report: what a build produced, what changed since the live release, and how long it took.
+
+Written as JSON beside the served files, never inside them (`<output>.build-report.json` for
+`invoke build`, `releases/<id>/build-report.json` for a publish), so it is not put on the web;
+a short summary in Chinese goes to the log for the people reading CI output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+# Output files that are pages a reader can open (the rest are assets, feeds, downloads).
+PAGE_SUFFIX = ".html"
+COMPRESSED = (".gz", ".br")
+SHOWN_CHANGES = 50  # the JSON lists at most this many changed paths per kind of change
+
+
+def output_files(root: str, hashed: bool = True) -> dict[str, str | None]:
+    """Relative path -> BLAKE2 digest (None unless `hashed`) of every served file, precompressed copies excluded."""
+    digests = {}
+    if not root or not os.path.isdir(root):
+        return digests
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(COMPRESSED):
+                continue
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            if relative == ".complete":
+                continue  # the incremental build's own marker
+            if not hashed:
+                digests[relative] = None
+                continue
+            with open(path, "rb") as handle:
+                digests[relative] = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+    return digests
+
+
+def page_kind(relative_path: str) -> str:
+    """'news/2020/07/x/index.html' -> 'news'; 'index.html' and 'page/2/…' -> 'index'."""
+    first = relative_path.split("/", 1)[0]
+    if first in ("index.html", "page"):
+        return "index"
+    return first if "/" in relative_path else "other"
+
+
+def pages_by_kind(files: dict[str, str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for path in files:
+        if path.endswith(PAGE_SUFFIX):
+            kind = page_kind(path)
+            counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def changes(current: dict[str, str], previous: dict[str, str]) -> dict[str, list[str]]:
+    return {
+        "added": sorted(set(current) - set(previous)),
+        "removed": sorted(set(previous) - set(current)),
+        "changed": sorted(path for path in current.keys() & previous.keys() if current[path] != previous[path]),
+    }
+
+
+def make_report(*, ok: bool, output: str, reference: str | None, problems: list[str],
+                warnings: list[str], phases: dict[str, float], facts: dict, diff: dict | None = None) -> dict:
+    """`diff` (added/removed/changed paths) may come from an incremental sync that already knows it."""
+    if diff is not None:
+        current = dict.fromkeys(path for path in output_files(output, hashed=False)) if ok else {}
+    else:
+        current = output_files(output) if ok else {}
+        previous = output_files(reference) if reference else {}
+        diff = changes(current, previous) if ok and reference else None
+    diff = {key: [p for p in paths if not p.endswith(COMPRESSED)] for key, paths in diff.items()} if diff else diff
+    report = {
+        "ok": ok,
+        "output": output,
+        "compared_with": reference if diff is not None else None,
+        "pages": sum(pages_by_kind(current).values()),
+        "files": len(current),
+        "pages_by_kind": pages_by_kind(current),
+        "problems": problems,
+        "warnings": warnings,
+        "phases_s": phases,
+        "total_s": round(sum(phases.values()), 3),
+        **facts,
+    }
+    if diff is not None:
+        pages_changed = [p for key in ("added", "removed", "changed") for p in diff[key] if p.endswith(PAGE_SUFFIX)]
+        report["pages_changed"] = len(pages_changed)
+        report["files_changed"] = {key: len(paths) for key, paths in diff.items()}
+        report["changed_paths"] = {key: paths[:SHOWN_CHANGES] for key, paths in diff.items()}
+    return report
+
+
+def write_report(path: str, report: dict) -> None:
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(report, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+
+
+def summary(report: dict) -> str:
+    """A few lines for the log: enough to see at a glance what tonight's build did."""
+    kinds = "，".join(f"{kind} {count}" for kind, count in report["pages_by_kind"].items()) or "无"
+    phases = "，".join(f"{name} {seconds:.1f}s" for name, seconds in report["phases_s"].items())
+    lines = [f"构建报告：{'成功' if report['ok'] else '失败'}，页面 {report['pages']} 个（{kinds}）"]
+    if report.get("compared_with"):
+        changed = report["files_changed"]
+        lines.append(f"与 {report['compared_with']} 相比：页面变化 {report['pages_changed']} 个"
+                     f"（新增文件 {changed['added']}，删除 {changed['removed']}，修改 {changed['changed']}）")
+    if report.get("scheduled"):
+        lines.append(f"定时发布待上线 {len(report['scheduled'])} 篇，最早 {report['scheduled'][0]['date']}")
+    lines.append(f"警告 {len(report['warnings'])} 条；用时 {report['total_s']:.1f}s（{phases}）")
+    return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""Time Pelican's phases for the build report, from its own signals.
+
+The build runner (buildtools/build.py) puts a PhaseClock into the settings as BUILD_PHASE_CLOCK
+before Pelican starts; these handlers mark the end of each phase on it. Without a clock (a plain
+`pelican` run, a plugin test) they do nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from pelican import signals
+
+CLOCK_SETTING = "BUILD_PHASE_CLOCK"
+
+
+@dataclass
+class PhaseClock:
+    """Seconds per named phase, in the order the phases ended."""
+
+    started: float = field(default_factory=time.monotonic)
+    phases: dict[str, float] = field(default_factory=dict)
+    facts: dict[str, object] = field(default_factory=dict)
+
+    def mark(self, phase: str) -> None:
+        now = time.monotonic()
+        self.phases[phase] = round(now - self.started, 3)
+        self.started = now
+
+
+def _clock(settings) -> PhaseClock | None:
+    clock = settings.get(CLOCK_SETTING)
+    return clock if isinstance(clock, PhaseClock) else None
+
+
+def plugins_loaded(pelican) -> None:
+    if clock := _clock(pelican.settings):
+        clock.mark("settings")
+
+
+def content_read(generators) -> None:
+    """all_generators_finalized: every source read, every listing decided."""
+    if not generators or not (clock := _clock(generators[0].settings)):
+        return
+    clock.mark("read")
+    context = generators[0].context
+    clock.facts["articles"] = len(context.get("articles", []))
+    clock.facts["standing_pages"] = len(context.get("pages", []))
+    clock.facts["scheduled"] = [
+        {"source": article.get_relative_source_path(), "date": article.date.isoformat()}
+        for article in context.get("scheduled_articles", [])
+    ]
+
+
+def writing_started(pelican) -> None:
+    if clock := _clock(pelican.settings):
+        clock.mark("links")
+    return None  # get_writer: not offering a writer class
+
+
+def writing_done(pelican) -> None:
+    if clock := _clock(pelican.settings):
+        clock.mark("write")
+
+
+def register():
+    signals.initialized.connect(plugins_loaded)
+    signals.all_generators_finalized.connect(content_read)
+    signals.get_writer.connect(writing_started)
+    signals.finalized.connect(writing_done)

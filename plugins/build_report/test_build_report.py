@@ -1,0 +1,68 @@
+"""Every build writes a report beside its output: pages by kind, changes since the previous output,
+warnings and phase times; a failing build reports its problems and leaves the output alone."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import shutil
+
+from buildtools.build import build_site
+from buildtools.report import page_kind
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+ARTICLE = "news/2020-07-08/lottery-jackpot.md"
+
+
+def copy_content(tmp_path: pathlib.Path) -> pathlib.Path:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    return content
+
+
+def build(content: pathlib.Path, output: pathlib.Path):
+    return build_site(str(ROOT / "pelicanconf.py"), str(output),
+                      {"PATH": str(content), "BUILD_TIME": "2030-01-01T00:00"})
+
+
+def test_report_counts_pages_by_kind_and_lies_outside_the_served_folder(tmp_path):
+    output = tmp_path / "output"
+    result = build(copy_content(tmp_path), output)
+    report = json.loads((tmp_path / "output.build-report.json").read_text(encoding="utf-8"))
+    assert result.ok and report["ok"] and report == result.report
+    pages = [p.relative_to(output).as_posix() for p in output.rglob("*.html")]
+    assert report["pages"] == len(pages) and report["pages_by_kind"]["news"] == 5
+    assert report["pages_by_kind"] == {kind: sum(page_kind(p) == kind for p in pages) for kind in report["pages_by_kind"]}
+    assert set(report["phases_s"]) >= {"read", "write", "search-and-precompress", "report"}
+    assert report["articles"] == 5 and report["warnings"] == []
+    assert not list(output.rglob("*report*"))
+
+
+def test_report_names_the_pages_one_edit_changed(tmp_path):
+    content = copy_content(tmp_path)
+    output = tmp_path / "output"
+    build(content, output)
+    before = {p: p.read_bytes() for p in output.rglob("*.html")}
+    article = content / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8").replace("老彩民。", "老彩民了。"), encoding="utf-8")
+    report = build(content, output).report
+    changed = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html") if p.read_bytes() != before[p])
+    assert changed == ["news/2020/07/lottery-jackpot/index.html"]
+    # Besides the page, only the search index changes (it indexes the edited text).
+    assert report["pages_changed"] == 1
+    assert [p for p in report["changed_paths"]["changed"] if not p.startswith("pagefind/")] == changed
+
+
+def test_a_failing_build_reports_its_problems_and_keeps_the_output(tmp_path):
+    content = copy_content(tmp_path)
+    output = tmp_path / "output"
+    build(content, output)
+    kept = (output / "index.html").read_bytes()
+    article = content / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8").replace("Edition_Position: 4", "Edition_Position: 1"),
+                       encoding="utf-8")
+    result = build(content, output)
+    report = json.loads((tmp_path / "output.build-report.json").read_text(encoding="utf-8"))
+    assert not result.ok and not report["ok"]
+    assert any(":19: 2020-07-08 这一期已有第 1 篇" in problem for problem in report["problems"]), report["problems"]
+    assert (output / "index.html").read_bytes() == kept

@@ -1,0 +1,1 @@
+from .incremental_writer import register  # noqa: F401

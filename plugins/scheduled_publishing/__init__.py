@@ -1,0 +1,1 @@
+from .scheduled_publishing import register  # noqa: F401

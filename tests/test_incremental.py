@@ -1,0 +1,161 @@
+"""Incremental builds: only pages whose bytes change are rewritten, and the output always equals a fresh build."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+
+from buildtools.build import build_site
+from conftest import comparable_name, comparable_output
+from buildtools.publish import publish
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+LEDGER = "disclosures/finance/xiangshui/2020-06.csv"
+MONTH_PAGE = "disclosures/villages/xiangshui/2020-06/index.html"
+
+
+def copy_site(tmp_path: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    return tmp_path / "content", tmp_path / "theme"
+
+
+def build(content, theme, output, incremental=True):
+    result = build_site(str(ROOT / "pelicanconf.py"), str(output), {
+        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00", "INCREMENTAL_BUILD": incremental})
+    assert result.ok, result.problems
+    return result.report
+
+
+def files(root: pathlib.Path) -> dict[str, bytes]:
+    return comparable_output({p.relative_to(root).as_posix(): p.read_bytes()
+                              for p in sorted(root.rglob("*")) if p.is_file()})
+
+
+def mtimes(root: pathlib.Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def differing(a: dict, b: dict) -> set[str]:
+    return {name for name in a.keys() | b.keys() if a.get(name) != b.get(name)}
+
+
+def fresh(content, theme, tmp_path, name) -> dict[str, bytes]:
+    return files(pathlib.Path(build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / name), {
+        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00",
+        "INCREMENTAL_BUILD": False}).output_path))
+
+
+def test_nothing_changed_writes_nothing(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    before = mtimes(output)
+    report = build(content, theme, output)
+    assert report["incremental"]["reused_work_folder"] and report["incremental"]["written"] == 0
+    assert report["incremental"]["pages_changed"] is False  # the search step may keep its index
+    assert report["files_changed"] == {"added": 0, "removed": 0, "changed": 0}
+    assert mtimes(output) == before
+
+
+def test_one_ledger_edit_rewrites_exactly_the_pages_that_show_it(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    truth_before = fresh(content, theme, tmp_path, "fresh-before")
+    assert files(output) == truth_before
+    before = mtimes(output)
+    ledger = content / LEDGER
+    ledger.write_bytes(ledger.read_bytes().replace(b"253.17", b"263.17"))
+    report = build(content, theme, output)
+    truth_after = fresh(content, theme, tmp_path, "fresh-after")
+    assert files(output) == truth_after  # nothing stale anywhere
+    shows_the_ledger = differing(truth_before, truth_after)
+    touched = {name for name, mtime in mtimes(output).items() if before.get(name) != mtime}
+    # Pagefind's unstable file names (see conftest.comparable_output) change whenever it reindexes.
+    assert {name for name in touched if not name.startswith("pagefind/")} == {
+        name for name in shows_the_ledger if not name.startswith("pagefind/")}
+    assert any(name.startswith("pagefind/") for name in touched) and any(name.startswith("pagefind/") for name in shows_the_ledger)
+    assert MONTH_PAGE in touched and "disclosures/villages/xiangshui/2020-06.csv" in touched
+    assert report["incremental"]["pages_changed"] is True
+    assert not [name for name in touched if name.startswith(("news/", "editions/", "tag/"))]
+
+
+def test_a_template_change_rebuilds_every_page(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    base = theme / "templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- 模板已改 --></body>"), encoding="utf-8")
+    report = build(content, theme, output)
+    assert report["incremental"]["reused_work_folder"] is False
+    pages = [p for p in output.rglob("*.html")]
+    assert pages and all("模板已改" in p.read_text(encoding="utf-8") for p in pages)
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_a_removed_article_leaves_no_page_behind(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    (content / "news/2020-07-08/lottery-jackpot.md").unlink()
+    report = build(content, theme, output)
+    assert not (output / "news/2020/07/lottery-jackpot").exists()
+    assert not (tmp_path / "output.work/site/news/2020/07/lottery-jackpot").exists()
+    assert "news/2020/07/lottery-jackpot/index.html" in report["changed_paths"]["removed"]
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_a_failed_build_leaves_the_output_and_the_next_build_starts_clean(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    kept = files(output)
+    article = content / "news/2020-07-08/lottery-jackpot.md"
+    good = article.read_text(encoding="utf-8")
+    article.write_text(good.replace("Edition_Position: 4", "Edition_Position: 1"), encoding="utf-8")
+    failed = build_site(str(ROOT / "pelicanconf.py"), str(output), {
+        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00"})
+    assert not failed.ok and files(output) == kept
+    assert not (tmp_path / "output.work/site/.complete").exists()
+    article.write_text(good.replace("老彩民。", "老彩民了。"), encoding="utf-8")
+    report = build(content, theme, output)
+    assert report["incremental"]["reused_work_folder"] is False
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_releases_share_unchanged_files_and_are_never_written_to(tmp_path):
+    content, theme = copy_site(tmp_path)
+    settings = tmp_path / "settings.py"
+    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+                        f"PATH = {str(content)!r}\nTHEME = {str(theme)!r}\nBUILD_TIME = '2030-01-01T00:00'\n",
+                        encoding="utf-8")
+    first = pathlib.Path(publish(str(settings), str(tmp_path / "releases")).site_path)
+    first_files = files(first)
+    ledger = content / LEDGER
+    ledger.write_bytes(ledger.read_bytes().replace(b"253.17", b"263.17"))
+    second = pathlib.Path(publish(str(settings), str(tmp_path / "releases")).site_path)
+    assert files(first) == first_files  # the old release did not change under the new one
+    assert os.stat(first / "news/2020/07/lottery-jackpot/index.html").st_ino == \
+        os.stat(second / "news/2020/07/lottery-jackpot/index.html").st_ino
+    assert os.stat(first / MONTH_PAGE).st_ino != os.stat(second / MONTH_PAGE).st_ino
+    assert (first / MONTH_PAGE).read_bytes() != (second / MONTH_PAGE).read_bytes()
+
+
+def test_one_article_edit_through_the_content_cache_matches_a_fresh_build(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    truth_before = fresh(content, theme, tmp_path, "fresh-before")
+    before = mtimes(output)
+    article = content / "news/2020-07-08/giant-apple-melon.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Summary: ", "Summary: 更正："), encoding="utf-8")
+    report = build(content, theme, output)
+    truth_after = fresh(content, theme, tmp_path, "fresh-after")
+    assert files(output) == truth_after
+    touched = {comparable_name(name) for name, mtime in mtimes(output).items() if before.get(name) != mtime}
+    assert touched - {"pagefind/ (unstable names)"} == {
+        comparable_name(name) for name in differing(truth_before, truth_after)} - {"pagefind/ (unstable names)"}
+    assert "news/2020/07/giant-apple-melon/index.html" in touched and "index.html" in touched  # summary is listed
+    assert 0 < report["incremental"]["written"] < report["pages"]

@@ -1,0 +1,166 @@
+"""Atomic publish and rollback: live only ever points at a complete, checked release."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from buildtools.checks import check_search_index
+from buildtools.publish import LOCK, MARKER, PublishError, completed_releases, live_release, publish, rollback
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ARTICLE = "news/2020-07-08/lottery-jackpot.md"
+
+SETTINGS = """
+import sys
+sys.path.insert(0, {root!r})
+from pelicanconf import *
+PATH = {content!r}
+THEME = {root!r} + "/theme"
+PLUGIN_PATHS = [{root!r} + "/plugins"]
+BUILD_TIME = "2030-01-01T00:00"
+"""
+
+
+@pytest.fixture
+def fixture_site(tmp_path):
+    """(settings file, content folder, releases folder) for a copy of the real content."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = tmp_path / "settings.py"
+    settings.write_text(SETTINGS.format(root=str(ROOT), content=str(content)), encoding="utf-8")
+    return settings, content, tmp_path / "releases"
+
+
+def snapshot(releases: pathlib.Path) -> tuple:
+    """What the web server sees: where live points and every byte under it."""
+    live = releases / "live"
+    files = {p.relative_to(live).as_posix(): p.read_bytes() for p in sorted(live.rglob("*")) if p.is_file()}
+    return os.readlink(live), files
+
+
+def edit(content: pathlib.Path, old: str, new: str, article: str = ARTICLE):
+    path = content / article
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_publish_switches_live_to_a_checked_release_with_its_report(fixture_site):
+    settings, content, releases = fixture_site
+    first = publish(str(settings), str(releases))
+    assert live_release(str(releases)) == first.release and (releases / first.release / MARKER).is_file()
+    edit(content, "老彩民。", "老彩民了。")
+    second = publish(str(settings), str(releases))
+    assert live_release(str(releases)) == second.release != first.release
+    assert second.report["checks"] == {"ok": True, "problems": []}
+    assert second.report["compared_with"] == str(releases / first.release / "site")
+    changed = second.report["changed_paths"]["changed"]
+    assert [path for path in changed if not path.startswith("pagefind/")] == ["news/2020/07/lottery-jackpot/index.html"]
+    assert "老彩民了" in (releases / "live/site/news/2020/07/lottery-jackpot/index.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_internal_link_keeps_live_as_it_was(fixture_site):
+    settings, content, releases = fixture_site
+    publish(str(settings), str(releases))
+    before = snapshot(releases)
+    edit(content, "老彩民。", "老彩民。[往期](../../../2019/01/no-such-story/)")
+    with pytest.raises(PublishError) as refused:
+        publish(str(settings), str(releases))
+    assert "news/2020/07/lottery-jackpot/index.html → ../../../2019/01/no-such-story/" in str(refused.value)
+    assert snapshot(releases) == before
+
+
+def test_a_content_error_keeps_live_as_it_was(fixture_site):
+    settings, content, releases = fixture_site
+    publish(str(settings), str(releases))
+    before = snapshot(releases)
+    edit(content, "Edition_Position: 4", "Edition_Position: 1")
+    with pytest.raises(PublishError, match="构建失败，线上网站保持原样"):
+        publish(str(settings), str(releases))
+    assert snapshot(releases) == before
+
+
+def test_a_page_count_drop_over_five_percent_needs_force(fixture_site):
+    settings, content, releases = fixture_site
+    publish(str(settings), str(releases))
+    before = snapshot(releases)
+    for article in ("lottery-jackpot", "giant-apple-melon", "parking-arrears-lawsuits"):
+        (content / f"news/2020-07-08/{article}.md").unlink()
+    with pytest.raises(PublishError, match=r"页面数从 \d+ 降到 \d+（减少超过 5%）"):
+        publish(str(settings), str(releases))
+    assert snapshot(releases) == before
+    forced = publish(str(settings), str(releases), force=True)
+    assert live_release(str(releases)) == forced.release
+
+
+def test_search_index_is_required_only_when_search_is_configured(fixture_site, tmp_path):
+    settings, content, releases = fixture_site
+    without_search = {"SEARCH_INDEX": False, "PUBLISH_SEARCH_INDEX": None, "TEMPLATE_PAGES": {}, "SEARCH_URL": ""}
+    publish(str(settings), str(releases), overrides=without_search)  # no search configured: no check
+    with pytest.raises(PublishError, match="搜索索引 pagefind/pagefind-entry.json 不存在"):
+        publish(str(settings), str(releases), overrides={**without_search, "PUBLISH_SEARCH_INDEX": "pagefind/pagefind-entry.json"})
+    publish(str(settings), str(releases))  # the real settings: the build indexes, the check passes
+    site = tmp_path / "with-search"
+    (site / "pagefind").mkdir(parents=True)
+    (site / "pagefind/pagefind-entry.json").write_text("{}", encoding="utf-8")
+    assert check_search_index(str(site), "pagefind/pagefind-entry.json") == []
+    assert check_search_index(str(site), None) == []
+
+
+def test_a_second_publish_at_the_same_time_is_refused(fixture_site):
+    settings, content, releases = fixture_site
+    publish(str(settings), str(releases))
+    before = snapshot(releases)
+    with open(releases / LOCK, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(PublishError, match="另一个发布或回滚正在进行"):
+            publish(str(settings), str(releases))
+        with pytest.raises(PublishError, match="另一个发布或回滚正在进行"):
+            rollback(str(releases))
+    assert snapshot(releases) == before
+
+
+def test_only_the_last_releases_are_kept_and_rollback_restores_the_previous(fixture_site):
+    settings, content, releases = fixture_site
+    names = []
+    for word in ("一", "二", "三"):
+        edit(content, "老彩民", f"老彩民{word}")
+        names.append(publish(str(settings), str(releases), overrides={"PUBLISH_KEEP": 2}).release)
+    assert completed_releases(str(releases)) == names[1:]
+    assert rollback(str(releases)) == names[1]
+    assert "老彩民二一。" in (releases / "live/site/news/2020/07/lottery-jackpot/index.html").read_text(encoding="utf-8")
+    with pytest.raises(PublishError, match="没有更早的版本可以回滚"):
+        rollback(str(releases))
+
+
+def test_killing_a_publish_during_its_build_leaves_live_unchanged(fixture_site):
+    settings, content, releases = fixture_site
+    publish(str(settings), str(releases))
+    before = snapshot(releases)
+    for number in range(400):  # enough articles that the build takes a while
+        (content / f"news/bulk-{number}.md").write_text(
+            f"Title: 批量稿件{number}\nDate: 2021-01-01 08:00\nCategory: 社会\nSlug: bulk-{number}\n"
+            f"Author: 测试\nSummary: 摘要{number}。\n\n正文{number}。\n", encoding="utf-8")
+    command = [sys.executable, "-m", "buildtools.publish", "--settings", str(settings), "--root", str(releases)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(releases.glob(".work/site/news/2021/01/bulk-*")):  # Pelican is writing the new pages
+        assert process.poll() is None and time.monotonic() < deadline, "the build ended before it could be killed"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert snapshot(releases) == before
+    assert not (releases / ".work/site/.complete").exists()  # the half-written work folder is not trusted
+    result = publish(str(settings), str(releases))
+    assert live_release(str(releases)) == result.release
+    assert result.report["incremental"]["reused_work_folder"] is False
+    assert (releases / "live/site/news/2021/01/bulk-399/index.html").is_file()
+    assert sorted(p.name for p in releases.iterdir() if not p.name.startswith(".")) == sorted(
+        [before[0], result.release, "live"])
