@@ -15,6 +15,8 @@ import os
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from portal_data.downloads import has_bytes, replace_file
+
 
 class _ReplaceIfChanged(io.StringIO):
     """Collects what Pelican writes; on close, replaces the file only when the bytes differ."""
@@ -26,29 +28,12 @@ class _ReplaceIfChanged(io.StringIO):
     def close(self):
         if not self.closed:
             data = self.getvalue().encode(self.text_encoding)
-            if _same_bytes(self.path, data):
+            if has_bytes(self.path, data):
                 self.tally["kept"] += 1
             else:
-                _replace(self.path, data)
+                replace_file(self.path, data)
                 self.tally["written"] += 1
         super().close()
-
-
-def _same_bytes(path: str, data: bytes) -> bool:
-    try:
-        if os.path.getsize(path) != len(data):
-            return False
-        with open(path, "rb") as handle:
-            return handle.read() == data
-    except OSError:
-        return False
-
-
-def _replace(path: str, data: bytes) -> None:
-    temporary = f"{path}.tmp-{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
 
 
 RECORD_SETTING = "BUILD_OUTPUT_RECORD"

@@ -28,17 +28,22 @@ def write_download(output_path: str, relative_path: str, data: bytes) -> str:
     """Write `data` to output_path/relative_path, creating folders; returns the full path."""
     path = os.path.join(output_path, relative_path)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    if _has_bytes(path, data):
+    if has_bytes(path, data):
         os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns))  # marks it as this build's
         return path  # unchanged: keep its mtime, so incremental builds and rsync skip it
-    temporary = f"{path}.tmp-{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)  # never half a file, never writing through a hard link
+    replace_file(path, data)
     return path
 
 
-def _has_bytes(path: str, data: bytes) -> bool:
+def replace_file(path: str, data: bytes) -> None:
+    """Never half a file, and never writing through a hard link into a live release."""
+    temporary = f"{path}.tmp-{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def has_bytes(path: str, data: bytes) -> bool:
     try:
         if os.path.getsize(path) != len(data):
             return False

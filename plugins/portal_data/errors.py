@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -25,15 +24,6 @@ class DataError:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
-
-    def relative_to(self, base: str) -> "DataError":
-        try:
-            rel = os.path.relpath(self.path, base)
-        except ValueError:
-            return self
-        if rel.startswith(".."):
-            return self
-        return DataError(rel, self.line, self.column, self.code, self.message)
 
 
 class ContentError(Exception):
