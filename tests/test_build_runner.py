@@ -13,18 +13,17 @@ from conftest import ROOT
 DUPLICATE_SLOT = ROOT / "plugins" / "editions" / "test_data" / "duplicate"
 
 
-def settings_for(tmp_path: pathlib.Path, content: pathlib.Path) -> pathlib.Path:
-    """A settings file an editor could have written: the real one, pointed at other content."""
+def settings_for(tmp_path: pathlib.Path, content: pathlib.Path, flat: bool = True) -> pathlib.Path:
+    """A settings file an editor could have written: the real one, pointed at other content.
+
+    `flat`: the content is a fixture folder of articles (no news/ or pages/ subfolders, no
+    sections.toml of its own); otherwise it is a copy of the real content/ folder.
+    """
     path = tmp_path / "testconf.py"
-    path.write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(ROOT)!r})\n"
-        "from pelicanconf import *\n"
-        f"PATH = {str(content)!r}\n"
-        "ARTICLE_PATHS = ['']\nPAGE_PATHS = []\n"
-        f"SECTIONS_FILE = {str(ROOT / 'content' / 'sections.toml')!r}\n",
-        encoding="utf-8",
-    )
+    lines = ["import sys", f"sys.path.insert(0, {str(ROOT)!r})", "from pelicanconf import *", f"PATH = {str(content)!r}"]
+    if flat:
+        lines += ["ARTICLE_PATHS = ['']", "PAGE_PATHS = []", f"SECTIONS_FILE = {str(ROOT / 'content' / 'sections.toml')!r}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
@@ -105,10 +104,7 @@ def test_problems_from_every_plugin_are_reported_in_one_run(tmp_path):
                        encoding="utf-8")
     ledger = content / "disclosures" / "finance" / "xiangshui" / "2020-05.csv"
     ledger.write_text(ledger.read_text(encoding="utf-8-sig").replace(",8000.00,", ",8000.0o,"), encoding="utf-8-sig")
-    settings = tmp_path / "conf.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\nPATH = {str(content)!r}\n",
-                        encoding="utf-8")
-    result = run_build(settings, tmp_path / "output")
+    result = run_build(settings_for(tmp_path, content, flat=False), tmp_path / "output")
     assert result.returncode == 1
     assert ("news/2020-07-08/wechat-group-supervision-best-case.md:11:19: 2020-07-08 这一期已有第 1 篇"
             "（news/2020-07-08/lottery-jackpot.md）") in result.stderr

@@ -44,10 +44,7 @@ def test_check_also_reads_the_disclosure_csv_files(tmp_path):
     power_list.write_text(text.replace("0731-23000001", "0731-2300", 1), encoding="utf-8-sig")
     ledger = content / "disclosures" / "finance" / "xiangshui" / "2020-05.csv"
     ledger.write_text(ledger.read_text(encoding="utf-8-sig").replace(",8000.00,", ",8000.0o,"), encoding="utf-8-sig")
-    settings = tmp_path / "conf.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\nPATH = {str(content)!r}\n",
-                        encoding="utf-8")
-    result = run_check(settings)
+    result = run_check(settings_for(tmp_path, content, flat=False))
     assert result.returncode == 1
     assert any(line.startswith("disclosures/finance/xiangshui/2020-05.csv:2:6: ") for line in result.stdout.splitlines())
     assert any(line.startswith("disclosures/power-list.csv:") and "0731-2300" in line for line in result.stdout.splitlines())
