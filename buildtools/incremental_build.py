@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -42,9 +43,12 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
                                              "DELETE_OUTPUT_DIRECTORY": False, "CACHE_CONTENT": True,
                                              "LOAD_CONTENT_CACHE": True})
     clock = _phase_clock(settings)
-    record = _output_record(settings)
+    keys_path = os.path.join(cache, RENDER_KEYS_FILE)
+    record = _output_record(settings, load_render_keys(keys_path) if reused else {})
     threshold = start_marker(work_root)
     problems, warnings = run_pelican(settings)
+    if record.key_misses:  # audit mode (tests): a key that matched while the page changed is a bug here
+        problems += [f"渲染键漏掉了页面的输入（页面已按新内容重写）：{path}" for path in sorted(record.key_misses)]
     clock.facts["incremental"] = {"reused_work_folder": reused, **record.tally}
     report_args = dict(report_path=report_path or f"{final_path}.build-report.json", clock=clock,
                        warnings=warnings, compare_with=reference)
@@ -76,6 +80,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     manifest, diff = sync(work, final_path, reference, load_manifest(manifest_path), replaced_not_rewritten)
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
+    save_render_keys(keys_path, work, record.render_keys)
     save_state(work_root, InputState(key, content.files, content.taken_ns,
                                      {name: clock.facts[name] for name in CONTENT_FACTS if name in clock.facts}))
     mark_complete(work, print_)
@@ -143,9 +148,36 @@ def _reuse_last_build(work, work_root, final_path, reference, previous, content,
     return result
 
 
-def _output_record(settings: dict):
+RENDER_KEYS_FILE = "render-keys.json"
+
+
+def load_render_keys(path: str) -> dict[str, list]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            keys = json.load(handle)
+        return keys if isinstance(keys, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_render_keys(path: str, work: str, keys: dict[str, str]) -> None:
+    """Each page's key with the size and mtime its file has now, after a clean build."""
+    recorded = {}
+    for relative, key in keys.items():
+        try:
+            stat = os.stat(os.path.join(work, relative))
+        except FileNotFoundError:
+            continue
+        recorded[relative] = [key, stat.st_size, stat.st_mtime_ns]
+    temporary = f"{path}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(recorded, handle, sort_keys=True)
+    os.replace(temporary, path)
+
+
+def _output_record(settings: dict, previous_keys: dict[str, str]):
     from incremental_writer.incremental_writer import RECORD_SETTING, OutputRecord  # on sys.path via pelicanconf
 
-    record = OutputRecord()
+    record = OutputRecord(previous_keys, audit=bool(settings.get("RENDER_KEYS_AUDIT")))
     settings[RECORD_SETTING] = record
     return record

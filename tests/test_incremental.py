@@ -22,8 +22,11 @@ def copy_site(tmp_path: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
 
 
 def build(content, theme, output, incremental=True):
+    """Incremental builds here run in audit mode: every page is rendered anyway, and a page whose
+    render key matched but whose bytes changed fails the build (the key missed an input)."""
     result = build_site(str(ROOT / "pelicanconf.py"), str(output), {
-        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00", "INCREMENTAL_BUILD": incremental})
+        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00", "INCREMENTAL_BUILD": incremental,
+        "RENDER_KEYS_AUDIT": True})
     assert result.ok, result.problems
     return result.report
 
@@ -240,3 +243,56 @@ def test_one_article_edit_through_the_content_cache_matches_a_fresh_build(tmp_pa
         comparable_name(name) for name in differing(truth_before, truth_after)} - {"pagefind/ (unstable names)"}
     assert "news/2020/07/giant-apple-melon/index.html" in touched and "index.html" in touched  # summary is listed
     assert 0 < report["incremental"]["written"] < report["pages"]
+
+
+def _replace(path: pathlib.Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8-sig")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+# Edits of every kind an editor makes, each reaching pages through a different path: an article's
+# own page, cards on listings and on other articles (related stories, edition neighbours), the
+# navigation, the front page, generated disclosure pages and their back-references.
+EDITS = {
+    "article title": lambda c: _replace(c / "news/2020-07-08/lottery-jackpot.md", "Title: 醴陵一福彩站点", "Title: 醴陵一个福彩站点"),
+    "article category": lambda c: _replace(c / "news/2020-07-08/giant-apple-melon.md", "Category: 三农", "Category: 社会"),
+    "article tag": lambda c: _replace(c / "news/2020-07-08/first-ciyi-post.md", "Tags: ", "Tags: 新标签, "),
+    "new article": lambda c: (c / "news/2020-07-08/new-brief.md").write_text(
+        "Title: 醴陵简讯\nDate: 2020-07-08 08:00\nCategory: 社会\nTags: 简讯\nSlug: new-brief\nAuthor: 张洁\n"
+        "Summary: 一条新的简讯。\nEdition: 2020-07-08\nEdition_Position: 6\n\n一条新的简讯。\n", encoding="utf-8"),
+    "section name": lambda c: _replace(c / "sections.toml", 'name = "城建"', 'name = "城市建设"'),
+    "standing page": lambda c: _replace(c / "pages/about.md", "Title: 关于本站", "Title: 关于我们"),
+    "department name": lambda c: [_replace(c / "disclosures" / name, "醴陵市民政局,", "醴陵市民政事务局,", count=-1)
+                                  for name in ("departments.csv", "power-list.csv")],
+    "village supervisor": lambda c: _replace(c / "disclosures/villages.csv", "刘桂英", "刘桂兰"),
+    # an early month: every later month's opening and closing balances change with it
+    "early ledger month": lambda c: _replace(c / "disclosures/finance/xiangshui/2020-01.csv", ",7000.00,", ",7001.00,"),
+}
+
+
+def test_render_keys_see_every_kind_of_edit(tmp_path):
+    """After each edit an audit build renders every page: a page whose key matched must be unchanged."""
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    for name, edit in EDITS.items():
+        edit(content)
+        report = build(content, theme, output)  # fails on any page the keys would have left stale
+        assert report["incremental"]["reused_work_folder"], name
+        assert report["pages_changed"] > 0, name
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_pages_whose_inputs_did_not_change_are_not_rendered(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    settings = {"PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00"}
+    assert build_site(str(ROOT / "pelicanconf.py"), str(output), settings).ok
+    ledger = content / LEDGER
+    ledger.write_bytes(ledger.read_bytes().replace(b"253.17", b"263.17"))
+    report = build_site(str(ROOT / "pelicanconf.py"), str(output), settings).report
+    tally = report["incremental"]
+    assert tally["not_rendered"] > 0.8 * report["pages"]  # news, editions, the power list: untouched
+    assert 0 < tally["written"] and tally["written"] + tally["kept"] < 0.2 * report["pages"]
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")

@@ -1,10 +1,15 @@
-"""A Pelican Writer that leaves a file alone when the page it would write has the same bytes.
+"""A Pelican Writer that neither renders nor rewrites a page whose inputs did not change.
 
-Every page is still rendered (only the rendered bytes can tell whether it changed), but an
-unchanged page is not rewritten: it keeps its mtime, so precompression, the sync into the
-output or release and rsync to the web server all skip it. A changed page is written to a
+Before rendering, the page's render key (render_keys.py: a digest of every value its template
+can read) is compared with the key the last clean build recorded for the same file; when they
+match and the file is still there, the page is not rendered at all. A page that is rendered is
+not rewritten when its bytes are the same: it keeps its mtime, so precompression, the sync into
+the output or release and rsync to the web server all skip it. A changed page is written to a
 temporary file and renamed over the old one, so no reader or hard link ever sees half a page.
 Pelican's own overwrite protection (two pages claiming one path) is kept as it is.
+
+Keys are only used when the build runner hands over the last clean build's keys in the
+OutputRecord (BUILD_OUTPUT_RECORD); a plain `pelican` run renders every page.
 """
 
 from __future__ import annotations
@@ -17,22 +22,42 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from portal_data.downloads import has_bytes, replace_file
 
+from .render_keys import TemplateVariables, Unkeyable, ValueDigests
+
+
+class _NotRendered(str):
+    """What a keyed template returns instead of a page whose render key matched: keep the file."""
+
+
+NOT_RENDERED = _NotRendered("")
+
 
 class _ReplaceIfChanged(io.StringIO):
     """Collects what Pelican writes; on close, replaces the file only when the bytes differ."""
 
-    def __init__(self, path: str, encoding: str, tally: dict):
+    def __init__(self, path: str, encoding: str, record: "OutputRecord"):
         super().__init__()
-        self.path, self.text_encoding, self.tally = path, encoding, tally
+        self.path, self.text_encoding, self.record = path, encoding, record
+        self.not_rendered = False
+
+    def write(self, text):
+        if isinstance(text, _NotRendered):
+            self.not_rendered = True
+            return 0
+        return super().write(text)
 
     def close(self):
         if not self.closed:
-            data = self.getvalue().encode(self.text_encoding)
-            if has_bytes(self.path, data):
-                self.tally["kept"] += 1
+            if self.not_rendered:
+                self.record.tally["not_rendered"] += 1
             else:
-                replace_file(self.path, data)
-                self.tally["written"] += 1
+                data = self.getvalue().encode(self.text_encoding)
+                if has_bytes(self.path, data):
+                    self.record.tally["kept"] += 1
+                else:
+                    replace_file(self.path, data)
+                    self.record.tally["written"] += 1
+                    self.record.written.add(self.path)
         super().close()
 
 
@@ -46,9 +71,53 @@ class OutputRecord:
     no step of this build wrote or kept are then known to be stale.
     """
 
-    def __init__(self):
+    def __init__(self, previous_keys: dict[str, str] | None = None, audit: bool = False):
         self.paths: set[str] = set()
-        self.tally = {"written": 0, "kept": 0}
+        self.written: set[str] = set()
+        self.tally = {"written": 0, "kept": 0, "not_rendered": 0}
+        self.previous_keys = previous_keys      # output-relative path -> [key, size, mtime_ns]; None: render all
+        self.render_keys: dict[str, str] = {}   # this build's keys, saved by the runner after a clean build
+        self.audit = audit                      # render anyway and list pages whose key matched but bytes differ
+        self.key_misses: list[str] = []
+
+
+def _unchanged_since(previous: list | None, key: str, path: str) -> bool:
+    """The last clean build wrote (or kept) this file for the same key, and nothing wrote into it
+    since: same size and mtime as it recorded (an edit in place, even through a hard link from the
+    output, changes the mtime and makes the page render again)."""
+    if not previous or previous[0] != key:
+        return False
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return False
+    return [stat.st_size, stat.st_mtime_ns] == previous[1:3]
+
+
+class _KeyedTemplate:
+    """Stands in for a Jinja template in Writer.write_file: renders only when the page's key changed."""
+
+    def __init__(self, template, writer: "UnchangedFilesWriter"):
+        self.template, self.writer = template, writer
+
+    def __getattr__(self, name):
+        return getattr(self.template, name)
+
+    def render(self, variables):
+        record, relative = self.writer.record, variables.get("output_file")
+        key = self.writer.page_key(self.template, variables) if relative else None
+        if key is None:
+            return self.template.render(variables)
+        record.render_keys[relative] = key
+        path = os.path.join(self.writer.output_path, relative)
+        if not _unchanged_since(record.previous_keys.get(relative), key, path):
+            return self.template.render(variables)
+        if not record.audit:
+            return NOT_RENDERED
+        page = self.template.render(variables)
+        if not has_bytes(path, page.encode("utf-8")):
+            record.key_misses.append(relative)
+        return page
 
 
 class UnchangedFilesWriter(Writer):
@@ -59,6 +128,26 @@ class UnchangedFilesWriter(Writer):
         record = (settings or {}).get(RECORD_SETTING)
         self.record = record if isinstance(record, OutputRecord) else OutputRecord()
         self.tally = self.record.tally
+        self._digests = ValueDigests()
+        self._template_variables: dict[int, TemplateVariables] = {}  # per Jinja environment (one per generator)
+
+    def page_key(self, template, variables: dict) -> str | None:
+        environment = template.environment
+        reads = self._template_variables.get(id(environment))
+        if reads is None or reads.environment is not environment:
+            reads = self._template_variables[id(environment)] = TemplateVariables(environment)
+        names = reads.of(template.name)
+        if names is None:
+            return None
+        try:
+            return self._digests.page_key(template.name, variables, names)
+        except Unkeyable:
+            return None
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if self.record.previous_keys is not None:
+            template = _KeyedTemplate(template, self)
+        return super().write_file(name, template, context, *args, **kwargs)
 
     def _open_w(self, filename, encoding, override=False):
         # Pelican's bookkeeping, unchanged: refuse a second write to one path unless overriding.
@@ -74,7 +163,7 @@ class UnchangedFilesWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         self.record.paths.add(os.path.abspath(filename))
-        return _ReplaceIfChanged(filename, encoding, self.tally)
+        return _ReplaceIfChanged(filename, encoding, self.record)
 
 
 def get_writer(pelican_object):

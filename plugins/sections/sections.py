@@ -158,6 +158,8 @@ class SectionsGenerator(Generator):
             section.front_entries = front_page_entries(section, lead_url, self.config["SECTIONS_FRONT_PAGE_ITEMS"])
         # An empty section is never shown: not in the navigation, the front page or the sitemap.
         self.context["section_nav"] = [section for section in self.sections if section.entries]
+        self.context["front_page_sections"] = [(section, section.front_entries) for section in self.context["section_nav"]
+                                               if section.front_entries]
 
     def generate_output(self, writer):
         template = self.get_template("section")

@@ -1,0 +1,199 @@
+"""Render keys: a digest of everything a page's template can read, so an unchanged page is not rendered.
+
+A page is `template.render(variables)`. Jinja can only read the variables a template names, so a
+template's inputs are the names `jinja2.meta` finds in it and in every template it extends,
+includes or imports (macros imported "with context" read the caller's variables too), looked up
+in the page's variables. The key of a page is the digest of those values; the theme, settings,
+plugins and library versions are in the build fingerprint that wipes every key when they change.
+
+How values are digested (each rule says why it is enough for what templates read):
+- plain values (text, numbers, dates) by value; lists, tuples, sets and dicts by their items;
+- a Pelican article or page named by the template itself (`article`, `page`) by its identity
+  (below) and every attribute plugins gave it (`related_articles`, `edition_previous`, `section`…);
+- an article or page reached through something else (a card in a list, a related story) by its
+  identity only: source path, URL, save_as, status, metadata (title, date, author, tags, summary,
+  everything the editor wrote) and the final HTML of its text and summary (links to other pages
+  resolved). Cards and neighbours show only what the article itself says;
+- tags, categories and authors (Pelican's URLWrapper) by name, slug and URL;
+- a paginator by its name, URL pattern, item count and page size; a paginator page by its number
+  and the items on it;
+- an object that declares `__render_fields__` by those attributes only (e.g. a section in the
+  navigation: its name and URL, not its 2,000 entries); any other object by all its attributes
+  (dataclass fields or `__dict__`), except Pelican's `settings` and `_context`;
+- a function by its qualified name and the values it closes over; a Pelican generator (whose
+  methods templates may call, e.g. `url()`) by its class, since it reads only settings.
+
+A value this module cannot digest (an unknown kind, a cycle of objects, or nesting deeper than
+MAX_DEPTH) makes the key None: that page is always rendered. Models with back-references (a month
+linked to the months around it, a matter to its department) declare `__render_fields__` that
+name the neighbours by what templates show of them, which also keeps keys cheap to compute. Audit mode (RENDER_KEYS_AUDIT) renders every page anyway
+and reports each page whose key matched but whose bytes differ: the tests build in audit mode.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import decimal
+import enum
+import hashlib
+import pathlib
+
+import jinja2
+from jinja2 import meta
+from pelican.contents import Content
+from pelican.generators import Generator
+from pelican.paginator import Page as PaginatorPage
+from pelican.paginator import Paginator
+from pelican.urlwrappers import URLWrapper
+
+MAX_DEPTH = 8
+IDENTITY_SITEURL = "{render-key-siteurl}"
+SKIPPED_ATTRIBUTES = frozenset({"settings", "_context"})
+PLAIN = (str, int, float, bool, type(None), bytes, dt.date, dt.time, dt.timedelta, dt.tzinfo, decimal.Decimal,
+         enum.Enum, pathlib.PurePath)
+
+
+class Unkeyable(Exception):
+    """A value whose digest would not prove the page unchanged."""
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+class TemplateVariables:
+    """Which variables each template can read, each template file parsed once per build."""
+
+    def __init__(self, environment: jinja2.Environment):
+        self.environment = environment
+        self._own: dict[str, tuple[frozenset[str], tuple]] = {}
+        self._closure: dict[str, frozenset[str] | None] = {}
+
+    def of(self, name: str) -> frozenset[str] | None:
+        """Every variable `name` and the templates it references can read; None when it includes
+        a template chosen at render time (`{% include some_variable %}`), which could be any."""
+        if name not in self._closure:
+            names: set[str] = set()
+            pending, seen = [name], set()
+            while pending:
+                current = pending.pop()
+                if current in seen:
+                    continue
+                seen.add(current)
+                own, referenced = self._parse(current)
+                names |= own
+                if None in referenced:
+                    names = None
+                    break
+                pending.extend(referenced)
+            self._closure[name] = frozenset(names) if names is not None else None
+        return self._closure[name]
+
+    def _parse(self, name: str) -> tuple[frozenset[str], tuple]:
+        if name not in self._own:
+            source = self.environment.loader.get_source(self.environment, name)[0]
+            tree = self.environment.parse(source)
+            self._own[name] = (frozenset(meta.find_undeclared_variables(tree)),
+                               tuple(meta.find_referenced_templates(tree)))
+        return self._own[name]
+
+
+class ValueDigests:
+    """Digests for one build. Objects live until the build ends (they are kept here), so an id
+    is never reused for another object while its digest is remembered."""
+
+    def __init__(self):
+        self._memo: dict[int, tuple[object, str]] = {}
+        self._active: set[int] = set()  # objects being digested: meeting one again is a cycle
+
+    def page_key(self, template_name: str, variables: dict, names: frozenset[str]) -> str:
+        parts = [template_name]
+        for name in sorted(names):
+            if name in variables:
+                value = variables[name]
+                parts.append(f"{name}={self.root(value)}")
+        return _hash(*parts)
+
+    def root(self, value) -> str:
+        """A template variable: an article or page named directly shows everything plugins attached."""
+        if isinstance(value, Content):
+            attached = {key: item for key, item in vars(value).items() if key not in SKIPPED_ATTRIBUTES}
+            return _hash("root", self.digest(value), self._mapping(attached, 1))
+        return self.digest(value)
+
+    def digest(self, value, depth: int = 0) -> str:
+        if depth > MAX_DEPTH:
+            raise Unkeyable(f"nested deeper than {MAX_DEPTH}")
+        if isinstance(value, PLAIN):
+            text = f"{type(value).__name__}:{value!r}"
+            return text if len(text) < 96 else _hash(text)
+        if isinstance(value, (list, tuple)):
+            return _hash(type(value).__name__, *(self.digest(item, depth) for item in value))
+        if isinstance(value, (set, frozenset)):
+            return _hash("set", *sorted(self.digest(item, depth) for item in value))
+        if isinstance(value, dict):
+            return self._mapping(value, depth)
+        remembered = self._memo.get(id(value))
+        if remembered is not None and remembered[0] is value:
+            return remembered[1]
+        if id(value) in self._active:
+            raise Unkeyable(f"a cycle through a {type(value).__qualname__}")
+        self._active.add(id(value))
+        try:
+            result = self._object(value, depth)
+        finally:
+            self._active.discard(id(value))
+        self._memo[id(value)] = (value, result)
+        return result
+
+    def _mapping(self, mapping: dict, depth: int) -> str:
+        items = sorted((str(key), self.digest(item, depth)) for key, item in mapping.items())
+        return _hash("dict", *(f"{key}={item}" for key, item in items))
+
+    def _object(self, value, depth: int) -> str:
+        kind = f"{type(value).__module__}.{type(value).__qualname__}"
+        if isinstance(value, jinja2.Undefined):
+            return kind
+        if isinstance(value, Content):
+            return self._content(value, kind)
+        if isinstance(value, URLWrapper):
+            return _hash(kind, value.name, value.slug, value.url, value.save_as)
+        if isinstance(value, Paginator):
+            return _hash(kind, value.name, str(value.url), str(value.count), str(value.per_page), str(value.orphans))
+        if isinstance(value, PaginatorPage):
+            return _hash(kind, value.full_name, str(value.base_url), str(value.number),
+                         self.digest(value.paginator, depth + 1), self.digest(list(value.object_list), depth + 1))
+        if isinstance(value, Generator):
+            return kind  # templates call its methods (url formatting), which read only settings
+        if callable(value) and hasattr(value, "__code__"):
+            cells = [self.digest(cell.cell_contents, depth + 1) for cell in (value.__closure__ or ())]
+            return _hash(kind, value.__module__, value.__qualname__, *cells)
+        if hasattr(value, "__func__") and hasattr(value, "__self__"):  # a bound method
+            return _hash(kind, self.digest(value.__func__, depth + 1), self.digest(value.__self__, depth + 1))
+        fields = getattr(type(value), "__render_fields__", None)
+        if fields is not None:
+            return _hash(kind, self._mapping({name: getattr(value, name) for name in fields}, depth + 1))
+        if dataclasses.is_dataclass(value):
+            values = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+            if all(isinstance(item, PLAIN) for item in values.values()):  # a voucher row: one repr, not a digest per cell
+                return _hash(kind, repr(sorted(values.items())))
+            return _hash(kind, self._mapping(values, depth + 1))
+        if hasattr(value, "__dict__") and not callable(value):
+            attributes = {key: item for key, item in vars(value).items() if key not in SKIPPED_ATTRIBUTES}
+            return _hash(kind, self._mapping(attributes, depth + 1))
+        raise Unkeyable(f"cannot digest a {kind}")
+
+    def _content(self, content: Content, kind: str) -> str:
+        """Its text with links to other pages resolved against a fixed site URL: Pelican resolves
+        them against the page being rendered (a relative URL per page), which the page key already
+        holds, so one digest per article serves every page that shows it. The summary is either
+        metadata (digested here) or cut from that same text."""
+        raw = content._get_content() if hasattr(content, "_get_content") else content._content
+        text = content._update_content(raw or "", IDENTITY_SITEURL)
+        return _hash(kind, content.get_relative_source_path() or "", content.url, content.save_as,
+                     str(getattr(content, "status", "")), self._mapping(dict(content.metadata), 1), _hash(str(text)))
