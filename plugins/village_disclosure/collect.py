@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import os
 
-from portal_data import DataError
+from portal_data import DataError, csv_source
+from portal_data.file_cache import FileCache
 
+from . import ledger_source, model
 from .ledger_source import account_set_for, ledger_files, read_account_sets, read_ledger, read_villages
 from .model import chain_months, next_month, parse_month
 
 
-def load_villages(content_path: str, config: dict):
-    """Return (villages, account sets, errors) for the disclosure files under `content_path`."""
+def load_villages(content_path: str, config: dict, settings: dict | None = None):
+    """Return (villages, account sets, errors) for the disclosure files under `content_path`.
+
+    `settings` (Pelican's) turns on the per-file cache when Pelican's content cache is on.
+    """
 
     def shown(path: str) -> str:
         return os.path.relpath(path, content_path).replace(os.sep, "/")
@@ -33,15 +38,24 @@ def load_villages(content_path: str, config: dict):
 
     by_code = {village.code: village for village in villages}
     found: dict[str, list] = {village.code: [] for village in villages}
+    # One ledger's vouchers and problems depend on its bytes, its month and the account set in
+    # force then: cached per file. Which months exist and how balances chain is redone every build.
+    cache = FileCache.for_settings(settings or {}, "village-ledgers", ledger_source, model, csv_source)
+    account_keys = {id(s): (s.name, s.document, s.start, tuple(s.accounts.items())) for s in account_sets}
     for folder, name in ledger_files(finance_path):
         path = os.path.join(finance_path, folder, name)
         month, problems = _month_of_file(shown(path), folder, name, by_code, account_sets, shown(villages_path))
         errors.extend(problems)
         if month is None:
             continue
-        vouchers, ledger_errors = read_ledger(path, shown(path), month, account_set_for(account_sets, month))
+        accounts = account_set_for(account_sets, month)
+        vouchers, ledger_errors = cache.get(
+            path, shown(path), (month, account_keys[id(accounts)]),
+            lambda data, path=path, month=month, accounts=accounts: read_ledger(
+                path, shown(path), month, accounts, data=data))
         errors.extend(ledger_errors)
         found[folder].append((month, vouchers, shown(path)))
+    cache.save()
 
     for village in villages:
         errors.extend(_missing_months(village, found[village.code], finance_path, shown))
