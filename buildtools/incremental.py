@@ -39,10 +39,27 @@ def _digest(path: str) -> str:
         return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
 
 
+# Libraries whose output ends up in pages (Markdown to HTML, templates, sanitising, search index).
+FINGERPRINT_DISTRIBUTIONS = ("pelican", "markdown", "jinja2", "markupsafe", "nh3", "pygments", "pagefind",
+                             "pagefind-bin-extended", "brotli", "beautifulsoup4")
+
+
+def _versions() -> str:
+    from importlib import metadata
+
+    found = []
+    for name in FINGERPRINT_DISTRIBUTIONS:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return " ".join(found)
+
+
 def fingerprint(settings_file: str, overrides: dict | None, theme: str) -> str:
     """Everything besides content that decides what a page looks like: settings, theme, code, versions."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{pelican.__version__} {platform.python_version()} {sys.platform}".encode())
+    digest.update(f"{pelican.__version__} {platform.python_version()} {sys.platform} {_versions()}".encode())
     digest.update(json.dumps(overrides or {}, sort_keys=True, default=str).encode())
     digest.update(json.dumps({k: v for k, v in os.environ.items() if k.startswith("LILING_")}, sort_keys=True).encode())
     files = [os.path.abspath(settings_file), os.path.join(REPO, "pelicanconf.py"), os.path.join(REPO, "publishconf.py")]
@@ -111,6 +128,24 @@ def remove_empty_folders(root: str) -> None:
             os.rmdir(base)
 
 
+def output_matches(target: str, manifest: dict) -> list[str] | None:
+    """The relative paths of `target` when it holds exactly the files the manifest lists, with the
+    same size and mtime (a file is only ever replaced by rename, which changes both); else None."""
+    if manifest.get("target") != os.path.abspath(target) or not os.path.isdir(target):
+        return None
+    expected = manifest.get("files", {})
+    seen = []
+    for relative, path in work_files(target):
+        known = expected.get(relative)
+        if known is None:
+            return None
+        stat = os.stat(path)
+        if len(known) < 4 or known[0] != stat.st_size or known[3] != stat.st_mtime_ns:
+            return None
+        seen.append(relative)
+    return seen if len(seen) == len(expected) else None
+
+
 def load_manifest(path: str) -> dict:
     try:
         with open(path, encoding="utf-8") as handle:
@@ -135,6 +170,13 @@ def work_files(work: str):
                 yield os.path.relpath(path, work).replace(os.sep, "/"), path
 
 
+def _stat(path: str):
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+
+
 def sync(work: str, target: str, reference: str | None, manifest: dict,
          linkable=lambda relative: False) -> tuple[dict, dict]:
     """Make `target` hold exactly the files of `work`; returns (new manifest, changes against reference).
@@ -156,18 +198,21 @@ def sync(work: str, target: str, reference: str | None, manifest: dict,
             digest = previous[2]
         else:
             digest = _digest(source)
-        files[relative] = [stat.st_size, stat.st_mtime_ns, digest]
         destination = os.path.join(target, relative)
-        reference_file = os.path.join(reference, relative) if reference else None
-        unchanged = previous is not None and previous[2] == digest and os.path.isfile(reference_file or "") \
-            and os.path.getsize(reference_file) == stat.st_size
+        reference_stat = _stat(os.path.join(reference, relative)) if reference else None
+        unchanged = previous is not None and previous[2] == digest and reference_stat is not None \
+            and reference_stat.st_size == stat.st_size
+        # [size, mtime] of the work file (when to digest it again), its digest, and the mtime the
+        # file has in the target (output_matches checks the target against it).
+        files[relative] = [stat.st_size, stat.st_mtime_ns, digest,
+                           reference_stat.st_mtime_ns if unchanged else stat.st_mtime_ns]
         if not unchanged:
             (changed if previous else added).append(relative)
         if unchanged and in_place:
             continue
         os.makedirs(os.path.dirname(destination), exist_ok=True)
         if unchanged:
-            os.link(reference_file, destination)
+            os.link(os.path.join(reference, relative), destination)
             continue
         temporary = f"{destination}.sync-{os.getpid()}"
         if linkable(relative):

@@ -6,8 +6,13 @@ import os
 import time
 
 from buildtools.build import BuildResult, _phase_clock, _write_build_report, finish_output, load_settings, run_pelican
-from buildtools.incremental import (COMPRESSED, fingerprint, load_manifest, mark_complete, prepare_work, remove_empty_folders,
-                                    remove_stale, save_manifest, start_marker, sync)
+from buildtools.incremental import (COMPLETE, COMPRESSED, fingerprint, load_manifest, mark_complete, output_matches,
+                                    prepare_work, remove_empty_folders, remove_stale, save_manifest, start_marker, sync)
+from buildtools.inputs import InputState, digest_content, forget_state, input_key, load_state, save_state, within_window
+
+# Report facts that describe the content read; kept with the input key so a build that skips
+# Pelican (nothing changed) reports the same as the build it reuses.
+CONTENT_FACTS = ("articles", "standing_pages", "build_time", "scheduled")
 
 
 def build_incremental(settings_file: str, final_path: str, overrides: dict | None, report_path: str | None,
@@ -24,6 +29,14 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     work, cache = os.path.join(work_root, "site"), os.path.join(work_root, "cache")
     reference = compare_with or (final_path if os.path.isdir(final_path) else None)
     print_ = fingerprint(settings_file, overrides, base["THEME"])
+    previous = load_state(work_root)
+    content = digest_content(os.path.abspath(base["PATH"]), previous)
+    key = input_key(print_, content)
+    if _nothing_changed(work, print_, key, previous, base) and reference is not None:
+        unchanged = _reuse_last_build(work, work_root, final_path, reference, previous, content, base, report_path, started)
+        if unchanged is not None:
+            return unchanged
+    forget_state(work_root)
     reused = prepare_work(work, cache, print_)
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": work, "CACHE_PATH": cache,
                                              "DELETE_OUTPUT_DIRECTORY": False, "CACHE_CONTENT": True,
@@ -63,9 +76,70 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     manifest, diff = sync(work, final_path, reference, load_manifest(manifest_path), replaced_not_rewritten)
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
+    save_state(work_root, InputState(key, content.files, content.taken_ns,
+                                     {name: clock.facts[name] for name in CONTENT_FACTS if name in clock.facts}))
     mark_complete(work, print_)
     result = BuildResult(True, final_path, [], time.monotonic() - started)
     result.report = _write_build_report(result, final_path, diff=diff, **report_args)
+    return result
+
+
+def _nothing_changed(work: str, print_: str, key: str, previous: InputState, settings: dict) -> bool:
+    """Same settings and code, same content, same side of every scheduled article's time, and the
+    work folder is the clean result of that build."""
+    try:
+        with open(os.path.join(work, COMPLETE), encoding="utf-8") as handle:
+            complete = handle.read().strip() == print_
+    except OSError:
+        return False
+    return complete and previous.key == key and within_window(previous, _build_time(settings))
+
+
+def _build_time(settings: dict):
+    """The build time scheduled publishing would use, or None when no article can wait for one."""
+    if "scheduled_publishing" not in settings.get("PLUGINS", []):
+        return None if settings.get("WITH_FUTURE_DATES", True) else _clock_now(settings)
+    from scheduled_publishing.scheduled_publishing import build_time  # on sys.path via pelicanconf
+
+    return build_time(settings)
+
+
+def _clock_now(settings: dict):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC"))
+
+
+def _reuse_last_build(work, work_root, final_path, reference, previous, content, settings, report_path, started):
+    """Nothing that decides a page changed: no Pelican run, no search index, no compression.
+
+    In place, the output is checked file by file (size and mtime) against the last sync's manifest
+    and left as it is; anything unexpected there returns None and the build runs normally. Into a
+    new folder (a release), the work folder is synced as after any build.
+    """
+    clock = _phase_clock(settings)
+    clock.started = started  # settings, fingerprint and content digests are this build's first phase
+    clock.mark("inputs")
+    manifest_path = os.path.join(work_root, "manifest.json")
+    manifest = load_manifest(manifest_path)
+    if os.path.abspath(reference) == final_path:
+        if output_matches(final_path, manifest) is None:
+            return None
+        diff = {"added": [], "removed": [], "changed": []}
+        clock.mark("verify")
+    else:
+        manifest, diff = sync(work, final_path, reference, manifest, lambda relative: relative.endswith(COMPRESSED))
+        save_manifest(manifest_path, manifest)
+        clock.mark("sync")
+    clock.facts.update(previous.facts)
+    clock.facts["incremental"] = {"unchanged_inputs": True, "content_files_digested": content.digested,
+                                  "pages_changed": False}
+    # The digests just taken are as good as the old ones and make the next quick check cheaper.
+    save_state(work_root, InputState(previous.key, content.files, content.taken_ns, previous.facts))
+    result = BuildResult(True, final_path, [], time.monotonic() - started)
+    result.report = _write_build_report(result, final_path, report_path=report_path or f"{final_path}.build-report.json",
+                                        clock=clock, warnings=[], compare_with=reference, diff=diff)
     return result
 
 

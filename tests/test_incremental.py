@@ -47,16 +47,97 @@ def fresh(content, theme, tmp_path, name) -> dict[str, bytes]:
         "INCREMENTAL_BUILD": False}).output_path))
 
 
-def test_nothing_changed_writes_nothing(tmp_path):
+def build_with_clock(content, theme, output, monkeypatch, when: str):
+    """A build whose clock says `when` (no BUILD_TIME setting: scheduled publishing reads the clock)."""
+    from scheduled_publishing import scheduled_publishing
+
+    moment = scheduled_publishing.parse_build_time(when, "Asia/Shanghai")
+    monkeypatch.setattr(scheduled_publishing, "build_time", lambda settings, environ=None: moment)
+    result = build_site(str(ROOT / "pelicanconf.py"), str(output), {
+        "PATH": str(content), "THEME": str(theme), "INCREMENTAL_BUILD": True})
+    assert result.ok, result.problems
+    return result.report
+
+
+def test_nothing_changed_runs_nothing_and_touches_nothing(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    first = build(content, theme, output)
+    before = mtimes(output)
+    report = build(content, theme, output)
+    assert report["incremental"]["unchanged_inputs"] is True
+    assert "read" not in report["phases_s"] and "write" not in report["phases_s"]  # Pelican did not run
+    assert report["files_changed"] == {"added": 0, "removed": 0, "changed": 0}
+    assert mtimes(output) == before
+    assert (report["pages"], report["pages_by_kind"], report["articles"]) == \
+        (first["pages"], first["pages_by_kind"], first["articles"])
+
+
+def test_a_rebuild_that_rewrites_nothing_keeps_every_file(tmp_path):
+    """Pelican runs (here: a content file that is touched but the same) and decides page by page."""
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
     build(content, theme, output)
     before = mtimes(output)
+    article = content / "news/2020-07-08/lottery-jackpot.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a blank line: same page
     report = build(content, theme, output)
     assert report["incremental"]["reused_work_folder"] and report["incremental"]["written"] == 0
     assert report["incremental"]["pages_changed"] is False  # the search step may keep its index
     assert report["files_changed"] == {"added": 0, "removed": 0, "changed": 0}
     assert mtimes(output) == before
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path):
+    """The quick check trusts no mtime alone: a program can set it back, the inode change time it cannot."""
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    old = 1_500_000_000
+    for path in content.rglob("*"):
+        os.utime(path, (old, old))
+    build(content, theme, output)
+    ledger = content / LEDGER
+    text = ledger.read_bytes()
+    assert b"253.17" in text
+    ledger.write_bytes(text.replace(b"253.17", b"263.17"))  # same size
+    os.utime(ledger, (old, old))
+    report = build(content, theme, output)
+    assert "unchanged_inputs" not in report["incremental"]
+    assert b"263.17" in (output / "disclosures/villages/xiangshui/2020-06.csv").read_bytes()
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_a_changed_output_file_is_put_right_by_the_next_build(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    truth = files(output)
+    (output / "index.html").write_text("被改坏了", encoding="utf-8")
+    (output / MONTH_PAGE).unlink()
+    report = build(content, theme, output)
+    assert "unchanged_inputs" not in report["incremental"]
+    assert files(output) == truth
+
+
+def test_the_clock_passing_a_scheduled_time_rebuilds_and_nothing_else_does(tmp_path, monkeypatch):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    (content / "news/2030-06-01").mkdir()
+    (content / "news/2030-06-01/scheduled.md").write_text(
+        "Title: 九点整发布的稿件\nDate: 2030-06-01 09:00\nCategory: 社会\nAuthor: 王定时\nSlug: scheduled-at-nine\n"
+        "Summary: 定时发布的稿件。\n\n九点整发布。\n", encoding="utf-8")
+    page = output / "news/2030/06/scheduled-at-nine/index.html"
+    report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T08:59")
+    assert not page.exists() and report["scheduled"][0]["date"].startswith("2030-06-01T09:00")
+    report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T08:59:59")
+    assert report["incremental"]["unchanged_inputs"] is True and not page.exists()
+    report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T09:00")
+    assert "unchanged_inputs" not in report["incremental"] and page.is_file()
+    assert "九点整发布的稿件" in (output / "index.html").read_text(encoding="utf-8")
+    report = build_with_clock(content, theme, output, monkeypatch, "2030-06-02T09:00")
+    assert report["incremental"]["unchanged_inputs"] is True and page.is_file()
+    report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T08:00")  # the clock went back
+    assert "unchanged_inputs" not in report["incremental"] and not page.exists()
 
 
 def test_one_ledger_edit_rewrites_exactly_the_pages_that_show_it(tmp_path):

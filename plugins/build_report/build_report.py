@@ -47,6 +47,8 @@ def content_read(generators) -> None:
     context = generators[0].context
     clock.facts["articles"] = len(context.get("articles", []))
     clock.facts["standing_pages"] = len(context.get("pages", []))
+    if context.get("build_time") is not None:  # set by scheduled_publishing; the next build's fast path needs it
+        clock.facts["build_time"] = context["build_time"].isoformat()
     clock.facts["scheduled"] = [
         {"source": article.get_relative_source_path(), "date": article.date.isoformat()}
         for article in context.get("scheduled_articles", [])

@@ -1,0 +1,131 @@
+"""What a build reads, as one key: when it equals the last clean build's, the output cannot differ.
+
+A page is a function of (settings, theme, plugin and build code, library versions), the files under
+the content folder, and the build time (scheduled articles appear once their time has come). The
+first part is `incremental.fingerprint`; this module adds the other two:
+
+- the content digest: every file under PATH by relative path and BLAKE2 digest of its bytes. A
+  digest is reused from the last build only while the file's size, mtime, inode change time and
+  inode are the same (ctime cannot be set back by a program, mtime can) AND both times were at
+  least RACY_SECONDS older than the moment that digest was taken (git's "racy clean" rule: a file
+  rewritten within the same timestamp tick keeps its times);
+- the publishing window: the build time of the last clean build and the earliest withheld
+  (scheduled) article it saw. While the clock stays inside [that build time, that article's time),
+  every article is on the same side of "due" as it was, so the same pages would be written.
+
+The state is kept in `<work>/inputs.json`, written only after a clean build; a build that is
+not clean never leaves a key behind that claims its output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+
+STATE_FILE = "inputs.json"
+RACY_SECONDS = 2
+
+
+@dataclass
+class ContentDigest:
+    key: str
+    files: dict[str, list]      # relative path -> [size, mtime_ns, ctime_ns, inode, digest]
+    taken_ns: int               # when the digests were taken (for the racy-clean rule)
+    digested: int = 0           # how many files had to be read this time
+
+
+@dataclass
+class InputState:
+    """What the last clean build read: its key, per-file digests, and the facts of its report that
+    describe content (articles published, the build time, the withheld articles by date)."""
+
+    key: str | None = None
+    files: dict[str, list] = field(default_factory=dict)
+    taken_ns: int = 0
+    facts: dict = field(default_factory=dict)
+
+    @property
+    def build_time(self) -> str | None:
+        return self.facts.get("build_time")
+
+    @property
+    def next_release(self) -> dt.datetime | None:
+        withheld = self.facts.get("scheduled") or []
+        return min(dt.datetime.fromisoformat(article["date"]) for article in withheld) if withheld else None
+
+
+def _file_digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+
+
+def digest_content(root: str, previous: InputState) -> ContentDigest:
+    """Digest every file under `root`; reuse a previous digest only where the stat proves it safe."""
+    taken_ns = time.time_ns()
+    trusted_before = previous.taken_ns - RACY_SECONDS * 1_000_000_000
+    files: dict[str, list] = {}
+    combined = hashlib.blake2b(digest_size=16)
+    digested = 0
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            stat = os.stat(path)
+            quick = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+            known = previous.files.get(relative)
+            if known and known[:4] == quick and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before:
+                digest = known[4]
+            else:
+                digest = _file_digest(path)
+                digested += 1
+            files[relative] = [*quick, digest]
+            combined.update(f"{relative}\0{digest}\n".encode())
+    return ContentDigest(combined.hexdigest(), files, taken_ns, digested)
+
+
+def input_key(settings_fingerprint: str, content: ContentDigest) -> str:
+    return hashlib.blake2b(f"{settings_fingerprint}\n{content.key}".encode(), digest_size=16).hexdigest()
+
+
+def load_state(work_root: str) -> InputState:
+    try:
+        with open(os.path.join(work_root, STATE_FILE), encoding="utf-8") as handle:
+            data = json.load(handle)
+        return InputState(data["key"], data["files"], int(data["taken_ns"]), dict(data["facts"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return InputState()
+
+
+def save_state(work_root: str, state: InputState) -> None:
+    path = os.path.join(work_root, STATE_FILE)
+    temporary = f"{path}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump({"key": state.key, "files": state.files, "taken_ns": state.taken_ns, "facts": state.facts}, handle)
+    os.replace(temporary, path)
+
+
+def forget_state(work_root: str) -> None:
+    """Before a build that will change the work folder: no key may describe it until it is clean."""
+    try:
+        os.remove(os.path.join(work_root, STATE_FILE))
+    except FileNotFoundError:
+        pass
+
+
+def within_window(state: InputState, now: dt.datetime | None) -> bool:
+    """True when no article can have changed sides of 'due' since the last clean build.
+
+    `now` is None when the build has no build time (scheduled publishing is off): time is no input.
+    """
+    if now is None:
+        return state.build_time is None
+    if state.build_time is None:
+        return False
+    if now < dt.datetime.fromisoformat(state.build_time):
+        return False  # the clock went back: an article published then may be withheld now
+    return state.next_release is None or now < state.next_release
