@@ -7,18 +7,40 @@ one day, images that exist and have alt text. Every problem in every file is rep
 from __future__ import annotations
 
 import os
+import sys
 from zoneinfo import ZoneInfo
 
 from pelican import signals
 
 from portal_data import collect_problems, raise_collected_problems
 from portal_data.content_files import markdown_files
+from portal_data.file_cache import FileCache, as_text
 
-from .checks import Source, check_duplicate_titles, check_file, check_unique_slugs
-from .images import check_images
-from .links import check_internal_links, check_template
+from . import checks, images, links
+from .checks import Field, Source, check_duplicate_titles, check_file, check_unique_slugs
+from .images import check_image_references, image_references
+from .links import check_link_references, check_template, link_references
 
 DEFAULTS = {"TIMEZONE": "Asia/Shanghai"}
+# The front matter the checks across files and against the theme read; kept per file as tuples.
+CROSS_FILE_KEYS = ("title", "date", "slug", "template")
+
+
+def read_one(shown: str, kind: str, data: bytes, zone: ZoneInfo):
+    """What one file says on its own: (its cross-file front matter, its own problems, images, links).
+
+    Cached per file as plain tuples (ten thousand of them load in a blink); whether images and
+    link targets exist, and the cross-file checks, are decided on every build.
+    """
+    source = Source.parse(shown, kind, as_text(data))
+    own = list(check_file(source, zone))
+    kept = tuple((f.key, f.value, f.line, f.column) for key, f in source.fields.items() if key in CROSS_FILE_KEYS)
+    return (source.end_line, kept), own, image_references(source.text), link_references(source.text)
+
+
+def front_matter(shown: str, kind: str, stored) -> Source:
+    end_line, kept = stored
+    return Source(shown, kind, "", {key: Field(key, value, line, column) for key, value, line, column in kept}, end_line)
 
 
 def content_problems(settings: dict) -> list:
@@ -27,13 +49,18 @@ def content_problems(settings: dict) -> list:
     content_root = os.path.abspath(settings["PATH"])
     errors, sources = [], []
     template_folders = [os.path.join(settings["THEME"], "templates"), *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
+    cache = FileCache.for_settings(settings, "content-checks", checks, images, links, sys.modules[__name__])
     for item in markdown_files(settings):
-        source = Source.parse(item.shown, item.kind, item.read_text())
+        stored, own, image_refs, link_refs = cache.get(
+            item.path, item.shown, (item.kind, zone.key),
+            lambda data, item=item: read_one(item.shown, item.kind, data, zone))
+        source = front_matter(item.shown, item.kind, stored)
         sources.append(source)
-        errors += check_file(source, zone)
-        errors += check_images(item.shown, source.text, item.path, content_root)
-        errors += check_internal_links(item.shown, source.text, item.path, content_root)
+        errors += own
+        errors += check_image_references(item.shown, image_refs, item.path, content_root)
+        errors += check_link_references(item.shown, link_refs, item.path, content_root)
         errors += check_template(item.shown, source.fields.get("template"), template_folders)
+    cache.save()
     errors += check_unique_slugs(sources)
     errors += check_duplicate_titles(sources, zone)
     return sorted(errors)

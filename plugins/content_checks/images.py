@@ -55,9 +55,18 @@ def position(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def image_references(text: str) -> list[tuple[int, int, str, str | None]]:
+    """(line, column, src, alt or None) of every image: what one file says, cacheable per file."""
+    return [(*position(text, offset), src, alt) for offset, src, alt in find_images(text)]
+
+
 def check_images(shown_path: str, text: str, source_file: str, content_root: str):
-    for offset, src, alt in find_images(text):
-        line, column = position(text, offset)
+    yield from check_image_references(shown_path, image_references(text), source_file, content_root)
+
+
+def check_image_references(shown_path: str, references, source_file: str, content_root: str):
+    """Whether each image exists is decided on every build: the picture is another file."""
+    for line, column, src, alt in references:
         if src.startswith("data:"):
             pass
         elif not src:

@@ -17,18 +17,30 @@ from .images import image_spans, position
 _INTERNAL = re.compile(r"(?P<prefix>\{(?:filename|static|attach)\}|\|(?:filename|static|attach)\|)(?P<target>[^)\s\"'>#?]*)")
 
 
-def check_internal_links(shown_path: str, text: str, source_file: str, content_root: str):
+def link_references(text: str) -> list[tuple[int, int, str, str]]:
+    """(line, column, as written, target) of every `{filename}`-style link that is not an image."""
     images = image_spans(text)  # images are checked (with their alt text) in images.py
+    found = []
     for match in _INTERNAL.finditer(text):
         target = match["target"]
         if not target or any(start <= match.start() < end for start, end in images):
             continue
+        found.append((*position(text, match.start()), match.group(0), target))
+    return found
+
+
+def check_internal_links(shown_path: str, text: str, source_file: str, content_root: str):
+    yield from check_link_references(shown_path, link_references(text), source_file, content_root)
+
+
+def check_link_references(shown_path: str, references, source_file: str, content_root: str):
+    """Whether a target exists is decided on every build: it is another file."""
+    for line, column, written, target in references:
         base = content_root if target.startswith("/") else os.path.dirname(source_file)
         resolved = os.path.normpath(os.path.join(base, target.lstrip("/")))
         if not os.path.isfile(resolved):
-            line, column = position(text, match.start())
             yield DataError(shown_path, line, column, "broken-link",
-                            f"链接的文件“{match.group(0)}”不存在（应在 {os.path.relpath(resolved, content_root)}）；"
+                            f"链接的文件“{written}”不存在（应在 {os.path.relpath(resolved, content_root)}）；"
                             "请检查文件名，或改为存在的文章（例：{filename}/news/2020-07-08/lottery-jackpot.md）")
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import os
+import sys
 
 from pelican import signals
 
 from portal_data import DataError, collect_problems, raise_collected_problems
 from portal_data.content_files import csv_files, markdown_files
 from portal_data.csv_source import decode_text
+from portal_data.file_cache import FileCache, as_text
 
+from . import detectors
 from .allowlist import is_allowed, load_allowlist
 from .detectors import KIND_NAMES, MOBILE, Finding, find_personal_data
 
@@ -41,27 +44,33 @@ def _problem(shown: str, line: int, column: int, finding: Finding) -> DataError:
     )
 
 
-def scan_text(shown: str, text: str, allowed) -> list[DataError]:
-    """Findings in a Markdown source; line and column count characters as an editor's editor does."""
-    errors = []
+def text_findings(text: str) -> list[tuple[int, int, Finding]]:
+    """(line, column, finding) in a Markdown source; columns count characters as an editor's editor does."""
+    found = []
     for finding in find_personal_data(text, plates=True):
-        if is_allowed(allowed, finding.digits, shown):
-            continue
         line = text.count("\n", 0, finding.start) + 1
         column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
-        errors.append(_problem(shown, line, column, finding))
-    return errors
+        found.append((line, column, finding))
+    return found
 
 
-def csv_cells(path: str):
-    """(line, column, header name, cell) for every non-empty cell, however malformed the file.
+def _not_allowed(shown: str, findings, allowed) -> list[DataError]:
+    """The allow-list is applied on every build, so editing it takes effect without re-scanning files."""
+    return [_problem(shown, line, column, finding) for line, column, finding in findings
+            if not is_allowed(allowed, finding.digits, shown)]
+
+
+def scan_text(shown: str, text: str, allowed) -> list[DataError]:
+    return _not_allowed(shown, text_findings(text), allowed)
+
+
+def csv_cells(data: bytes):
+    """(line, column, header name, cell) for every non-empty cell of a CSV file's bytes, however malformed.
 
     Format problems are not the guard's to report (the plugin that publishes the file does, and the
     guard must not hide its messages by failing first), but every byte must still be scanned: an
     undecodable byte becomes U+FFFD and a file the csv module rejects is scanned line by line.
     """
-    with open(path, "rb") as handle:
-        data = handle.read()
     try:
         text, _ = decode_text(data)
     except UnicodeDecodeError:
@@ -83,16 +92,14 @@ def csv_cells(path: str):
     return found
 
 
-def scan_csv(path: str, shown: str, allowed, phone_words) -> list[DataError]:
-    errors = []
-    for line, column, name, cell in csv_cells(path):
+def csv_findings(data: bytes, phone_words) -> list[tuple[int, int, Finding]]:
+    found = []
+    for line, column, name, cell in csv_cells(data):
         in_phone_column = any(word in name for word in phone_words)
         for finding in find_personal_data(cell, plates=False):
-            if in_phone_column and finding.kind != MOBILE:
-                continue
-            if not is_allowed(allowed, finding.digits, shown):
-                errors.append(_problem(shown, line + cell.count("\n", 0, finding.start), column, finding))
-    return errors
+            if not (in_phone_column and finding.kind != MOBILE):
+                found.append((line + cell.count("\n", 0, finding.start), column, finding))
+    return found
 
 
 def personal_data_problems(settings: dict) -> list[DataError]:
@@ -100,10 +107,17 @@ def personal_data_problems(settings: dict) -> list[DataError]:
     content = os.path.abspath(settings["PATH"])
     allow_path = os.path.join(content, config["PERSONAL_DATA_ALLOWLIST"])
     allowed, errors = load_allowlist(allow_path, os.path.relpath(allow_path, content))
+    phone_words = tuple(config["PERSONAL_DATA_PHONE_COLUMN_WORDS"])
+    # Findings before the allow-list are what one file says; they are cached per file.
+    cache = FileCache.for_settings(settings, "personal-data", detectors, sys.modules[__name__])
     for item in markdown_files(settings):
-        errors += scan_text(item.shown, item.read_text(), allowed)
+        findings = cache.get(item.path, item.shown, "markdown", lambda data: text_findings(as_text(data)))
+        errors += _not_allowed(item.shown, findings, allowed)
     for item in csv_files(settings):
-        errors += scan_csv(item.path, item.shown, allowed, config["PERSONAL_DATA_PHONE_COLUMN_WORDS"])
+        findings = cache.get(item.path, item.shown, ("csv", phone_words),
+                             lambda data: csv_findings(data, phone_words))
+        errors += _not_allowed(item.shown, findings, allowed)
+    cache.save()
     return sorted(errors)
 
 

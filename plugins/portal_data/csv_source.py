@@ -61,17 +61,20 @@ def read_csv_table(
     exact_header: list[str] | None = None,
     required_columns: list[str] | None = None,
     display_path: str | None = None,
+    data: bytes | None = None,
 ) -> tuple[CsvTable | None, list[DataError]]:
     """Parse `path` into a CsvTable, or return the errors that stop it from being read.
 
     `exact_header` demands the header row cell for cell (data contracts that promise a layout);
     `required_columns` only demands that the named columns exist somewhere (found by name).
     Row-level problems (wrong cell count) are returned alongside the table, so a caller can
-    report them with its own checks in one go.
+    report them with its own checks in one go. `data` is the file's bytes when the caller has
+    already read them (to digest them for a cache), so the result is of exactly those bytes.
     """
     shown = display_path or path
-    with open(path, "rb") as handle:
-        data = handle.read()
+    if data is None:
+        with open(path, "rb") as handle:
+            data = handle.read()
     try:
         text, _encoding = decode_text(data)
     except UnicodeDecodeError as exc:

@@ -6,12 +6,16 @@ reads `content`, so Pelican's own pipeline ({filename} links, summaries, feeds) 
 
 from __future__ import annotations
 
+import sys
+
 from pelican import signals
 from pelican.contents import Static
 
 from portal_data import collect_problems, raise_collected_problems
 from portal_data.content_files import markdown_files
+from portal_data.file_cache import FileCache, as_text
 
+from . import sanitise as sanitise_module
 from .sanitise import refused_html, sanitise
 
 
@@ -23,8 +27,12 @@ def sanitise_content(content) -> None:
 
 def unsafe_html_problems(settings: dict) -> list:
     errors = []
+    cache = FileCache.for_settings(settings, "unsafe-html", sanitise_module, sys.modules[__name__])
     for item in markdown_files(settings):
-        errors += refused_html(item.shown, item.read_text())
+        # One file's problems depend on that file alone, so they are cached per file.
+        errors += cache.get(item.path, item.shown, None,
+                            lambda data, shown=item.shown: list(refused_html(shown, as_text(data))))
+    cache.save()
     return sorted(errors)
 
 

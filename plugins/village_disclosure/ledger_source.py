@@ -116,9 +116,10 @@ def _village_row_errors(table, row, seen, town_slugs):
                         f"{row['镇街']}的镇街代码在第 {known[1]} 行是“{known[0]}”，这里是“{town_slug}”；同一镇街应使用同一代码")
 
 
-def read_ledger(path: str, shown: str, month: dt.date, accounts: AccountSet) -> tuple[list[Voucher], list[DataError]]:
+def read_ledger(path: str, shown: str, month: dt.date, accounts: AccountSet,
+                data: bytes | None = None) -> tuple[list[Voucher], list[DataError]]:
     """One village-month file -> its vouchers, or the problems found in it (all of them)."""
-    table, errors = read_csv_table(path, exact_header=LEDGER_HEADER, display_path=shown)
+    table, errors = read_csv_table(path, exact_header=LEDGER_HEADER, display_path=shown, data=data)
     if table is None:
         return [], errors
     vouchers: list[Voucher] = []

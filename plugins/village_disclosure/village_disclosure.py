@@ -82,7 +82,7 @@ def read_village_data(content_path: str, settings: dict):
     active = (os.path.isfile(os.path.join(content_path, config["VILLAGE_DISCLOSURE_VILLAGES"]))
               or os.path.isdir(os.path.join(content_path, config["VILLAGE_DISCLOSURE_FINANCE_PATH"])))
     if active:
-        villages, account_sets, load_errors = load_villages(content_path, config)
+        villages, account_sets, load_errors = load_villages(content_path, config, settings)
         errors.extend(load_errors)
     if errors:
         villages, active = [], False

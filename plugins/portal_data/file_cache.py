@@ -1,0 +1,156 @@
+"""A per-file result cache for the checks and readers that look at one editor's file at a time.
+
+Every build checks every Markdown and CSV file (front matter, personal data, unsafe HTML, ledger
+validation); at ten years of content that is tens of thousands of files, nearly all unchanged.
+This cache keeps, per file, the result of a function of that file's bytes alone, keyed by
+
+    (the file's path, blake2b of its bytes, every other input the result depends on)
+
+so a result is reused only for the very same bytes and inputs. Conclusions that span files
+(duplicate slugs, link targets, balances chained across months) must not be cached here: callers
+cache what one file says and recompute the cross-file part on every build from those results.
+
+Safety rules:
+- on only when Pelican's content cache is (CACHE_CONTENT, and LOAD_CONTENT_CACHE for reading);
+  it lives in CACHE_PATH, which the incremental build wipes when settings, theme or code change;
+- the cache also records a digest of the code that computes its results, so a checker changed
+  outside an incremental build (a plain build with CACHE_CONTENT on) never serves old results;
+- a file's digest may be taken from the last build only when its size, mtime, ctime and inode are
+  all unchanged *and* were already at least SETTLED_NS old when that digest was taken (git's
+  "racily clean" rule: an edit within the same clock tick as the last read is never missed);
+- a missing, corrupt or unreadable cache file is ignored and rebuilt, never an error; it is
+  written by temp file + rename, so a killed build cannot leave half a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import time
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
+FORMAT = 1
+FOLDER = "portal-file-cache"
+SETTLED_NS = 2_000_000_000  # a file written less than 2 s before it was digested is re-digested next time
+
+
+def enabled(settings: dict) -> bool:
+    return bool(settings.get("CACHE_PATH") and settings.get("CACHE_CONTENT"))
+
+
+def code_digest(*modules) -> str:
+    """Digest of the source of the modules that compute the results: the cache's version."""
+    digest = hashlib.blake2b(digest_size=16)
+    for module in modules:
+        path = getattr(module, "__file__", None) or ""
+        digest.update(module.__name__.encode() + b"\0")
+        try:
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
+        except OSError:
+            digest.update(b"?")  # no source to read: the version is just unknown, still consistent
+    return digest.hexdigest()
+
+
+def bytes_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digest(path: str) -> str:
+    """Digest of a file's bytes, or "missing" when there is none (a dependency may be absent)."""
+    try:
+        with open(path, "rb") as handle:
+            return bytes_digest(handle.read())
+    except OSError:
+        return "missing"
+
+
+def as_text(data: bytes) -> str:
+    """The text `open(path, encoding="utf-8", errors="replace")` would read (universal newlines)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace").read()
+
+
+def _stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+class FileCache:
+    """Results of `compute(bytes)` per file; one pickle per `name` under CACHE_PATH."""
+
+    def __init__(self, folder: str | None, name: str, version: str = "", load: bool = True):
+        self.path = os.path.join(folder, FOLDER, f"{name}.pickle") if folder else None
+        self.version = version
+        self.entries: dict[tuple[str, str], tuple] = self._load() if self.path and load else {}
+        self.used: dict[tuple[str, str], tuple] = {}
+        self.changed = False
+        self.hits = self.misses = 0
+
+    @classmethod
+    def for_settings(cls, settings: dict, name: str, *modules) -> "FileCache":
+        """The cache for `name`, or a disabled one (computes every time, stores nothing)."""
+        if not enabled(settings):
+            return cls(None, name)
+        load = settings.get("LOAD_CONTENT_CACHE", True)
+        return cls(settings["CACHE_PATH"], name, code_digest(*modules), load=bool(load))
+
+    def _load(self) -> dict:
+        try:
+            with open(self.path, "rb") as handle:
+                stored = pickle.load(handle)
+            if stored.get("format") == FORMAT and stored.get("version") == self.version:
+                return stored["entries"]
+        except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
+            pass
+        return {}
+
+    def get(self, path: str, shown: str, inputs: Any, compute: Callable[[bytes], T]) -> T:
+        """compute(bytes of `path`) for this build, reused when bytes and `inputs` are unchanged.
+
+        `shown` is the path the result names (it is part of the key); `inputs` is every other
+        input the result depends on, as a value that compares equal when they are the same.
+        """
+        key = (path, shown)
+        if self.path is None:
+            with open(path, "rb") as handle:
+                return compute(handle.read())
+        stat = os.stat(path)
+        entry = self.entries.get(key)
+        if entry and entry[0] is not None and entry[0] == _stat_key(stat) and entry[2] == inputs:
+            self.used[key] = entry
+            self.hits += 1
+            return entry[3]
+        read_at = time.time_ns()
+        with open(path, "rb") as handle:
+            data = handle.read()
+            stat = os.fstat(handle.fileno())
+        digest = bytes_digest(data)
+        settled = max(stat.st_mtime_ns, stat.st_ctime_ns) < read_at - SETTLED_NS
+        if entry and entry[1] == digest and entry[2] == inputs:
+            value = entry[3]
+            self.hits += 1
+        else:
+            value = compute(data)
+            self.misses += 1
+        self.used[key] = (_stat_key(stat) if settled else None, digest, inputs, value)
+        self.changed = self.changed or entry is None or entry[:3] != self.used[key][:3]
+        return value
+
+    def save(self) -> None:
+        """Keep the results used by this build (a deleted file's result goes with it)."""
+        if self.path is None or (not self.changed and len(self.used) == len(self.entries)):
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        temporary = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            with open(temporary, "wb") as handle:
+                pickle.dump({"format": FORMAT, "version": self.version, "entries": self.used}, handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            # A cache that cannot be written costs time next build, never correctness.
+            if os.path.exists(temporary):
+                os.remove(temporary)
+        self.entries, self.changed = dict(self.used), False
