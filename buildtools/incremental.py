@@ -162,12 +162,13 @@ def save_manifest(path: str, manifest: dict) -> None:
 
 
 def work_files(work: str):
-    for base, dirs, names in os.walk(work):
+    prefix = len(os.path.abspath(work).rstrip(os.sep)) + 1  # os.path.relpath per file was a third of a sync
+    for base, dirs, names in os.walk(os.path.abspath(work)):
         dirs.sort()
         for name in sorted(names):
             if name != COMPLETE:
                 path = os.path.join(base, name)
-                yield os.path.relpath(path, work).replace(os.sep, "/"), path
+                yield path[prefix:].replace(os.sep, "/"), path
 
 
 def _stat(path: str):

@@ -22,13 +22,15 @@ def output_files(root: str, hashed: bool = True) -> dict[str, str | None]:
     digests = {}
     if not root or not os.path.isdir(root):
         return digests
+    root = os.path.abspath(root)
+    prefix = len(root.rstrip(os.sep)) + 1
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
             if name.endswith(COMPRESSED):
                 continue
             path = os.path.join(folder, name)
-            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            relative = path[prefix:].replace(os.sep, "/")
             if relative == ".complete":
                 continue  # the incremental build's own marker
             if not hashed:

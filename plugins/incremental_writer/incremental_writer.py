@@ -20,9 +20,9 @@ import os
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from portal_data.downloads import has_bytes, replace_file
+from portal_data.downloads import has_bytes, replace_file, write_download
 
-from .render_keys import TemplateVariables, Unkeyable, ValueDigests
+from .render_keys import TemplateVariables, Unkeyable, ValueDigests, key_of
 
 
 class _NotRendered(str):
@@ -143,6 +143,27 @@ class UnchangedFilesWriter(Writer):
             return self._digests.page_key(template.name, variables, names)
         except Unkeyable:
             return None
+
+    def write_derived_file(self, relative: str, inputs, produce) -> None:
+        """A file made by `produce()` from `inputs` alone (a download beside a page, e.g. one month's
+        ledger as CSV): like a page, made again only when the digest of its inputs changed."""
+        path = os.path.join(self.output_path, relative)
+        key = None
+        if self.record.previous_keys is not None:
+            try:
+                key = key_of("file", relative, self._digests.digest(inputs))
+            except Unkeyable:
+                key = None
+        if key is not None:
+            self.record.render_keys[relative] = key
+            if _unchanged_since(self.record.previous_keys.get(relative), key, path):
+                if not self.record.audit:
+                    self.record.paths.add(os.path.abspath(path))  # kept: not stale
+                    self.record.tally["not_rendered"] += 1
+                    return
+                if not has_bytes(path, produce()):
+                    self.record.key_misses.append(relative)
+        write_download(self.output_path, relative, produce())
 
     def write_file(self, name, template, context, *args, **kwargs):
         if self.record.previous_keys is not None:

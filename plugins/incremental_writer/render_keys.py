@@ -58,6 +58,10 @@ class Unkeyable(Exception):
     """A value whose digest would not prove the page unchanged."""
 
 
+def key_of(*parts: str) -> str:
+    return _hash(*parts)
+
+
 def _hash(*parts: str) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for part in parts:

@@ -35,6 +35,19 @@ def write_download(output_path: str, relative_path: str, data: bytes) -> str:
     return path
 
 
+def write_derived(writer, output_path: str, relative_path: str, inputs, produce) -> None:
+    """Write `produce()` (bytes made from `inputs` alone) to output_path/relative_path.
+
+    With the incremental writer (plugins/incremental_writer) the bytes are only produced when the
+    digest of `inputs` changed since the last clean build; with Pelican's own writer, every time.
+    """
+    keyed = getattr(writer, "write_derived_file", None)
+    if keyed is not None:
+        keyed(relative_path, inputs, produce)
+    else:
+        write_download(output_path, relative_path, produce())
+
+
 def replace_file(path: str, data: bytes) -> None:
     """Never half a file, and never writing through a hard link into a live release."""
     temporary = f"{path}.tmp-{os.getpid()}"

@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 import urllib.parse
 from xml.sax.saxutils import escape
 
 from pelican import signals
 
 from portal_data.downloads import write_download
+from portal_data.file_cache import FileCache
 from portal_data.site_url import feed_siteurl
 
 DEFAULTS = {
@@ -60,21 +62,33 @@ def page_lastmod(html: str) -> dt.datetime | None:
     return max(dates, default=None)
 
 
-def public_pages(output_path: str, exclude_prefixes) -> list[tuple[str, dt.datetime | None]]:
-    """(url, lastmod or None) of every HTML page meant for search engines, sorted by URL."""
+def page_facts(data: bytes) -> tuple[bool, dt.datetime | None]:
+    """(whether the page asks not to be indexed, when it last changed) from its bytes."""
+    html = data.decode("utf-8")
+    return bool(_NOINDEX.search(html)), page_lastmod(html)
+
+
+def public_pages(output_path: str, exclude_prefixes, cache: FileCache | None = None) -> list[tuple[str, dt.datetime | None]]:
+    """(url, lastmod or None) of every HTML page meant for search engines, sorted by URL.
+
+    With a cache (incremental builds), a page's facts are read again only when its bytes changed:
+    at ten years' scale that is 29,000 pages not re-read for one new article.
+    """
+    cache = cache or FileCache(None, "sitemap")
     pages = []
+    prefix = len(output_path.rstrip(os.sep)) + 1
     for folder, _dirs, files in os.walk(output_path):
         for name in files:
             if not name.endswith(".html"):
                 continue
-            relative = os.path.relpath(os.path.join(folder, name), output_path).replace(os.sep, "/")
+            path = os.path.join(folder, name)
+            relative = path[prefix:].replace(os.sep, "/")
             if relative.startswith(tuple(exclude_prefixes)):
                 continue
-            with open(os.path.join(folder, name), encoding="utf-8") as handle:
-                html = handle.read()
-            if _NOINDEX.search(html):
-                continue
-            pages.append((page_url(relative), page_lastmod(html)))
+            noindex, lastmod = cache.get(path, relative, None, page_facts)
+            if not noindex:
+                pages.append((page_url(relative), lastmod))
+    cache.save()
     return sorted(pages)
 
 
@@ -114,7 +128,8 @@ def write_sitemap_files(output_path: str, settings: dict) -> None:
     """
     config = seo_settings(settings)
     site_url = feed_siteurl(settings)
-    pages = public_pages(output_path, config["SITEMAP_EXCLUDE_PREFIXES"])
+    cache = FileCache.for_settings(settings, "sitemap", sys.modules[__name__])
+    pages = public_pages(os.path.abspath(output_path), config["SITEMAP_EXCLUDE_PREFIXES"], cache)
     write_download(output_path, config["SITEMAP_SAVE_AS"], sitemap_xml(site_url, pages).encode("utf-8"))
     write_download(output_path, config["ROBOTS_SAVE_AS"], robots_txt(site_url, config["SITEMAP_SAVE_AS"]).encode("utf-8"))
 

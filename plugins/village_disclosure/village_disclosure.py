@@ -17,7 +17,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from portal_data import DataError, collect_problems, raise_collected_problems
-from portal_data.downloads import csv_bytes, json_bytes, write_download
+from portal_data.downloads import csv_bytes, json_bytes, write_derived, write_download
 from portal_data.section_item import SectionItem, add_section_items
 
 from . import charts
@@ -124,7 +124,7 @@ class VillageDisclosureGenerator(Generator):
     def generate_output(self, writer):
         if not self.active:
             return
-        self.write_downloads()
+        self.write_downloads(writer)
         common = {"relative_urls": self.settings.get("RELATIVE_URLS"), "money": format_amount,
                   "month_label": month_label, "current_month": self.current_month,
                   "sample_data": self.config["VILLAGE_DISCLOSURE_SAMPLE_DATA"], "disclosure": self.config}
@@ -157,13 +157,16 @@ class VillageDisclosureGenerator(Generator):
                 chart=charts.breakdown_chart(f"breakdown-{village.code}-{ledger.key}", ledger, village.full_name),
                 **common)
 
-    def write_downloads(self):
+    def write_downloads(self, writer):
         output = self.output_path
         for village in self.villages:
             for ledger in village.months:
                 base = self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key)
-                write_download(output, base + ".csv", csv_bytes(LEDGER_HEADER, ledger_csv_rows(ledger)))
-                write_download(output, base + ".json", json_bytes(ledger_document(village, ledger)))
+                # Made from (village, ledger) alone, so the incremental writer skips unchanged months.
+                write_derived(writer, output, base + ".csv", ledger,
+                              lambda ledger=ledger: csv_bytes(LEDGER_HEADER, ledger_csv_rows(ledger)))
+                write_derived(writer, output, base + ".json", (village, ledger),
+                              lambda village=village, ledger=ledger: json_bytes(ledger_document(village, ledger)))
         package = datapackage(self.villages, self.account_sets, self.config, self.settings.get("SITENAME", ""))
         write_download(output, self.config["VILLAGE_DISCLOSURE_DATAPACKAGE"], json_bytes(package))
 
