@@ -18,14 +18,17 @@ def _settings_path(production: bool) -> str:
 
 
 @task(help={"production": "use publishconf.py (absolute URLs for the real domain)",
-            "output": "folder to build into (default: output/)"})
-def build(c, production=False, output=None):
+            "output": "folder to build into (default: output/)",
+            "audit": "render every page even when its render key matched; fail on any key that missed a change"})
+def build(c, production=False, output=None, audit=False):
     """Build the site into output/. Fails, leaving the old output untouched, on any content problem."""
     from buildtools.build import main as build_main
 
     args = ["--settings", _settings_path(production)]
     if output:
         args += ["--output", output]
+    if audit:
+        args += ["--audit"]
     code = build_main(args)
     if code:
         raise Exit(code=code)

@@ -195,9 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="构建醴陵新闻网站")
     parser.add_argument("--settings", default="pelicanconf.py")
     parser.add_argument("--output", default=None)
+    parser.add_argument("--audit", action="store_true", help="渲染每一页，核对渲染键（见 README）")
     args = parser.parse_args(argv)
     init_logging(level=logging.WARNING)
-    result = build_site(args.settings, args.output)
+    result = build_site(args.settings, args.output, {"RENDER_KEYS_AUDIT": True} if args.audit else None)
     if not result.ok:
         print("\n".join(result.problems), file=sys.stderr)
         print(f"构建失败，{result.output_path} 保持原样。", file=sys.stderr)

@@ -31,7 +31,10 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPLETE = ".complete"
 COMPRESSED = (".gz", ".br")
 FINGERPRINT_FOLDERS = ("plugins", "buildtools")  # and the THEME folder the settings name
-KEEP_DEFAULT = ("pagefind",)  # written by the search step after Pelican, which decides itself
+KEEP_DEFAULT = ("pagefind",)
+# Settings that change how a build checks itself, not what it writes: not in the fingerprint, so
+# an audit build reuses the work folder it is meant to audit.
+NOT_SHAPING_OUTPUT = frozenset({"RENDER_KEYS_AUDIT"})  # written by the search step after Pelican, which decides itself
 
 
 def _digest(path: str) -> str:
@@ -60,7 +63,8 @@ def fingerprint(settings_file: str, overrides: dict | None, theme: str) -> str:
     """Everything besides content that decides what a page looks like: settings, theme, code, versions."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{pelican.__version__} {platform.python_version()} {sys.platform} {_versions()}".encode())
-    digest.update(json.dumps(overrides or {}, sort_keys=True, default=str).encode())
+    shaping = {key: value for key, value in (overrides or {}).items() if key not in NOT_SHAPING_OUTPUT}
+    digest.update(json.dumps(shaping, sort_keys=True, default=str).encode())
     digest.update(json.dumps({k: v for k, v in os.environ.items() if k.startswith("LILING_")}, sort_keys=True).encode())
     files = [os.path.abspath(settings_file), os.path.join(REPO, "pelicanconf.py"), os.path.join(REPO, "publishconf.py")]
     for folder in [os.path.abspath(theme)] + [os.path.join(REPO, name) for name in FINGERPRINT_FOLDERS]:

@@ -33,7 +33,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     previous = load_state(work_root)
     content = digest_content(os.path.abspath(base["PATH"]), previous)
     key = input_key(print_, content)
-    if _nothing_changed(work, print_, key, previous, base) and reference is not None:
+    if _nothing_changed(work, print_, key, previous, base) and reference is not None and not base.get("RENDER_KEYS_AUDIT"):
         unchanged = _reuse_last_build(work, work_root, final_path, reference, previous, content, base, report_path, started)
         if unchanged is not None:
             return unchanged

@@ -296,3 +296,15 @@ def test_pages_whose_inputs_did_not_change_are_not_rendered(tmp_path):
     assert tally["not_rendered"] > 0.8 * report["pages"]  # news, editions, the power list: untouched
     assert 0 < tally["written"] and tally["written"] + tally["kept"] < 0.2 * report["pages"]
     assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_invoke_build_audit_renders_every_page_of_the_kept_work_folder(tmp_path):
+    """An audit is only worth something on the work folder it audits: same fingerprint, no shortcut."""
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    settings = {"PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00"}
+    assert build_site(str(ROOT / "pelicanconf.py"), str(output), settings).ok
+    report = build_site(str(ROOT / "pelicanconf.py"), str(output), {**settings, "RENDER_KEYS_AUDIT": True}).report
+    assert report["incremental"]["reused_work_folder"] and "unchanged_inputs" not in report["incremental"]
+    assert report["incremental"]["not_rendered"] == 0 and report["incremental"]["written"] == 0
+    assert report["incremental"]["kept"] == report["pages"]
