@@ -21,9 +21,9 @@ from portal_data.downloads import has_bytes, replace_file
 class _ReplaceIfChanged(io.StringIO):
     """Collects what Pelican writes; on close, replaces the file only when the bytes differ."""
 
-    def __init__(self, path: str, encoding: str, tally: dict):
+    def __init__(self, path: str, encoding: str, tally: dict, written: set[str] | None = None):
         super().__init__()
-        self.path, self.text_encoding, self.tally = path, encoding, tally
+        self.path, self.text_encoding, self.tally, self.written = path, encoding, tally, written
 
     def close(self):
         if not self.closed:
@@ -33,6 +33,8 @@ class _ReplaceIfChanged(io.StringIO):
             else:
                 replace_file(self.path, data)
                 self.tally["written"] += 1
+                if self.written is not None:
+                    self.written.add(os.path.abspath(self.path))
         super().close()
 
 
@@ -43,11 +45,13 @@ class OutputRecord:
     """What one build's writer produced: every path it was asked to write, and how many it kept.
 
     The build runner puts one into the settings (BUILD_OUTPUT_RECORD); files in the output that
-    no step of this build wrote or kept are then known to be stale.
+    no step of this build wrote or kept are then known to be stale. `written` holds the absolute
+    paths whose bytes changed: the search step re-indexes only the shards holding one of them.
     """
 
     def __init__(self):
         self.paths: set[str] = set()
+        self.written: set[str] = set()
         self.tally = {"written": 0, "kept": 0}
 
 
@@ -74,7 +78,7 @@ class UnchangedFilesWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         self.record.paths.add(os.path.abspath(filename))
-        return _ReplaceIfChanged(filename, encoding, self.tally)
+        return _ReplaceIfChanged(filename, encoding, self.tally, self.record.written)
 
 
 def get_writer(pelican_object):
