@@ -1,12 +1,12 @@
 """The search index in shards: one Pagefind bundle per part of the site, merged by the browser.
 
 Pagefind has no incremental mode, and indexing the whole ten-year site takes ~45 s and 3.6 GiB.
-So pages are grouped into shards by their path (news by year, village ledgers by year, the rest
-as `site`); each shard is its own bundle in `pagefind/<shard>/`, built from only its pages, and
+So pages are grouped into shards by their path (news in five-year blocks, village ledgers by year, the rest
+as `site`; see DEFAULTS); each shard is its own bundle in `pagefind/<shard>/`, built from only its pages, and
 only the shards holding a page that changed are indexed again. `pagefind/shards.json` lists
 the shards; theme/static/js/search.js reads it and merges them with Pagefind's `mergeIndex`.
 
-    pagefind/shards.json            {"shards": ["ledgers-2020", "news-2020", "site"]}
+    pagefind/shards.json            {"shards": ["ledgers-2020", "news-2020-2024", "site"]}
     pagefind/pagefind-ui.js, .css   Pagefind's UI, the same for every shard (the search page loads them)
     pagefind/<shard>/               one complete Pagefind bundle, replaced only by rename
 """
@@ -21,9 +21,14 @@ import subprocess
 import sys
 
 DEFAULTS = {
-    # (regular expression on the page's path, shard name with \1 for its group); first match wins.
+    # (regular expression on the page's path, shard name with \1 or \g<1> for its groups); first
+    # match wins. Chosen by measuring a ten-year site (benchmarks/RESULTS.md, "Search shards"):
+    # news in five-year blocks (≤ ~5,000 articles: ~8 s and ~0.7 GiB to index) and ledgers by year
+    # (3,240 pages at 270 villages: ~8 s, ~0.6 GiB); yearly news shards index one article's change
+    # in ~2 s but make a first search cost ~1.5x the bytes, a shard per kind peaks at 1.6 GiB.
     "SEARCH_SHARDS": [
-        (r"^news/(\d{4})/", r"news-\1"),
+        (r"^news/(\d{3})[0-4]/", r"news-\g<1>0-\g<1>4"),
+        (r"^news/(\d{3})[5-9]/", r"news-\g<1>5-\g<1>9"),
         (r"^disclosures/villages/[^/]+/(\d{4})-\d\d/", r"ledgers-\1"),
     ],
     "SEARCH_SHARD_DEFAULT": "site",   # every page no rule matches
@@ -44,7 +49,7 @@ def shard_settings(settings: dict) -> dict:
 
 
 def shard_for(relative_path: str, config: dict) -> str:
-    """`news/2020/07/x/index.html` -> `news-2020`: the shard a page's search entry lives in."""
+    """`news/2021/07/x/index.html` -> `news-2020-2024`: the shard a page's search entry lives in."""
     for pattern, name in config["rules"]:
         match = pattern.match(relative_path)
         if match:

@@ -124,10 +124,10 @@ def test_every_kind_of_page_has_its_section_filter(browser_page, site_url):
 
 
 def test_one_search_covers_every_shard(browser_page, site_url):
-    """The index is split into shards (news by year, ledgers by year, the rest); search.js merges
+    """The index is split into shards (news by five years, ledgers by year, the rest); search.js merges
     them, so one query reaches every shard and results and filters come from all of them."""
     shards = browser_page.context.request.get(f"{site_url}/pagefind/shards.json").json()["shards"]
-    assert shards == ["ledgers-2020", "news-2020", "site"]
+    assert shards == ["ledgers-2020", "news-2020-2024", "site"]
     entries = []
     browser_page.on("request", lambda request: entries.append(request.url.split("/pagefind/")[1].split("/")[0])
                     if "pagefind-entry.json" in request.url else None)
@@ -144,4 +144,4 @@ def test_one_search_covers_every_shard(browser_page, site_url):
         const count = async (filters) => (await pagefind.search(null, {filters})).results.length;
         return [await count({栏目: '村务公开'}), await count({栏目: '权力清单'}), await count({年份: '2020'})];
     }""")
-    assert counts == [35, 27, 40]  # 年份 2020: 35 ledger months (ledgers-2020) and 5 articles (news-2020)
+    assert counts == [35, 27, 40]  # 年份 2020: 35 ledger months (ledgers-2020) and 5 articles (news-2020-2024)

@@ -16,13 +16,15 @@ from buildtools.checks import check_search_index
 from buildtools.search_shards import shard_for, shard_settings
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-ALL_SHARDS = ["ledgers-2020", "news-2020", "site"]
+ALL_SHARDS = ["ledgers-2020", "news-2020-2024", "site"]
 MELON = "content/news/2020-07-08/giant-apple-melon.md"
 
 
 @pytest.mark.parametrize("path, shard", [
-    ("news/2020/07/lottery-jackpot/index.html", "news-2020"),
-    ("news/2015/01/x/index.html", "news-2015"),
+    ("news/2020/07/lottery-jackpot/index.html", "news-2020-2024"),
+    ("news/2024/12/x/index.html", "news-2020-2024"),
+    ("news/2019/01/x/index.html", "news-2015-2019"),
+    ("news/2025/01/x/index.html", "news-2025-2029"),
     ("disclosures/villages/xiangshui/2020-06/index.html", "ledgers-2020"),
     ("disclosures/villages/xiangshui/index.html", "site"),          # the village's own page
     ("disclosures/power-list/items/12/index.html", "site"),
@@ -73,9 +75,9 @@ def test_first_build_indexes_every_shard_with_site_urls(tmp_path):
     report = build(tmp_path)
     site = tmp_path / "output"
     assert report["search"]["reindexed"] == ALL_SHARDS
-    assert (site / "pagefind/shards.json").read_bytes() == b'{"shards": ["ledgers-2020", "news-2020", "site"]}\n'
+    assert (site / "pagefind/shards.json").read_bytes() == b'{"shards": ["ledgers-2020", "news-2020-2024", "site"]}\n'
     urls = indexed_urls(site)
-    assert "/news/2020/07/giant-apple-melon/" in urls["news-2020"] and len(urls["news-2020"]) == 5
+    assert "/news/2020/07/giant-apple-melon/" in urls["news-2020-2024"] and len(urls["news-2020-2024"]) == 5
     assert len(urls["ledgers-2020"]) == 35 and all(u.startswith("/disclosures/villages/") for u in urls["ledgers-2020"])
     assert "/about/" in urls["site"] and "/" not in urls["site"]  # only pages with a content area
     assert (site / "pagefind/pagefind-ui.js").is_file() and (site / "pagefind/pagefind-ui.css").is_file()
@@ -92,11 +94,11 @@ def test_one_changed_article_reindexes_only_its_shard(tmp_path):
     article.write_text(article.read_text(encoding="utf-8") + "\n（本文有更正：瓜重十二斤。）\n", encoding="utf-8")
     report = build(tmp_path)
     # The home page, section and tag pages changed too, but carry no content area to index.
-    assert report["search"]["reindexed"] == ["news-2020"]
+    assert report["search"]["reindexed"] == ["news-2020-2024"]
     after = bundle_inodes(site)
-    assert after["news-2020"] != before["news-2020"]
+    assert after["news-2020-2024"] != before["news-2020-2024"]
     assert {k: after[k] for k in ("ledgers-2020", "site")} == {k: before[k] for k in ("ledgers-2020", "site")}
-    assert "/news/2020/07/giant-apple-melon/" in indexed_urls(site)["news-2020"]
+    assert "/news/2020/07/giant-apple-melon/" in indexed_urls(site)["news-2020-2024"]
 
 
 def add_copy_of_lottery_article(content, day: str, slug: str) -> pathlib.Path:
@@ -116,25 +118,25 @@ def test_a_removed_article_is_no_longer_found_and_an_emptied_shard_goes(tmp_path
     older = add_copy_of_lottery_article(content, "2019-07-08", "old-jackpot")
     report = build(tmp_path)
     site = tmp_path / "output"
-    assert report["search"]["reindexed"] == ["ledgers-2020", "news-2019", "news-2020", "site"]
-    assert indexed_urls(site)["news-2019"] == {"/news/2019/07/old-jackpot/"}
-    assert "/news/2020/07/lottery-again/" in indexed_urls(site)["news-2020"]
+    assert report["search"]["reindexed"] == ["ledgers-2020", "news-2015-2019", "news-2020-2024", "site"]
+    assert indexed_urls(site)["news-2015-2019"] == {"/news/2019/07/old-jackpot/"}
+    assert "/news/2020/07/lottery-again/" in indexed_urls(site)["news-2020-2024"]
 
     again.unlink()
     before = bundle_inodes(site)
     report = build(tmp_path)
     # The 2019 article's page changes too (its related stories), so its shard may be indexed again.
-    assert "news-2020" in report["search"]["reindexed"] and "ledgers-2020" not in report["search"]["reindexed"]
+    assert "news-2020-2024" in report["search"]["reindexed"] and "ledgers-2020" not in report["search"]["reindexed"]
     urls = indexed_urls(site)
-    assert "/news/2020/07/lottery-again/" not in urls["news-2020"] and len(urls["news-2020"]) == 5
+    assert "/news/2020/07/lottery-again/" not in urls["news-2020-2024"] and len(urls["news-2020-2024"]) == 5
     after = bundle_inodes(site)
-    assert after["news-2020"] != before["news-2020"] and after["ledgers-2020"] == before["ledgers-2020"]
+    assert after["news-2020-2024"] != before["news-2020-2024"] and after["ledgers-2020"] == before["ledgers-2020"]
 
     older.unlink()
     report = build(tmp_path)
     # Its year's shard emptied: removed, not indexed; its archive pages went too (they are in `site`).
-    assert "news-2019" not in report["search"]["reindexed"] and "ledgers-2020" not in report["search"]["reindexed"]
-    assert not (site / "pagefind/news-2019").exists()
+    assert "news-2015-2019" not in report["search"]["reindexed"] and "ledgers-2020" not in report["search"]["reindexed"]
+    assert not (site / "pagefind/news-2015-2019").exists()
     assert json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"] == ALL_SHARDS
     assert all("/news/2019/" not in url for urls in indexed_urls(site).values() for url in urls)
 
@@ -151,9 +153,9 @@ def test_a_fresh_build_indexes_every_shard_again(tmp_path):
 
 def test_publish_check_fails_when_a_listed_shard_is_missing(tmp_path):
     site = tmp_path / "site"
-    (site / "pagefind/news-2020").mkdir(parents=True)
-    (site / "pagefind/news-2020/pagefind-entry.json").write_text("{}", encoding="utf-8")
-    (site / "pagefind/shards.json").write_text('{"shards": ["news-2020", "site"]}\n', encoding="utf-8")
+    (site / "pagefind/news-2020-2024").mkdir(parents=True)
+    (site / "pagefind/news-2020-2024/pagefind-entry.json").write_text("{}", encoding="utf-8")
+    (site / "pagefind/shards.json").write_text('{"shards": ["news-2020-2024", "site"]}\n', encoding="utf-8")
     assert check_search_index(str(site), "pagefind/shards.json") == [
         "搜索索引分片 pagefind/site/ 不完整（缺少 pagefind-entry.json）：搜索步骤没有运行或失败了"]
     (site / "pagefind/site").mkdir()
