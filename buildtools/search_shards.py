@@ -13,12 +13,14 @@ the shards; theme/static/js/search.js reads it and merges them with Pagefind's `
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 
 DEFAULTS = {
     # (regular expression on the page's path, shard name with \1 or \g<1> for its groups); first
@@ -95,20 +97,24 @@ def has_bundle(site_path: str, shard: str) -> bool:
     return os.path.isfile(os.path.join(site_path, "pagefind", shard, ENTRY))
 
 
-def index_shards(site_path: str, settings: dict, changed: set[str] | None) -> tuple[list[str], list[str]]:
-    """Bring `site_path/pagefind/` up to date; returns (problems, the shards indexed again).
+def index_shards(site_path: str, settings: dict, changed: set[str] | None) -> tuple[list[str], dict[str, float]]:
+    """Bring `site_path/pagefind/` up to date; returns (problems, seconds per shard indexed again).
 
     On a problem the bundles already in place stay as they were, and so does the manifest.
     """
+    for leftover in glob.glob(f"{glob.escape(site_path)}.search-*"):  # mirrors of an interrupted build
+        shutil.rmtree(leftover, ignore_errors=True)
     index_root = os.path.join(site_path, "pagefind")
     listed = read_manifest(index_root)
     if changed is not None and not changed and listed is not None and all(has_bundle(site_path, s) for s in listed):
-        return [], []  # no page written or removed: every bundle is built from the pages as they are
+        return [], {}  # no page written or removed: every bundle is built from the pages as they are
     config = shard_settings(settings)
     by_shard = pages_by_shard(site_path, config)
     os.makedirs(index_root, exist_ok=True)
-    indexed, emptied = [], set()
+    indexed: dict[str, float] = {}
+    emptied = set()
     for shard in shards_to_index(site_path, by_shard, changed, config):
+        started = time.monotonic()
         pages = [page for page in by_shard[shard] if is_searchable(os.path.join(site_path, page))]
         if not pages:  # e.g. its last article withdrawn: a bundle of nothing would search whole pages
             emptied.add(shard)
@@ -116,7 +122,7 @@ def index_shards(site_path: str, settings: dict, changed: set[str] | None) -> tu
         problems = index_one_shard(site_path, shard, pages)
         if problems:
             return problems, indexed
-        indexed.append(shard)
+        indexed[shard] = round(time.monotonic() - started, 2)
     shards = sorted(shard for shard in by_shard if shard not in emptied and has_bundle(site_path, shard))
     if shards:
         _copy_ui_files(os.path.join(index_root, shards[0]), index_root)
