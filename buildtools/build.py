@@ -163,7 +163,10 @@ def index_for_search(site_path: str, settings: dict, pages_changed: set[str] | N
     from buildtools.search_shards import index_shards
 
     started = time.monotonic()
-    problems, seconds = index_shards(site_path, settings, pages_changed)
+    try:
+        problems, seconds = index_shards(site_path, settings, pages_changed)
+    except ValueError as exc:  # a wrong SEARCH_SHARDS setting: fail the build with its message
+        return [f"搜索索引设置有误：{exc}"]
     clock = settings.get("BUILD_PHASE_CLOCK")  # build_report's CLOCK_SETTING, when the runner set one
     if clock is not None:
         clock.facts["search"] = {"reindexed": sorted(seconds), "seconds": round(time.monotonic() - started, 2),

@@ -43,11 +43,23 @@ ENTRY = "pagefind-entry.json"
 _SEARCHABLE = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s=/>]")
 
 
+_SHARD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a folder name, and part of a URL
+
+
 def shard_settings(settings: dict) -> dict:
-    """The shard rules, read once with their defaults and compiled."""
+    """The shard rules, read once with their defaults and compiled; ValueError names a bad one."""
     rules = settings.get("SEARCH_SHARDS", DEFAULTS["SEARCH_SHARDS"])
     default = settings.get("SEARCH_SHARD_DEFAULT", DEFAULTS["SEARCH_SHARD_DEFAULT"])
-    return {"rules": [(re.compile(pattern), name) for pattern, name in rules], "default": default}
+    if not isinstance(default, str) or not _SHARD_NAME.fullmatch(default):
+        raise ValueError(f"SEARCH_SHARD_DEFAULT = {default!r}：分片名只能含字母、数字、- 和 _")
+    compiled = []
+    for rule in rules:
+        try:
+            pattern, name = rule
+            compiled.append((re.compile(pattern), name))
+        except (TypeError, ValueError, re.error) as exc:
+            raise ValueError(f"SEARCH_SHARDS 的规则 {rule!r} 无效（应为 (正则表达式, 分片名)）：{exc}") from None
+    return {"rules": compiled, "default": default}
 
 
 def shard_for(relative_path: str, config: dict) -> str:
@@ -55,7 +67,11 @@ def shard_for(relative_path: str, config: dict) -> str:
     for pattern, name in config["rules"]:
         match = pattern.match(relative_path)
         if match:
-            return match.expand(name)
+            shard = match.expand(name)
+            if not _SHARD_NAME.fullmatch(shard):
+                raise ValueError(f"SEARCH_SHARDS 的规则 “{pattern.pattern}” 把 {relative_path} 归入分片 “{shard}”："
+                                 "分片名只能含字母、数字、- 和 _")
+            return shard
     return config["default"]
 
 

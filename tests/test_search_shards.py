@@ -41,6 +41,29 @@ def test_the_shards_are_a_setting():
     assert shard_for("disclosures/villages/a/2020-01/index.html", config) == "other"
 
 
+@pytest.mark.parametrize("settings, message", [
+    ({"SEARCH_SHARDS": [(r"^news/(\d{4})/", r"news/\1")]},
+     "SEARCH_SHARDS 的规则 “^news/(\\d{4})/” 把 news/2020/07/x/index.html 归入分片 “news/2020”：分片名只能含字母、数字、- 和 _"),
+    ({"SEARCH_SHARDS": [("^news/(", "news")]}, "SEARCH_SHARDS 的规则 ('^news/(', 'news') 无效"),
+    ({"SEARCH_SHARD_DEFAULT": "../site"}, "SEARCH_SHARD_DEFAULT = '../site'：分片名只能含字母、数字、- 和 _"),
+])
+def test_a_wrong_shard_setting_is_named(settings, message):
+    with pytest.raises(ValueError) as raised:
+        shard_for("news/2020/07/x/index.html", shard_settings(settings))
+    assert str(raised.value).startswith(message)
+
+
+def test_a_wrong_shard_setting_fails_the_build_and_keeps_the_output(tmp_path):
+    copy_site(tmp_path)
+    build(tmp_path)
+    before = (tmp_path / "output/pagefind/shards.json").read_bytes()
+    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "output"), {
+        "PATH": str(tmp_path / "content"), "THEME": str(tmp_path / "theme"), "BUILD_TIME": "2030-01-01T00:00",
+        "INCREMENTAL_BUILD": False, "SEARCH_SHARD_DEFAULT": "a b"})
+    assert not result.ok and result.problems == ["搜索索引设置有误：SEARCH_SHARD_DEFAULT = 'a b'：分片名只能含字母、数字、- 和 _"]
+    assert (tmp_path / "output/pagefind/shards.json").read_bytes() == before
+
+
 def copy_site(tmp_path):
     shutil.copytree(ROOT / "content", tmp_path / "content")
     shutil.copytree(ROOT / "theme", tmp_path / "theme")
