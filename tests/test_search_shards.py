@@ -192,3 +192,10 @@ def test_publish_check_fails_when_a_listed_shard_is_missing(tmp_path):
     (site / "pagefind/shards.json").write_text("[]", encoding="utf-8")
     assert check_search_index(str(site), "pagefind/shards.json") == [
         '搜索索引清单 pagefind/shards.json 无法读取：应为 {"shards": [...]}']
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from buildtools.search_shards import DEFAULTS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [key for key in DEFAULTS if f"`{key}`" not in readme] == []
