@@ -144,4 +144,4 @@ INCREMENTAL_BUILD = True
 # Pagefind runs after Pelican on every build (buildtools/build.py finish_output); an incremental
 # build that changed no page keeps the index it has. A publish refuses a release without it.
 SEARCH_INDEX = True
-PUBLISH_SEARCH_INDEX = "pagefind/pagefind-entry.json"
+PUBLISH_SEARCH_INDEX = "pagefind/shards.json"  # and every shard it lists (buildtools/search_shards.py)

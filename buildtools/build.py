@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -134,19 +133,18 @@ def _write_build_report(result: BuildResult, built_path: str, *, report_path, cl
     return report
 
 
-def finish_output(path: str, settings: dict, pages_changed: bool = True) -> list[str]:
+def finish_output(path: str, settings: dict, pages_changed: set[str] | None = None) -> list[str]:
     """Steps on the finished output that Pelican does not do: the search index, then precompressed
     copies of everything (the index included). Returns problems that must fail the build.
 
-    `pages_changed` is False when an incremental build wrote and removed no page: the search
-    index built from those same pages is then kept as it is.
+    `pages_changed` holds the pages (relative, `/`-separated paths) this build wrote or removed;
+    only the search shards holding one of them are indexed again (buildtools/search_shards.py).
+    None means unknown, as in a fresh or first build: every shard is indexed.
     """
     if settings.get("SEARCH_INDEX", True):
-        index_present = os.path.isfile(os.path.join(path, "pagefind", "pagefind-entry.json"))
-        if pages_changed or not index_present:
-            problems = index_for_search(path)
-            if problems:
-                return problems
+        problems = index_for_search(path, settings, pages_changed)
+        if problems:
+            return problems
     if settings.get("PRECOMPRESS", True):
         from buildtools.precompress import precompress_tree
 
@@ -154,30 +152,26 @@ def finish_output(path: str, settings: dict, pages_changed: bool = True) -> list
     return []
 
 
-def index_for_search(site_path: str) -> list[str]:
-    """Build the Pagefind index (extended binary: it segments Chinese words) into site_path/pagefind/.
+def index_for_search(site_path: str, settings: dict, pages_changed: set[str] | None = None) -> list[str]:
+    """Build the Pagefind shards (extended binary: it segments Chinese words) in site_path/pagefind/.
 
-    Pagefind writes into a fresh folder that then replaces the old index by rename: files of the
-    kept work folder may be hard-linked into a live release and must never be rewritten in place.
-    A failed index returns a problem, so the live site and its old index stay as they were.
+    Each shard is written into a fresh folder that then replaces the old one by rename: files of
+    the kept work folder may be hard-linked into a live release and must never be rewritten in
+    place. A failed shard returns a problem, so the live site and its old index stay as they were.
+    The shards indexed again, and seconds for each, are in the build report (`search.reindexed`).
     """
-    final_index = os.path.join(site_path, "pagefind")
-    fresh_index = f"{final_index}.new-{os.getpid()}"
-    shutil.rmtree(fresh_index, ignore_errors=True)
-    command = [sys.executable, "-m", "pagefind", "--site", site_path, "--output-path", fresh_index]
-    result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
-    if result.returncode != 0 or not os.path.isfile(os.path.join(fresh_index, "pagefind-ui.js")):
-        shutil.rmtree(fresh_index, ignore_errors=True)
-        detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
-        return [f"搜索索引构建失败（pagefind 退出码 {result.returncode}）：{detail}"]
-    if os.path.isdir(final_index):
-        old_index = f"{final_index}.old-{os.getpid()}"
-        os.rename(final_index, old_index)
-        os.rename(fresh_index, final_index)
-        shutil.rmtree(old_index, ignore_errors=True)
-    else:
-        os.rename(fresh_index, final_index)
-    return []
+    from buildtools.search_shards import index_shards
+
+    started = time.monotonic()
+    try:
+        problems, seconds = index_shards(site_path, settings, pages_changed)
+    except ValueError as exc:  # a wrong SEARCH_SHARDS setting: fail the build with its message
+        return [f"搜索索引设置有误：{exc}"]
+    clock = settings.get("BUILD_PHASE_CLOCK")  # build_report's CLOCK_SETTING, when the runner set one
+    if clock is not None:
+        clock.facts["search"] = {"reindexed": sorted(seconds), "seconds": round(time.monotonic() - started, 2),
+                                 "seconds_by_shard": seconds}
+    return problems
 
 
 def replace_folder(new_path: str, final_path: str) -> None:

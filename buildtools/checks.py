@@ -7,6 +7,7 @@ step can report them all at once and refuse to switch the live site.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import urllib.parse
@@ -82,12 +83,28 @@ def check_links(root: str, site_url: str = "") -> list[str]:
 
 
 def check_search_index(root: str, index_file: str | None) -> list[str]:
-    """When the site has search (setting PUBLISH_SEARCH_INDEX), its index must have been built."""
+    """When the site has search (setting PUBLISH_SEARCH_INDEX), its index must have been built.
+
+    A shard manifest (`pagefind/shards.json`, buildtools/search_shards.py) must list at least one
+    shard, and every shard it lists must be a complete Pagefind bundle beside it.
+    """
     if not index_file:
         return []
-    if os.path.isfile(os.path.join(root, index_file)):
+    path = os.path.join(root, index_file)
+    if not os.path.isfile(path):
+        return [f"搜索索引 {index_file} 不存在：搜索步骤没有运行或失败了"]
+    if os.path.basename(index_file) != "shards.json":
         return []
-    return [f"搜索索引 {index_file} 不存在：搜索步骤没有运行或失败了"]
+    try:
+        with open(path, encoding="utf-8") as handle:
+            shards = json.load(handle)["shards"]
+    except (ValueError, KeyError, TypeError):
+        return [f"搜索索引清单 {index_file} 无法读取：应为 {{\"shards\": [...]}}"]
+    if not shards:
+        return [f"搜索索引清单 {index_file} 没有列出任何分片"]
+    folder = os.path.dirname(index_file)
+    return [f"搜索索引分片 {folder}/{shard}/ 不完整（缺少 pagefind-entry.json）：搜索步骤没有运行或失败了"
+            for shard in shards if not os.path.isfile(os.path.join(root, folder, shard, "pagefind-entry.json"))]
 
 
 def check_page_count(new_count: int, live_count: int, max_drop: float, force: bool) -> list[str]:

@@ -62,9 +62,9 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
 
         write_sitemap_files(work, settings)  # withdrawn pages were still on disk when it first ran
     clock.facts["incremental"]["stale_removed"] = len(stale)
-    pages_changed = record.tally["written"] > 0 or any(path.endswith(".html") for path in stale)
-    clock.facts["incremental"]["pages_changed"] = pages_changed
-    problems = finish_output(work, settings, pages_changed)
+    changed = changed_pages(work, record.written, stale)
+    clock.facts["incremental"]["pages_changed"] = bool(changed)
+    problems = finish_output(work, settings, changed if reused else None)  # a fresh work folder: index all
     if problems:  # a failed search index: the output is untouched, the next build redoes it
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = _write_build_report(result, work, **report_args)
@@ -181,3 +181,9 @@ def _output_record(settings: dict, previous_keys: dict[str, str]):
     record = OutputRecord(previous_keys, audit=bool(settings.get("RENDER_KEYS_AUDIT")))
     settings[RECORD_SETTING] = record
     return record
+
+
+def changed_pages(work: str, written: set[str], stale: list[str]) -> set[str]:
+    """HTML pages this build wrote or removed, as `/`-separated paths relative to the work folder."""
+    paths = {os.path.relpath(path, work) for path in written} | set(stale)
+    return {path.replace(os.sep, "/") for path in paths if path.endswith(".html")}

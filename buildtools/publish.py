@@ -29,7 +29,7 @@ from buildtools.checks import check_links, check_page_count, check_search_index,
 DEFAULTS = {
     "PUBLISH_ROOT": "releases",        # relative to the repository root
     "PUBLISH_KEEP": 5,                 # releases kept, the live one included
-    "PUBLISH_SEARCH_INDEX": None,      # e.g. "pagefind/pagefind-entry.json" once search is on
+    "PUBLISH_SEARCH_INDEX": None,      # e.g. "pagefind/shards.json": it and every shard it lists
     "PUBLISH_MAX_PAGE_DROP": 0.05,     # refuse when pages drop by more than this, unless --force
 }
 LIVE = "live"

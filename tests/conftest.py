@@ -100,8 +100,8 @@ def screenshot(request):
     return take
 
 
-_UNSTABLE_SEARCH_FILE = re.compile(
-    r"^pagefind/(pagefind-entry\.json|filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta)(\.gz|\.br)?$")
+_UNSTABLE_SEARCH_FILE = re.compile(  # in pagefind/ or, since the index is sharded, pagefind/<shard>/
+    r"^pagefind/([^/]+/)?(pagefind-entry\.json|filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta)(\.gz|\.br)?$")
 
 
 def comparable_name(name: str) -> str:
@@ -117,15 +117,19 @@ def comparable_output(files: dict[str, bytes]) -> dict[str, bytes]:
     byte. Every other file, the search fragments and word index included, is compared exactly.
     """
     stable = {name: data for name, data in files.items() if not _UNSTABLE_SEARCH_FILE.match(name)}
-    filters = sorted(bytes(sorted(gzip.decompress(data))) for name, data in files.items()
-                     if re.match(r"^pagefind/filter/[^/]+\.pf_filter$", name))
-    if filters:
-        stable["pagefind/filter/*.pf_filter (by content)"] = b"\0".join(filters)
-    if "pagefind/pagefind-entry.json" in files:
-        entry = json.loads(files["pagefind/pagefind-entry.json"])
-        for language in entry.get("languages", {}).values():
-            language.pop("hash", None)
-        stable["pagefind/pagefind-entry.json (without hash)"] = json.dumps(entry, sort_keys=True).encode()
-    # The metadata file names the filter files by their hashes: only its presence is comparable.
-    stable["pagefind/*.pf_meta (count)"] = str(sum(1 for name in files if re.match(r"^pagefind/pagefind\.[^/]+\.pf_meta$", name))).encode()
+    bundles = sorted({match.group(1) or "" for match in map(_UNSTABLE_SEARCH_FILE.match, files) if match})
+    for bundle in bundles:  # each search shard's bundle on its own
+        prefix = f"pagefind/{bundle}"
+        filters = sorted(bytes(sorted(gzip.decompress(data))) for name, data in files.items()
+                         if re.match(rf"^{re.escape(prefix)}filter/[^/]+\.pf_filter$", name))
+        if filters:
+            stable[f"{prefix}filter/*.pf_filter (by content)"] = b"\0".join(filters)
+        if f"{prefix}pagefind-entry.json" in files:
+            entry = json.loads(files[f"{prefix}pagefind-entry.json"])
+            for language in entry.get("languages", {}).values():
+                language.pop("hash", None)
+            stable[f"{prefix}pagefind-entry.json (without hash)"] = json.dumps(entry, sort_keys=True).encode()
+        # The metadata file names the filter files by their hashes: only its presence is comparable.
+        stable[f"{prefix}*.pf_meta (count)"] = str(sum(
+            1 for name in files if re.match(rf"^{re.escape(prefix)}pagefind\.[^/]+\.pf_meta$", name))).encode()
     return stable

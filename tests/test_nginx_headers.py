@@ -196,6 +196,19 @@ def test_pagefind_index_files_are_immutable(nginx):
     assert response.getheader("Cache-Control") == SHORT
 
 
+def test_search_shard_files_are_cached_like_the_single_index(nginx, site):
+    """pagefind/<shard>/: hashed index files immutable; the lists that name them short-lived."""
+    response, body = fetch(nginx, "/pagefind/shards.json")
+    assert response.getheader("Cache-Control") == SHORT
+    shard = json.loads(body)["shards"][0]
+    response, _ = fetch(nginx, f"/pagefind/{shard}/pagefind-entry.json")
+    assert response.status == 200 and response.getheader("Cache-Control") == SHORT
+    for folder in ("fragment", "index", "filter"):
+        name = sorted(path.name for path in (site / "pagefind" / shard / folder).iterdir())[0]
+        response, _ = fetch(nginx, f"/pagefind/{shard}/{folder}/{name}")
+        assert response.status == 200 and response.getheader("Cache-Control") == IMMUTABLE, (folder, name)
+
+
 def test_precompressed_files_and_on_the_fly_gzip(nginx):
     response, body = fetch(nginx, "/theme/css/probe.css", headers={"Accept-Encoding": "gzip"})
     assert response.getheader("Content-Encoding") == "gzip" and gzip.decompress(body) == b"from the .gz file"

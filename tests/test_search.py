@@ -109,9 +109,11 @@ def test_search_works_under_the_content_security_policy(browser_page, site_url):
 
 def test_every_kind_of_page_has_its_section_filter(browser_page, site_url):
     """Articles, village ledgers and power-list matters can each be narrowed to their 栏目 in search."""
-    browser_page.goto(site_url + "/search/")
+    browser_page.goto(site_url + "/")  # not /search/: its PagefindUI would merge the same shards once more
     filters = browser_page.evaluate("""async () => {
-        const pagefind = await import('/pagefind/pagefind.js');
+        const {shards} = await (await fetch('/pagefind/shards.json')).json();
+        const pagefind = await import(`/pagefind/${shards[0]}/pagefind.js`);  // as search.js merges them
+        for (const shard of shards.slice(1)) { await pagefind.mergeIndex(`/pagefind/${shard}/`); }
         return await pagefind.filters();
     }""")
     sections = filters["栏目"]
@@ -119,3 +121,27 @@ def test_every_kind_of_page_has_its_section_filter(browser_page, site_url):
     assert sections["权力清单"] == 27
     assert sections["要闻"] == 1 and sections["三农"] == 1
     assert filters["年份"]["2020"] >= 35 + 5
+
+
+def test_one_search_covers_every_shard(browser_page, site_url):
+    """The index is split into shards (news by five years, ledgers by year, the rest); search.js merges
+    them, so one query reaches every shard and results and filters come from all of them."""
+    shards = browser_page.context.request.get(f"{site_url}/pagefind/shards.json").json()["shards"]
+    assert shards == ["ledgers-2020", "news-2020-2024", "site"]
+    entries = []
+    browser_page.on("request", lambda request: entries.append(request.url.split("/pagefind/")[1].split("/")[0])
+                    if "pagefind-entry.json" in request.url else None)
+    search(browser_page, site_url, "权力清单")
+    assert sorted(set(entries)) == shards
+    links = browser_page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.pathname)")
+    assert any(link.startswith("/news/2020/") for link in links), links
+    assert any(link.startswith("/disclosures/power-list/") for link in links), links
+    browser_page.goto(site_url + "/")  # a page without search.js, whose PagefindUI has merged the shards already
+    counts = browser_page.evaluate("""async () => {
+        const {shards} = await (await fetch('/pagefind/shards.json')).json();
+        const pagefind = await import(`/pagefind/${shards[0]}/pagefind.js`);
+        for (const shard of shards.slice(1)) { await pagefind.mergeIndex(`/pagefind/${shard}/`); }
+        const count = async (filters) => (await pagefind.search(null, {filters})).results.length;
+        return [await count({栏目: '村务公开'}), await count({栏目: '权力清单'}), await count({年份: '2020'})];
+    }""")
+    assert counts == [35, 27, 40]  # 年份 2020: 35 ledger months (ledgers-2020) and 5 articles (news-2020-2024)

@@ -1,0 +1,222 @@
+"""The search index in shards: one Pagefind bundle per part of the site, merged by the browser.
+
+Pagefind has no incremental mode, and indexing the whole ten-year site takes ~45 s and 3.6 GiB.
+So pages are grouped into shards by their path (news in five-year blocks, village ledgers by year, the rest
+as `site`; see DEFAULTS); each shard is its own bundle in `pagefind/<shard>/`, built from only its pages, and
+only the shards holding a page that changed are indexed again. `pagefind/shards.json` lists
+the shards; theme/static/js/search.js reads it and merges them with Pagefind's `mergeIndex`.
+
+    pagefind/shards.json            {"shards": ["ledgers-2020", "news-2020-2024", "site"]}
+    pagefind/pagefind-ui.js, .css   Pagefind's UI, the same for every shard (the search page loads them)
+    pagefind/<shard>/               one complete Pagefind bundle, replaced only by rename
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+DEFAULTS = {
+    # (regular expression on the page's path, shard name with \1 or \g<1> for its groups); first
+    # match wins. Chosen by measuring a ten-year site (benchmarks/RESULTS.md, "Search shards"):
+    # news in five-year blocks (≤ ~5,000 articles: ~8 s and ~0.7 GiB to index) and ledgers by year
+    # (3,240 pages at 270 villages: ~8 s, ~0.6 GiB); yearly news shards index one article's change
+    # in ~2 s but make a first search cost ~1.5x the bytes, a shard per kind peaks at 1.6 GiB.
+    "SEARCH_SHARDS": [
+        (r"^news/(\d{3})[0-4]/", r"news-\g<1>0-\g<1>4"),
+        (r"^news/(\d{3})[5-9]/", r"news-\g<1>5-\g<1>9"),
+        (r"^disclosures/villages/[^/]+/(\d{4})-\d\d/", r"ledgers-\1"),
+    ],
+    "SEARCH_SHARD_DEFAULT": "site",   # every page no rule matches
+}
+MANIFEST = "shards.json"
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+ENTRY = "pagefind-entry.json"
+# Only content areas are indexed. Whether a page carries the marker depends on its template alone,
+# and a template change rebuilds everything, so a changed page without it was in no index before.
+_SEARCHABLE = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s=/>]")
+
+
+_SHARD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a folder name, and part of a URL
+
+
+def shard_settings(settings: dict) -> dict:
+    """The shard rules, read once with their defaults and compiled; ValueError names a bad one."""
+    rules = settings.get("SEARCH_SHARDS", DEFAULTS["SEARCH_SHARDS"])
+    default = settings.get("SEARCH_SHARD_DEFAULT", DEFAULTS["SEARCH_SHARD_DEFAULT"])
+    if not isinstance(default, str) or not _SHARD_NAME.fullmatch(default):
+        raise ValueError(f"SEARCH_SHARD_DEFAULT = {default!r}：分片名只能含字母、数字、- 和 _")
+    compiled = []
+    for rule in rules:
+        try:
+            pattern, name = rule
+            compiled.append((re.compile(pattern), name))
+        except (TypeError, ValueError, re.error) as exc:
+            raise ValueError(f"SEARCH_SHARDS 的规则 {rule!r} 无效（应为 (正则表达式, 分片名)）：{exc}") from None
+    return {"rules": compiled, "default": default}
+
+
+def shard_for(relative_path: str, config: dict) -> str:
+    """`news/2021/07/x/index.html` -> `news-2020-2024`: the shard a page's search entry lives in."""
+    for pattern, name in config["rules"]:
+        match = pattern.match(relative_path)
+        if match:
+            shard = match.expand(name)
+            if not _SHARD_NAME.fullmatch(shard):
+                raise ValueError(f"SEARCH_SHARDS 的规则 “{pattern.pattern}” 把 {relative_path} 归入分片 “{shard}”："
+                                 "分片名只能含字母、数字、- 和 _")
+            return shard
+    return config["default"]
+
+
+def pages_by_shard(site_path: str, config: dict) -> dict[str, list[str]]:
+    """Every HTML page of the site (not under pagefind/) by shard, as relative `/`-separated paths."""
+    found: dict[str, list[str]] = {}
+    for base, dirs, names in os.walk(site_path):
+        if base == site_path:
+            dirs[:] = [name for name in dirs if name != "pagefind"]
+        dirs.sort()
+        relative_base = os.path.relpath(base, site_path).replace(os.sep, "/")
+        for name in sorted(names):
+            if name.endswith(".html"):
+                path = name if relative_base == "." else f"{relative_base}/{name}"
+                found.setdefault(shard_for(path, config), []).append(path)
+    return found
+
+
+def is_searchable(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return bool(_SEARCHABLE.search(handle.read()))
+    except FileNotFoundError:
+        return False
+
+
+def shards_to_index(site_path: str, by_shard: dict[str, list[str]], changed: set[str] | None,
+                    config: dict) -> list[str]:
+    """Shards that must be (re)built: all when `changed` is None, else those holding a changed
+    searchable page or a removed page, and those whose bundle is missing."""
+    if changed is None:
+        return sorted(by_shard)
+    touched = {shard_for(path, config) for path in changed
+               if not os.path.isfile(os.path.join(site_path, path)) or is_searchable(os.path.join(site_path, path))}
+    return sorted(shard for shard in by_shard if shard in touched or not has_bundle(site_path, shard))
+
+
+def has_bundle(site_path: str, shard: str) -> bool:
+    return os.path.isfile(os.path.join(site_path, "pagefind", shard, ENTRY))
+
+
+def index_shards(site_path: str, settings: dict, changed: set[str] | None) -> tuple[list[str], dict[str, float]]:
+    """Bring `site_path/pagefind/` up to date; returns (problems, seconds per shard indexed again).
+
+    On a problem the bundles already in place stay as they were, and so does the manifest.
+    """
+    for leftover in glob.glob(f"{glob.escape(site_path)}.search-*"):  # mirrors of an interrupted build
+        shutil.rmtree(leftover, ignore_errors=True)
+    index_root = os.path.join(site_path, "pagefind")
+    listed = read_manifest(index_root)
+    if changed is not None and not changed and listed is not None and all(has_bundle(site_path, s) for s in listed):
+        return [], {}  # no page written or removed: every bundle is built from the pages as they are
+    config = shard_settings(settings)
+    by_shard = pages_by_shard(site_path, config)
+    os.makedirs(index_root, exist_ok=True)
+    indexed: dict[str, float] = {}
+    emptied = set()
+    for shard in shards_to_index(site_path, by_shard, changed, config):
+        started = time.monotonic()
+        pages = [page for page in by_shard[shard] if is_searchable(os.path.join(site_path, page))]
+        if not pages:  # e.g. its last article withdrawn: a bundle of nothing would search whole pages
+            emptied.add(shard)
+            continue
+        problems = index_one_shard(site_path, shard, pages)
+        if problems:
+            return problems, indexed
+        indexed[shard] = round(time.monotonic() - started, 2)
+    shards = sorted(shard for shard in by_shard if shard not in emptied and has_bundle(site_path, shard))
+    if shards:
+        _copy_ui_files(os.path.join(index_root, shards[0]), index_root)
+    _replace_bytes(os.path.join(index_root, MANIFEST), manifest_bytes(shards))
+    _remove_unlisted(index_root, set(shards))
+    return [], indexed
+
+
+def index_one_shard(site_path: str, shard: str, pages: list[str]) -> list[str]:
+    """Pagefind over a mirror of hard links to just this shard's pages (same relative paths, so the
+    URLs in the index are the site's), written fresh and renamed over the old bundle."""
+    mirror = f"{site_path}.search-{shard}-{os.getpid()}"
+    final = os.path.join(site_path, "pagefind", shard)
+    fresh = f"{final}.new-{os.getpid()}"
+    shutil.rmtree(mirror, ignore_errors=True)
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        for page in pages:
+            target = os.path.join(mirror, *page.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(os.path.join(site_path, page), target)
+        command = [sys.executable, "-m", "pagefind", "--site", mirror, "--output-path", fresh, "--quiet"]
+        result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
+    finally:
+        shutil.rmtree(mirror, ignore_errors=True)
+    if result.returncode != 0 or not os.path.isfile(os.path.join(fresh, ENTRY)):
+        shutil.rmtree(fresh, ignore_errors=True)
+        detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
+        return [f"搜索索引 {shard} 构建失败（pagefind 退出码 {result.returncode}）：{detail}"]
+    # Files of the kept work folder may be hard-linked into a live release: replace, never rewrite.
+    if os.path.isdir(final):
+        old = f"{final}.old-{os.getpid()}"
+        os.rename(final, old)
+        os.rename(fresh, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(fresh, final)
+    return []
+
+
+def manifest_bytes(shards: list[str]) -> bytes:
+    return (json.dumps({"shards": shards}, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def read_manifest(index_root: str) -> list[str] | None:
+    try:
+        with open(os.path.join(index_root, MANIFEST), encoding="utf-8") as handle:
+            return list(json.load(handle)["shards"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _copy_ui_files(bundle: str, index_root: str) -> None:
+    for name in UI_FILES:
+        with open(os.path.join(bundle, name), "rb") as handle:
+            _replace_bytes(os.path.join(index_root, name), handle.read())
+
+
+def _replace_bytes(path: str, data: bytes) -> None:
+    """Same bytes: leave the file (and its mtime) alone; else write beside it and rename over it."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read() == data:
+                return
+    except OSError:
+        pass
+    temporary = f"{path}.tmp-{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def _remove_unlisted(index_root: str, shards: set[str]) -> None:
+    """Shards whose pages all went, and anything an older layout or an interrupted run left."""
+    keep = {MANIFEST, *UI_FILES}
+    for name in os.listdir(index_root):
+        path = os.path.join(index_root, name)
+        if os.path.isdir(path) and name not in shards:
+            shutil.rmtree(path, ignore_errors=True)
+        elif not os.path.isdir(path) and re.sub(r"\.(gz|br)$", "", name) not in keep:
+            os.remove(path)

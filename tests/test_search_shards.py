@@ -1,0 +1,201 @@
+"""The search index in shards (buildtools/search_shards.py): which shard a page belongs to, and an
+incremental build re-indexing only the shards that hold a page it wrote or removed."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import pathlib
+import shutil
+
+import pytest
+
+from buildtools.build import build_site
+from buildtools.checks import check_search_index
+from buildtools.search_shards import shard_for, shard_settings
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ALL_SHARDS = ["ledgers-2020", "news-2020-2024", "site"]
+MELON = "content/news/2020-07-08/giant-apple-melon.md"
+
+
+@pytest.mark.parametrize("path, shard", [
+    ("news/2020/07/lottery-jackpot/index.html", "news-2020-2024"),
+    ("news/2024/12/x/index.html", "news-2020-2024"),
+    ("news/2019/01/x/index.html", "news-2015-2019"),
+    ("news/2025/01/x/index.html", "news-2025-2029"),
+    ("disclosures/villages/xiangshui/2020-06/index.html", "ledgers-2020"),
+    ("disclosures/villages/xiangshui/index.html", "site"),          # the village's own page
+    ("disclosures/power-list/items/12/index.html", "site"),
+    ("about/index.html", "site"),
+    ("newsletter/2020/index.html", "site"),                         # not under news/
+])
+def test_each_page_has_one_shard_by_its_path(path, shard):
+    assert shard_for(path, shard_settings({})) == shard
+
+
+def test_the_shards_are_a_setting():
+    config = shard_settings({"SEARCH_SHARDS": [(r"^news/", "news")], "SEARCH_SHARD_DEFAULT": "other"})
+    assert shard_for("news/2020/07/x/index.html", config) == "news"
+    assert shard_for("disclosures/villages/a/2020-01/index.html", config) == "other"
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"SEARCH_SHARDS": [(r"^news/(\d{4})/", r"news/\1")]},
+     "SEARCH_SHARDS 的规则 “^news/(\\d{4})/” 把 news/2020/07/x/index.html 归入分片 “news/2020”：分片名只能含字母、数字、- 和 _"),
+    ({"SEARCH_SHARDS": [("^news/(", "news")]}, "SEARCH_SHARDS 的规则 ('^news/(', 'news') 无效"),
+    ({"SEARCH_SHARD_DEFAULT": "../site"}, "SEARCH_SHARD_DEFAULT = '../site'：分片名只能含字母、数字、- 和 _"),
+])
+def test_a_wrong_shard_setting_is_named(settings, message):
+    with pytest.raises(ValueError) as raised:
+        shard_for("news/2020/07/x/index.html", shard_settings(settings))
+    assert str(raised.value).startswith(message)
+
+
+def test_a_wrong_shard_setting_fails_the_build_and_keeps_the_output(tmp_path):
+    copy_site(tmp_path)
+    build(tmp_path)
+    before = (tmp_path / "output/pagefind/shards.json").read_bytes()
+    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "output"), {
+        "PATH": str(tmp_path / "content"), "THEME": str(tmp_path / "theme"), "BUILD_TIME": "2030-01-01T00:00",
+        "INCREMENTAL_BUILD": False, "SEARCH_SHARD_DEFAULT": "a b"})
+    assert not result.ok and result.problems == ["搜索索引设置有误：SEARCH_SHARD_DEFAULT = 'a b'：分片名只能含字母、数字、- 和 _"]
+    assert (tmp_path / "output/pagefind/shards.json").read_bytes() == before
+
+
+def copy_site(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    return tmp_path / "content"
+
+
+def build(tmp_path, output="output"):
+    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / output), {
+        "PATH": str(tmp_path / "content"), "THEME": str(tmp_path / "theme"), "BUILD_TIME": "2030-01-01T00:00"})
+    assert result.ok, result.problems
+    return result.report
+
+
+def indexed_urls(site: pathlib.Path) -> dict[str, set[str]]:
+    """The page URLs in each listed shard, read from its Pagefind fragments."""
+    shards = json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"]
+    urls = {}
+    for shard in shards:
+        fragments = (site / "pagefind" / shard / "fragment").glob("*.pf_fragment")
+        urls[shard] = {json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):])["url"] for f in fragments}
+    return urls
+
+
+def bundle_inodes(site: pathlib.Path) -> dict[str, int]:
+    """Each bundle folder's inode in the build's work folder, where a re-indexed shard is renamed in."""
+    work = site.parent / f"{site.name}.work" / "site"
+    return {shard.name: shard.stat().st_ino for shard in (work / "pagefind").iterdir() if shard.is_dir()}
+
+
+def test_first_build_indexes_every_shard_with_site_urls(tmp_path):
+    copy_site(tmp_path)
+    report = build(tmp_path)
+    site = tmp_path / "output"
+    assert report["search"]["reindexed"] == ALL_SHARDS
+    assert (site / "pagefind/shards.json").read_bytes() == b'{"shards": ["ledgers-2020", "news-2020-2024", "site"]}\n'
+    urls = indexed_urls(site)
+    assert "/news/2020/07/giant-apple-melon/" in urls["news-2020-2024"] and len(urls["news-2020-2024"]) == 5
+    assert len(urls["ledgers-2020"]) == 35 and all(u.startswith("/disclosures/villages/") for u in urls["ledgers-2020"])
+    assert "/about/" in urls["site"] and "/" not in urls["site"]  # only pages with a content area
+    assert (site / "pagefind/pagefind-ui.js").is_file() and (site / "pagefind/pagefind-ui.css").is_file()
+    assert check_search_index(str(site), "pagefind/shards.json") == []
+
+
+def test_one_changed_article_reindexes_only_its_shard(tmp_path):
+    copy_site(tmp_path)
+    build(tmp_path)
+    site = tmp_path / "output"
+    before = bundle_inodes(site)
+    leftover = tmp_path / "output.work/site.search-site-99999/about"  # a killed build's page mirror
+    leftover.mkdir(parents=True)
+    assert build(tmp_path)["search"]["reindexed"] == []  # nothing changed: every bundle kept
+    assert not leftover.parent.exists()
+    article = tmp_path / MELON
+    article.write_text(article.read_text(encoding="utf-8") + "\n（本文有更正：瓜重十二斤。）\n", encoding="utf-8")
+    report = build(tmp_path)
+    # The home page, section and tag pages changed too, but carry no content area to index.
+    assert report["search"]["reindexed"] == ["news-2020-2024"] == list(report["search"]["seconds_by_shard"])
+    after = bundle_inodes(site)
+    assert after["news-2020-2024"] != before["news-2020-2024"]
+    assert {k: after[k] for k in ("ledgers-2020", "site")} == {k: before[k] for k in ("ledgers-2020", "site")}
+    assert "/news/2020/07/giant-apple-melon/" in indexed_urls(site)["news-2020-2024"]
+
+
+def add_copy_of_lottery_article(content, day: str, slug: str) -> pathlib.Path:
+    """Another 社会 article with the same tags, so removing it empties no section or tag page."""
+    source = (content / "news/2020-07-08/lottery-jackpot.md").read_text(encoding="utf-8")
+    text = "\n".join(line for line in source.splitlines() if not line.startswith("Edition"))
+    text = text.replace("Date: 2020-07-08", f"Date: {day}").replace("Slug: lottery-jackpot", f"Slug: {slug}")
+    path = content / "news" / day / f"{slug}.md"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text.replace("Title: ", "Title: 又讯："), encoding="utf-8")
+    return path
+
+
+def test_a_removed_article_is_no_longer_found_and_an_emptied_shard_goes(tmp_path):
+    content = copy_site(tmp_path)
+    again = add_copy_of_lottery_article(content, "2020-07-09", "lottery-again")
+    older = add_copy_of_lottery_article(content, "2019-07-08", "old-jackpot")
+    report = build(tmp_path)
+    site = tmp_path / "output"
+    assert report["search"]["reindexed"] == ["ledgers-2020", "news-2015-2019", "news-2020-2024", "site"]
+    assert indexed_urls(site)["news-2015-2019"] == {"/news/2019/07/old-jackpot/"}
+    assert "/news/2020/07/lottery-again/" in indexed_urls(site)["news-2020-2024"]
+
+    again.unlink()
+    before = bundle_inodes(site)
+    report = build(tmp_path)
+    # The 2019 article's page changes too (its related stories), so its shard may be indexed again.
+    assert "news-2020-2024" in report["search"]["reindexed"] and "ledgers-2020" not in report["search"]["reindexed"]
+    urls = indexed_urls(site)
+    assert "/news/2020/07/lottery-again/" not in urls["news-2020-2024"] and len(urls["news-2020-2024"]) == 5
+    after = bundle_inodes(site)
+    assert after["news-2020-2024"] != before["news-2020-2024"] and after["ledgers-2020"] == before["ledgers-2020"]
+
+    older.unlink()
+    report = build(tmp_path)
+    # Its year's shard emptied: removed, not indexed; its archive pages went too (they are in `site`).
+    assert "news-2015-2019" not in report["search"]["reindexed"] and "ledgers-2020" not in report["search"]["reindexed"]
+    assert not (site / "pagefind/news-2015-2019").exists()
+    assert json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"] == ALL_SHARDS
+    assert all("/news/2019/" not in url for urls in indexed_urls(site).values() for url in urls)
+
+
+def test_a_fresh_build_indexes_every_shard_again(tmp_path):
+    """A non-incremental build (and any build that cannot trust its work folder) passes None."""
+    copy_site(tmp_path)
+    build(tmp_path)
+    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "output"), {
+        "PATH": str(tmp_path / "content"), "THEME": str(tmp_path / "theme"), "BUILD_TIME": "2030-01-01T00:00",
+        "INCREMENTAL_BUILD": False})
+    assert result.ok and result.report["search"]["reindexed"] == ALL_SHARDS
+
+
+def test_publish_check_fails_when_a_listed_shard_is_missing(tmp_path):
+    site = tmp_path / "site"
+    (site / "pagefind/news-2020-2024").mkdir(parents=True)
+    (site / "pagefind/news-2020-2024/pagefind-entry.json").write_text("{}", encoding="utf-8")
+    (site / "pagefind/shards.json").write_text('{"shards": ["news-2020-2024", "site"]}\n', encoding="utf-8")
+    assert check_search_index(str(site), "pagefind/shards.json") == [
+        "搜索索引分片 pagefind/site/ 不完整（缺少 pagefind-entry.json）：搜索步骤没有运行或失败了"]
+    (site / "pagefind/site").mkdir()
+    (site / "pagefind/site/pagefind-entry.json").write_text("{}", encoding="utf-8")
+    assert check_search_index(str(site), "pagefind/shards.json") == []
+    (site / "pagefind/shards.json").write_text('{"shards": []}\n', encoding="utf-8")
+    assert check_search_index(str(site), "pagefind/shards.json") == ["搜索索引清单 pagefind/shards.json 没有列出任何分片"]
+    (site / "pagefind/shards.json").write_text("[]", encoding="utf-8")
+    assert check_search_index(str(site), "pagefind/shards.json") == [
+        '搜索索引清单 pagefind/shards.json 无法读取：应为 {"shards": [...]}']
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from buildtools.search_shards import DEFAULTS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [key for key in DEFAULTS if f"`{key}`" not in readme] == []
