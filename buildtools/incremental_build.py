@@ -72,7 +72,8 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     remove_empty_folders(work)  # after precompression has removed the withdrawn pages' copies
     clock.mark("search-and-precompress")
     manifest_path = os.path.join(work_root, "manifest.json")
-    pages = {os.path.relpath(path, work).replace(os.sep, "/") for path in record.paths}
+    prefix = len(os.path.abspath(work).rstrip(os.sep)) + 1
+    pages = {path[prefix:].replace(os.sep, "/") for path in record.paths}  # paths are absolute, under work
 
     def replaced_not_rewritten(relative: str) -> bool:
         return relative in pages or relative.endswith(COMPRESSED)

@@ -54,6 +54,9 @@ PLAIN = (str, int, float, bool, type(None), bytes, dt.date, dt.time, dt.timedelt
          enum.Enum, pathlib.PurePath)
 
 
+EXACT_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 class Unkeyable(Exception):
     """A value whose digest would not prove the page unchanged."""
 
@@ -63,11 +66,8 @@ def key_of(*parts: str) -> str:
 
 
 def _hash(*parts: str) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1f")
-    return digest.hexdigest()
+    text = "\x1f".join(parts)  # one update: at 29,000 pages the per-part calls added up
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class TemplateVariables:
@@ -133,8 +133,9 @@ class ValueDigests:
     def digest(self, value, depth: int = 0) -> str:
         if depth > MAX_DEPTH:
             raise Unkeyable(f"nested deeper than {MAX_DEPTH}")
-        if isinstance(value, PLAIN):
-            text = f"{type(value).__name__}:{value!r}"
+        kind = type(value)
+        if kind in EXACT_PLAIN or isinstance(value, PLAIN):
+            text = f"{kind.__name__}:{value!r}"
             return text if len(text) < 96 else _hash(text)
         if isinstance(value, (list, tuple)):
             return _hash(type(value).__name__, *(self.digest(item, depth) for item in value))

@@ -17,7 +17,7 @@ from pelican.generators import Generator
 
 from portal_data import DataError, collect_problems, raise_collected_problems
 from portal_data.csv_source import read_csv_table
-from portal_data.downloads import csv_bytes, json_bytes, write_download
+from portal_data.downloads import csv_bytes, json_bytes, write_derived, write_download
 from portal_data.section_item import SectionItem, add_section_items
 
 from . import schema
@@ -151,12 +151,15 @@ class PowerListGenerator(Generator):
         for item in self.power_list.items:
             write(item.save_as, self.get_template("power_item"), self.context,
                   relative_urls=relative, url=item.url, power_item=item)
-        self.write_downloads()
+        self.write_downloads(writer)
 
-    def write_downloads(self):
-        output, config = self.output_path, self.config
-        write_download(output, config["POWER_LIST_CSV_SAVE_AS"], csv_bytes(HEADER, schema.csv_rows(self.power_list)))
-        write_download(output, config["POWER_LIST_JSON_SAVE_AS"], json_bytes(schema.json_document(self.power_list)))
+    def write_downloads(self, writer):
+        output, config, power_list = self.output_path, self.config, self.power_list
+        # Made from the power list alone: the incremental writer skips them when it did not change.
+        write_derived(writer, output, config["POWER_LIST_CSV_SAVE_AS"], power_list,
+                      lambda: csv_bytes(HEADER, schema.csv_rows(power_list)))
+        write_derived(writer, output, config["POWER_LIST_JSON_SAVE_AS"], power_list,
+                      lambda: json_bytes(schema.json_document(power_list)))
         csv_name = posixpath.relpath(config["POWER_LIST_CSV_SAVE_AS"],
                                      posixpath.dirname(config["POWER_LIST_DATAPACKAGE_SAVE_AS"]))
         types = [power_type.name for power_type in self.power_list.power_types]

@@ -17,7 +17,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from portal_data import DataError, collect_problems, raise_collected_problems
-from portal_data.downloads import csv_bytes, json_bytes, write_derived, write_download
+from portal_data.downloads import csv_bytes, json_bytes, write_derived
 from portal_data.section_item import SectionItem, add_section_items
 
 from . import charts
@@ -167,8 +167,10 @@ class VillageDisclosureGenerator(Generator):
                               lambda ledger=ledger: csv_bytes(LEDGER_HEADER, ledger_csv_rows(ledger)))
                 write_derived(writer, output, base + ".json", (village, ledger),
                               lambda village=village, ledger=ledger: json_bytes(ledger_document(village, ledger)))
-        package = datapackage(self.villages, self.account_sets, self.config, self.settings.get("SITENAME", ""))
-        write_download(output, self.config["VILLAGE_DISCLOSURE_DATAPACKAGE"], json_bytes(package))
+        sitename = self.settings.get("SITENAME", "")
+        write_derived(writer, output, self.config["VILLAGE_DISCLOSURE_DATAPACKAGE"],
+                      (self.villages, self.account_sets, self.config, sitename),
+                      lambda: json_bytes(datapackage(self.villages, self.account_sets, self.config, sitename)))
 
 
 def get_generators(pelican_object):
