@@ -150,6 +150,15 @@ def output_matches(target: str, manifest: dict) -> list[str] | None:
     return seen if len(seen) == len(expected) else None
 
 
+def retarget_manifest(work_root: str, target: str) -> None:
+    """The last sync went into a release that was then found identical to `target` and dropped:
+    its files are hard links to target's, same size and mtime, so the manifest describes target."""
+    path = os.path.join(work_root, "manifest.json")
+    manifest = load_manifest(path)
+    manifest["target"] = os.path.abspath(target)
+    save_manifest(path, manifest)
+
+
 def load_manifest(path: str) -> dict:
     try:
         with open(path, encoding="utf-8") as handle:

@@ -52,7 +52,13 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     clock.facts["incremental"] = {"reused_work_folder": reused, **record.tally}
     report_args = dict(report_path=report_path or f"{final_path}.build-report.json", clock=clock,
                        warnings=warnings, compare_with=reference)
-    if problems:  # the work folder stays marked incomplete: the next build starts from nothing
+    if problems:
+        if reused and not record.paths and not record.written:
+            # Refused before writing (an editor's mistake is found while reading): the work folder
+            # is still exactly the last clean build's, so the build after the fix stays incremental.
+            save_state(work_root, previous)
+            mark_complete(work, print_)
+        # Otherwise the work folder stays marked incomplete: the next build starts from nothing.
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = _write_build_report(result, work, **report_args)
         return result

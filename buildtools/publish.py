@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from buildtools.build import build_site, load_settings
+from buildtools.incremental import retarget_manifest
 from buildtools.checks import check_links, check_page_count, check_search_index, page_count
 
 DEFAULTS = {
@@ -49,6 +50,7 @@ class PublishResult:
     site_path: str
     problems: list[str] = field(default_factory=list)
     report: dict | None = None
+    unchanged: bool = False     # nothing changed since the live release, which stays live
 
     @property
     def ok(self) -> bool:
@@ -165,6 +167,12 @@ def publish(settings_file: str, root: str | None = None, force: bool = False,
                            report_path=os.path.join(release_path, "build-report.json"), compare_with=live_site)
         if not built.ok:
             raise PublishError("构建失败，线上网站保持原样：\n" + "\n".join(built.problems))
+        if live_site and same_as_live(built.report, live_site):
+            # Nothing a page is made from changed since the live release: another copy of it would
+            # only cost a link check and a slot in PUBLISH_KEEP. The live release stays live.
+            shutil.rmtree(release_path, ignore_errors=True)
+            retarget_manifest(overrides["INCREMENTAL_WORK_PATH"], live_site)
+            return PublishResult(live, live_site, [], built.report, unchanged=True)
         problems = run_checks(site_path, settings, config, live_site, force)
         _record_checks(release_path, built.report, problems)
         if problems:
@@ -175,6 +183,13 @@ def publish(settings_file: str, root: str | None = None, force: bool = False,
         switch_live(root, release)
         prune(root, config["PUBLISH_KEEP"])
         return PublishResult(release, site_path, [], built.report)
+
+
+def same_as_live(report: dict | None, live_site: str) -> bool:
+    """The build skipped everything (nothing it reads changed) and its files are the live release's."""
+    return bool(report and report.get("incremental", {}).get("unchanged_inputs")
+                and report.get("compared_with") == live_site
+                and report.get("files_changed") == {"added": 0, "removed": 0, "changed": 0})
 
 
 def run_checks(site_path: str, settings: dict, config: dict, live_site: str | None, force: bool) -> list[str]:
@@ -233,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     from buildtools.report import summary
 
     print(summary(result.report))
+    if result.unchanged:
+        print(f"内容没有变化，线上版本 {result.release} 保持不变。")
+        return 0
     print(f"已发布：live → {result.release}")
     return 0
 

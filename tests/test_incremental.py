@@ -192,7 +192,9 @@ def test_a_removed_article_leaves_no_page_behind(tmp_path):
     assert files(output) == fresh(content, theme, tmp_path, "fresh")
 
 
-def test_a_failed_build_leaves_the_output_and_the_next_build_starts_clean(tmp_path):
+def test_a_build_refused_while_reading_keeps_the_output_and_the_work_folder(tmp_path):
+    """An editor's mistake is found before any page is written: the work folder is still the last
+    clean build's, so the build after the fix is incremental (and equals a fresh build)."""
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
     build(content, theme, output)
@@ -201,10 +203,33 @@ def test_a_failed_build_leaves_the_output_and_the_next_build_starts_clean(tmp_pa
     good = article.read_text(encoding="utf-8")
     article.write_text(good.replace("Edition_Position: 4", "Edition_Position: 1"), encoding="utf-8")
     failed = build_site(str(ROOT / "pelicanconf.py"), str(output), {
-        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00"})
+        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00", "INCREMENTAL_BUILD": True,
+        "RENDER_KEYS_AUDIT": True})
+    assert not failed.ok and files(output) == kept
+    assert (tmp_path / "output.work/site/.complete").exists()
+    article.write_text(good.replace("老彩民。", "老彩民了。"), encoding="utf-8")
+    report = build(content, theme, output)
+    assert report["incremental"]["reused_work_folder"] is True
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_a_build_that_fails_after_writing_starts_the_next_one_clean(tmp_path, monkeypatch):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    kept = files(output)
+    from seo import seo  # fails after every page is written, as a broken plugin would
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("站点地图写坏了")
+
+    monkeypatch.setattr(seo, "write_sitemap_files", broken)
+    failed = build_site(str(ROOT / "pelicanconf.py"), str(output), {
+        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00", "INCREMENTAL_BUILD": True,
+        "RENDER_KEYS_AUDIT": True})
     assert not failed.ok and files(output) == kept
     assert not (tmp_path / "output.work/site/.complete").exists()
-    article.write_text(good.replace("老彩民。", "老彩民了。"), encoding="utf-8")
+    monkeypatch.undo()
     report = build(content, theme, output)
     assert report["incremental"]["reused_work_folder"] is False
     assert files(output) == fresh(content, theme, tmp_path, "fresh")

@@ -164,3 +164,21 @@ def test_killing_a_publish_during_its_build_leaves_live_unchanged(fixture_site):
     assert (releases / "live/site/news/2021/01/bulk-399/index.html").is_file()
     assert sorted(p.name for p in releases.iterdir() if not p.name.startswith(".")) == sorted(
         [before[0], result.release, "live"])
+
+
+def test_a_publish_with_nothing_changed_keeps_the_live_release(fixture_site):
+    """A quiet night: no new release, no link check of an identical copy; the next change publishes."""
+    settings, content, releases = fixture_site
+    first = publish(str(settings), str(releases))
+    before = snapshot(releases)
+    again = publish(str(settings), str(releases))
+    assert again.unchanged and again.release == first.release
+    assert completed_releases(str(releases)) == [first.release]
+    assert snapshot(releases) == before
+    edit(content, "老彩民", "老彩民甲")
+    changed = publish(str(settings), str(releases))
+    assert not changed.unchanged and changed.release != first.release
+    assert "老彩民甲" in (releases / "live/site/news/2020/07/lottery-jackpot/index.html").read_text(encoding="utf-8")
+    # the manifest was pointed back at the live release, so the new one still shares its files
+    assert os.stat(releases / first.release / "site/about/index.html").st_ino == \
+        os.stat(releases / changed.release / "site/about/index.html").st_ino
