@@ -44,7 +44,10 @@ def _digest(path: str) -> str:
 
 # Libraries whose output ends up in pages (Markdown to HTML, templates, sanitising, search index).
 FINGERPRINT_DISTRIBUTIONS = ("pelican", "markdown", "jinja2", "markupsafe", "nh3", "pygments", "pagefind",
-                             "pagefind-bin-extended", "brotli", "beautifulsoup4")
+                             "pagefind-bin-extended", "brotli", "beautifulsoup4", "unidecode", "python-dateutil",
+                             "feedgenerator")
+# Pagefind reads its configuration from the working folder and from PAGEFIND_* variables.
+PAGEFIND_CONFIG_FILES = ("pagefind.yml", "pagefind.yaml", "pagefind.toml", "pagefind.json")
 
 
 def _versions() -> str:
@@ -59,15 +62,21 @@ def _versions() -> str:
     return " ".join(found)
 
 
-def fingerprint(settings_file: str, overrides: dict | None, theme: str) -> str:
-    """Everything besides content that decides what a page looks like: settings, theme, code, versions."""
+def fingerprint(settings_file: str, overrides: dict | None, theme: str, extra_folders=()) -> str:
+    """Everything besides content that decides what a page looks like: settings, theme, code, versions.
+
+    `extra_folders`: other folders the settings name for templates or plugins (PLUGIN_PATHS,
+    THEME_TEMPLATES_OVERRIDES)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{pelican.__version__} {platform.python_version()} {sys.platform} {_versions()}".encode())
     shaping = {key: value for key, value in (overrides or {}).items() if key not in NOT_SHAPING_OUTPUT}
     digest.update(json.dumps(shaping, sort_keys=True, default=str).encode())
-    digest.update(json.dumps({k: v for k, v in os.environ.items() if k.startswith("LILING_")}, sort_keys=True).encode())
+    digest.update(json.dumps({k: v for k, v in os.environ.items() if k.startswith(("LILING_", "PAGEFIND_"))},
+                             sort_keys=True).encode())
     files = [os.path.abspath(settings_file), os.path.join(REPO, "pelicanconf.py"), os.path.join(REPO, "publishconf.py")]
-    for folder in [os.path.abspath(theme)] + [os.path.join(REPO, name) for name in FINGERPRINT_FOLDERS]:
+    files += [os.path.abspath(name) for name in PAGEFIND_CONFIG_FILES]
+    for folder in [os.path.abspath(theme)] + [os.path.join(REPO, name) for name in FINGERPRINT_FOLDERS] + \
+            [os.path.abspath(path) for path in extra_folders]:
         for base, dirs, names in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "test_data"))
             files += [os.path.join(base, n) for n in sorted(names) if not n.startswith("test_") and not n.endswith(".pyc")]
@@ -214,8 +223,11 @@ def sync(work: str, target: str, reference: str | None, manifest: dict,
             digest = _digest(source)
         destination = os.path.join(target, relative)
         reference_stat = _stat(os.path.join(reference, relative)) if reference else None
+        # The reference file is trusted only while it has the size and mtime this manifest recorded
+        # for it: a same-size edit in the output (or the live release) changes its mtime.
         unchanged = previous is not None and previous[2] == digest and reference_stat is not None \
-            and reference_stat.st_size == stat.st_size
+            and reference_stat.st_size == stat.st_size and len(previous) > 3 \
+            and reference_stat.st_mtime_ns == previous[3]
         # [size, mtime] of the work file (when to digest it again), its digest, and the mtime the
         # file has in the target (output_matches checks the target against it).
         files[relative] = [stat.st_size, stat.st_mtime_ns, digest,

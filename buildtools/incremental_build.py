@@ -29,7 +29,8 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     work_root = os.path.abspath(base.get("INCREMENTAL_WORK_PATH") or f"{final_path}.work")
     work, cache = os.path.join(work_root, "site"), os.path.join(work_root, "cache")
     reference = compare_with or (final_path if os.path.isdir(final_path) else None)
-    print_ = fingerprint(settings_file, overrides, base["THEME"])
+    print_ = fingerprint(settings_file, overrides, base["THEME"],
+                         [*base.get("PLUGIN_PATHS", []), *base.get("THEME_TEMPLATES_OVERRIDES", [])])
     previous = load_state(work_root)
     content = digest_content(os.path.abspath(base["PATH"]), previous)
     key = input_key(print_, content)
@@ -53,7 +54,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     report_args = dict(report_path=report_path or f"{final_path}.build-report.json", clock=clock,
                        warnings=warnings, compare_with=reference)
     if problems:
-        if reused and not record.paths and not record.written:
+        if reused and not written_since(work, threshold):
             # Refused before writing (an editor's mistake is found while reading): the work folder
             # is still exactly the last clean build's, so the build after the fix stays incremental.
             save_state(work_root, previous)
@@ -94,6 +95,18 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     result = BuildResult(True, final_path, [], time.monotonic() - started)
     result.report = _write_build_report(result, final_path, diff=diff, **report_args)
     return result
+
+
+def written_since(work: str, threshold_ns: int) -> bool:
+    """Whether any file in the work folder was written or touched by this build (inode change time)."""
+    for folder, _dirs, names in os.walk(work):
+        for name in names:
+            try:
+                if os.stat(os.path.join(folder, name)).st_ctime_ns >= threshold_ns:
+                    return True
+            except FileNotFoundError:
+                continue
+    return False
 
 
 def _nothing_changed(work: str, print_: str, key: str, previous: InputState, settings: dict) -> bool:
@@ -182,7 +195,7 @@ def save_render_keys(path: str, work: str, keys: dict[str, str]) -> None:
     os.replace(temporary, path)
 
 
-def _output_record(settings: dict, previous_keys: dict[str, str]):
+def _output_record(settings: dict, previous_keys: dict[str, list]):
     from incremental_writer.incremental_writer import RECORD_SETTING, OutputRecord  # on sys.path via pelicanconf
 
     record = OutputRecord(previous_keys, audit=bool(settings.get("RENDER_KEYS_AUDIT")))

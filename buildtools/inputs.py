@@ -70,19 +70,23 @@ def digest_content(root: str, previous: InputState) -> ContentDigest:
     files: dict[str, list] = {}
     combined = hashlib.blake2b(digest_size=16)
     digested = 0
-    for folder, dirs, names in os.walk(root):
+    prefix = len(os.path.abspath(root).rstrip(os.sep)) + 1
+    for folder, dirs, names in os.walk(os.path.abspath(root), followlinks=True):  # as Pelican reads it
         dirs.sort()
         for name in sorted(names):
             path = os.path.join(folder, name)
-            relative = os.path.relpath(path, root).replace(os.sep, "/")
-            stat = os.stat(path)
-            quick = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-            known = previous.files.get(relative)
-            if known and known[:4] == quick and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before:
-                digest = known[4]
-            else:
-                digest = _file_digest(path)
-                digested += 1
+            relative = path[prefix:].replace(os.sep, "/")
+            try:
+                stat = os.stat(path)
+                quick = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+                known = previous.files.get(relative)
+                if known and known[:4] == quick and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before:
+                    digest = known[4]
+                else:
+                    digest = _file_digest(path)
+                    digested += 1
+            except OSError as error:  # a dangling link, no permission, deleted mid-walk: Pelican reports it
+                quick, digest = [0, 0, 0, 0], f"unreadable {time.time_ns()} {error.errno}"
             files[relative] = [*quick, digest]
             combined.update(f"{relative}\0{digest}\n".encode())
     return ContentDigest(combined.hexdigest(), files, taken_ns, digested)

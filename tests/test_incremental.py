@@ -123,6 +123,26 @@ def test_a_changed_output_file_is_put_right_by_the_next_build(tmp_path):
     assert files(output) == truth
 
 
+def test_a_same_size_edit_in_the_output_is_put_right_and_stays_right(tmp_path):
+    """Replaced by rename with other bytes of the same length: only its mtime tells, and the sync
+    must not take the manifest's digest for it (nor record it as good for the next build)."""
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output, audit=False)
+    truth = files(output)
+    page = output / "about/index.html"
+    original = page.read_bytes()
+    forged = original.replace("关于本站".encode(), "关于他站".encode())
+    assert forged != original and len(forged) == len(original)
+    (tmp_path / "forged.html").write_bytes(forged)
+    os.replace(tmp_path / "forged.html", page)
+    report = build(content, theme, output, audit=False)
+    assert "unchanged_inputs" not in report["incremental"]
+    assert files(output) == truth
+    assert build(content, theme, output, audit=False)["incremental"]["unchanged_inputs"] is True
+    assert files(output) == truth
+
+
 def test_the_clock_passing_a_scheduled_time_rebuilds_and_nothing_else_does(tmp_path, monkeypatch):
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"

@@ -157,7 +157,8 @@ class ValueDigests:
         return result
 
     def _mapping(self, mapping: dict, depth: int) -> str:
-        items = sorted((str(key), self.digest(item, depth)) for key, item in mapping.items())
+        # In insertion order: a template looping over a dict shows its entries in that order.
+        items = [(str(key), self.digest(item, depth)) for key, item in mapping.items()]
         return _hash("dict", *(f"{key}={item}" for key, item in items))
 
     def _object(self, value, depth: int) -> str:
@@ -177,7 +178,8 @@ class ValueDigests:
             return kind  # templates call its methods (url formatting), which read only settings
         if callable(value) and hasattr(value, "__code__"):
             cells = [self.digest(cell.cell_contents, depth + 1) for cell in (value.__closure__ or ())]
-            return _hash(kind, value.__module__, value.__qualname__, *cells)
+            defaults = self.digest((value.__defaults__, getattr(value, "__kwdefaults__", None)), depth + 1)
+            return _hash(kind, value.__module__, value.__qualname__, defaults, *cells)
         if hasattr(value, "__func__") and hasattr(value, "__self__"):  # a bound method
             return _hash(kind, self.digest(value.__func__, depth + 1), self.digest(value.__self__, depth + 1))
         fields = getattr(type(value), "__render_fields__", None)
