@@ -121,11 +121,11 @@ def _phase_clock(settings: dict):
 
 
 def _write_build_report(result: BuildResult, built_path: str, *, report_path, clock, warnings, compare_with,
-                        diff=None) -> dict:
+                        diff=None, listed=None) -> dict:
     from buildtools.report import make_report, write_report
 
     report = make_report(ok=result.ok, output=built_path, reference=compare_with, problems=result.problems,
-                         warnings=warnings, phases=clock.phases, facts=clock.facts, diff=diff)
+                         warnings=warnings, phases=clock.phases, facts=clock.facts, diff=diff, listed=listed)
     clock.mark("report")
     report["phases_s"] = dict(clock.phases)
     report["output"] = result.output_path

@@ -31,15 +31,23 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPLETE = ".complete"
 COMPRESSED = (".gz", ".br")
 FINGERPRINT_FOLDERS = ("plugins", "buildtools")  # and the THEME folder the settings name
-KEEP_DEFAULT = ("pagefind",)
+KEEP_DEFAULT = ("pagefind",)  # written by the search step after Pelican, which decides itself
 # Settings that change how a build checks itself, not what it writes: not in the fingerprint, so
 # an audit build reuses the work folder it is meant to audit.
-NOT_SHAPING_OUTPUT = frozenset({"RENDER_KEYS_AUDIT"})  # written by the search step after Pelican, which decides itself
+NOT_SHAPING_OUTPUT = frozenset({"RENDER_KEYS_AUDIT"})
 
 
-def _digest(path: str) -> str:
+def file_digest(path: str) -> str:
     with open(path, "rb") as handle:
         return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+
+
+def save_json(path: str, data, **options) -> None:
+    """Write by temp file and rename: a killed build leaves the old file or the new, never half."""
+    temporary = f"{path}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, **options)
+    os.replace(temporary, path)
 
 
 # Libraries whose output ends up in pages (Markdown to HTML, templates, sanitising, search index).
@@ -82,7 +90,7 @@ def fingerprint(settings_file: str, overrides: dict | None, theme: str, extra_fo
             files += [os.path.join(base, n) for n in sorted(names) if not n.startswith("test_") and not n.endswith(".pyc")]
     for path in files:
         if os.path.isfile(path):
-            digest.update(path.encode() + b"\0" + _digest(path).encode())
+            digest.update(path.encode() + b"\0" + file_digest(path).encode())
     return digest.hexdigest()
 
 
@@ -177,20 +185,23 @@ def load_manifest(path: str) -> dict:
 
 
 def save_manifest(path: str, manifest: dict) -> None:
-    temporary = f"{path}.tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(manifest, handle)
-    os.replace(temporary, path)
+    save_json(path, manifest)
+
+
+def tree_files(root: str, follow_links: bool = False):
+    """(`/`-separated path relative to root, full path) of every file under root, in sorted order."""
+    root = os.path.abspath(root)
+    prefix = len(root.rstrip(os.sep)) + 1  # os.path.relpath per file was a third of a sync
+    for base, dirs, names in os.walk(root, followlinks=follow_links):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(base, name)
+            yield path[prefix:].replace(os.sep, "/"), path
 
 
 def work_files(work: str):
-    prefix = len(os.path.abspath(work).rstrip(os.sep)) + 1  # os.path.relpath per file was a third of a sync
-    for base, dirs, names in os.walk(os.path.abspath(work)):
-        dirs.sort()
-        for name in sorted(names):
-            if name != COMPLETE:
-                path = os.path.join(base, name)
-                yield path[prefix:].replace(os.sep, "/"), path
+    """Every file of a work folder or output, but the incremental build's own marker."""
+    return ((relative, path) for relative, path in tree_files(work) if relative != COMPLETE)
 
 
 def _stat(path: str):
@@ -220,7 +231,7 @@ def sync(work: str, target: str, reference: str | None, manifest: dict,
         if previous and previous[0] == stat.st_size and previous[1] == stat.st_mtime_ns:
             digest = previous[2]
         else:
-            digest = _digest(source)
+            digest = file_digest(source)
         destination = os.path.join(target, relative)
         reference_stat = _stat(os.path.join(reference, relative)) if reference else None
         # The reference file is trusted only while it has the size and mtime this manifest recorded

@@ -8,7 +8,7 @@ import time
 
 from buildtools.build import BuildResult, _phase_clock, _write_build_report, finish_output, load_settings, run_pelican
 from buildtools.incremental import (COMPLETE, COMPRESSED, fingerprint, load_manifest, mark_complete, output_matches,
-                                    prepare_work, remove_empty_folders, remove_stale, save_manifest, start_marker, sync)
+                                    prepare_work, remove_empty_folders, remove_stale, save_json, save_manifest, start_marker, sync)
 from buildtools.inputs import InputState, digest_content, forget_state, input_key, load_state, save_state, within_window
 
 # Report facts that describe the content read; kept with the input key so a build that skips
@@ -149,13 +149,15 @@ def _reuse_last_build(work, work_root, final_path, reference, previous, content,
     manifest_path = os.path.join(work_root, "manifest.json")
     manifest = load_manifest(manifest_path)
     if os.path.abspath(reference) == final_path:
-        if output_matches(final_path, manifest) is None:
+        listed = output_matches(final_path, manifest)  # the report reuses this walk of the output
+        if listed is None:
             return None
         diff = {"added": [], "removed": [], "changed": []}
         clock.mark("verify")
     else:
         manifest, diff = sync(work, final_path, reference, manifest, lambda relative: relative.endswith(COMPRESSED))
         save_manifest(manifest_path, manifest)
+        listed = list(manifest["files"])
         clock.mark("sync")
     clock.facts.update(previous.facts)
     clock.facts["incremental"] = {"unchanged_inputs": True, "content_files_digested": content.digested,
@@ -164,7 +166,7 @@ def _reuse_last_build(work, work_root, final_path, reference, previous, content,
     save_state(work_root, InputState(previous.key, content.files, content.taken_ns, previous.facts))
     result = BuildResult(True, final_path, [], time.monotonic() - started)
     result.report = _write_build_report(result, final_path, report_path=report_path or f"{final_path}.build-report.json",
-                                        clock=clock, warnings=[], compare_with=reference, diff=diff)
+                                        clock=clock, warnings=[], compare_with=reference, diff=diff, listed=listed)
     return result
 
 
@@ -189,10 +191,7 @@ def save_render_keys(path: str, work: str, keys: dict[str, str]) -> None:
         except FileNotFoundError:
             continue
         recorded[relative] = [key, stat.st_size, stat.st_mtime_ns]
-    temporary = f"{path}.tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(recorded, handle, sort_keys=True)
-    os.replace(temporary, path)
+    save_json(path, recorded, sort_keys=True)
 
 
 def _output_record(settings: dict, previous_keys: dict[str, list]):

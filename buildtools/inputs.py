@@ -26,6 +26,8 @@ import os
 import time
 from dataclasses import dataclass, field
 
+from buildtools.incremental import file_digest, save_json, tree_files
+
 STATE_FILE = "inputs.json"
 RACY_SECONDS = 2
 
@@ -58,11 +60,6 @@ class InputState:
         return min(dt.datetime.fromisoformat(article["date"]) for article in withheld) if withheld else None
 
 
-def _file_digest(path: str) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
-
-
 def digest_content(root: str, previous: InputState) -> ContentDigest:
     """Digest every file under `root`; reuse a previous digest only where the stat proves it safe."""
     taken_ns = time.time_ns()
@@ -70,25 +67,20 @@ def digest_content(root: str, previous: InputState) -> ContentDigest:
     files: dict[str, list] = {}
     combined = hashlib.blake2b(digest_size=16)
     digested = 0
-    prefix = len(os.path.abspath(root).rstrip(os.sep)) + 1
-    for folder, dirs, names in os.walk(os.path.abspath(root), followlinks=True):  # as Pelican reads it
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(folder, name)
-            relative = path[prefix:].replace(os.sep, "/")
-            try:
-                stat = os.stat(path)
-                quick = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-                known = previous.files.get(relative)
-                if known and known[:4] == quick and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before:
-                    digest = known[4]
-                else:
-                    digest = _file_digest(path)
-                    digested += 1
-            except OSError as error:  # a dangling link, no permission, deleted mid-walk: Pelican reports it
-                quick, digest = [0, 0, 0, 0], f"unreadable {time.time_ns()} {error.errno}"
-            files[relative] = [*quick, digest]
-            combined.update(f"{relative}\0{digest}\n".encode())
+    for relative, path in tree_files(root, follow_links=True):  # as Pelican reads it
+        try:
+            stat = os.stat(path)
+            quick = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+            known = previous.files.get(relative)
+            if known and known[:4] == quick and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before:
+                digest = known[4]
+            else:
+                digest = file_digest(path)
+                digested += 1
+        except OSError as error:  # a dangling link, no permission, deleted mid-walk: Pelican reports it
+            quick, digest = [0, 0, 0, 0], f"unreadable {time.time_ns()} {error.errno}"
+        files[relative] = [*quick, digest]
+        combined.update(f"{relative}\0{digest}\n".encode())
     return ContentDigest(combined.hexdigest(), files, taken_ns, digested)
 
 
@@ -106,11 +98,8 @@ def load_state(work_root: str) -> InputState:
 
 
 def save_state(work_root: str, state: InputState) -> None:
-    path = os.path.join(work_root, STATE_FILE)
-    temporary = f"{path}.tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump({"key": state.key, "files": state.files, "taken_ns": state.taken_ns, "facts": state.facts}, handle)
-    os.replace(temporary, path)
+    save_json(os.path.join(work_root, STATE_FILE),
+              {"key": state.key, "files": state.files, "taken_ns": state.taken_ns, "facts": state.facts})
 
 
 def forget_state(work_root: str) -> None:

@@ -7,38 +7,22 @@ a short summary in Chinese goes to the log for the people reading CI output.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 
+from buildtools.incremental import COMPRESSED, file_digest, work_files
+
 # Output files that are pages a reader can open (the rest are assets, feeds, downloads).
 PAGE_SUFFIX = ".html"
-COMPRESSED = (".gz", ".br")
 SHOWN_CHANGES = 50  # the JSON lists at most this many changed paths per kind of change
 
 
 def output_files(root: str, hashed: bool = True) -> dict[str, str | None]:
     """Relative path -> BLAKE2 digest (None unless `hashed`) of every served file, precompressed copies excluded."""
-    digests = {}
     if not root or not os.path.isdir(root):
-        return digests
-    root = os.path.abspath(root)
-    prefix = len(root.rstrip(os.sep)) + 1
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith(COMPRESSED):
-                continue
-            path = os.path.join(folder, name)
-            relative = path[prefix:].replace(os.sep, "/")
-            if relative == ".complete":
-                continue  # the incremental build's own marker
-            if not hashed:
-                digests[relative] = None
-                continue
-            with open(path, "rb") as handle:
-                digests[relative] = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
-    return digests
+        return {}
+    return {relative: file_digest(path) if hashed else None
+            for relative, path in work_files(root) if not relative.endswith(COMPRESSED)}
 
 
 def page_kind(relative_path: str) -> str:
@@ -67,10 +51,15 @@ def changes(current: dict[str, str], previous: dict[str, str]) -> dict[str, list
 
 
 def make_report(*, ok: bool, output: str, reference: str | None, problems: list[str],
-                warnings: list[str], phases: dict[str, float], facts: dict, diff: dict | None = None) -> dict:
-    """`diff` (added/removed/changed paths) may come from an incremental sync that already knows it."""
+                warnings: list[str], phases: dict[str, float], facts: dict, diff: dict | None = None,
+                listed: list[str] | None = None) -> dict:
+    """`diff` (added/removed/changed paths) may come from an incremental sync that already knows it;
+    `listed`, the output's files, from a build that has just walked it."""
     if diff is not None:
-        current = dict.fromkeys(path for path in output_files(output, hashed=False)) if ok else {}
+        if listed is not None:
+            current = dict.fromkeys(path for path in listed if not path.endswith(COMPRESSED)) if ok else {}
+        else:
+            current = output_files(output, hashed=False) if ok else {}
     else:
         current = output_files(output) if ok else {}
         previous = output_files(reference) if reference else {}

@@ -21,13 +21,17 @@ def copy_site(tmp_path: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
     return tmp_path / "content", tmp_path / "theme"
 
 
-def build(content, theme, output, incremental=True, audit=True):
+def attempt(content, theme, output, incremental=True, audit=True):
     """Incremental builds here run in audit mode unless told not to: every page is rendered anyway,
     and a page whose render key matched but whose bytes changed fails the build (the key missed an
     input). An audit never takes the nothing-changed shortcut."""
-    result = build_site(str(ROOT / "pelicanconf.py"), str(output), {
+    return build_site(str(ROOT / "pelicanconf.py"), str(output), {
         "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00", "INCREMENTAL_BUILD": incremental,
         "RENDER_KEYS_AUDIT": audit})
+
+
+def build(content, theme, output, incremental=True, audit=True):
+    result = attempt(content, theme, output, incremental, audit)
     assert result.ok, result.problems
     return result.report
 
@@ -222,9 +226,7 @@ def test_a_build_refused_while_reading_keeps_the_output_and_the_work_folder(tmp_
     article = content / "news/2020-07-08/lottery-jackpot.md"
     good = article.read_text(encoding="utf-8")
     article.write_text(good.replace("Edition_Position: 4", "Edition_Position: 1"), encoding="utf-8")
-    failed = build_site(str(ROOT / "pelicanconf.py"), str(output), {
-        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00", "INCREMENTAL_BUILD": True,
-        "RENDER_KEYS_AUDIT": True})
+    failed = attempt(content, theme, output)
     assert not failed.ok and files(output) == kept
     assert (tmp_path / "output.work/site/.complete").exists()
     article.write_text(good.replace("老彩民。", "老彩民了。"), encoding="utf-8")
@@ -244,9 +246,7 @@ def test_a_build_that_fails_after_writing_starts_the_next_one_clean(tmp_path, mo
         raise RuntimeError("站点地图写坏了")
 
     monkeypatch.setattr(seo, "write_sitemap_files", broken)
-    failed = build_site(str(ROOT / "pelicanconf.py"), str(output), {
-        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00", "INCREMENTAL_BUILD": True,
-        "RENDER_KEYS_AUDIT": True})
+    failed = attempt(content, theme, output)
     assert not failed.ok and files(output) == kept
     assert not (tmp_path / "output.work/site/.complete").exists()
     monkeypatch.undo()
@@ -333,11 +333,10 @@ def test_render_keys_see_every_kind_of_edit(tmp_path):
 def test_pages_whose_inputs_did_not_change_are_not_rendered(tmp_path):
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
-    settings = {"PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00"}
-    assert build_site(str(ROOT / "pelicanconf.py"), str(output), settings).ok
+    build(content, theme, output, audit=False)
     ledger = content / LEDGER
     ledger.write_bytes(ledger.read_bytes().replace(b"253.17", b"263.17"))
-    report = build_site(str(ROOT / "pelicanconf.py"), str(output), settings).report
+    report = build(content, theme, output, audit=False)
     tally = report["incremental"]
     assert tally["not_rendered"] > 0.8 * report["pages"]  # news, editions, the power list: untouched
     assert 0 < tally["written"] and tally["written"] + tally["kept"] < 0.2 * report["pages"]
@@ -348,9 +347,8 @@ def test_invoke_build_audit_renders_every_page_of_the_kept_work_folder(tmp_path)
     """An audit is only worth something on the work folder it audits: same fingerprint, no shortcut."""
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
-    settings = {"PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00"}
-    assert build_site(str(ROOT / "pelicanconf.py"), str(output), settings).ok
-    report = build_site(str(ROOT / "pelicanconf.py"), str(output), {**settings, "RENDER_KEYS_AUDIT": True}).report
+    build(content, theme, output, audit=False)
+    report = build(content, theme, output, audit=True)
     assert report["incremental"]["reused_work_folder"] and "unchanged_inputs" not in report["incremental"]
     assert report["incremental"]["not_rendered"] == 0 and report["incremental"]["written"] == 0
     assert report["incremental"]["kept"] == report["pages"]

@@ -22,7 +22,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from portal_data.downloads import has_bytes, replace_file, write_download
 
-from .render_keys import TemplateVariables, Unkeyable, ValueDigests, key_of
+from .render_keys import TemplateVariables, Unkeyable, ValueDigests, digest_parts
 
 
 class _NotRendered(str):
@@ -71,7 +71,7 @@ class OutputRecord:
     no step of this build wrote or kept are then known to be stale.
     """
 
-    def __init__(self, previous_keys: dict[str, str] | None = None, audit: bool = False):
+    def __init__(self, previous_keys: dict[str, list] | None = None, audit: bool = False):
         self.paths: set[str] = set()
         self.written: set[str] = set()
         self.tally = {"written": 0, "kept": 0, "not_rendered": 0}
@@ -151,7 +151,7 @@ class UnchangedFilesWriter(Writer):
         key = None
         if self.record.previous_keys is not None:
             try:
-                key = key_of("file", relative, self._digests.digest(inputs))
+                key = digest_parts("file", relative, self._digests.digest(inputs))
             except Unkeyable:
                 key = None
         if key is not None:

@@ -54,18 +54,14 @@ PLAIN = (str, int, float, bool, type(None), bytes, dt.date, dt.time, dt.timedelt
          enum.Enum, pathlib.PurePath)
 
 
-EXACT_PLAIN = frozenset({str, int, float, bool, type(None)})
+EXACT_PLAIN = frozenset({str, int, float, bool, type(None)})  # most values: one set lookup before isinstance(PLAIN)
 
 
 class Unkeyable(Exception):
     """A value whose digest would not prove the page unchanged."""
 
 
-def key_of(*parts: str) -> str:
-    return _hash(*parts)
-
-
-def _hash(*parts: str) -> str:
+def digest_parts(*parts: str) -> str:
     text = "\x1f".join(parts)  # one update: at 29,000 pages the per-part calls added up
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
@@ -121,13 +117,13 @@ class ValueDigests:
             if name in variables:
                 value = variables[name]
                 parts.append(f"{name}={self.root(value)}")
-        return _hash(*parts)
+        return digest_parts(*parts)
 
     def root(self, value) -> str:
         """A template variable: an article or page named directly shows everything plugins attached."""
         if isinstance(value, Content):
             attached = {key: item for key, item in vars(value).items() if key not in SKIPPED_ATTRIBUTES}
-            return _hash("root", self.digest(value), self._mapping(attached, 1))
+            return digest_parts("root", self.digest(value), self._mapping(attached, 1))
         return self.digest(value)
 
     def digest(self, value, depth: int = 0) -> str:
@@ -136,11 +132,11 @@ class ValueDigests:
         kind = type(value)
         if kind in EXACT_PLAIN or isinstance(value, PLAIN):
             text = f"{kind.__name__}:{value!r}"
-            return text if len(text) < 96 else _hash(text)
+            return text if len(text) < 96 else digest_parts(text)
         if isinstance(value, (list, tuple)):
-            return _hash(type(value).__name__, *(self.digest(item, depth) for item in value))
+            return digest_parts(type(value).__name__, *(self.digest(item, depth) for item in value))
         if isinstance(value, (set, frozenset)):
-            return _hash("set", *sorted(self.digest(item, depth) for item in value))
+            return digest_parts("set", *sorted(self.digest(item, depth) for item in value))
         if isinstance(value, dict):
             return self._mapping(value, depth)
         remembered = self._memo.get(id(value))
@@ -159,7 +155,7 @@ class ValueDigests:
     def _mapping(self, mapping: dict, depth: int) -> str:
         # In insertion order: a template looping over a dict shows its entries in that order.
         items = [(str(key), self.digest(item, depth)) for key, item in mapping.items()]
-        return _hash("dict", *(f"{key}={item}" for key, item in items))
+        return digest_parts("dict", *(f"{key}={item}" for key, item in items))
 
     def _object(self, value, depth: int) -> str:
         kind = f"{type(value).__module__}.{type(value).__qualname__}"
@@ -168,31 +164,31 @@ class ValueDigests:
         if isinstance(value, Content):
             return self._content(value, kind)
         if isinstance(value, URLWrapper):
-            return _hash(kind, value.name, value.slug, value.url, value.save_as)
+            return digest_parts(kind, value.name, value.slug, value.url, value.save_as)
         if isinstance(value, Paginator):
-            return _hash(kind, value.name, str(value.url), str(value.count), str(value.per_page), str(value.orphans))
+            return digest_parts(kind, value.name, str(value.url), str(value.count), str(value.per_page), str(value.orphans))
         if isinstance(value, PaginatorPage):
-            return _hash(kind, value.full_name, str(value.base_url), str(value.number),
+            return digest_parts(kind, value.full_name, str(value.base_url), str(value.number),
                          self.digest(value.paginator, depth + 1), self.digest(list(value.object_list), depth + 1))
         if isinstance(value, Generator):
             return kind  # templates call its methods (url formatting), which read only settings
         if callable(value) and hasattr(value, "__code__"):
             cells = [self.digest(cell.cell_contents, depth + 1) for cell in (value.__closure__ or ())]
             defaults = self.digest((value.__defaults__, getattr(value, "__kwdefaults__", None)), depth + 1)
-            return _hash(kind, value.__module__, value.__qualname__, defaults, *cells)
+            return digest_parts(kind, value.__module__, value.__qualname__, defaults, *cells)
         if hasattr(value, "__func__") and hasattr(value, "__self__"):  # a bound method
-            return _hash(kind, self.digest(value.__func__, depth + 1), self.digest(value.__self__, depth + 1))
+            return digest_parts(kind, self.digest(value.__func__, depth + 1), self.digest(value.__self__, depth + 1))
         fields = getattr(type(value), "__render_fields__", None)
         if fields is not None:
-            return _hash(kind, self._mapping({name: getattr(value, name) for name in fields}, depth + 1))
+            return digest_parts(kind, self._mapping({name: getattr(value, name) for name in fields}, depth + 1))
         if dataclasses.is_dataclass(value):
             values = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
             if all(isinstance(item, PLAIN) for item in values.values()):  # a voucher row: one repr, not a digest per cell
-                return _hash(kind, repr(sorted(values.items())))
-            return _hash(kind, self._mapping(values, depth + 1))
+                return digest_parts(kind, repr(sorted(values.items())))
+            return digest_parts(kind, self._mapping(values, depth + 1))
         if hasattr(value, "__dict__") and not callable(value):
             attributes = {key: item for key, item in vars(value).items() if key not in SKIPPED_ATTRIBUTES}
-            return _hash(kind, self._mapping(attributes, depth + 1))
+            return digest_parts(kind, self._mapping(attributes, depth + 1))
         raise Unkeyable(f"cannot digest a {kind}")
 
     def _content(self, content: Content, kind: str) -> str:
@@ -202,5 +198,5 @@ class ValueDigests:
         metadata (digested here) or cut from that same text."""
         raw = content._get_content() if hasattr(content, "_get_content") else content._content
         text = content._update_content(raw or "", IDENTITY_SITEURL)
-        return _hash(kind, content.get_relative_source_path() or "", content.url, content.save_as,
-                     str(getattr(content, "status", "")), self._mapping(dict(content.metadata), 1), _hash(str(text)))
+        return digest_parts(kind, content.get_relative_source_path() or "", content.url, content.save_as,
+                     str(getattr(content, "status", "")), self._mapping(dict(content.metadata), 1), digest_parts(str(text)))
