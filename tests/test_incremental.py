@@ -352,3 +352,20 @@ def test_invoke_build_audit_renders_every_page_of_the_kept_work_folder(tmp_path)
     assert report["incremental"]["reused_work_folder"] and "unchanged_inputs" not in report["incremental"]
     assert report["incremental"]["not_rendered"] == 0 and report["incremental"]["written"] == 0
     assert report["incremental"]["kept"] == report["pages"]
+
+
+def test_an_audit_names_each_page_a_render_key_would_have_left_stale(tmp_path, monkeypatch):
+    """The audit is what makes the key rules safe to edit: drop one field a template reads from a
+    section's declaration and the next change to it must fail the build, page by page."""
+    from sections.declaration import Section
+
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    monkeypatch.setattr(Section, "__render_fields__", tuple(f for f in Section.__render_fields__ if f != "name"))
+    build(content, theme, output)
+    _replace(content / "sections.toml", 'name = "城建"', 'name = "城市建设"')
+    failed = attempt(content, theme, output)
+    assert not failed.ok
+    # the navigation of every page shows the section's name
+    assert "渲染键漏掉了页面的输入（页面已按新内容重写）：about/index.html" in failed.problems
+    assert "渲染键漏掉了页面的输入（页面已按新内容重写）：news/2020/07/lottery-jackpot/index.html" in failed.problems
