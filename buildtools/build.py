@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from pelican import Pelican
+from buildtools.parallel_output import SharedOutputPelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
@@ -97,7 +97,7 @@ def run_pelican(settings: dict) -> tuple[list[str], list[str]]:
     root.addHandler(collector)
     problems: list[str] = []
     try:
-        Pelican(settings).run()
+        SharedOutputPelican(settings).run()
     except Exception as exc:  # noqa: BLE001 - every failure must leave the live output untouched
         from portal_data import ContentError  # importable once pelicanconf has set the plugin path
 

@@ -10,12 +10,17 @@ Pelican's own overwrite protection (two pages claiming one path) is kept as it i
 
 Keys are only used when the build runner hands over the last clean build's keys in the
 OutputRecord (BUILD_OUTPUT_RECORD); a plain `pelican` run renders every page.
+
+The build runner may share the output among worker processes (buildtools/parallel_output.py):
+each runs every generator with this writer, which renders only the pages of its share and does
+Pelican's bookkeeping for all (so two pages claiming one path are refused in every worker).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import zlib
 
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
@@ -30,6 +35,14 @@ class _NotRendered(str):
 
 
 NOT_RENDERED = _NotRendered("")
+NOT_MINE = _NotRendered("")  # another worker's page (parallel output): _open_w discards it untallied
+
+
+def share_of(relative: str, workers: int) -> int:
+    """Which worker renders the file at output-relative `relative`: fixed by its path alone, so every
+    worker agrees without talking to the others, whatever order they meet the pages in."""
+    normalised = os.path.normpath(relative).replace(os.sep, "/")
+    return zlib.crc32(normalised.encode("utf-8", "surrogatepass")) % workers
 
 
 class _ReplaceIfChanged(io.StringIO):
@@ -61,6 +74,10 @@ class _ReplaceIfChanged(io.StringIO):
         super().close()
 
 
+class _Discarded(io.StringIO):
+    """What Pelican writes for another worker's file (a feed is built before it is opened)."""
+
+
 RECORD_SETTING = "BUILD_OUTPUT_RECORD"
 
 
@@ -79,6 +96,23 @@ class OutputRecord:
         self.render_keys: dict[str, str] = {}   # this build's keys, saved by the runner after a clean build
         self.audit = audit                      # render anyway and list pages whose key matched but bytes differ
         self.key_misses: list[str] = []
+        self.share, self.workers = 0, 1         # parallel output: this process renders share_of(path) == share
+
+    def mine(self, relative: str) -> bool:
+        return self.workers == 1 or share_of(relative, self.workers) == self.share
+
+    def share_result(self) -> dict:
+        """What one worker produced, for the process that merges the shares (picklable)."""
+        return {"paths": self.paths, "written": self.written, "tally": self.tally,
+                "render_keys": self.render_keys, "key_misses": self.key_misses}
+
+    def merge(self, result: dict) -> None:
+        self.paths |= result["paths"]
+        self.written |= result["written"]
+        for name, count in result["tally"].items():
+            self.tally[name] = self.tally.get(name, 0) + count
+        self.render_keys.update(result["render_keys"])
+        self.key_misses = sorted(set(self.key_misses) | set(result["key_misses"]))
 
 
 def _unchanged_since(previous: list | None, key: str, path: str) -> bool:
@@ -105,6 +139,10 @@ class _KeyedTemplate:
 
     def render(self, variables):
         record, relative = self.writer.record, variables.get("output_file")
+        if relative and not record.mine(relative):
+            return NOT_MINE
+        if record.previous_keys is None:  # sharing the output without render keys (a plain run)
+            return self.template.render(variables)
         key = self.writer.page_key(self.template, variables) if relative else None
         if key is None:
             return self.template.render(variables)
@@ -148,6 +186,9 @@ class UnchangedFilesWriter(Writer):
         """A file made by `produce()` from `inputs` alone (a download beside a page, e.g. one month's
         ledger as CSV): like a page, made again only when the digest of its inputs changed."""
         path = os.path.join(self.output_path, relative)
+        if not self.record.mine(relative):
+            self.record.paths.add(os.path.abspath(path))  # another worker writes or keeps it
+            return
         key = None
         if self.record.previous_keys is not None:
             try:
@@ -166,7 +207,7 @@ class UnchangedFilesWriter(Writer):
         write_download(self.output_path, relative, produce())
 
     def write_file(self, name, template, context, *args, **kwargs):
-        if self.record.previous_keys is not None:
+        if self.record.previous_keys is not None or self.record.workers > 1:
             template = _KeyedTemplate(template, self)
         return super().write_file(name, template, context, *args, **kwargs)
 
@@ -184,6 +225,8 @@ class UnchangedFilesWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         self.record.paths.add(os.path.abspath(filename))
+        if not self.record.mine(os.path.relpath(filename, self.output_path)):
+            return _Discarded()  # another worker's page or feed: its text is dropped unwritten
         return _ReplaceIfChanged(filename, encoding, self.record)
 
 

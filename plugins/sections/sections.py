@@ -18,6 +18,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from portal_data import DataError, collect_problems, raise_collected_problems
+from portal_data.downloads import write_download
 from portal_data.front_matter import metadata_line
 from portal_data.site_url import feed_siteurl
 
@@ -177,10 +178,8 @@ class SectionsGenerator(Generator):
         entries = [FeedEntry.from_section_entry(entry, section.name, section.sample_data)
                    for entry, section in entries_with_section[: self.config["SECTIONS_FEED_MAX_ITEMS"]]]
         data = atom_bytes(title=title, subtitle=subtitle, site_url=site, feed_url=f"{site}/{url}", entries=entries)
-        path = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as handle:
-            handle.write(data)
+        # Atomic and kept when unchanged; with the output shared between workers each writes it alike.
+        write_download(self.output_path, save_as, data)
 
 
 def site_wide_entries(sections: list[Section]) -> list[tuple[SectionEntry, Section]]:

@@ -1,0 +1,225 @@
+"""Pelican's run with the writing stage shared between worker processes.
+
+Reading builds one shared state (every article, listing and model), so it stays in one process.
+Writing is rendering thousands of independent pages from that state: after reading, the build
+forks OUTPUT_WORKERS - 1 children, and every worker runs every generator's `generate_output`
+with the incremental writer, which renders only the pages whose path falls in its share
+(incremental_writer.share_of) and still does Pelican's bookkeeping for every path. The children
+send back what they wrote (paths, render keys, counts) and the warnings they logged; the parent
+merges them, then Pelican's `finalized` runs once, on the whole output.
+
+Why this is safe for pages: a page's bytes depend only on the state after reading and on its own
+variables, so which process renders it does not matter (tests compare a shared build with a
+one-process build byte for byte). What is not a page is kept to one worker: generators that copy
+files rather than write through the writer (static files, sources) run in worker 0 only, and
+`{attach}` links, which move a static file the first time an article that uses them is rendered,
+are resolved before forking, in Pelican's own order, so worker 0 copies the file to its new place.
+
+A child that fails or dies makes the build fail with its message; the parent always waits for
+every child, so no worker outlives the build.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import pickle
+import signal
+import sys
+import traceback
+from itertools import chain
+
+from pelican import Pelican, signals
+from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator, SourceFileGenerator
+
+WORKERS_SETTING = "OUTPUT_WORKERS"
+MAX_DEFAULT_WORKERS = 4
+
+# Generators whose output is not pages through the writer: they run in worker 0 only.
+COPYING_GENERATORS = (StaticGenerator, SourceFileGenerator)
+
+
+def output_workers(settings: dict) -> int:
+    """OUTPUT_WORKERS, or one per CPU this process may use (at most four: the state is copied per
+    worker, and beyond that the merge and the disk are the limit)."""
+    configured = settings.get(WORKERS_SETTING)
+    if configured is None:
+        return max(1, min(len(os.sched_getaffinity(0)), MAX_DEFAULT_WORKERS))
+    if not isinstance(configured, int) or isinstance(configured, bool) or configured < 1:
+        raise ValueError(f"{WORKERS_SETTING} 应为正整数（例：2），现为 {configured!r}")
+    return configured
+
+
+class SharedOutputPelican(Pelican):
+    """Pelican.run of Pelican 4.12, step for step, except the loop over generate_output."""
+
+    def run(self):
+        context = self.settings.copy()
+        context["generated_content"] = {}
+        context["static_links"] = set()
+        context["static_content"] = {}
+        context["localsiteurl"] = self.settings["SITEURL"]
+        generators = [cls(context=context, settings=self.settings, path=self.path, theme=self.theme,
+                          output_path=self.output_path)
+                      for cls in self._get_generator_classes()]
+        if self.delete_outputdir and os.path.commonpath([os.path.realpath(self.output_path)]) != os.path.commonpath(
+                [os.path.realpath(self.output_path), os.path.realpath(self.path)]):
+            from pelican.utils import clean_output_dir
+
+            clean_output_dir(self.output_path, self.output_retention)
+        for generator in generators:
+            if hasattr(generator, "generate_context"):
+                generator.generate_context()
+            if hasattr(generator, "check_disabled_readers"):
+                generator.check_disabled_readers()
+        signals.all_generators_finalized.send(generators)
+        for generator in generators:
+            if hasattr(generator, "refresh_metadata_intersite_links"):
+                generator.refresh_metadata_intersite_links()
+        writer = self._get_writer()
+        workers = output_workers(self.settings)
+        record = getattr(writer, "record", None)
+        if workers > 1 and record is not None:
+            write_shared(generators, writer, workers, context)
+        else:
+            for generator in generators:
+                if hasattr(generator, "generate_output"):
+                    generator.generate_output(writer)
+        signals.finalized.send(self)
+
+
+def write_shared(generators: list, writer, workers: int, context: dict) -> None:
+    """Every generator's output, rendered by `workers` processes (this one is worker 0)."""
+    resolve_attached_files(generators, context)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.collect()
+    gc.freeze()  # the collector would otherwise write to every shared object and copy it per worker
+    children: list[tuple[int, int, int]] = []
+    failure, results = None, []
+    try:
+        for share in range(1, workers):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child, which reports through the pipe
+                os.close(read_end)
+                _child(generators, writer, share, workers, write_end)
+            os.close(write_end)
+            children.append((share, pid, read_end))
+        try:
+            write_share(generators, writer, 0, workers)
+        except BaseException as exc:  # noqa: BLE001 - the children must be collected first
+            failure = exc
+            for _, pid, _ in children:
+                _stop(pid)
+        results = [_collect(share, pid, read_end) for share, pid, read_end in children]
+        children = []
+    finally:
+        for _, pid, read_end in children:  # fork itself failed part-way: stop and reap what started
+            _stop(pid)
+            _collect(0, pid, read_end)
+        gc.unfreeze()
+    if failure is not None:
+        raise failure
+    for result in results:
+        for name, level, message in result.get("logs", []):
+            logging.getLogger(name).log(level, "%s", message)
+    for result in results:
+        if "error" in result:
+            raise result["error"]
+    for result in results:
+        writer.record.merge(result["record"])
+
+
+def write_share(generators: list, writer, share: int, workers: int) -> None:
+    for generator in generators:
+        if not hasattr(generator, "generate_output"):
+            continue
+        if isinstance(generator, COPYING_GENERATORS):
+            if share != 0:
+                continue
+            writer.record.share, writer.record.workers = 0, 1  # all of it, here
+        else:
+            writer.record.share, writer.record.workers = share, workers
+        generator.generate_output(writer)
+    writer.record.share, writer.record.workers = 0, 1
+
+
+def resolve_attached_files(generators: list, context: dict) -> None:
+    """Render the links of every article and page once, in the order Pelican writes them, when any
+    uses `{attach}`: the first render moves the attached file next to the article (Pelican keeps
+    that on the static file's object), and only this process's objects reach the static copy."""
+    contents = []
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            contents += chain(generator.translations, generator.articles, generator.hidden_translations,
+                              generator.hidden_articles, generator.drafts_translations, generator.drafts)
+        elif isinstance(generator, PagesGenerator):
+            contents += chain(generator.translations, generator.pages, generator.hidden_translations,
+                              generator.hidden_pages, generator.draft_translations, generator.draft_pages)
+    if any("attach}" in (content._content or "") or "|attach|" in (content._content or "") for content in contents):
+        for content in contents:
+            content.get_content(context.get("localsiteurl", ""))
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record):
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _child(generators, writer, share: int, workers: int, write_end: int) -> None:  # pragma: no cover
+    """A worker process: write its share, send the result to the parent, and exit without running
+    anything of the parent's (atexit handlers, finally blocks up the stack)."""
+    code = 0
+    root = logging.getLogger()
+    capture = _LogCapture()
+    try:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)  # the parent logs what the child found, once
+        root.addHandler(capture)
+        write_share(generators, writer, share, workers)
+        payload = {"record": writer.record.share_result(), "logs": capture.records}
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the build
+        code = 1
+        payload = {"error": _picklable(exc), "logs": capture.records}
+    try:
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+    finally:
+        os._exit(code)
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # noqa: BLE001 - any exception must reach the parent as text at least
+        text = "".join(traceback.format_exception(exc)).strip()
+        return RuntimeError(f"输出进程出错：{text}")
+
+
+def _collect(share: int, pid: int, read_end: int) -> dict:
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if data:
+        try:
+            return pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a truncated result: reported below as a dead worker
+            pass
+    how = (f"被信号 {os.WTERMSIG(status)} 终止" if os.WIFSIGNALED(status)
+           else f"退出码 {os.waitstatus_to_exitcode(status)}")
+    return {"error": RuntimeError(f"输出进程 {share} 未交回结果（{how}）：它负责的页面没有写完，本次构建作废。")}
+
+
+def _stop(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass

@@ -1,0 +1,185 @@
+"""Writing shared between worker processes (buildtools/parallel_output.py): the same bytes as one
+process, every worker's warnings and failures reach the build, and no page is lost or doubled."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pathlib
+import signal
+
+import jinja2
+import pytest
+from pelican.settings import DEFAULT_CONFIG
+from pelican.writers import FileOverwriteFailedError
+
+from buildtools.parallel_output import output_workers, write_shared
+from conftest import ROOT
+
+import sys
+
+sys.path.insert(0, str(ROOT / "plugins"))
+from incremental_writer.incremental_writer import OutputRecord, UnchangedFilesWriter, share_of  # noqa: E402
+
+
+def tree(root: pathlib.Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def test_a_shared_build_writes_the_same_bytes_as_one_process(tmp_path):
+    from buildtools.build import build_site
+
+    outputs = {}
+    for workers in (1, 3):
+        output = tmp_path / f"out-{workers}"
+        result = build_site(str(ROOT / "pelicanconf.py"), str(output),
+                            {"OUTPUT_WORKERS": workers, "SEARCH_INDEX": False, "PRECOMPRESS": False})
+        assert result.ok, result.problems
+        outputs[workers] = output
+    one, shared = tree(outputs[1]), tree(outputs[3])
+    assert len(one) > 200
+    assert one.keys() == shared.keys()
+    assert [name for name in one if one[name] != shared[name]] == []
+    # the merged record: every page's render key, and the counts of the whole output
+    keys = {workers: json.loads((tmp_path / f"out-{workers}.work" / "cache" / "render-keys.json").read_text())
+            for workers in (1, 3)}
+    assert {path: value[0] for path, value in keys[1].items()} == {path: value[0] for path, value in keys[3].items()}
+    reports = {workers: json.loads((tmp_path / f"out-{workers}.build-report.json").read_text()) for workers in (1, 3)}
+    assert reports[3]["incremental"]["written"] == reports[1]["incremental"]["written"] > 100
+
+
+def test_a_shared_rebuild_after_one_edit_rewrites_only_that_page(tmp_path):
+    from buildtools.build import build_site
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = tmp_path / "conf.py"
+    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+                        f"PATH = {str(content)!r}\nSEARCH_INDEX = False\nPRECOMPRESS = False\nOUTPUT_WORKERS = 2\n",
+                        encoding="utf-8")
+    output = tmp_path / "output"
+    assert build_site(str(settings), str(output)).ok
+    article = next(content.glob("news/**/*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\n（本文有更正。）\n", encoding="utf-8")
+    result = build_site(str(settings), str(output), {"RENDER_KEYS_AUDIT": True})
+    assert result.ok, result.problems
+    counts = result.report["incremental"]
+    assert 1 <= counts["written"] < 20 and counts["kept"] + counts["not_rendered"] > 100
+
+
+# --- write_shared on pages made for the test: which worker renders a page is known in advance ---
+
+def pages_for(share: int, workers: int, count: int, prefix: str) -> list[str]:
+    names, number = [], 0
+    while len(names) < count:
+        name = f"{prefix}{number}/index.html"
+        if share_of(name, workers) == share:
+            names.append(name)
+        number += 1
+    return names
+
+
+class PageList:
+    """A generator writing one page per name through the writer, as Pelican's generators do."""
+
+    def __init__(self, names, action=lambda name: ""):
+        environment = jinja2.Environment(loader=jinja2.DictLoader(
+            {"page.html": "<p>{{ output_file }}{{ act(output_file) }}</p>"}))
+        environment.globals["act"] = action
+        self.template = environment.get_template("page.html")
+        self.names = names
+
+    def generate_output(self, writer):
+        for name in self.names:
+            writer.write_file(name, self.template, {"localsiteurl": ""})
+
+
+def writer_for(output: pathlib.Path) -> UnchangedFilesWriter:
+    settings = {**DEFAULT_CONFIG, "BUILD_OUTPUT_RECORD": OutputRecord({})}
+    return UnchangedFilesWriter(str(output), settings=settings)
+
+
+def test_every_page_is_written_once_and_the_record_holds_them_all(tmp_path):
+    names = pages_for(0, 2, 5, "a") + pages_for(1, 2, 5, "b")
+    writer = writer_for(tmp_path)
+    write_shared([PageList(names)], writer, 2, {})
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.html")) == sorted(names)
+    assert (tmp_path / names[-1]).read_text() == f"<p>{names[-1]}</p>"
+    assert writer.record.tally["written"] == 10
+    assert sorted(writer.record.render_keys) == sorted(names)
+    assert len(writer.record.paths) == 10
+
+
+def test_a_warning_logged_in_another_worker_reaches_the_build_once(tmp_path, caplog):
+    logger = logging.getLogger("pelican.test")
+    page = pages_for(1, 2, 1, "w")[0]
+
+    def action(name):
+        if name == page:
+            logger.warning("链接 {filename}/missing.md 找不到")
+        return ""
+
+    with caplog.at_level(logging.WARNING):
+        write_shared([PageList(pages_for(0, 2, 2, "x") + [page], action)], writer_for(tmp_path), 2, {})
+    assert [record.getMessage() for record in caplog.records] == ["链接 {filename}/missing.md 找不到"]
+    assert caplog.records[0].name == "pelican.test"
+
+
+def test_an_error_in_another_worker_fails_with_its_message(tmp_path):
+    page = pages_for(1, 2, 1, "e")[0]
+
+    def action(name):
+        if name == page:
+            raise ValueError(f"{name}：模板出错")
+        return ""
+
+    with pytest.raises(ValueError, match=f"^{page}：模板出错$"):
+        write_shared([PageList(pages_for(0, 2, 2, "y") + [page], action)], writer_for(tmp_path), 2, {})
+
+
+def test_a_worker_that_dies_fails_the_build_with_a_clear_message(tmp_path):
+    page = pages_for(1, 2, 1, "k")[0]
+
+    def action(name):
+        if name == page:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+        return ""
+
+    with pytest.raises(RuntimeError, match=r"^输出进程 1 未交回结果（被信号 9 终止）：它负责的页面没有写完，本次构建作废。$"):
+        write_shared([PageList(pages_for(0, 2, 2, "z") + [page], action)], writer_for(tmp_path), 2, {})
+
+
+def test_two_pages_claiming_one_path_are_refused_whichever_worker_renders_it(tmp_path):
+    twice = pages_for(1, 2, 1, "d")[0]
+    with pytest.raises(FileOverwriteFailedError, match="already written"):
+        write_shared([PageList([twice]), PageList([twice])], writer_for(tmp_path), 2, {})
+
+
+class CopyingGenerator:
+    """Stands for Pelican's StaticGenerator: output that is not pages through the writer."""
+
+
+def test_copying_generators_run_in_one_worker_only(tmp_path, monkeypatch):
+    from pelican.generators import StaticGenerator
+
+    log = tmp_path / "copies.log"
+
+    class Copies(StaticGenerator):
+        def __init__(self):
+            pass
+
+        def generate_output(self, writer):
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(f"{os.getpid()}\n")
+
+    write_shared([PageList(pages_for(1, 3, 2, "c")), Copies()], writer_for(tmp_path / "out"), 3, {})
+    assert log.read_text().splitlines() == [str(os.getpid())]
+
+
+def test_output_workers_setting():
+    assert output_workers({"OUTPUT_WORKERS": 3}) == 3
+    assert 1 <= output_workers({}) <= 4
+    with pytest.raises(ValueError, match=r"^OUTPUT_WORKERS 应为正整数（例：2），现为 '2'$"):
+        output_workers({"OUTPUT_WORKERS": "2"})
