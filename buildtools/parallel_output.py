@@ -77,6 +77,7 @@ class SharedOutputPelican(Pelican):
         for generator in generators:
             if hasattr(generator, "refresh_metadata_intersite_links"):
                 generator.refresh_metadata_intersite_links()
+        pin_content_urls(generators)
         writer = self._get_writer()
         workers = output_workers(self.settings)
         record = getattr(writer, "record", None)
@@ -146,10 +147,19 @@ def write_share(generators: list, writer, share: int, workers: int) -> None:
     writer.record.share, writer.record.workers = 0, 1
 
 
-def resolve_attached_files(generators: list, context: dict) -> None:
-    """Render the links of every article and page once, in the order Pelican writes them, when any
-    uses `{attach}`: the first render moves the attached file next to the article (Pelican keeps
-    that on the static file's object), and only this process's objects reach the static copy."""
+def pin_content_urls(generators: list) -> None:
+    """Pelican works out an article's `url` from settings on every read (a format string over a
+    copy of its metadata), and templates read it many times per page: at ten years' scale that was
+    a tenth of writing. After reading, what it is made of (slug, date, category, status) is final,
+    so each is pinned as Pelican's own `override_url`, which `url` returns as it is. `save_as` is
+    left alone: Pelican lets a page with `override_save_as` overwrite another's file."""
+    for content in written_contents(generators):
+        if not hasattr(content, "override_url"):
+            content.override_url = content.url
+
+
+def written_contents(generators: list) -> list:
+    """Every article and page the writers will render, in the order Pelican writes them."""
     contents = []
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
@@ -158,6 +168,14 @@ def resolve_attached_files(generators: list, context: dict) -> None:
         elif isinstance(generator, PagesGenerator):
             contents += chain(generator.translations, generator.pages, generator.hidden_translations,
                               generator.hidden_pages, generator.draft_translations, generator.draft_pages)
+    return contents
+
+
+def resolve_attached_files(generators: list, context: dict) -> None:
+    """Render the links of every article and page once, in the order Pelican writes them, when any
+    uses `{attach}`: the first render moves the attached file next to the article (Pelican keeps
+    that on the static file's object), and only this process's objects reach the static copy."""
+    contents = written_contents(generators)
     if any("attach}" in (content._content or "") or "|attach|" in (content._content or "") for content in contents):
         for content in contents:
             content.get_content(context.get("localsiteurl", ""))

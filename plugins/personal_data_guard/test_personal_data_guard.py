@@ -126,3 +126,32 @@ def test_malformed_csv_is_still_scanned_but_its_format_is_left_to_its_plugin(tmp
         ("broken.csv", 3, 1, "personal-data-mobile"),
         ("quotes.csv", 2, 1, "personal-data-id-card"),
     ]
+
+
+CSV_EDGES = [
+    "\ufeff13812345678,备注\r\n",                               # first cell of the file, after the BOM
+    '日期,摘要\r\n2020-07-01,"家属""13812345678""代领"\r\n',     # quotes doubled around the number
+    '日期,摘要\r\n2020-07-01,"第一行\r\n430281199001011234 第二行"\r\n',  # a cell over two lines
+    "联系电话,说明\r\n0731-23456789,公开热线\r\n13812345678,手机\r\n",   # the phone column's own rule
+    "编号,卡号\r\n1,6222 0212 3456 7890 128\r\n2,1381234,5678\r\n",  # a card; digits split by a comma are not one
+    '"未闭合的引号,13812345678\r\n',                            # malformed: scanned line by line
+    "日期,金额\r\n2020-07-01,1280.50\r\n",                       # nothing at all
+]
+
+
+@pytest.mark.parametrize("text", CSV_EDGES)
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_the_whole_file_scan_never_hides_a_cell_finding(text, encoding):
+    """csv_findings skips the cell-by-cell scan when the whole text holds nothing; it must find
+    exactly what scanning every cell finds."""
+    from personal_data_guard.guard import csv_cells, csv_findings
+
+    data = text.encode(encoding) if encoding == "utf-8" else text.lstrip("\ufeff").encode(encoding)
+    words = ("电话", "热线", "座机", "传真")
+    by_cell = []
+    for line, column, name, cell in csv_cells(data):
+        phone_column = any(word in name for word in words)
+        for finding in find_personal_data(cell, plates=False):
+            if not (phone_column and finding.kind != "mobile"):
+                by_cell.append((line + cell.count("\n", 0, finding.start), column, finding))
+    assert csv_findings(data, words) == by_cell
