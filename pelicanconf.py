@@ -90,7 +90,7 @@ MARKDOWN = {
 }
 # Pelican's Markdown reader with one Markdown instance reset between files (issue 8: building
 # the parser per file cost a third of reading at ten years' scale).
-PLUGINS += ["reused_markdown"]
+PLUGINS += ["markdown_reader"]
 
 # Feeds are switched on by the sections work (issue 4); none are written until then.
 FEED_ALL_ATOM = None

@@ -34,7 +34,7 @@ FINGERPRINT_FOLDERS = ("plugins", "buildtools")  # and the THEME folder the sett
 KEEP_DEFAULT = ("pagefind",)  # written by the search step after Pelican, which decides itself
 # Settings that change how a build checks itself, not what it writes: not in the fingerprint, so
 # an audit build reuses the work folder it is meant to audit.
-NOT_SHAPING_OUTPUT = frozenset({"RENDER_KEYS_AUDIT", "OUTPUT_WORKERS"})  # how a build checks or shares work
+NOT_SHAPING_OUTPUT = frozenset({"RENDER_KEYS_AUDIT", "BUILD_WORKERS"})  # how a build checks or shares work
 
 
 def file_digest(path: str) -> str:

@@ -2,7 +2,7 @@
 
 Reading builds one shared state (every article, listing and model), so it stays in one process.
 Writing is rendering thousands of independent pages from that state: after reading, the build
-forks OUTPUT_WORKERS - 1 children, and every worker runs every generator's `generate_output`
+forks BUILD_WORKERS - 1 children, and every worker runs every generator's `generate_output`
 with the incremental writer, which renders only the pages whose path falls in its share
 (incremental_writer.share_of) and still does Pelican's bookkeeping for every path. The children
 send back what they wrote (paths, render keys, counts) and the warnings they logged; the parent
@@ -33,22 +33,8 @@ from itertools import chain
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator, SourceFileGenerator
 
-WORKERS_SETTING = "OUTPUT_WORKERS"
-MAX_DEFAULT_WORKERS = 4
-
 # Generators whose output is not pages through the writer: they run in worker 0 only.
 COPYING_GENERATORS = (StaticGenerator, SourceFileGenerator)
-
-
-def output_workers(settings: dict) -> int:
-    """OUTPUT_WORKERS, or one per CPU this process may use (at most four: the state is copied per
-    worker, and beyond that the merge and the disk are the limit)."""
-    configured = settings.get(WORKERS_SETTING)
-    if configured is None:
-        return max(1, min(len(os.sched_getaffinity(0)), MAX_DEFAULT_WORKERS))
-    if not isinstance(configured, int) or isinstance(configured, bool) or configured < 1:
-        raise ValueError(f"{WORKERS_SETTING} 应为正整数（例：2），现为 {configured!r}")
-    return configured
 
 
 class SharedOutputPelican(Pelican):
@@ -79,7 +65,9 @@ class SharedOutputPelican(Pelican):
                 generator.refresh_metadata_intersite_links()
         pin_content_urls(generators)
         writer = self._get_writer()
-        workers = output_workers(self.settings)
+        from portal_data.workers import build_workers  # on sys.path once pelicanconf has set PLUGIN_PATHS
+
+        workers = build_workers(self.settings)
         record = getattr(writer, "record", None)
         if workers > 1 and record is not None:
             write_shared(generators, writer, workers, context)

@@ -14,7 +14,7 @@ import pytest
 from pelican.settings import DEFAULT_CONFIG
 from pelican.writers import FileOverwriteFailedError
 
-from buildtools.parallel_output import output_workers, write_shared
+from buildtools.parallel_output import write_shared
 from conftest import ROOT
 
 import sys
@@ -34,7 +34,7 @@ def test_a_shared_build_writes_the_same_bytes_as_one_process(tmp_path):
     for workers in (1, 3):
         output = tmp_path / f"out-{workers}"
         result = build_site(str(ROOT / "pelicanconf.py"), str(output),
-                            {"OUTPUT_WORKERS": workers, "SEARCH_INDEX": False, "PRECOMPRESS": False})
+                            {"BUILD_WORKERS": workers, "SEARCH_INDEX": False, "PRECOMPRESS": False})
         assert result.ok, result.problems
         outputs[workers] = output
     one, shared = tree(outputs[1]), tree(outputs[3])
@@ -57,7 +57,7 @@ def test_a_shared_rebuild_after_one_edit_rewrites_only_that_page(tmp_path):
     shutil.copytree(ROOT / "content", content)
     settings = tmp_path / "conf.py"
     settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-                        f"PATH = {str(content)!r}\nSEARCH_INDEX = False\nPRECOMPRESS = False\nOUTPUT_WORKERS = 2\n",
+                        f"PATH = {str(content)!r}\nSEARCH_INDEX = False\nPRECOMPRESS = False\nBUILD_WORKERS = 2\n",
                         encoding="utf-8")
     output = tmp_path / "output"
     assert build_site(str(settings), str(output)).ok
@@ -178,8 +178,10 @@ def test_copying_generators_run_in_one_worker_only(tmp_path, monkeypatch):
     assert log.read_text().splitlines() == [str(os.getpid())]
 
 
-def test_output_workers_setting():
-    assert output_workers({"OUTPUT_WORKERS": 3}) == 3
-    assert 1 <= output_workers({}) <= 4
-    with pytest.raises(ValueError, match=r"^OUTPUT_WORKERS 应为正整数（例：2），现为 '2'$"):
-        output_workers({"OUTPUT_WORKERS": "2"})
+def test_build_workers_setting():
+    from portal_data.workers import build_workers
+
+    assert build_workers({"BUILD_WORKERS": 3}) == 3
+    assert 1 <= build_workers({}) <= 4
+    with pytest.raises(ValueError, match=r"^BUILD_WORKERS 应为正整数（例：2），现为 '2'$"):
+        build_workers({"BUILD_WORKERS": "2"})

@@ -1,1 +1,0 @@
-from .reused_markdown import register  # noqa: F401
