@@ -64,6 +64,7 @@ class SharedOutputPelican(Pelican):
             if hasattr(generator, "refresh_metadata_intersite_links"):
                 generator.refresh_metadata_intersite_links()
         pin_content_urls(generators)
+        index_listings(generators)
         writer = self._get_writer()
         from portal_data.workers import build_workers  # on sys.path once pelicanconf has set PLUGIN_PATHS
 
@@ -144,6 +145,31 @@ def pin_content_urls(generators: list) -> None:
     for content in written_contents(generators):
         if not hasattr(content, "override_url"):
             content.override_url = content.url
+
+
+class IndexedList(list):
+    """A list whose `in` is a set lookup by identity (what `in` means for articles, which define
+    no equality). Pelican builds each tag, author and category page from
+    `[article for article in self.dates if article in articles]`: with plain lists that is
+    quadratic, seconds per worker at ten years' scale. Nothing changes these lists after reading."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self._identities = frozenset(map(id, self))
+
+    def __contains__(self, item):
+        return id(item) in self._identities
+
+
+def index_listings(generators: list) -> None:
+    """The article lists of every tag, author and category, in place, as IndexedList."""
+    for generator in generators:
+        if not isinstance(generator, ArticlesGenerator):
+            continue
+        for tag, articles in generator.tags.items():
+            generator.tags[tag] = IndexedList(articles)
+        for listing in (generator.authors, generator.categories):  # (name, articles) pairs, shared with the context
+            listing[:] = [(name, IndexedList(articles)) for name, articles in listing]
 
 
 def written_contents(generators: list) -> list:

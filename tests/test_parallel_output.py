@@ -185,3 +185,16 @@ def test_build_workers_setting():
     assert 1 <= build_workers({}) <= 4
     with pytest.raises(ValueError, match=r"^BUILD_WORKERS 应为正整数（例：2），现为 '2'$"):
         build_workers({"BUILD_WORKERS": "2"})
+
+
+def test_indexed_lists_answer_in_as_lists_do_for_articles():
+    from pelican.contents import Article
+
+    from buildtools.parallel_output import IndexedList
+
+    articles = [Article("<p>正文</p>", metadata={"title": f"第 {n} 篇"}) for n in range(3)]
+    lookalike = Article("<p>正文</p>", metadata={"title": "第 0 篇"})
+    indexed = IndexedList(articles[:2])
+    assert indexed == articles[:2] and isinstance(indexed, list)
+    assert [article in indexed for article in [*articles, lookalike]] == [
+        article in articles[:2] for article in [*articles, lookalike]] == [True, True, False, False]
