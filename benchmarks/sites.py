@@ -3,6 +3,7 @@
 ours:    pelicanconf.py with every plugin, our theme and the disclosures (what the nightly builds);
 news:    the same without the disclosure plugins (search index and compressed copies included);
 newshtml: the news build without search index and compressed copies, like for like with vanilla;
+newshtml1: the same with BUILD_WORKERS = 1 (one process, as vanilla Pelican);
 vanilla: Pelican 4.12 as installed: default theme, no plugins, folder pagination;
 hugo:    Debian's Hugo on the same articles converted to Hugo front matter, minimal layouts.
 """
@@ -65,6 +66,8 @@ def write_settings(work: str, content: str) -> dict[str, str]:
         "ours": OURS.format(repo=REPO, content=content, build_time=BUILD_TIME, extra=""),
         "news": OURS.format(repo=REPO, content=content, build_time=BUILD_TIME, extra=news_only),
         "newshtml": OURS.format(repo=REPO, content=content, build_time=BUILD_TIME, extra=html_only),
+        # The same in one process (no workers), to show what the second core adds.
+        "newshtml1": OURS.format(repo=REPO, content=content, build_time=BUILD_TIME, extra=html_only + "BUILD_WORKERS = 1\n"),
         "vanilla": VANILLA.format(content=content),
     }
     paths = {}

@@ -198,3 +198,43 @@ def test_indexed_lists_answer_in_as_lists_do_for_articles():
     assert indexed == articles[:2] and isinstance(indexed, list)
     assert [article in indexed for article in [*articles, lookalike]] == [
         article in articles[:2] for article in [*articles, lookalike]] == [True, True, False, False]
+
+
+def test_an_editors_error_found_in_another_worker_keeps_its_positions(tmp_path):
+    from portal_data import ContentError, DataError
+
+    page = pages_for(1, 2, 1, "p")[0]
+
+    def action(name):
+        if name == page:
+            raise ContentError([DataError("news/a.md", 7, 3, "bad-link", "链接指向的文章不存在")])
+        return ""
+
+    with pytest.raises(ContentError) as raised:
+        write_shared([PageList([page], action)], writer_for(tmp_path), 2, {})
+    assert raised.value.report() == "news/a.md:7:3: 链接指向的文章不存在\n共 1 处问题，请修改以上文件后重新构建。"
+
+
+def test_linear_period_archives_are_pelicans_archives():
+    import datetime as dt
+    import random
+    from types import SimpleNamespace
+
+    from pelican.generators import ArticlesGenerator
+    from pelican.settings import DEFAULT_CONFIG
+
+    from buildtools.parallel_output import LinearArchivesGenerator
+
+    chooser = random.Random(8)
+    articles = [SimpleNamespace(date=dt.datetime(2015, 1, 1) + dt.timedelta(days=chooser.randrange(3000), hours=n % 24),
+                                number=n) for n in range(400)]
+    chooser.shuffle(articles)
+    dates = sorted(articles, key=lambda article: article.date, reverse=True)
+    settings = {**DEFAULT_CONFIG, "YEAR_ARCHIVE_SAVE_AS": "archives/{date:%Y}/index.html",
+                "MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/index.html",
+                "DAY_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/{date:%d}/index.html"}
+    pelicans = ArticlesGenerator._build_period_archives(None, dates, articles, settings)
+    ours = LinearArchivesGenerator.__new__(LinearArchivesGenerator)._build_period_archives(dates, articles, settings)
+    assert set(ours) == {"year", "month", "day"}
+    assert ours == pelicans
+    assert sum(len(archive["articles"]) for archive in ours["month"]) == 400

@@ -102,8 +102,12 @@ def _convert(path: str):
 
 
 def files_to_convert(generator, paths_setting: str, excludes_setting: str) -> list[str]:
-    """The Markdown files this generator will read that neither of Pelican's caches holds."""
+    """The Markdown files this generator will read that neither of Pelican's caches holds; none
+    when its reader cache holds anything: that is an incremental build, where few files miss
+    the cache and checking every file's stamp here would cost more than converting them."""
     readers = generator.readers
+    if getattr(readers, "_cache", None):  # Pelican's loaded reader cache (FileStampDataCacher)
+        return []
     markdown_extensions = {extension for extension, reader in readers.readers.items()
                            if isinstance(reader, ReusedMarkdownReader)}
     missing = []

@@ -168,8 +168,12 @@ class VillageDisclosureGenerator(Generator):
                 write_derived(writer, output, base + ".json", (village, ledger),
                               lambda village=village, ledger=ledger: json_bytes(ledger_document(village, ledger)))
         sitename = self.settings.get("SITENAME", "")
+        # Keyed by what the data package lists (each month's name and file, not its vouchers), so
+        # correcting an amount does not rewrite this file of every month of every village.
+        listed = [(village.code, village.full_name, [(ledger.key, ledger.label) for ledger in village.months])
+                  for village in self.villages]
         write_derived(writer, output, self.config["VILLAGE_DISCLOSURE_DATAPACKAGE"],
-                      (self.villages, self.account_sets, self.config, sitename),
+                      (listed, self.account_sets, self.config, sitename),
                       lambda: json_bytes(datapackage(self.villages, self.account_sets, self.config, sitename)))
 
 
