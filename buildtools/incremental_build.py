@@ -88,12 +88,12 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     manifest, diff = sync(work, final_path, reference, load_manifest(manifest_path), replaced_not_rewritten)
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
-    save_render_keys(keys_path, work, record.render_keys)
+    save_render_keys(keys_path, work, record.render_keys, manifest["files"])
     save_state(work_root, InputState(key, content.files, content.taken_ns,
                                      {name: clock.facts[name] for name in CONTENT_FACTS if name in clock.facts}))
     mark_complete(work, print_)
     result = BuildResult(True, final_path, [], time.monotonic() - started)
-    result.report = _write_build_report(result, final_path, diff=diff, **report_args)
+    result.report = _write_build_report(result, final_path, diff=diff, listed=list(manifest["files"]), **report_args)
     return result
 
 
@@ -182,10 +182,15 @@ def load_render_keys(path: str) -> dict[str, list]:
         return {}
 
 
-def save_render_keys(path: str, work: str, keys: dict[str, str]) -> None:
-    """Each page's key with the size and mtime its file has now, after a clean build."""
+def save_render_keys(path: str, work: str, keys: dict[str, str], synced: dict[str, list] | None = None) -> None:
+    """Each page's key with the size and mtime its file has now, after a clean build; `synced` is
+    the sync's manifest entries ([size, mtime, …] of each work file, taken just now), else stat."""
     recorded = {}
     for relative, key in keys.items():
+        entry = synced.get(relative) if synced is not None else None
+        if entry is not None:
+            recorded[relative] = [key, entry[0], entry[1]]
+            continue
         try:
             stat = os.stat(os.path.join(work, relative))
         except FileNotFoundError:

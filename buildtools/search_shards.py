@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 DEFAULTS = {
     # (regular expression on the page's path, shard name with \1 or \g<1> for its groups); first
@@ -129,16 +130,19 @@ def index_shards(site_path: str, settings: dict, changed: set[str] | None) -> tu
     os.makedirs(index_root, exist_ok=True)
     indexed: dict[str, float] = {}
     emptied = set()
-    for shard in shards_to_index(site_path, by_shard, changed, config):
-        started = time.monotonic()
-        pages = [page for page in by_shard[shard] if is_searchable(os.path.join(site_path, page))]
-        if not pages:  # e.g. its last article withdrawn: a bundle of nothing would search whole pages
-            emptied.add(shard)
-            continue
-        problems = index_one_shard(site_path, shard, pages)
-        if problems:
-            return problems, indexed
-        indexed[shard] = round(time.monotonic() - started, 2)
+    # Old bundles and mirrors are thousands of small files: a thread removes them while the next
+    # shard's Pagefind runs (it waits on a child process), and the build waits for it at the end.
+    with ThreadPoolExecutor(max_workers=1) as remover:
+        for shard in shards_to_index(site_path, by_shard, changed, config):
+            started = time.monotonic()
+            pages = [page for page in by_shard[shard] if is_searchable(os.path.join(site_path, page))]
+            if not pages:  # e.g. its last article withdrawn: a bundle of nothing would search whole pages
+                emptied.add(shard)
+                continue
+            problems = index_one_shard(site_path, shard, pages, remove=lambda path: remover.submit(_remove_tree, path))
+            if problems:
+                return problems, indexed
+            indexed[shard] = round(time.monotonic() - started, 2)
     shards = sorted(shard for shard in by_shard if shard not in emptied and has_bundle(site_path, shard))
     if shards:
         _copy_ui_files(os.path.join(index_root, shards[0]), index_root)
@@ -147,9 +151,14 @@ def index_shards(site_path: str, settings: dict, changed: set[str] | None) -> tu
     return [], indexed
 
 
-def index_one_shard(site_path: str, shard: str, pages: list[str]) -> list[str]:
+def _remove_tree(path: str) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def index_one_shard(site_path: str, shard: str, pages: list[str], remove=_remove_tree) -> list[str]:
     """Pagefind over a mirror of hard links to just this shard's pages (same relative paths, so the
-    URLs in the index are the site's), written fresh and renamed over the old bundle."""
+    URLs in the index are the site's), written fresh and renamed over the old bundle. The mirror
+    and the old bundle, both renamed out of the way first, are handed to `remove`."""
     mirror = f"{site_path}.search-{shard}-{os.getpid()}"
     final = os.path.join(site_path, "pagefind", shard)
     fresh = f"{final}.new-{os.getpid()}"
@@ -163,7 +172,10 @@ def index_one_shard(site_path: str, shard: str, pages: list[str]) -> list[str]:
         command = [sys.executable, "-m", "pagefind", "--site", mirror, "--output-path", fresh, "--quiet"]
         result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
     finally:
-        shutil.rmtree(mirror, ignore_errors=True)
+        if os.path.isdir(mirror):
+            retired = f"{mirror}.done"
+            os.rename(mirror, retired)  # its name is free again at once; the files go in the background
+            remove(retired)
     if result.returncode != 0 or not os.path.isfile(os.path.join(fresh, ENTRY)):
         shutil.rmtree(fresh, ignore_errors=True)
         detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
@@ -173,7 +185,7 @@ def index_one_shard(site_path: str, shard: str, pages: list[str]) -> list[str]:
         old = f"{final}.old-{os.getpid()}"
         os.rename(final, old)
         os.rename(fresh, final)
-        shutil.rmtree(old, ignore_errors=True)
+        remove(old)
     else:
         os.rename(fresh, final)
     return []

@@ -42,6 +42,18 @@ def test_sitemap_lists_every_public_page_with_lastmod(tmp_path):
     ]
 
 
+def test_pages_listed_by_the_build_are_read_instead_of_walking(tmp_path):
+    write(tmp_path, "index.html", "<h1>首页</h1>")
+    write(tmp_path, "news/a/index.html", "<h1>甲</h1>")
+    write(tmp_path, "news/withdrawn/index.html", "<h1>已撤下，还在磁盘上</h1>")
+    write(tmp_path, "drafts/x/index.html", "draft")
+    listed = {str(tmp_path / "index.html"), str(tmp_path / "news/a/index.html"), str(tmp_path / "drafts/x/index.html"),
+              str(tmp_path / "news/a/feed.xml")}
+    pages = public_pages(str(tmp_path), ("drafts/",), listed=listed)
+    assert [url for url, _ in pages] == ["", "news/a/"]
+    assert [url for url, _ in public_pages(str(tmp_path), ("drafts/",))] == ["", "news/a/", "news/withdrawn/"]
+
+
 def test_robots_points_at_the_sitemap():
     assert robots_txt("https://news.example.cn", "sitemap.xml").splitlines() == [
         "User-agent: *", "Allow: /", "", "Sitemap: https://news.example.cn/sitemap.xml"]
