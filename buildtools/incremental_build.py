@@ -9,6 +9,7 @@ import time
 from buildtools.build import BuildResult, _phase_clock, _write_build_report, finish_output, load_settings, run_pelican
 from buildtools.incremental import (COMPLETE, COMPRESSED, fingerprint, load_manifest, mark_complete, output_matches,
                                     prepare_work, remove_empty_folders, remove_stale, save_json, save_manifest, start_marker, sync)
+from buildtools.search_text import same_search_text
 from buildtools.inputs import InputState, digest_content, forget_state, input_key, load_state, save_state, within_window
 
 # Report facts that describe the content read; kept with the input key so a build that skips
@@ -71,21 +72,24 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     clock.facts["incremental"]["stale_removed"] = len(stale)
     changed = changed_pages(work, record.written, stale)
     clock.facts["incremental"]["pages_changed"] = bool(changed)
-    problems = finish_output(work, settings, changed if reused else None)  # a fresh work folder: index all
+    manifest_path = os.path.join(work_root, "manifest.json")
+    previous_manifest = load_manifest(manifest_path)
+    search_changed = pages_changed_for_search(work, changed, reference, previous_manifest) if reused else None
+    clock.facts["incremental"]["pages_changed_for_search"] = None if search_changed is None else len(search_changed)
+    problems = finish_output(work, settings, search_changed)  # a fresh work folder (None): index all
     if problems:  # a failed search index: the output is untouched, the next build redoes it
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = _write_build_report(result, work, **report_args)
         return result
     remove_empty_folders(work)  # after precompression has removed the withdrawn pages' copies
     clock.mark("search-and-precompress")
-    manifest_path = os.path.join(work_root, "manifest.json")
     prefix = len(os.path.abspath(work).rstrip(os.sep)) + 1
     pages = {path[prefix:].replace(os.sep, "/") for path in record.paths}  # paths are absolute, under work
 
     def replaced_not_rewritten(relative: str) -> bool:
         return relative in pages or relative.endswith(COMPRESSED)
 
-    manifest, diff = sync(work, final_path, reference, load_manifest(manifest_path), replaced_not_rewritten)
+    manifest, diff = sync(work, final_path, reference, previous_manifest, replaced_not_rewritten)
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
     save_render_keys(keys_path, work, record.render_keys, manifest["files"])
@@ -205,6 +209,29 @@ def _output_record(settings: dict, previous_keys: dict[str, list]):
     record = OutputRecord(previous_keys, audit=bool(settings.get("RENDER_KEYS_AUDIT")))
     settings[RECORD_SETTING] = record
     return record
+
+
+def pages_changed_for_search(work: str, changed: set[str], reference: str | None, manifest: dict) -> set[str]:
+    """The changed pages whose search text changed too (buildtools/search_text.py): a page is
+    compared with its last synced version in the reference, which the search index was built
+    from, trusted only while that file has the size and mtime the sync's manifest recorded."""
+    files = manifest.get("files", {}) if reference and manifest.get("target") == os.path.abspath(reference) else {}
+    different = set()
+    for page in changed:
+        entry, new_path = files.get(page), os.path.join(work, page)
+        old_path = os.path.join(reference, page) if reference else None
+        old_stat = _stat_or_none(old_path) if entry is not None and len(entry) > 3 else None
+        trusted = old_stat is not None and old_stat.st_size == entry[0] and old_stat.st_mtime_ns == entry[3]
+        if not (trusted and os.path.isfile(new_path) and same_search_text(new_path, old_path)):
+            different.add(page)
+    return different
+
+
+def _stat_or_none(path: str):
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def changed_pages(work: str, written: set[str], stale: list[str]) -> set[str]:

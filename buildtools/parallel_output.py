@@ -112,13 +112,17 @@ def write_shared(generators: list, writer, workers: int, context: dict) -> None:
     sys.stderr.flush()
     gc.collect()
     gc.freeze()  # the collector would otherwise write to every shared object and copy it per worker
+    from portal_data.workers import die_with_parent
+
     children: list[tuple[int, int, int]] = []
     failure, results = None, []
+    parent = os.getpid()
     try:
         for share in range(1, workers):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the child, which reports through the pipe
+                die_with_parent(parent)
                 os.close(read_end)
                 _child(generators, writer, share, workers, write_end)
             os.close(write_end)

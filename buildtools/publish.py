@@ -5,7 +5,7 @@
       20260101T180000Z-1a2b3c4/build-report.json
       20260101T180000Z-1a2b3c4/RELEASED   written only after every check passed
       live -> 20260101T180000Z-1a2b3c4    swapped with os.replace (rename(2) is atomic on POSIX)
-      .publish.lock                       flock: one publish or rollback at a time
+      .publish.lock                       a lock (lockf): one publish or rollback at a time
 
 Until the swap, nothing the web server reads has changed, so a failing, refused or killed build
 leaves the live site exactly as it was; the next publish removes what an interrupted one left.
@@ -14,6 +14,7 @@ leaves the live site exactly as it was; the next publish removes what an interru
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -71,8 +72,12 @@ def publish_lock(root: str):
     handle = open(os.path.join(root, LOCK), "a+")
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            # A POSIX record lock, not flock: it belongs to this process alone, so the build's
+            # forked workers do not hold it, and it ends the moment this process does.
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             handle.seek(0)
             holder = handle.read().strip() or "未知进程"
             raise PublishError(f"另一个发布或回滚正在进行（{holder}）；请等它结束后再试。") from None

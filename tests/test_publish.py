@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import pathlib
 import shutil
@@ -118,12 +117,23 @@ def test_a_second_publish_at_the_same_time_is_refused(fixture_site):
     settings, content, releases = fixture_site
     publish(str(settings), str(releases))
     before = snapshot(releases)
-    with open(releases / LOCK, "a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    # Another process holds the lock, as a second `invoke publish` would (the lock is per process).
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys, time\n"
+        f"handle = open({str(releases / LOCK)!r}, 'a')\n"
+        "fcntl.lockf(handle, fcntl.LOCK_EX)\n"
+        "handle.write('进程 另一个，开始于 刚才\\n'); handle.flush()\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
         with pytest.raises(PublishError, match="另一个发布或回滚正在进行"):
             publish(str(settings), str(releases))
         with pytest.raises(PublishError, match="另一个发布或回滚正在进行"):
             rollback(str(releases))
+    finally:
+        holder.kill()
+        holder.wait()
     assert snapshot(releases) == before
 
 

@@ -25,7 +25,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
-from portal_data.workers import build_workers
+from portal_data.workers import build_workers, die_with_parent
 
 # Below this many files to convert, starting workers costs more than it saves.
 PREFETCH_MIN_FILES = 200
@@ -82,7 +82,8 @@ class ReusedMarkdownReader(MarkdownReader):
 _worker_markdown: dict = {}  # per worker process: its one Markdown instance and the settings
 
 
-def _start_worker(settings: dict) -> None:
+def _start_worker(settings: dict, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
     _worker_markdown["settings"] = settings
     _worker_markdown["instance"] = None
 
@@ -131,7 +132,7 @@ def convert_ahead(generator, paths: list[str]) -> int:
         return 0
     reader = next(reader for reader in generator.readers.readers.values() if isinstance(reader, ReusedMarkdownReader))
     chunk = max(1, min(64, len(paths) // (workers * 8)))
-    with multiprocessing.get_context("fork").Pool(workers, _start_worker, (generator.settings,)) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, _start_worker, (generator.settings, os.getpid())) as pool:
         for path, signature, html, meta in pool.imap_unordered(_convert, paths, chunksize=chunk):
             if signature is not None:
                 reader.converted[path] = (signature, html, meta)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 
 from pelican.readers import MarkdownReader, Readers
@@ -153,7 +154,7 @@ def test_a_file_a_worker_cannot_convert_fails_as_pelican_fails(tmp_path):
 
     path = tmp_path / "bad.md"
     path.write_bytes("Title: 坏编码\n\n".encode("gbk"))
-    _start_worker(settings())
+    _start_worker(settings(), os.getppid())
     assert _convert(str(path)) == (str(path), None, None, None)
     ours, pelicans = outcome(ReusedMarkdownReader(settings()), path), outcome(MarkdownReader(settings()), path)
     assert ours == pelicans and ours[0] is UnicodeDecodeError
