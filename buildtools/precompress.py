@@ -67,9 +67,11 @@ def precompress_tree(root: str, extensions=COMPRESSIBLE, min_bytes: int = MIN_BY
     wanted = [".gz", ".br"] if brotli is not None else [".gz"]
     for folder, dirs, files in os.walk(root):
         dirs.sort()
+        present = set(files)  # a copy's page is looked up here, not with a system call per copy
         for name in sorted(files):
             if name.endswith((".gz", ".br")) and name[:-3].endswith(extensions):
-                _remove_orphan(os.path.join(folder, name))
+                if name[:-3] not in present:
+                    _remove_orphan(os.path.join(folder, name))
                 continue
             if not name.endswith(extensions):
                 continue
@@ -77,7 +79,7 @@ def precompress_tree(root: str, extensions=COMPRESSIBLE, min_bytes: int = MIN_BY
             stat = os.stat(source)
             if stat.st_size < min_bytes:
                 continue
-            if not all(_is_current(source + suffix, stat.st_mtime_ns) for suffix in wanted):
+            if not all(name + suffix in present and _is_current(source + suffix, stat.st_mtime_ns) for suffix in wanted):
                 due.append((source, stat.st_mtime_ns))
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(due) < 200:

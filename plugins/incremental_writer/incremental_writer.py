@@ -38,11 +38,17 @@ NOT_RENDERED = _NotRendered("")
 NOT_MINE = _NotRendered("")  # another worker's page (parallel output): _open_w discards it untallied
 
 
+SHARE_BY_FOLDER_DEPTH = 3
+
+
 def share_of(relative: str, workers: int) -> int:
     """Which worker renders the file at output-relative `relative`: fixed by its path alone, so every
-    worker agrees without talking to the others, whatever order they meet the pages in."""
+    worker agrees without talking to the others, whatever order they meet the pages in. Files in
+    one folder three levels down go to one worker (a village's months and downloads, one month of
+    news): the models they share, such as a village's ledgers, are then digested by one worker."""
     normalised = os.path.normpath(relative).replace(os.sep, "/")
-    return zlib.crc32(normalised.encode("utf-8", "surrogatepass")) % workers
+    group = "/".join(normalised.split("/")[:SHARE_BY_FOLDER_DEPTH])
+    return zlib.crc32(group.encode("utf-8", "surrogatepass")) % workers
 
 
 class _ReplaceIfChanged(io.StringIO):
