@@ -107,41 +107,48 @@ class SharedOutputPelican(Pelican):
 
 def write_shared(generators: list, writer, workers: int, context: dict) -> None:
     """Every generator's output, rendered by `workers` processes (this one is worker 0)."""
+    from portal_data.workers import die_with_parent  # on sys.path once pelicanconf has set PLUGIN_PATHS
+
     resolve_attached_files(generators, context)
     sys.stdout.flush()
     sys.stderr.flush()
     gc.collect()
     gc.freeze()  # the collector would otherwise write to every shared object and copy it per worker
-    from portal_data.workers import die_with_parent
-
-    children: list[tuple[int, int, int]] = []
-    failure, results = None, []
     parent = os.getpid()
+    children: list[tuple[int, int, int]] = []  # (share, pid, read end) not yet collected
+    results = []
     try:
         for share in range(1, workers):
             read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the child, which reports through the pipe
-                die_with_parent(parent)
+            try:
+                pid = os.fork()
+            except BaseException:
                 os.close(read_end)
-                _child(generators, writer, share, workers, write_end)
+                os.close(write_end)
+                raise
+            if pid == 0:  # pragma: no cover - the child: whatever happens, it never returns into the build
+                try:
+                    die_with_parent(parent)
+                    os.close(read_end)
+                    _child(generators, writer, share, workers, write_end)
+                finally:
+                    os._exit(1)
             os.close(write_end)
             children.append((share, pid, read_end))
         try:
             write_share(generators, writer, 0, workers)
-        except BaseException as exc:  # noqa: BLE001 - the children must be collected first
-            failure = exc
+        except BaseException:
             for _, pid, _ in children:
-                _stop(pid)
-        results = [_collect(share, pid, read_end) for share, pid, read_end in children]
-        children = []
+                _stop(pid)  # their pages are no use now; collected below
+            raise
+        while children:
+            share, pid, read_end = children.pop(0)
+            results.append(_collect(share, pid, read_end))
     finally:
-        for _, pid, read_end in children:  # fork itself failed part-way: stop and reap what started
+        for share, pid, read_end in children:  # a failure above: stop, drain and reap every child left
             _stop(pid)
-            _collect(0, pid, read_end)
+            _collect(share, pid, read_end)
         gc.unfreeze()
-    if failure is not None:
-        raise failure
     for result in results:
         for name, level, message in result.get("logs", []):
             logging.getLogger(name).log(level, "%s", message)
@@ -262,13 +269,20 @@ def _picklable(exc: BaseException) -> BaseException:
         pickle.loads(pickle.dumps(exc))
         return exc
     except Exception:  # noqa: BLE001 - any exception must reach the parent as text at least
-        text = "".join(traceback.format_exception(exc)).strip()
-        return RuntimeError(f"输出进程出错：{text}")
+        logging.getLogger(__name__).debug("".join(traceback.format_exception(exc)))
+        return RuntimeError(f"输出进程出错：{type(exc).__name__}: {exc}")
 
 
 def _collect(share: int, pid: int, read_end: int) -> dict:
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
+    """The child's result, read to the end of its pipe, and the child reaped (killed first if
+    reading is interrupted, so no worker outlives the build)."""
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+    except BaseException:
+        _stop(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
     _, status = os.waitpid(pid, 0)
     if data:
         try:
@@ -280,8 +294,8 @@ def _collect(share: int, pid: int, read_end: int) -> dict:
     return {"error": RuntimeError(f"输出进程 {share} 未交回结果（{how}）：它负责的页面没有写完，本次构建作废。")}
 
 
-def _stop(pid: int) -> None:
+def _stop(pid: int, how: int = signal.SIGTERM) -> None:
     try:
-        os.kill(pid, signal.SIGTERM)
+        os.kill(pid, how)
     except ProcessLookupError:
         pass

@@ -3,9 +3,9 @@ index entry would not (a ledger month whose balances moved because an earlier mo
 
 Pagefind reads, with `data-pagefind-body` on our templates: the body elements' text and markup,
 except elements marked `data-pagefind-ignore="all"`; `data-pagefind-*` attributes anywhere (filters,
-metadata, sorts); the page's language; and, for its default title and image, the page's first h1
-and first image wherever they are. `search_text` keeps all of that (every h1 and image, to be safe)
-in order, so two versions of a page with the same search text give Pagefind the same input.
+metadata, sorts) with the text of their elements; the page's language; and, for its default
+title and image, the page's first h1 and first image wherever they are. `search_text` keeps all
+of that (every h1 and image, and the <title>, to be safe) in order, so two versions of a page with the same search text give Pagefind the same input.
 Anything it cannot read as expected (no body, an element in it left open or closed out of order)
 counts as changed: our templates close what they open, and a page read wrongly is indexed again.
 """
@@ -34,13 +34,17 @@ class _SearchText(HTMLParser):
     def ignoring(self) -> bool:
         return any(kind == "ignore" for _, kind in self.open)
 
+    @property
+    def in_tagged(self) -> bool:
+        return any(kind == "tagged" for _, kind in self.open)
+
     def handle_starttag(self, tag, attrs):
         names = dict(attrs)
         if tag in ("html", "img") or any(name.startswith("data-pagefind") for name in names):
             # Anywhere on the page: the language; filters, metadata, sorts; images (Pagefind's
             # default image is the page's first).
             self.parts.append(self.get_starttag_text())
-        if tag == "h1" and not self.open:
+        if tag in ("h1", "title") and not self.open:
             self.heading_depth += 1  # Pagefind's default title is the page's first h1, wherever it is
         if tag in VOID:
             if self.in_body and not self.ignoring:
@@ -54,6 +58,9 @@ class _SearchText(HTMLParser):
         elif "data-pagefind-body" in names:
             self.bodies += 1
             self.open.append((tag, "body"))
+        elif self.in_tagged or any(name.startswith("data-pagefind") for name in names):
+            # Outside the body, a filter, meta or sort without a value takes the element's text.
+            self.open.append((tag, "tagged"))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -63,7 +70,7 @@ class _SearchText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in VOID:
             return
-        if tag == "h1" and self.heading_depth and not self.open:
+        if tag in ("h1", "title") and self.heading_depth and not self.open:
             self.heading_depth -= 1
             return
         if not self.open:
@@ -75,7 +82,7 @@ class _SearchText(HTMLParser):
             self.parts.append(f"</{tag}>")
 
     def handle_data(self, data):
-        if (self.in_body and not self.ignoring) or (self.heading_depth and not self.open):
+        if (self.in_body and not self.ignoring) or self.in_tagged or (self.heading_depth and not self.open):
             self.parts.append(data)
 
     def handle_entityref(self, name):

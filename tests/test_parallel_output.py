@@ -213,6 +213,7 @@ def test_an_editors_error_found_in_another_worker_keeps_its_positions(tmp_path):
     with pytest.raises(ContentError) as raised:
         write_shared([PageList([page], action)], writer_for(tmp_path), 2, {})
     assert raised.value.report() == "news/a.md:7:3: 链接指向的文章不存在\n共 1 处问题，请修改以上文件后重新构建。"
+    assert str(raised.value) == raised.value.report() and len(raised.value.errors) == 1
 
 
 def test_linear_period_archives_are_pelicans_archives():
@@ -238,3 +239,31 @@ def test_linear_period_archives_are_pelicans_archives():
     assert set(ours) == {"year", "month", "day"}
     assert ours == pelicans
     assert sum(len(archive["articles"]) for archive in ours["month"]) == 400
+
+
+def child_processes() -> set[int]:
+    children = set()
+    for task in os.listdir(f"/proc/{os.getpid()}/task"):
+        with open(f"/proc/{os.getpid()}/task/{task}/children") as handle:
+            children |= {int(pid) for pid in handle.read().split()}
+    return children
+
+
+def test_a_failure_in_this_worker_stops_and_reaps_the_others(tmp_path):
+    import time
+
+    mine, theirs = pages_for(0, 3, 1, "f")[0], pages_for(1, 3, 1, "g") + pages_for(2, 3, 1, "h")
+    before = child_processes()
+
+    def action(name):
+        if name == mine:
+            raise ValueError("模板出错")
+        if name in theirs:
+            time.sleep(30)  # still rendering when this worker fails: stopped, not waited for
+        return ""
+
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="^模板出错$"):
+        write_shared([PageList(theirs + [mine], action)], writer_for(tmp_path), 3, {})
+    assert time.monotonic() - started < 20
+    assert child_processes() == before  # every worker stopped and reaped: none left, no zombie

@@ -23,7 +23,7 @@ def page(**changes) -> str:
 
 
 @pytest.mark.parametrize("changes", [dict(balance="2.00"), dict(description="期末余额 2.00 元"), dict(nav="栏目"),
-                                     dict(title="别的标题"), dict(footer="株洲")])
+                                     dict(footer="株洲")])
 def test_changes_pagefind_does_not_read_leave_the_search_text_alone(changes):
     assert search_text(page(**changes)) == search_text(page())
 
@@ -36,9 +36,15 @@ def test_changes_pagefind_does_not_read_leave_the_search_text_alone(changes):
     page().replace("<nav>", '<nav><h1>页首标题</h1>'),                   # a first h1 outside the body (default title)
     page().replace("<footer>", '<footer><img src="logo.png" alt="醴陵">'),  # an image anywhere (default image)
     page().replace("<footer>", '<footer data-pagefind-meta="作者:某">'),  # metadata outside the body
+    page(title="别的标题"),                                                # the <title>, to be safe
 ])
 def test_every_change_pagefind_reads_changes_the_search_text(changed):
     assert search_text(changed) != search_text(page())
+
+
+def test_the_text_of_a_tagged_element_outside_the_body_counts():
+    tagged = '<footer data-pagefind-meta="来源">'  # a meta without a value takes the element's text
+    assert search_text(page(footer="株洲").replace("<footer>", tagged)) != search_text(page().replace("<footer>", tagged))
 
 
 def test_a_page_that_cannot_be_read_as_expected_counts_as_changed():

@@ -23,6 +23,7 @@ import os
 import zlib
 
 from pelican import signals
+from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from portal_data.downloads import has_bytes, replace_file, write_download
@@ -145,7 +146,7 @@ class _KeyedTemplate:
 
     def render(self, variables):
         record, relative = self.writer.record, variables.get("output_file")
-        if relative and not record.mine(relative):
+        if relative and not record.mine(self.writer.output_relative(relative)):
             return NOT_MINE
         if record.previous_keys is None:  # sharing the output without render keys (a plain run)
             return self.template.render(variables)
@@ -187,6 +188,11 @@ class UnchangedFilesWriter(Writer):
             return self._digests.page_key(template.name, variables, names)
         except Unkeyable:
             return None
+
+    def output_relative(self, name: str) -> str:
+        """`name` as _open_w will see it (Pelican joins it to the output folder and resolves it), so
+        the share is decided the same way before rendering and when opening the file."""
+        return os.path.relpath(sanitised_join(self.output_path, name), self.output_path)
 
     def write_derived_file(self, relative: str, inputs, produce) -> None:
         """A file made by `produce()` from `inputs` alone (a download beside a page, e.g. one month's
@@ -231,7 +237,7 @@ class UnchangedFilesWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         self.record.paths.add(os.path.abspath(filename))
-        if not self.record.mine(os.path.relpath(filename, self.output_path)):
+        if not self.record.mine(os.path.relpath(filename, self.output_path)):  # as output_relative
             return _Discarded()  # another worker's page or feed: its text is dropped unwritten
         return _ReplaceIfChanged(filename, encoding, self.record)
 

@@ -17,8 +17,11 @@ Pelican's own.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from markdown import Markdown
 from pelican import signals
@@ -26,6 +29,8 @@ from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
 from portal_data.workers import build_workers, die_with_parent
+
+logger = logging.getLogger(__name__)
 
 # Below this many files to convert, starting workers costs more than it saves.
 PREFETCH_MIN_FILES = 200
@@ -132,10 +137,17 @@ def convert_ahead(generator, paths: list[str]) -> int:
         return 0
     reader = next(reader for reader in generator.readers.readers.values() if isinstance(reader, ReusedMarkdownReader))
     chunk = max(1, min(64, len(paths) // (workers * 8)))
-    with multiprocessing.get_context("fork").Pool(workers, _start_worker, (generator.settings, os.getpid())) as pool:
-        for path, signature, html, meta in pool.imap_unordered(_convert, paths, chunksize=chunk):
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(generator.settings, os.getpid()))
+    try:
+        for path, signature, html, meta in pool.map(_convert, paths, chunksize=chunk):
             if signature is not None:
                 reader.converted[path] = (signature, html, meta)
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): what it had not sent back is read here, as usual.
+        logger.info("Markdown 转换进程意外退出，其余文件在本进程中读取")  # not a content problem: no warning
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return len(reader.converted)
 
 

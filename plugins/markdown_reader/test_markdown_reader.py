@@ -149,8 +149,11 @@ def test_a_file_changed_after_conversion_is_read_again(tmp_path):
     assert "第二篇正文" in content and metadata["title"] == "第二篇"
 
 
-def test_a_file_a_worker_cannot_convert_fails_as_pelican_fails(tmp_path):
+def test_a_file_a_worker_cannot_convert_fails_as_pelican_fails(tmp_path, monkeypatch):
+    import markdown_reader.markdown_reader as module
     from markdown_reader.markdown_reader import _convert, _start_worker
+
+    monkeypatch.setattr(module, "die_with_parent", lambda parent: None)  # this is pytest, not a worker
 
     path = tmp_path / "bad.md"
     path.write_bytes("Title: 坏编码\n\n".encode("gbk"))
@@ -170,3 +173,24 @@ def test_a_converted_file_is_taken_from_the_worker_not_converted_again(tmp_path)
     content, metadata = reader.read(str(path))
     assert content == "<p>工作进程的转换结果</p>" and metadata["title"] == "工作进程"
     assert reader.converted == {}  # each result is used once and let go
+
+
+def _convert_or_die(path):
+    """A worker that is killed (as the out-of-memory killer would) when it meets one file."""
+    import markdown_reader.markdown_reader as module
+
+    if path.endswith("a007.md"):
+        os.kill(os.getpid(), 9)
+    return module._real_convert(path)
+
+
+def test_a_worker_killed_mid_conversion_leaves_the_rest_to_this_process(tmp_path, monkeypatch):
+    import markdown_reader.markdown_reader as module
+
+    content = fixture_site(tmp_path)
+    monkeypatch.setattr(module, "PREFETCH_MIN_FILES", 1)
+    monkeypatch.setattr(module, "_real_convert", module._convert, raising=False)
+    monkeypatch.setattr(module, "_convert", _convert_or_die)
+    one = run_site(tmp_path, content, "one", BUILD_WORKERS=1)
+    shared = run_site(tmp_path, content, "shared", BUILD_WORKERS=2)
+    assert tree(one) == tree(shared)

@@ -136,6 +136,9 @@ CSV_EDGES = [
     "编号,卡号\r\n1,6222 0212 3456 7890 128\r\n2,1381234,5678\r\n",  # a card; digits split by a comma are not one
     '"未闭合的引号,13812345678\r\n',                            # malformed: scanned line by line
     "日期,金额\r\n2020-07-01,1280.50\r\n",                       # nothing at all
+    '姓名,电话\r\n张三,"138"12345678\r\n',                        # a quote inside the digits (one cell: 13812345678)
+    '姓名,备注\r\n张三,"5""13812345678"\r\n',                     # an escaped quote just before them
+    '凭证号,金额\r\n记-2020-07-001,1280.50\r\n',                  # a voucher number: ten digits, not personal
 ]
 
 

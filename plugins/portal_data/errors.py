@@ -38,6 +38,10 @@ class ContentError(Exception):
         self.errors = sorted(errors)
         super().__init__(self.report())
 
+    def __reduce__(self):
+        # Pickled whole (a build's worker process sends it to the build): rebuilt from its errors.
+        return (type(self), (self.errors,))
+
     def report(self) -> str:
         lines = [str(error) for error in self.errors]
         lines.append(f"共 {len(self.errors)} 处问题，请修改以上文件后重新构建。")
