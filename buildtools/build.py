@@ -107,8 +107,11 @@ def run_pelican(settings: dict) -> tuple[list[str], list[str]]:
             problems.append(f"构建失败：{exc.__class__.__name__}: {exc}")
     finally:
         root.removeHandler(collector)
-    problems.extend(collector.messages)
-    return problems, collector.messages
+    # Each output worker runs every generator, so a warning not tied to one page (logged before
+    # the share is decided) arrives once per worker: report each message once.
+    messages = list(dict.fromkeys(collector.messages))
+    problems.extend(messages)
+    return problems, messages
 
 
 def _phase_clock(settings: dict):

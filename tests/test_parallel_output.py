@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import pathlib
+import shutil
 import signal
 
 import jinja2
@@ -267,3 +268,18 @@ def test_a_failure_in_this_worker_stops_and_reaps_the_others(tmp_path):
         write_shared([PageList(theirs + [mine], action)], writer_for(tmp_path), 3, {})
     assert time.monotonic() - started < 20
     assert child_processes() == before  # every worker stopped and reaped: none left, no zombie
+
+
+def test_a_warning_every_worker_logs_is_reported_once(tmp_path):
+    """A generator's warning that does not depend on the page (every worker runs every generator)."""
+    from buildtools.build import build_site
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    article = next(content.glob("news/**/*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8")
+    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "out"),
+                        {"PATH": str(content), "BUILD_WORKERS": 2, "SEARCH_INDEX": False, "PRECOMPRESS": False})
+    assert not result.ok
+    missing = [problem for problem in result.problems if "missing.md" in problem]
+    assert len(missing) == 1, result.problems
