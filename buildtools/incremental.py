@@ -235,11 +235,19 @@ def work_files(work: str):
     return ((relative, path) for relative, path in tree_files(work) if relative != COMPLETE)
 
 
-def _stat(path: str):
+def stat_or_none(path: str):
     try:
         return os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
+
+
+def recorded_in_target(entry: list | None, target_stat) -> bool:
+    """The manifest's trust rule: a file in the sync's target is the one the last sync put there
+    only while it has the size and mtime the manifest recorded for it ([size, mtime, digest,
+    target mtime]); a same-size edit in the output (or the live release) changes its mtime."""
+    return entry is not None and len(entry) > 3 and target_stat is not None \
+        and target_stat.st_size == entry[0] and target_stat.st_mtime_ns == entry[3]
 
 
 def sync(work: str, target: str, reference: str | None, manifest: dict,
@@ -264,12 +272,8 @@ def sync(work: str, target: str, reference: str | None, manifest: dict,
         else:
             digest = file_digest(source)
         destination = os.path.join(target, relative)
-        reference_stat = _stat(os.path.join(reference, relative)) if reference else None
-        # The reference file is trusted only while it has the size and mtime this manifest recorded
-        # for it: a same-size edit in the output (or the live release) changes its mtime.
-        unchanged = previous is not None and previous[2] == digest and reference_stat is not None \
-            and reference_stat.st_size == stat.st_size and len(previous) > 3 \
-            and reference_stat.st_mtime_ns == previous[3]
+        reference_stat = stat_or_none(os.path.join(reference, relative)) if reference else None
+        unchanged = previous is not None and previous[2] == digest and recorded_in_target(previous, reference_stat)
         # [size, mtime] of the work file (when to digest it again), its digest, and the mtime the
         # file has in the target (output_matches checks the target against it).
         files[relative] = [stat.st_size, stat.st_mtime_ns, digest,

@@ -8,7 +8,8 @@ import time
 
 from buildtools.build import BuildResult, _phase_clock, _write_build_report, finish_output, load_settings, run_pelican
 from buildtools.incremental import (COMPLETE, COMPRESSED, fingerprint, load_manifest, mark_complete, output_matches,
-                                    prepare_work, remove_empty_folders, remove_stale, save_json, save_manifest, start_marker, sync)
+                                    prepare_work, recorded_in_target, remove_empty_folders, remove_stale, save_json, save_manifest,
+                                    start_marker, stat_or_none, sync, tree_files)
 from buildtools.search_text import same_search_text
 from buildtools.inputs import InputState, digest_content, forget_state, input_key, load_state, save_state, within_window
 
@@ -92,7 +93,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     manifest, diff = sync(work, final_path, reference, previous_manifest, replaced_not_rewritten)
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
-    save_render_keys(keys_path, work, record.render_keys, manifest["files"])
+    save_render_keys(keys_path, record.render_keys, manifest["files"])
     save_state(work_root, InputState(key, content.files, content.taken_ns,
                                      {name: clock.facts[name] for name in CONTENT_FACTS if name in clock.facts}))
     mark_complete(work, print_)
@@ -103,13 +104,10 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
 
 def written_since(work: str, threshold_ns: int) -> bool:
     """Whether any file in the work folder was written or touched by this build (inode change time)."""
-    for folder, _dirs, names in os.walk(work):
-        for name in names:
-            try:
-                if os.stat(os.path.join(folder, name)).st_ctime_ns >= threshold_ns:
-                    return True
-            except FileNotFoundError:
-                continue
+    for _relative, path in tree_files(work):
+        stat = stat_or_none(path)
+        if stat is not None and stat.st_ctime_ns >= threshold_ns:
+            return True
     return False
 
 
@@ -186,20 +184,12 @@ def load_render_keys(path: str) -> dict[str, list]:
         return {}
 
 
-def save_render_keys(path: str, work: str, keys: dict[str, str], synced: dict[str, list] | None = None) -> None:
-    """Each page's key with the size and mtime its file has now, after a clean build; `synced` is
-    the sync's manifest entries ([size, mtime, …] of each work file, taken just now), else stat."""
-    recorded = {}
-    for relative, key in keys.items():
-        entry = synced.get(relative) if synced is not None else None
-        if entry is not None:
-            recorded[relative] = [key, entry[0], entry[1]]
-            continue
-        try:
-            stat = os.stat(os.path.join(work, relative))
-        except FileNotFoundError:
-            continue
-        recorded[relative] = [key, stat.st_size, stat.st_mtime_ns]
+def save_render_keys(path: str, keys: dict[str, str], synced: dict[str, list]) -> None:
+    """Each page's key with the size and mtime its file has now, after a clean build, taken from
+    the sync's manifest entries ([size, mtime, …] of every work file, made just now); a key whose
+    file is not in the work folder is dropped."""
+    recorded = {relative: [key, synced[relative][0], synced[relative][1]]
+                for relative, key in keys.items() if relative in synced}
     save_json(path, recorded, sort_keys=True)
 
 
@@ -218,20 +208,12 @@ def pages_changed_for_search(work: str, changed: set[str], reference: str | None
     files = manifest.get("files", {}) if reference and manifest.get("target") == os.path.abspath(reference) else {}
     different = set()
     for page in changed:
-        entry, new_path = files.get(page), os.path.join(work, page)
-        old_path = os.path.join(reference, page) if reference else None
-        old_stat = _stat_or_none(old_path) if entry is not None and len(entry) > 3 else None
-        trusted = old_stat is not None and old_stat.st_size == entry[0] and old_stat.st_mtime_ns == entry[3]
+        new_path = os.path.join(work, page)
+        old_path = os.path.join(reference, page) if files else None
+        trusted = old_path is not None and recorded_in_target(files.get(page), stat_or_none(old_path))
         if not (trusted and os.path.isfile(new_path) and same_search_text(new_path, old_path)):
             different.add(page)
     return different
-
-
-def _stat_or_none(path: str):
-    try:
-        return os.stat(path)
-    except OSError:
-        return None
 
 
 def changed_pages(work: str, written: set[str], stale: list[str]) -> set[str]:

@@ -283,3 +283,12 @@ def test_a_warning_every_worker_logs_is_reported_once(tmp_path):
     assert not result.ok
     missing = [problem for problem in result.problems if "missing.md" in problem]
     assert len(missing) == 1, result.problems
+
+
+def test_a_wrong_build_workers_setting_fails_the_build_with_its_message(tmp_path):
+    from buildtools.build import build_site
+
+    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "out"),
+                        {"BUILD_WORKERS": "2", "SEARCH_INDEX": False, "PRECOMPRESS": False})
+    assert not result.ok
+    assert result.problems == ["构建失败：ValueError: BUILD_WORKERS 应为正整数（例：2），现为 '2'"]

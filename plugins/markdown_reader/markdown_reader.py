@@ -108,25 +108,19 @@ def _convert(path: str):
 
 
 def files_to_convert(generator, paths_setting: str, excludes_setting: str) -> list[str]:
-    """The Markdown files this generator will read that neither of Pelican's caches holds; none
-    when its reader cache holds anything: that is an incremental build, where few files miss
-    the cache and checking every file's stamp here would cost more than converting them."""
+    """Every Markdown file this generator will read, when neither of Pelican's caches (reader or
+    generator layer) holds anything: a first or fresh build. None otherwise: that is an
+    incremental build, where few files miss the cache and finding them would cost more than
+    converting them here."""
     readers = generator.readers
-    if getattr(readers, "_cache", None):  # Pelican's loaded reader cache (FileStampDataCacher)
+    if getattr(readers, "_cache", None) or getattr(generator, "_cache", None):  # FileStampDataCacher's loaded cache
         return []
     markdown_extensions = {extension for extension, reader in readers.readers.items()
                            if isinstance(reader, ReusedMarkdownReader)}
-    missing = []
-    for relative in generator.get_files(generator.settings[paths_setting],
-                                        exclude=generator.settings[excludes_setting]):
-        if relative.rsplit(".", 1)[-1] not in markdown_extensions:
-            continue
-        if generator.get_cached_data(relative, None) is not None:
-            continue
-        path = os.path.abspath(os.path.join(generator.path, relative))
-        if readers.get_cached_data(path, (None, None))[0] is None:
-            missing.append(path)
-    return missing
+    return [os.path.abspath(os.path.join(generator.path, relative))
+            for relative in generator.get_files(generator.settings[paths_setting],
+                                                exclude=generator.settings[excludes_setting])
+            if relative.rsplit(".", 1)[-1] in markdown_extensions]
 
 
 def convert_ahead(generator, paths: list[str]) -> int:
