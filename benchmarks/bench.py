@@ -56,8 +56,12 @@ LEDGER_PAGE = "disclosures/villages/*/[0-9][0-9][0-9][0-9]-[0-9][0-9]/index.html
 
 
 def measure(command: list[str], env: dict | None = None) -> dict:
+    if shutil.which(command[0]) is None:
+        raise SystemExit(f"找不到程序 {command[0]}：请先运行 ./scripts/install-test-deps（用 apt-get 安装 Debian 的 hugo 等）")
     done = subprocess.run([sys.executable, "-c", WRAPPER, *command], cwd=REPO, capture_output=True, text=True,
                           env={**os.environ, **(env or {})})
+    if not done.stdout.strip():
+        raise SystemExit(f"测量进程没有交回结果：{' '.join(command)}\n{done.stderr[-3000:]}")
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     if figures["code"]:
         raise SystemExit(f"失败（{figures['code']}）：{' '.join(command)}\n{done.stderr[-3000:]}")

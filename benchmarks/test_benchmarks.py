@@ -7,6 +7,8 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+
 from benchmarks.generate import LEDGER_HEADER, POWER_HEADER, VILLAGES_HEADER, generate
 from buildtools.build import build_site
 from plugins.portal_data.csv_source import read_csv_table
@@ -57,3 +59,11 @@ def test_bench_prints_a_table_then_one_json_line(tmp_path):
     assert figures["full_tree_peak_mib"] >= 0.9 * figures["full_peak_mib"]
     assert (figures["articles"], figures["ledger_pages"]) == (25, 4)
     assert "our rebuild, one ledger CSV changed" in done.stdout
+
+
+def test_a_missing_comparison_program_is_named_with_how_to_install_it():
+    from benchmarks.bench import measure
+
+    with pytest.raises(SystemExit) as stopped:
+        measure(["no-such-hugo-here", "--quiet"])
+    assert str(stopped.value) == "找不到程序 no-such-hugo-here：请先运行 ./scripts/install-test-deps（用 apt-get 安装 Debian 的 hugo 等）"
