@@ -10,6 +10,20 @@ import sys
 from invoke import Exit, task
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
+# The Python versions the site is built and tested with; scripts/install checks the same rule.
+SUPPORTED_PYTHON = (3, 11)
+
+
+def unsupported_python(version: tuple[int, ...]) -> str | None:
+    """The message for a Python too old to build the site, or None when `version` is supported."""
+    if tuple(version[:2]) >= SUPPORTED_PYTHON:
+        return None
+    return (f"需要 Python {SUPPORTED_PYTHON[0]}.{SUPPORTED_PYTHON[1]} 或更新的版本，现在是 "
+            f"{'.'.join(map(str, version[:3]))}：请按 README 的两条命令安装。")
+
+
+if unsupported_python(sys.version_info):
+    raise SystemExit(unsupported_python(sys.version_info))
 SETTINGS = {False: "pelicanconf.py", True: "publishconf.py"}
 
 

@@ -1,4 +1,4 @@
-"""The nightly sequence, the same locally (`invoke nightly`) as in CI (.github/workflows/nightly.yml).
+"""The whole pipeline on one machine (`invoke nightly`): the steps CI splits between test.yml and publish.yml.
 
 Steps run in order and the first failing one stops the night: a commit whose tests fail is never
 built, a build with a content problem or warning is never checked, and a release that fails a

@@ -65,19 +65,39 @@ def test_invoke_nightly_tests_builds_checks_and_publishes_a_fixture_site(tmp_pat
         [published, "live"])
 
 
-def readme_install_commands() -> list[str]:
+def readme_commands() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"## Set-up: two commands.*?```sh\n(.*?)```", readme, re.S).group(1)
-    return [part.strip() for line in block.splitlines() if line and not line.startswith("#")
-            for part in line.split("&&") if "install" in part]
+    return [line.strip() for line in block.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def test_workflow_runs_nightly_at_two_in_beijing_and_on_push_with_the_readme_install():
-    workflow = yaml.safe_load((ROOT / ".github/workflows/nightly.yml").read_text(encoding="utf-8"))
-    triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
+def workflow(name: str) -> dict:
+    return yaml.safe_load((ROOT / ".github/workflows" / name).read_text(encoding="utf-8"))
+
+
+def test_tests_run_on_a_throwaway_debian_runner_with_the_readme_test_command():
+    tests = workflow("test.yml")
+    triggers = tests[True]  # YAML 1.1 reads the key `on` as True
     assert triggers["push"]["branches"] == ["main"]
     assert [entry["cron"] for entry in triggers["schedule"]] == ["0 18 * * *"]
-    commands = [step["run"] for step in workflow["jobs"]["nightly"]["steps"] if "run" in step]
-    install = readme_install_commands()
-    assert install == ["python -m pip install -r requirements.txt", "./scripts/install-test-deps"]
-    assert commands == install + ["python -m invoke nightly"]
+    job = tests["jobs"]["test"]
+    assert job["runs-on"] == "ubuntu-latest" and job["container"] == "debian:12"
+    commands = [step["run"] for step in job["steps"] if "run" in step]
+    assert readme_commands()[1] in commands
+    assert (ROOT / ".ci/run").read_text(encoding="utf-8").strip().endswith(readme_commands()[1])
+
+
+def test_publish_runs_on_the_host_only_after_tests_passed_and_every_fifteen_minutes():
+    publish = workflow("publish.yml")
+    triggers = publish[True]
+    assert triggers["workflow_run"] == {"workflows": ["test"], "types": ["completed"], "branches": ["main"]}
+    assert [entry["cron"] for entry in triggers["schedule"]] == ["*/15 * * * *"]
+    job = publish["jobs"]["publish"]
+    assert "liling-publish" in job["runs-on"]
+    assert job["if"] == "github.event_name != 'workflow_run' || github.event.workflow_run.conclusion == 'success'"
+    checkout = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["ref"] == "${{ steps.tested.outputs.sha }}"
+    commands = [step["run"] for step in job["steps"] if "run" in step]
+    assert commands[1:] == [readme_commands()[0].split(" && ")[0], ".venv/bin/python -m invoke publish"]
+    # Nothing on the publishing host needs root or a browser.
+    assert not any(word in command for command in commands for word in ("apt-get", "install-test-deps", "pytest", "sudo"))
