@@ -52,7 +52,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     problems, warnings = run_pelican(settings)
     if record.key_misses:  # audit mode (tests): a key that matched while the page changed is a bug here
         problems += [f"渲染键漏掉了页面的输入（页面已按新内容重写）：{path}" for path in sorted(record.key_misses)]
-    clock.facts["incremental"] = {"reused_work_folder": reused, **record.tally}
+    clock.facts["incremental"] = {"reused_work_folder": reused, "input_key": key, **record.tally}
     report_args = dict(report_path=report_path or f"{final_path}.build-report.json", clock=clock,
                        warnings=warnings, compare_with=reference)
     if problems:
@@ -163,7 +163,7 @@ def _reuse_last_build(work, work_root, final_path, reference, previous, content,
         clock.mark("sync")
     clock.facts.update(previous.facts)
     clock.facts["incremental"] = {"unchanged_inputs": True, "content_files_digested": content.digested,
-                                  "pages_changed": False}
+                                  "pages_changed": False, "input_key": previous.key}
     # The digests just taken are as good as the old ones and make the next quick check cheaper.
     save_state(work_root, InputState(previous.key, content.files, content.taken_ns, previous.facts))
     result = BuildResult(True, final_path, [], time.monotonic() - started)

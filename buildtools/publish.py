@@ -3,9 +3,10 @@
     releases/
       20260101T180000Z-1a2b3c4/site/      one complete build (nginx root: releases/live/site)
       20260101T180000Z-1a2b3c4/build-report.json
-      20260101T180000Z-1a2b3c4/RELEASED   written only after every check passed
+      20260101T180000Z-1a2b3c4/RELEASED   written once live points at it
       live -> 20260101T180000Z-1a2b3c4    swapped with os.replace (rename(2) is atomic on POSIX)
       .publish.lock                       a lock (lockf): one publish or rollback at a time
+      .rolled-back.json                   the release a rollback took off line and the inputs it was built from
 
 Until the swap, nothing the web server reads has changed, so a failing, refused or killed build
 leaves the live site exactly as it was; the next publish removes what an interrupted one left.
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from buildtools.build import build_site, load_settings
-from buildtools.incremental import retarget_manifest
+from buildtools.incremental import retarget_manifest, save_json
 from buildtools.checks import check_links, check_page_count, check_search_index, page_count
 
 DEFAULTS = {
@@ -38,6 +39,7 @@ LIVE = "live"
 SITE = "site"
 MARKER = "RELEASED"
 LOCK = ".publish.lock"
+ROLLED_BACK = ".rolled-back.json"
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -95,21 +97,70 @@ def live_release(root: str) -> str | None:
     return os.readlink(link) if os.path.islink(link) else None
 
 
+def publishing_order(name: str) -> tuple[str, int]:
+    """Sort key of a release name: its UTC time, then the number a second release in the same
+    second carries (`….2`, `….10`), compared as a number so ten releases still sort in time order."""
+    stem, dot, number = name.rpartition(".")
+    return (stem, int(number)) if dot and number.isdigit() else (name, 1)
+
+
 def completed_releases(root: str) -> list[str]:
-    """Release names in publishing order, oldest first (names start with a UTC timestamp)."""
+    """Release names in publishing order, oldest first, counting the live one even before its marker."""
     if not os.path.isdir(root):
         return []
-    return sorted(name for name in os.listdir(root)
-                  if name != LIVE and not name.startswith(".") and os.path.isfile(os.path.join(root, name, MARKER)))
+    live = live_release(root)
+    return sorted((name for name in os.listdir(root)
+                   if name != LIVE and not name.startswith(".")
+                   and (name == live or os.path.isfile(os.path.join(root, name, MARKER)))), key=publishing_order)
 
 
 def switch_live(root: str, release: str) -> None:
-    """Point `live` at `release` in one rename: readers see the old site or the new, never a mix."""
+    """Point `live` at `release` in one rename: readers see the old site or the new, never a mix.
+
+    Everything written so far reaches the disk first, so a power cut cannot leave `live` pointing at
+    a release whose files were still in memory; the folder is synced after, so the switch itself lasts."""
+    if hasattr(os, "sync"):
+        os.sync()
     temporary = os.path.join(root, f".{LIVE}.{os.getpid()}")
     if os.path.lexists(temporary):
         os.remove(temporary)
     os.symlink(release, temporary)
     os.replace(temporary, os.path.join(root, LIVE))
+    _sync_folder(root)
+
+
+def _sync_folder(path: str) -> None:
+    try:
+        folder = os.open(path, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder; there the rename is all we have
+        return
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def input_key(report: dict | None) -> str | None:
+    """What a release was built from (settings, code and every content file), as the build reported it."""
+    return (report or {}).get("incremental", {}).get("input_key")
+
+
+def rolled_back(root: str) -> dict | None:
+    try:
+        with open(os.path.join(root, ROLLED_BACK), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def refuse_rolled_back_inputs(root: str, report: dict | None, force: bool) -> None:
+    """A rollback is a decision: the next scheduled publish must not quietly put the same site back."""
+    record = rolled_back(root)
+    if force or record is None or input_key(report) is None or input_key(report) != record.get("input_key"):
+        return
+    raise PublishError(f"版本 {record['release']} 已于 {record['at']} 回滚，这次发布的内容与它相同，所以没有发布，"
+                       "线上网站保持原样。要重新发布：提交新的修改（新的 commit）后再发布，"
+                       "或确认无误后运行 invoke publish --force。")
 
 
 def remove_unfinished(root: str) -> list[str]:
@@ -172,6 +223,7 @@ def publish(settings_file: str, root: str | None = None, force: bool = False,
                            report_path=os.path.join(release_path, "build-report.json"), compare_with=live_site)
         if not built.ok:
             raise PublishError("构建失败，线上网站保持原样：\n" + "\n".join(built.problems))
+        refuse_rolled_back_inputs(root, built.report, force)
         if live_site and same_as_live(built.report, live_site):
             # Nothing a page is made from changed since the live release: another copy of it would
             # only cost a link check and a slot in PUBLISH_KEEP. The live release stays live.
@@ -183,9 +235,11 @@ def publish(settings_file: str, root: str | None = None, force: bool = False,
         if problems:
             raise PublishError(f"检查未通过，线上网站保持原样（新版本留在 {release_path} 供查看，下次发布时删除）：\n"
                                + "\n".join(problems))
+        switch_live(root, release)
         with open(os.path.join(release_path, MARKER), "w", encoding="utf-8") as handle:
             handle.write(f"{release}\n")
-        switch_live(root, release)
+        if os.path.exists(os.path.join(root, ROLLED_BACK)):
+            os.remove(os.path.join(root, ROLLED_BACK))  # a release went live after it: the rollback is history
         prune(root, config["PUBLISH_KEEP"])
         return PublishResult(release, site_path, [], built.report)
 
@@ -221,11 +275,23 @@ def rollback(root: str) -> str:
     with publish_lock(root):
         live = live_release(root)
         releases = completed_releases(root)
-        older = [name for name in releases if live is None or name < live]
+        older = releases[:releases.index(live)] if live in releases else releases
         if not older:
             raise PublishError("没有更早的版本可以回滚（保留的版本：" + ("、".join(releases) or "无") + "）")
         switch_live(root, older[-1])
+        if live is not None:
+            record = {"release": live, "input_key": input_key(_read_report(os.path.join(root, live))),
+                      "at": f"{dt.datetime.now(dt.timezone(dt.timedelta(hours=8))):%Y-%m-%d %H:%M}（北京时间）"}
+            save_json(os.path.join(root, ROLLED_BACK), record, ensure_ascii=False)
         return older[-1]
+
+
+def _read_report(release_path: str) -> dict | None:
+    try:
+        with open(os.path.join(release_path, "build-report.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -192,3 +192,45 @@ def test_a_publish_with_nothing_changed_keeps_the_live_release(fixture_site):
     # the manifest was pointed back at the live release, so the new one still shares its files
     assert os.stat(releases / first.release / "site/about/index.html").st_ino == \
         os.stat(releases / changed.release / "site/about/index.html").st_ino
+
+
+def test_a_rolled_back_release_is_not_published_again_from_the_same_inputs(fixture_site):
+    """Publish A, publish B, roll back, publish with nothing changed: A stays live until a new change or --force."""
+    settings, content, releases = fixture_site
+    first = publish(str(settings), str(releases))
+    edit(content, "老彩民", "老彩民乙")
+    second = publish(str(settings), str(releases))
+    assert rollback(str(releases)) == first.release
+    before = snapshot(releases)
+    with pytest.raises(PublishError) as refused:
+        publish(str(settings), str(releases))
+    message = str(refused.value)
+    assert message.startswith(f"版本 {second.release} 已于 ")
+    assert message.endswith("回滚，这次发布的内容与它相同，所以没有发布，线上网站保持原样。要重新发布：提交新的修改（新的 commit）后再发布，"
+                            "或确认无误后运行 invoke publish --force。")
+    assert snapshot(releases) == before
+    # A new change publishes as usual, and the rollback no longer stands in the way.
+    edit(content, "老彩民乙", "老彩民丙")
+    third = publish(str(settings), str(releases))
+    assert live_release(str(releases)) == third.release
+    assert not (releases / ".rolled-back.json").exists()
+
+
+def test_force_publishes_what_was_rolled_back(fixture_site):
+    settings, content, releases = fixture_site
+    publish(str(settings), str(releases))
+    edit(content, "老彩民", "老彩民乙")
+    publish(str(settings), str(releases))
+    rollback(str(releases))
+    again = publish(str(settings), str(releases), force=True)
+    assert live_release(str(releases)) == again.release
+    assert "老彩民乙" in (releases / "live/site/news/2020/07/lottery-jackpot/index.html").read_text(encoding="utf-8")
+
+
+def test_releases_sort_in_time_order_whatever_their_count(tmp_path):
+    names = ["20260101T000000Z-abc1234"] + [f"20260101T000000Z-abc1234.{n}" for n in range(2, 12)] + [
+        "20260101T000001Z-def5678"]
+    for name in names:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / MARKER).write_text(name)
+    assert completed_releases(str(tmp_path)) == names
