@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 
 from .errors import DataError
+from .formulas import formula_start, shown as shown_character
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,23 @@ def read_csv_table(
             ))
             continue
         cells = cells + [""] * (len(header) - len(cells))
+        errors += formula_errors(shown, line, header, cells)
         table.rows.append(CsvRow(line, {name: value.strip() for name, value in zip(header, cells)}))
     return table, errors
+
+
+def formula_errors(shown: str, line: int, header: list[str], cells: list[str]) -> list[DataError]:
+    """A cell a spreadsheet would run as a formula, in any editor's CSV (see formulas.py)."""
+    errors = []
+    for number, (name, cell) in enumerate(zip(header, cells), 1):
+        start = formula_start(cell) or formula_start(cell.strip())
+        if start is not None:
+            errors.append(DataError(
+                shown, line, number, "formula-cell",
+                f"“{name}”列以{shown_character(start)}开头，表格软件会把它当作公式执行；"
+                "公示数据里不能有公式，请删去开头的这个字符或改写这段文字",
+            ))
+    return errors
 
 
 def _header_expectation(exact_header, required_columns) -> str:

@@ -11,12 +11,15 @@ import io
 import json
 import os
 
+from .formulas import neutralised
+
 
 def csv_bytes(header: list[str], rows: list[list]) -> bytes:
+    """Every text cell a spreadsheet would run as a formula is neutralised, however it got here."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralised(cell) for cell in row] for row in rows)
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
