@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from buildtools.parallel_output import SharedOutputPelican
+from buildtools.pelican_version import require_pelican_version
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
@@ -45,6 +46,7 @@ class _WarningCollector(logging.Handler):
 
 
 def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
+    require_pelican_version()  # every build, check and publish reads its settings here first
     return read_settings(settings_file, override=overrides or {})
 
 
