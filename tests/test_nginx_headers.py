@@ -18,6 +18,7 @@ import ssl
 import subprocess
 import time
 
+import brotli
 import pytest
 
 from conftest import ROOT
@@ -104,11 +105,13 @@ def nginx(site, tmp_path_factory):
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
     ports = {"http": free_port(), "https": free_port()}
     (tmp / "liling").symlink_to(ROOT / "deploy" / "liling")   # relative includes resolve beside nginx.conf
+    (tmp / "modules").symlink_to("/usr/lib/nginx/modules")     # Debian's module lines name modules/ under the prefix
     (tmp / "liling.conf").write_text(render_production_conf(served, ports, cert, key), encoding="utf-8")
     temp_paths = "".join(f"{name}_temp_path {tmp}/{name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     (tmp / "nginx.conf").write_text(
         # As root (CI), workers would drop to `nobody`, who cannot read a private tmp folder.
         ("user root;\n" if os.geteuid() == 0 else "")
+        + "include /etc/nginx/modules-enabled/*.conf;\n"  # as Debian's own nginx.conf: the brotli module
         + "worker_processes 1;\nevents { worker_connections 64; }\n"
         + "http {\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n access_log off;\n"
         + temp_paths + " include liling.conf;\n}\n", encoding="utf-8")
@@ -214,6 +217,23 @@ def test_precompressed_files_and_on_the_fly_gzip(nginx):
     assert response.getheader("Content-Encoding") == "gzip" and gzip.decompress(body) == b"from the .gz file"
     response, body = fetch(nginx, ARTICLE, headers={"Accept-Encoding": "gzip"})
     assert response.getheader("Content-Encoding") == "gzip" and "醴陵" in gzip.decompress(body).decode()
+
+
+def test_browsers_that_take_brotli_get_the_br_copy(nginx, site):
+    response, body = fetch(nginx, ARTICLE, headers={"Accept-Encoding": "br, gzip"})
+    assert response.getheader("Content-Encoding") == "br"
+    assert brotli.decompress(body) == (site / ARTICLE.strip("/") / "index.html").read_bytes()
+
+
+def test_the_public_domain_is_the_one_nginx_serves():
+    """publishconf.py takes SITEURL from the server_name that deploy/nginx.conf includes in every server block."""
+    from publishconf import SITEURL
+
+    conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert conf.count("include liling/server-name.conf;") == conf.count("server {") == 2
+    assert "server_name" not in conf.replace("include liling/server-name.conf;", "")
+    name = re.search(r"^server_name (\S+);$", (ROOT / "deploy/liling/server-name.conf").read_text(encoding="utf-8"), re.M)
+    assert SITEURL == f"https://{name.group(1)}"
 
 
 def test_dot_files_are_never_served(nginx):
