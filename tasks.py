@@ -126,6 +126,16 @@ def rollback(c, root=None):
         raise Exit(code=code)
 
 
+@task(help={"root": "releases folder (default: PUBLISH_ROOT, releases/)"})
+def audit(c, root=None):
+    """Build from scratch into a temporary folder and compare with the live release, file by file."""
+    from buildtools.audit import main as audit_main
+
+    code = audit_main(["--root", root] if root else [])
+    if code:
+        raise Exit(code=code)
+
+
 @task(help={"args": "arguments for pytest (default -q: every test)",
             "root": "releases folder (default: PUBLISH_ROOT, releases/)",
             "force": "publish even though the page count dropped by more than 5%"})

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gzip
-import json
-import re
 import http.server
 import os
 import pathlib
@@ -13,6 +10,8 @@ import threading
 
 import pytest
 from bs4 import BeautifulSoup
+
+from buildtools.audit import comparable_name, comparable_output  # noqa: F401  (one rule for tests and `invoke audit`)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -99,37 +98,3 @@ def screenshot(request):
 
     return take
 
-
-_UNSTABLE_SEARCH_FILE = re.compile(  # in pagefind/ or, since the index is sharded, pagefind/<shard>/
-    r"^pagefind/([^/]+/)?(pagefind-entry\.json|filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta)(\.gz|\.br)?$")
-
-
-def comparable_name(name: str) -> str:
-    """The key comparable_output() files a path under (the same path for every stable file)."""
-    return "pagefind/ (unstable names)" if _UNSTABLE_SEARCH_FILE.match(name) else name
-
-
-def comparable_output(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Output files keyed by path, with Pagefind's filter index compared by content, not bytes.
-
-    Pagefind 1.5.2 writes each filter file in hash-map order, and names it (and the language hash
-    in pagefind-entry.json) after those bytes, so two indexes of identical pages differ byte for
-    byte. Every other file, the search fragments and word index included, is compared exactly.
-    """
-    stable = {name: data for name, data in files.items() if not _UNSTABLE_SEARCH_FILE.match(name)}
-    bundles = sorted({match.group(1) or "" for match in map(_UNSTABLE_SEARCH_FILE.match, files) if match})
-    for bundle in bundles:  # each search shard's bundle on its own
-        prefix = f"pagefind/{bundle}"
-        filters = sorted(bytes(sorted(gzip.decompress(data))) for name, data in files.items()
-                         if re.match(rf"^{re.escape(prefix)}filter/[^/]+\.pf_filter$", name))
-        if filters:
-            stable[f"{prefix}filter/*.pf_filter (by content)"] = b"\0".join(filters)
-        if f"{prefix}pagefind-entry.json" in files:
-            entry = json.loads(files[f"{prefix}pagefind-entry.json"])
-            for language in entry.get("languages", {}).values():
-                language.pop("hash", None)
-            stable[f"{prefix}pagefind-entry.json (without hash)"] = json.dumps(entry, sort_keys=True).encode()
-        # The metadata file names the filter files by their hashes: only its presence is comparable.
-        stable[f"{prefix}*.pf_meta (count)"] = str(sum(
-            1 for name in files if re.match(rf"^{re.escape(prefix)}pagefind\.[^/]+\.pf_meta$", name))).encode()
-    return stable

@@ -234,3 +234,26 @@ def test_releases_sort_in_time_order_whatever_their_count(tmp_path):
         (tmp_path / name).mkdir()
         (tmp_path / name / MARKER).write_text(name)
     assert completed_releases(str(tmp_path)) == names
+
+
+def run_audit(settings, releases) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "buildtools.audit", "--settings", str(settings), "--root", str(releases)],
+                          cwd=ROOT, capture_output=True, text=True)
+
+
+def test_audit_passes_on_a_clean_release_and_lists_every_page_that_differs(fixture_site):
+    """`invoke audit` builds from scratch and compares with live: a page an incremental build left stale is named."""
+    settings, content, releases = fixture_site
+    publish(str(settings), str(releases))
+    edit(content, "老彩民", "老彩民乙")
+    second = publish(str(settings), str(releases))
+    passed = run_audit(settings, releases)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert passed.stdout.strip() == f"核对通过：从头构建的网站与线上版本 {second.release} 完全相同。"
+    stale = releases / "live/site/news/2020/07/lottery-jackpot/index.html"
+    stale.write_text(stale.read_text(encoding="utf-8").replace("老彩民乙", "老彩民"), encoding="utf-8")
+    (releases / "live/site/about/index.html").unlink()
+    failed = run_audit(settings, releases)
+    assert failed.returncode == 1
+    assert failed.stdout.splitlines() == ["线上版本缺少：about/index.html", "内容不同：news/2020/07/lottery-jackpot/index.html"]
+    assert failed.stderr.startswith("核对不通过：从头构建的网站与线上版本有 2 处不同（见上）。")
