@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pelican import signals
 
-from portal_data import collect_problems, raise_collected_problems
+from portal_data import codes, collect_problems, dates, front_matter, positions, raise_collected_problems
 from portal_data.content_files import markdown_files
 from portal_data.file_cache import FileCache, as_text
 
@@ -49,7 +49,8 @@ def content_problems(settings: dict) -> list:
     content_root = os.path.abspath(settings["PATH"])
     errors, sources = [], []
     template_folders = [os.path.join(settings["THEME"], "templates"), *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
-    cache = FileCache.for_settings(settings, "content-checks", checks, images, links, sys.modules[__name__])
+    cache = FileCache.for_settings(settings, "content-checks", checks, images, links, sys.modules[__name__],
+                                   codes, dates, front_matter, positions)
     for item in markdown_files(settings):
         stored, own, image_refs, link_refs = cache.get(
             item.path, item.shown, (item.kind, zone.key),

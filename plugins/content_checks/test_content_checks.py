@@ -9,9 +9,10 @@ import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from content_checks.checks import Source, check_file, parse_date, parse_front_matter
+from content_checks.checks import Source, check_file
 from content_checks.content_checks import content_problems
 from portal_data import ContentError
+from portal_data.front_matter import parse_front_matter
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -74,25 +75,6 @@ def test_pelican_build_fails_before_writing(tmp_path):
         Pelican(settings=settings).run()
     assert len(raised.value.errors) == 14
     assert not (tmp_path / "out" / "news").exists()
-
-
-@pytest.mark.parametrize("value, expected", [
-    ("2020-07-08 00:00", "2020-07-08T00:00:00+08:00"),
-    ("2020-07-08", "2020-07-08T00:00:00+08:00"),
-    ("2020-07-08T09:30:15+08:00", "2020-07-08T09:30:15+08:00"),
-    ("2020-7-8 9:05", "2020-07-08T09:05:00+08:00"),
-    ("2020-07-08 09:30 +0800", "2020-07-08T09:30:00+08:00"),
-])
-def test_dates_in_beijing_time(value, expected):
-    when, problem = parse_date(value, SHANGHAI)
-    assert problem == "" and when.isoformat() == expected
-
-
-@pytest.mark.parametrize("value", ["2020-02-30 10:00", "2020-07-08 24:00", "2020-13-01", "2020/07/08",
-                                   "7月8日", "2020-07-08 09:30Z", "2020-07-08 09:30 -05:00", ""])
-def test_impossible_or_foreign_dates_are_refused(value):
-    when, problem = parse_date(value, SHANGHAI)
-    assert when is None and problem
 
 
 def test_front_matter_continuation_lines_and_end():

@@ -14,7 +14,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from portal_data import DataError, collect_problems, raise_collected_problems
-from portal_data.front_matter import metadata_line
+from portal_data.dates import DateFormError, parse_day
+from portal_data.front_matter import value_position
 
 DEFAULTS = {
     "EDITION_NAME": "株洲日报·醴陵版",
@@ -65,20 +66,19 @@ def build_editions(articles, config, content_path: str = "") -> tuple[list[Editi
         path = article.source_path
         shown = os.path.relpath(path, content_path) if content_path else path
         try:
-            day = dt.date.fromisoformat(str(raw_date).strip())
-        except ValueError:
-            errors.append(DataError(shown, metadata_line(path, "edition"), 10, "bad-edition-date",
-                                    f"Edition 的值“{raw_date}”不是日期；应写成 2020-07-08 这样的 YYYY-MM-DD"))
+            day = parse_day(str(raw_date))
+        except DateFormError as problem:
+            errors.append(DataError(shown, *(value_position(path, "edition") or (1, 0)), "bad-edition-date", f"Edition {problem}"))
             continue
         raw_position = str(getattr(article, "edition_position", "")).strip()
         if not raw_position.isdigit() or int(raw_position) < 1:
-            errors.append(DataError(shown, metadata_line(path, "edition_position"), 19, "bad-edition-position",
+            errors.append(DataError(shown, *(value_position(path, "edition_position") or (1, 0)), "bad-edition-position",
                                     f"Edition_Position 的值“{raw_position}”不是版面顺序；应为 1、2、3…（1 是头条）"))
             continue
         slots = placed.setdefault(day, {})
         position = int(raw_position)
         if position in slots:
-            errors.append(DataError(shown, metadata_line(path, "edition_position"), 19, "duplicate-edition-position",
+            errors.append(DataError(shown, *(value_position(path, "edition_position") or (1, 0)), "duplicate-edition-position",
                                     f"{day} 这一期已有第 {position} 篇（{os.path.relpath(slots[position].source_path, content_path or os.sep)}）；每篇文章的 Edition_Position 应不同"))
             continue
         slots[position] = article

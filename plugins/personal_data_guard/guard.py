@@ -14,10 +14,11 @@ import sys
 
 from pelican import signals
 
-from portal_data import DataError, collect_problems, raise_collected_problems
+from portal_data import DataError, collect_problems, csv_source, positions, raise_collected_problems
 from portal_data.content_files import csv_files, markdown_files
 from portal_data.csv_source import decode_text
 from portal_data.file_cache import FileCache, as_text
+from portal_data.positions import line_column
 
 from . import detectors
 from .allowlist import is_allowed, load_allowlist
@@ -47,12 +48,7 @@ def _problem(shown: str, line: int, column: int, finding: Finding) -> DataError:
 
 def text_findings(text: str) -> list[tuple[int, int, Finding]]:
     """(line, column, finding) in a Markdown source; columns count characters as an editor's editor does."""
-    found = []
-    for finding in find_personal_data(text, plates=True):
-        line = text.count("\n", 0, finding.start) + 1
-        column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
-        found.append((line, column, finding))
-    return found
+    return [(*line_column(text, finding.start), finding) for finding in find_personal_data(text, plates=True)]
 
 
 def _not_allowed(shown: str, findings, allowed) -> list[DataError]:
@@ -125,7 +121,7 @@ def personal_data_problems(settings: dict) -> list[DataError]:
     allowed, errors = load_allowlist(allow_path, os.path.relpath(allow_path, content))
     phone_words = tuple(config["PERSONAL_DATA_PHONE_COLUMN_WORDS"])
     # Findings before the allow-list are what one file says; they are cached per file.
-    cache = FileCache.for_settings(settings, "personal-data", detectors, sys.modules[__name__])
+    cache = FileCache.for_settings(settings, "personal-data", detectors, csv_source, positions, sys.modules[__name__])
     for item in markdown_files(settings):
         findings = cache.get(item.path, item.shown, "markdown", lambda data: text_findings(as_text(data)))
         errors += _not_allowed(item.shown, findings, allowed)
