@@ -38,7 +38,8 @@ def read_one(shown: str, kind: str, data: bytes, zone: ZoneInfo):
     return (source.end_line, kept), own, image_references(source.text), link_references(source.text)
 
 
-def front_matter(shown: str, kind: str, stored) -> Source:
+def source_from_cache(shown: str, kind: str, stored) -> Source:
+    """The Source that read_one kept: its cross-file front matter, without the text."""
     end_line, kept = stored
     return Source(shown, kind, "", {key: Field(key, value, line, column) for key, value, line, column in kept}, end_line)
 
@@ -55,7 +56,7 @@ def content_problems(settings: dict) -> list:
         stored, own, image_refs, link_refs = cache.get(
             item.path, item.shown, (item.kind, zone.key),
             lambda data, item=item: read_one(item.shown, item.kind, data, zone))
-        source = front_matter(item.shown, item.kind, stored)
+        source = source_from_cache(item.shown, item.kind, stored)
         sources.append(source)
         errors += own
         errors += check_image_references(item.shown, image_refs, item.path, content_root)
