@@ -13,5 +13,5 @@ FEED_DOMAIN = SITEURL
 CANONICAL_SITEURL = SITEURL
 
 
-# Nightly publishing (issue 8): the releases folder on the publishing host; nginx serves <root>/live/site.
+# Nightly publishing: the releases folder on the publishing host; nginx serves <root>/live/site.
 PUBLISH_ROOT = os.environ.get("LILING_PUBLISH_ROOT", "releases")
