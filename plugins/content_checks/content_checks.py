@@ -10,9 +10,7 @@ import os
 import sys
 from zoneinfo import ZoneInfo
 
-from pelican import signals
-
-from portal_data import codes, collect_problems, dates, front_matter, positions, raise_collected_problems
+from portal_data import codes, collect_problems, connect_source_check, dates, front_matter, positions
 from portal_data.content_files import markdown_files
 from portal_data.file_cache import FileCache, as_text
 
@@ -74,5 +72,4 @@ def check_before_writing(generator) -> None:
 
 
 def register():
-    signals.page_generator_finalized.connect(check_before_writing)
-    signals.all_generators_finalized.connect(raise_collected_problems)
+    connect_source_check(check_before_writing)

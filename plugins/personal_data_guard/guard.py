@@ -12,9 +12,7 @@ import os
 import re
 import sys
 
-from pelican import signals
-
-from portal_data import DataError, collect_problems, csv_source, positions, raise_collected_problems
+from portal_data import DataError, collect_problems, connect_source_check, csv_source, positions
 from portal_data.content_files import csv_files, markdown_files
 from portal_data.csv_source import decode_text
 from portal_data.file_cache import FileCache, as_text
@@ -139,5 +137,4 @@ def guard_before_writing(generator) -> None:
 
 
 def register():
-    signals.page_generator_finalized.connect(guard_before_writing)
-    signals.all_generators_finalized.connect(raise_collected_problems)
+    connect_source_check(guard_before_writing)

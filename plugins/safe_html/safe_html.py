@@ -11,7 +11,7 @@ import sys
 from pelican import signals
 from pelican.contents import Static
 
-from portal_data import collect_problems, positions, raise_collected_problems
+from portal_data import collect_problems, connect_source_check, positions
 from portal_data.content_files import markdown_files
 from portal_data.file_cache import FileCache, as_text
 
@@ -42,5 +42,4 @@ def refuse_before_writing(generator) -> None:
 
 def register():
     signals.content_object_init.connect(sanitise_content)
-    signals.page_generator_finalized.connect(refuse_before_writing)
-    signals.all_generators_finalized.connect(raise_collected_problems)
+    connect_source_check(refuse_before_writing)
