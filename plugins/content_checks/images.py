@@ -54,10 +54,6 @@ def image_references(text: str) -> list[tuple[int, int, str, str | None]]:
     return [(*line_column(text, offset), src, alt) for offset, src, alt in find_images(text)]
 
 
-def check_images(shown_path: str, text: str, source_file: str, content_root: str):
-    yield from check_image_references(shown_path, image_references(text), source_file, content_root)
-
-
 def check_image_references(shown_path: str, references, source_file: str, content_root: str):
     """Whether each image exists is decided on every build: the picture is another file."""
     for line, column, src, alt in references:

@@ -30,10 +30,6 @@ def link_references(text: str) -> list[tuple[int, int, str, str]]:
     return found
 
 
-def check_internal_links(shown_path: str, text: str, source_file: str, content_root: str):
-    yield from check_link_references(shown_path, link_references(text), source_file, content_root)
-
-
 def check_link_references(shown_path: str, references, source_file: str, content_root: str):
     """Whether a target exists is decided on every build: it is another file."""
     for line, column, written, target in references:
