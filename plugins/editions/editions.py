@@ -16,6 +16,7 @@ from pelican.generators import Generator
 from portal_data import DataError, collect_problems, raise_collected_problems
 from portal_data.dates import DateFormError, parse_day
 from portal_data.front_matter import value_position
+from portal_data.numbers import whole_number
 
 DEFAULTS = {
     "EDITION_NAME": "株洲日报·醴陵版",
@@ -71,12 +72,12 @@ def build_editions(articles, config, content_path: str = "") -> tuple[list[Editi
             errors.append(DataError(shown, *(value_position(path, "edition") or (1, 0)), "bad-edition-date", f"Edition {problem}"))
             continue
         raw_position = str(getattr(article, "edition_position", "")).strip()
-        if not raw_position.isdigit() or int(raw_position) < 1:
+        position = whole_number(raw_position)
+        if position is None or position < 1:
             errors.append(DataError(shown, *(value_position(path, "edition_position") or (1, 0)), "bad-edition-position",
                                     f"Edition_Position 的值“{raw_position}”不是版面顺序；应为 1、2、3…（1 是头条）"))
             continue
         slots = placed.setdefault(day, {})
-        position = int(raw_position)
         if position in slots:
             errors.append(DataError(shown, *(value_position(path, "edition_position") or (1, 0)), "duplicate-edition-position",
                                     f"{day} 这一期已有第 {position} 篇（{os.path.relpath(slots[position].source_path, content_path or os.sep)}）；每篇文章的 Edition_Position 应不同"))

@@ -1,4 +1,4 @@
-"""The one code rule (slugs and codes in web addresses), positions in a file, and front matter."""
+"""The one code rule (slugs and codes in web addresses), positions in a file, front matter, whole numbers."""
 
 from __future__ import annotations
 
@@ -54,3 +54,10 @@ def test_front_matter_fields_have_positions(tmp_path):
     path.write_text("Title: 一\nCategory:  社会\n\n正文\n", encoding="utf-8")
     assert value_position(str(path), "Category") == (2, 12)
     assert value_position(str(path), "slug") is None and value_position(str(tmp_path / "none.md"), "title") is None
+
+
+def test_whole_numbers_are_ascii_digits_only():
+    from portal_data.numbers import whole_number
+
+    assert whole_number(" 12 ") == 12 and whole_number("0") == 0
+    assert [whole_number(text) for text in ("²", "１２", "-1", "+1", "1.0", "")] == [None] * 6

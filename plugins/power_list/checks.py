@@ -7,19 +7,18 @@ row is never shown half-right and never dropped silently: its errors fail the bu
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from portal_data import DataError
 from portal_data.csv_source import CsvRow, CsvTable
 from portal_data.dates import DateFormError, parse_day
+from portal_data.numbers import whole_number
 
 from .model import (CHANNEL_SEPARATOR, CHANNELS, HEADER, PHONE_PATTERN, Department, PowerItem, PowerType,
                     split_list)
 
 # Every column must be filled: a matter without its legal basis or fee is not publishable.
 REQUIRED = HEADER
-WHOLE = re.compile(r"[0-9]+")
 
 
 def read_power_items(table: CsvTable, departments: list[Department], power_types: list[PowerType],
@@ -114,8 +113,7 @@ def check_unique(table: CsvTable) -> Iterator[DataError]:
 
 
 def is_whole(text: str) -> bool:
-    """ASCII digits only: int() would also accept full-width digits and signs."""
-    return bool(WHOLE.fullmatch(text))
+    return whole_number(text) is not None
 
 
 def split_channels(text: str) -> list[str]:

@@ -20,6 +20,7 @@ from pelican.generators import Generator
 from portal_data import DataError, collect_problems, raise_collected_problems
 from portal_data.downloads import write_download
 from portal_data.front_matter import value_position
+from portal_data.numbers import whole_number
 from portal_data.site_url import feed_siteurl
 
 from .declaration import Section, load_sections
@@ -61,8 +62,9 @@ def section_settings(settings) -> dict:
 
 
 def entry_for_article(article) -> SectionEntry:
-    raw_position = str(getattr(article, "edition_position", "")).strip()
-    position = int(raw_position) if raw_position.isdigit() else NO_POSITION
+    position = whole_number(str(getattr(article, "edition_position", "")))
+    if position is None:
+        position = NO_POSITION
     return SectionEntry(title=article.title, url=article.url, date=article.date,
                         summary=str(getattr(article, "summary", "") or ""), position=position, article=article)
 
