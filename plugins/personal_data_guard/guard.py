@@ -108,7 +108,7 @@ def csv_findings(data: bytes, phone_words) -> list[tuple[int, int, Finding]]:
         in_phone_column = any(word in name for word in phone_words)
         for finding in find_personal_data(cell, plates=False):
             if not (in_phone_column and finding.kind != MOBILE):
-                found.append((line + cell.count("\n", 0, finding.start), column, finding))
+                found.append((line + line_column(cell, finding.start)[0] - 1, column, finding))  # a cell may span lines
     return found
 
 
