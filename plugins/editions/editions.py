@@ -52,6 +52,11 @@ def edition_settings(settings) -> dict:
     return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
 
 
+def _where(path: str, key: str) -> tuple[int, int]:
+    """Where `key`'s value is in the article; (1, 0), the whole file, when the front matter lacks it."""
+    return value_position(path, key) or (1, 0)
+
+
 def build_editions(articles, config, content_path: str = "") -> tuple[list[Edition], list[DataError]]:
     """Group articles into editions ordered by position; newest edition first.
 
@@ -69,17 +74,17 @@ def build_editions(articles, config, content_path: str = "") -> tuple[list[Editi
         try:
             day = parse_day(str(raw_date))
         except DateFormError as problem:
-            errors.append(DataError(shown, *(value_position(path, "edition") or (1, 0)), "bad-edition-date", f"Edition {problem}"))
+            errors.append(DataError(shown, *_where(path, "edition"), "bad-edition-date", f"Edition {problem}"))
             continue
         raw_position = str(getattr(article, "edition_position", "")).strip()
         position = whole_number(raw_position)
         if position is None or position < 1:
-            errors.append(DataError(shown, *(value_position(path, "edition_position") or (1, 0)), "bad-edition-position",
+            errors.append(DataError(shown, *_where(path, "edition_position"), "bad-edition-position",
                                     f"Edition_Position 的值“{raw_position}”不是版面顺序；应为 1、2、3…（1 是头条）"))
             continue
         slots = placed.setdefault(day, {})
         if position in slots:
-            errors.append(DataError(shown, *(value_position(path, "edition_position") or (1, 0)), "duplicate-edition-position",
+            errors.append(DataError(shown, *_where(path, "edition_position"), "duplicate-edition-position",
                                     f"{day} 这一期已有第 {position} 篇（{os.path.relpath(slots[position].source_path, content_path or os.sep)}）；每篇文章的 Edition_Position 应不同"))
             continue
         slots[position] = article

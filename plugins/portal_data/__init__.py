@@ -1,4 +1,7 @@
-"""Shared pieces for plugins that read editors' files: positioned errors and tolerant CSV decoding.
+"""Shared pieces for plugins that read editors' files, one module per idea: positioned errors
+(errors), dates (dates), codes in web addresses (codes), positions in a file (positions), front
+matter (front_matter), whole numbers (numbers), Excel's CSV files (csv_source), which files a
+build reads (content_files), per-file results (file_cache).
 
 Not a Pelican plugin itself (it has no register()); the content plugins import it.
 """
