@@ -86,3 +86,11 @@ def test_front_matter_continuation_lines_and_end():
 def test_page_needs_only_a_title():
     source = Source.parse("pages/x.md", "page", "Title: 关于\n\n正文")
     assert list(check_file(source, SHANGHAI)) == []
+
+
+def test_a_date_or_slug_in_another_form_is_refused_with_the_form_to_write():
+    text = "Title: 标题\nDate: 2020-7-9 9:05\nCategory: 社会\nSlug: River_Rescue\nAuthor: 张洁\nSummary: 摘要\n\n正文\n"
+    assert [str(e) for e in check_file(Source.parse("news/x.md", "article", text), SHANGHAI)] == [
+        "news/x.md:2:7: Date “2020-7-9 9:05”应写成 2020-07-09 09:05（北京时间，格式 YYYY-MM-DD HH:MM）",
+        "news/x.md:4:7: Slug “River_Rescue”不能用作网址；应写成 river-rescue（只用小写英文字母、数字和连字符）",
+    ]
