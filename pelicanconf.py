@@ -45,8 +45,8 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly: with PLUGINS unset Pelican would load every installed pelican.plugins.* package.
 PLUGINS = ["news_article", "editions"]
-PLUGINS.append("village_disclosure")  # 村务公开 (issue 5)
-PLUGINS.append("power_list")  # 权力清单 (issue 6)
+PLUGINS.append("village_disclosure")  # 村务公开
+PLUGINS.append("power_list")  # 权力清单
 
 # Slugs come from metadata only: pinyin from Chinese titles goes wrong on polyphones.
 SLUGIFY_SOURCE = "basename"
@@ -88,11 +88,12 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-# Pelican's Markdown reader with one Markdown instance reset between files (issue 8: building
-# the parser per file cost a third of reading at ten years' scale).
+# Pelican's Markdown reader with one Markdown instance reset between files (building the parser
+# per file cost a third of reading at ten years' scale).
 PLUGINS += ["markdown_reader"]
 
-# Feeds are switched on by the sections work (issue 4); none are written until then.
+# Pelican's own feeds are off: the sections plugin writes one Atom feed per section and one for the
+# site (plugins/sections/feeds.py), with the editors' 摘要 as summaries.
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
@@ -101,14 +102,16 @@ AUTHOR_FEED_RSS = None
 
 # CI checkouts give every file a fresh mtime: compare contents when caching.
 CHECK_MODIFIED_METHOD = "md5"
+# Off for a plain Pelican run; `invoke build` turns the content cache on inside its kept work
+# folder (`<output>.work/cache`, buildtools/incremental_build.py), where it is wiped with the work.
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
-# Editor safety (issue 7): content checks, the personal-data guard and the HTML sanitiser run on
+# Editor safety: content checks, the personal-data guard and the HTML sanitiser run on
 # every build before anything is written; `invoke check` runs the same checks without building.
 PLUGINS += ["content_checks", "personal_data_guard", "safe_html"]
 
-# --- Sections, archives, feeds, sitemap and search (issue 4) ---
+# --- Sections, archives, feeds, sitemap and search ---
 # Sections are declared in content/sections.toml (see README). "seo" writes sitemap.xml and
 # robots.txt from the finished output, so its place in the list does not matter.
 PLUGINS += ["sections", "seo"]
@@ -129,7 +132,7 @@ PREVIEW_SITEURL = "http://127.0.0.1:8000"
 SEARCH_URL = "search/"
 TEMPLATE_PAGES = {"search.html": "search/index.html"}
 
-# --- Nightly publishing (issue 8) ---
+# --- Nightly publishing ---
 # Articles dated after the build time (or Status: scheduled) wait for the first build after it;
 # the plugin decides by BUILD_TIME / LILING_BUILD_TIME, so Pelican must not use the machine clock.
 PLUGINS += ["scheduled_publishing"]

@@ -102,7 +102,7 @@ def check(c, production=False):
         raise Exit(code=code)
 
 
-# --- Nightly publishing (issue 8): buildtools/publish.py does the work; these tasks only call it. ---
+# --- Nightly publishing: buildtools/publish.py does the work; these tasks only call it. ---
 
 @task(help={"force": "publish even though the page count dropped by more than 5%",
             "root": "releases folder (default: PUBLISH_ROOT, releases/)"})

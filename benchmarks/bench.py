@@ -119,8 +119,8 @@ def run(work: str, articles: int, villages: int, months: int, power_items: int, 
     figures = {}
     figures["full"] = measure(our_build(settings["ours"], out["ours"]))
     figures["nochange"] = measure(our_build(settings["ours"], out["ours"]))
-    # Whether a search step would have to re-index (issue 4 adds it to the build; it may keep its
-    # index when no page was written or removed).
+    # Whether the search step had to re-index (it keeps its index when no page was written or
+    # removed).
     nochange_report = json.load(open(f"{out['ours']}.build-report.json", encoding="utf-8"))
     touch_article(content)
     figures["one_article"] = measure(our_build(settings["ours"], out["ours"]))

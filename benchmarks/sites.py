@@ -58,7 +58,7 @@ disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
 
 def write_settings(work: str, content: str) -> dict[str, str]:
     """Settings files for ours, news-only and vanilla; returns their paths by name."""
-    news_only = "PLUGINS = [p for p in PLUGINS if p not in %r]\n" % (DISCLOSURE_PLUGINS,)
+    news_only = f"PLUGINS = [p for p in PLUGINS if p not in {DISCLOSURE_PLUGINS!r}]\n"
     # The same news build producing what vanilla Pelican produces (HTML and feeds): no search index,
     # no precompressed copies. Compared with vanilla like for like; "news" is the real thing.
     html_only = news_only + "SEARCH_INDEX = False\nPRECOMPRESS = False\n"

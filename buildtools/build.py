@@ -62,7 +62,7 @@ def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = 
     settings = load_settings(settings_file, overrides)
     final_path = os.path.abspath(output_path or settings["OUTPUT_PATH"])
     if settings.get("INCREMENTAL_BUILD"):
-        from buildtools.incremental_build import build_incremental  # issue 8
+        from buildtools.incremental_build import build_incremental
 
         return build_incremental(settings_file, final_path, overrides, report_path, compare_with)
     staging_path = f"{final_path}.building-{os.getpid()}"
@@ -117,7 +117,7 @@ def run_pelican(settings: dict) -> tuple[list[str], list[str]]:
 
 
 def _phase_clock(settings: dict):
-    """The build_report plugin marks Pelican's phases on this clock (issue 8)."""
+    """The build_report plugin marks Pelican's phases on this clock."""
     from build_report.build_report import CLOCK_SETTING, PhaseClock  # on sys.path once pelicanconf ran
 
     clock = PhaseClock()

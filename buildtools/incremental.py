@@ -1,7 +1,7 @@
 """Incremental builds that cannot serve a stale page.
 
 Pelican renders into a private work folder, `<output>.work`, that is kept between builds with
-Pelican's content cache in `<output>.cache`. The served output (or a new release) is then brought
+Pelican's content cache in `<output>.work/cache`. The served output (or a new release) is then brought
 in line with the work folder file by file: unchanged files are left alone (or hard-linked from the
 live release, which is never written to), changed ones are copied in and renamed into place.
 

@@ -10,9 +10,7 @@ import os
 import sys
 from zoneinfo import ZoneInfo
 
-from pelican import signals
-
-from portal_data import collect_problems, raise_collected_problems
+from portal_data import codes, collect_problems, connect_source_check, dates, front_matter, positions
 from portal_data.content_files import markdown_files
 from portal_data.file_cache import FileCache, as_text
 
@@ -38,7 +36,8 @@ def read_one(shown: str, kind: str, data: bytes, zone: ZoneInfo):
     return (source.end_line, kept), own, image_references(source.text), link_references(source.text)
 
 
-def front_matter(shown: str, kind: str, stored) -> Source:
+def source_from_cache(shown: str, kind: str, stored) -> Source:
+    """The Source that read_one kept: its cross-file front matter, without the text."""
     end_line, kept = stored
     return Source(shown, kind, "", {key: Field(key, value, line, column) for key, value, line, column in kept}, end_line)
 
@@ -49,12 +48,13 @@ def content_problems(settings: dict) -> list:
     content_root = os.path.abspath(settings["PATH"])
     errors, sources = [], []
     template_folders = [os.path.join(settings["THEME"], "templates"), *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
-    cache = FileCache.for_settings(settings, "content-checks", checks, images, links, sys.modules[__name__])
+    cache = FileCache.for_settings(settings, "content-checks", checks, images, links, sys.modules[__name__],
+                                   codes, dates, front_matter, positions)
     for item in markdown_files(settings):
         stored, own, image_refs, link_refs = cache.get(
             item.path, item.shown, (item.kind, zone.key),
             lambda data, item=item: read_one(item.shown, item.kind, data, zone))
-        source = front_matter(item.shown, item.kind, stored)
+        source = source_from_cache(item.shown, item.kind, stored)
         sources.append(source)
         errors += own
         errors += check_image_references(item.shown, image_refs, item.path, content_root)
@@ -72,5 +72,4 @@ def check_before_writing(generator) -> None:
 
 
 def register():
-    signals.page_generator_finalized.connect(check_before_writing)
-    signals.all_generators_finalized.connect(raise_collected_problems)
+    connect_source_check(check_before_writing)

@@ -11,6 +11,7 @@ import re
 from urllib.parse import unquote
 
 from portal_data import DataError
+from portal_data.positions import line_column
 
 _MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -48,20 +49,9 @@ def resolve(src: str, source_file: str, content_root: str) -> str | None:
     return os.path.normpath(os.path.join(os.path.dirname(source_file), path))
 
 
-def position(text: str, offset: int) -> tuple[int, int]:
-    """1-based (line, column) of a character offset."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
 def image_references(text: str) -> list[tuple[int, int, str, str | None]]:
     """(line, column, src, alt or None) of every image: what one file says, cacheable per file."""
-    return [(*position(text, offset), src, alt) for offset, src, alt in find_images(text)]
-
-
-def check_images(shown_path: str, text: str, source_file: str, content_root: str):
-    yield from check_image_references(shown_path, image_references(text), source_file, content_root)
+    return [(*line_column(text, offset), src, alt) for offset, src, alt in find_images(text)]
 
 
 def check_image_references(shown_path: str, references, source_file: str, content_root: str):

@@ -11,8 +11,9 @@ import os
 import re
 
 from portal_data import DataError
+from portal_data.positions import line_column
 
-from .images import image_spans, position
+from .images import image_spans
 
 _INTERNAL = re.compile(r"(?P<prefix>\{(?:filename|static|attach)\}|\|(?:filename|static|attach)\|)(?P<target>[^)\s\"'>#?]*)")
 
@@ -25,12 +26,8 @@ def link_references(text: str) -> list[tuple[int, int, str, str]]:
         target = match["target"]
         if not target or any(start <= match.start() < end for start, end in images):
             continue
-        found.append((*position(text, match.start()), match.group(0), target))
+        found.append((*line_column(text, match.start()), match.group(0), target))
     return found
-
-
-def check_internal_links(shown_path: str, text: str, source_file: str, content_root: str):
-    yield from check_link_references(shown_path, link_references(text), source_file, content_root)
 
 
 def check_link_references(shown_path: str, references, source_file: str, content_root: str):

@@ -9,9 +9,10 @@ import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from content_checks.checks import Source, check_file, parse_date, parse_front_matter
+from content_checks.checks import Source, check_file
 from content_checks.content_checks import content_problems
 from portal_data import ContentError
+from portal_data.front_matter import parse_front_matter
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -76,25 +77,6 @@ def test_pelican_build_fails_before_writing(tmp_path):
     assert not (tmp_path / "out" / "news").exists()
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2020-07-08 00:00", "2020-07-08T00:00:00+08:00"),
-    ("2020-07-08", "2020-07-08T00:00:00+08:00"),
-    ("2020-07-08T09:30:15+08:00", "2020-07-08T09:30:15+08:00"),
-    ("2020-7-8 9:05", "2020-07-08T09:05:00+08:00"),
-    ("2020-07-08 09:30 +0800", "2020-07-08T09:30:00+08:00"),
-])
-def test_dates_in_beijing_time(value, expected):
-    when, problem = parse_date(value, SHANGHAI)
-    assert problem == "" and when.isoformat() == expected
-
-
-@pytest.mark.parametrize("value", ["2020-02-30 10:00", "2020-07-08 24:00", "2020-13-01", "2020/07/08",
-                                   "7月8日", "2020-07-08 09:30Z", "2020-07-08 09:30 -05:00", ""])
-def test_impossible_or_foreign_dates_are_refused(value):
-    when, problem = parse_date(value, SHANGHAI)
-    assert when is None and problem
-
-
 def test_front_matter_continuation_lines_and_end():
     fields, end = parse_front_matter("Title: 一\nSummary: 第一行\n    第二行\n\n正文\n")
     assert fields["summary"].value == "第一行\n第二行" and (fields["title"].line, fields["title"].column) == (1, 8)
@@ -104,3 +86,11 @@ def test_front_matter_continuation_lines_and_end():
 def test_page_needs_only_a_title():
     source = Source.parse("pages/x.md", "page", "Title: 关于\n\n正文")
     assert list(check_file(source, SHANGHAI)) == []
+
+
+def test_a_date_or_slug_in_another_form_is_refused_with_the_form_to_write():
+    text = "Title: 标题\nDate: 2020-7-9 9:05\nCategory: 社会\nSlug: River_Rescue\nAuthor: 张洁\nSummary: 摘要\n\n正文\n"
+    assert [str(e) for e in check_file(Source.parse("news/x.md", "article", text), SHANGHAI)] == [
+        "news/x.md:2:7: Date “2020-7-9 9:05”应写成 2020-07-09 09:05（北京时间，格式 YYYY-MM-DD HH:MM）",
+        "news/x.md:4:7: Slug “River_Rescue”不能用作网址；应写成 river-rescue（只用小写英文字母、数字和连字符）",
+    ]

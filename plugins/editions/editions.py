@@ -14,7 +14,9 @@ from pelican import signals
 from pelican.generators import Generator
 
 from portal_data import DataError, collect_problems, raise_collected_problems
-from portal_data.front_matter import metadata_line
+from portal_data.dates import DateFormError, parse_day
+from portal_data.front_matter import value_position
+from portal_data.numbers import whole_number
 
 DEFAULTS = {
     "EDITION_NAME": "株洲日报·醴陵版",
@@ -50,6 +52,11 @@ def edition_settings(settings) -> dict:
     return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
 
 
+def _where(path: str, key: str) -> tuple[int, int]:
+    """Where `key`'s value is in the article; (1, 0), the whole file, when the front matter lacks it."""
+    return value_position(path, key) or (1, 0)
+
+
 def build_editions(articles, config, content_path: str = "") -> tuple[list[Edition], list[DataError]]:
     """Group articles into editions ordered by position; newest edition first.
 
@@ -65,20 +72,19 @@ def build_editions(articles, config, content_path: str = "") -> tuple[list[Editi
         path = article.source_path
         shown = os.path.relpath(path, content_path) if content_path else path
         try:
-            day = dt.date.fromisoformat(str(raw_date).strip())
-        except ValueError:
-            errors.append(DataError(shown, metadata_line(path, "edition"), 10, "bad-edition-date",
-                                    f"Edition 的值“{raw_date}”不是日期；应写成 2020-07-08 这样的 YYYY-MM-DD"))
+            day = parse_day(str(raw_date))
+        except DateFormError as problem:
+            errors.append(DataError(shown, *_where(path, "edition"), "bad-edition-date", f"Edition {problem}"))
             continue
         raw_position = str(getattr(article, "edition_position", "")).strip()
-        if not raw_position.isdigit() or int(raw_position) < 1:
-            errors.append(DataError(shown, metadata_line(path, "edition_position"), 19, "bad-edition-position",
+        position = whole_number(raw_position)
+        if position is None or position < 1:
+            errors.append(DataError(shown, *_where(path, "edition_position"), "bad-edition-position",
                                     f"Edition_Position 的值“{raw_position}”不是版面顺序；应为 1、2、3…（1 是头条）"))
             continue
         slots = placed.setdefault(day, {})
-        position = int(raw_position)
         if position in slots:
-            errors.append(DataError(shown, metadata_line(path, "edition_position"), 19, "duplicate-edition-position",
+            errors.append(DataError(shown, *_where(path, "edition_position"), "duplicate-edition-position",
                                     f"{day} 这一期已有第 {position} 篇（{os.path.relpath(slots[position].source_path, content_path or os.sep)}）；每篇文章的 Edition_Position 应不同"))
             continue
         slots[position] = article

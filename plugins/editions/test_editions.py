@@ -38,3 +38,20 @@ def test_two_articles_in_the_same_slot_fail_with_file_and_line(tmp_path):
     [error] = raised.value.errors
     assert (error.path, error.line, error.column, error.code) == ("b.md", 8, 19, "duplicate-edition-position")
     assert "已有第 1 篇（" in error.message and "（a.md）" in error.message
+
+
+def test_an_edition_date_or_position_in_another_form_names_the_value_and_what_to_write(tmp_path):
+    from types import SimpleNamespace
+
+    from editions.editions import DEFAULTS, build_editions
+
+    articles = []
+    for name, edition, position in (("a.md", "2020-7-8", "1"), ("b.md", "2020-07-08", "²")):
+        path = tmp_path / name
+        path.write_text(f"Title: 稿件\nEdition:  {edition}\nEdition_Position: {position}\n\n正文\n", encoding="utf-8")
+        articles.append(SimpleNamespace(source_path=str(path), edition=edition, edition_position=position))
+    editions, errors = build_editions(articles, DEFAULTS, str(tmp_path))
+    assert editions == [] and [str(e) for e in errors] == [
+        "a.md:2:11: Edition “2020-7-8”应写成 2020-07-08（格式 YYYY-MM-DD：年四位，月、日各两位，用“-”连接）",
+        "b.md:3:19: Edition_Position 的值“²”不是版面顺序；应为 1、2、3…（1 是头条）",
+    ]

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 
 from portal_data import DataError
+from portal_data.positions import toml_error_position, toml_table_lines
 
 REQUIRED_KEYS = ("value", "file", "reason", "reviewer", "date")
 EXAMPLE = ('[[allow]]\nvalue = "13907330000"\nfile = "disclosures/supervision.csv"\n'
@@ -32,10 +33,6 @@ def normalise(value: str) -> str:
     return re.sub(r"[\s\-·•+]", "", value).upper()
 
 
-def _entry_lines(text: str) -> list[int]:
-    return [number for number, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[allow]]"]
-
-
 def load_allowlist(path: str, shown: str) -> tuple[list[Allowed], list[DataError]]:
     """Read the allow-list (a missing file means nothing is allowed)."""
     if not os.path.isfile(path):
@@ -46,11 +43,9 @@ def load_allowlist(path: str, shown: str) -> tuple[list[Allowed], list[DataError
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, column = (int(where[1]), int(where[2])) if where else (1, 0)
-        return [], [DataError(shown, line, column, "bad-allowlist", f"允许清单格式错误（{exc}）；每条应写成：\n{EXAMPLE}")]
+        return [], [DataError(shown, *toml_error_position(exc), "bad-allowlist", f"允许清单格式错误（{exc}）；每条应写成：\n{EXAMPLE}")]
     entries, errors = [], []
-    lines = _entry_lines(text)
+    lines = toml_table_lines(text, "allow")
     for index, entry in enumerate(document.get("allow", [])):
         line = lines[index] if index < len(lines) else 1
         missing = [key for key in REQUIRED_KEYS if not str(entry.get(key, "")).strip()]

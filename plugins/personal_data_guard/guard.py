@@ -12,12 +12,11 @@ import os
 import re
 import sys
 
-from pelican import signals
-
-from portal_data import DataError, collect_problems, raise_collected_problems
+from portal_data import DataError, collect_problems, connect_source_check, csv_source, positions
 from portal_data.content_files import csv_files, markdown_files
 from portal_data.csv_source import decode_text
 from portal_data.file_cache import FileCache, as_text
+from portal_data.positions import line_column
 
 from . import detectors
 from .allowlist import is_allowed, load_allowlist
@@ -47,12 +46,7 @@ def _problem(shown: str, line: int, column: int, finding: Finding) -> DataError:
 
 def text_findings(text: str) -> list[tuple[int, int, Finding]]:
     """(line, column, finding) in a Markdown source; columns count characters as an editor's editor does."""
-    found = []
-    for finding in find_personal_data(text, plates=True):
-        line = text.count("\n", 0, finding.start) + 1
-        column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
-        found.append((line, column, finding))
-    return found
+    return [(*line_column(text, finding.start), finding) for finding in find_personal_data(text, plates=True)]
 
 
 def _not_allowed(shown: str, findings, allowed) -> list[DataError]:
@@ -114,7 +108,7 @@ def csv_findings(data: bytes, phone_words) -> list[tuple[int, int, Finding]]:
         in_phone_column = any(word in name for word in phone_words)
         for finding in find_personal_data(cell, plates=False):
             if not (in_phone_column and finding.kind != MOBILE):
-                found.append((line + cell.count("\n", 0, finding.start), column, finding))
+                found.append((line + line_column(cell, finding.start)[0] - 1, column, finding))  # a cell may span lines
     return found
 
 
@@ -125,7 +119,7 @@ def personal_data_problems(settings: dict) -> list[DataError]:
     allowed, errors = load_allowlist(allow_path, os.path.relpath(allow_path, content))
     phone_words = tuple(config["PERSONAL_DATA_PHONE_COLUMN_WORDS"])
     # Findings before the allow-list are what one file says; they are cached per file.
-    cache = FileCache.for_settings(settings, "personal-data", detectors, sys.modules[__name__])
+    cache = FileCache.for_settings(settings, "personal-data", detectors, csv_source, positions, sys.modules[__name__])
     for item in markdown_files(settings):
         findings = cache.get(item.path, item.shown, "markdown", lambda data: text_findings(as_text(data)))
         errors += _not_allowed(item.shown, findings, allowed)
@@ -143,5 +137,4 @@ def guard_before_writing(generator) -> None:
 
 
 def register():
-    signals.page_generator_finalized.connect(guard_before_writing)
-    signals.all_generators_finalized.connect(raise_collected_problems)
+    connect_source_check(guard_before_writing)

@@ -1,10 +1,14 @@
-"""Shared pieces for plugins that read editors' files: positioned errors and tolerant CSV decoding.
+"""Shared pieces for plugins that read editors' files, one module per idea: positioned errors
+(errors), dates (dates), codes in web addresses (codes), positions in a file (positions), front
+matter (front_matter), whole numbers (numbers), Excel's CSV files (csv_source), which files a
+build reads (content_files), per-file results (file_cache).
 
 Not a Pelican plugin itself (it has no register()); the content plugins import it.
 """
 
-from .errors import ContentError, DataError, collect_problems, raise_collected_problems, raise_if_any
+from .errors import (ContentError, DataError, collect_problems, connect_source_check, raise_collected_problems,
+                     raise_if_any)
 
 __all__ = [
-    "ContentError", "DataError", "collect_problems", "raise_collected_problems", "raise_if_any",
+    "ContentError", "DataError", "collect_problems", "connect_source_check", "raise_collected_problems", "raise_if_any",
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .errors import DataError
 from .formulas import formula_start, shown as shown_character
+from .positions import line_column
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def read_csv_table(
     except UnicodeDecodeError as exc:
         return None, [
             DataError(
-                shown, _line_of_offset(data, exc.start), 0, "bad-encoding",
+                shown, line_column(data, exc.start)[0], 0, "bad-encoding",
                 "文件编码无法识别；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 GB18030/GBK 编码的 CSV",
             )
         ]
@@ -160,7 +161,3 @@ def _header_errors(shown, header, exact_header, required_columns) -> list[DataEr
         if name not in header:
             errors.append(DataError(shown, 1, 0, "missing-column", f"表头缺少“{name}”列；需要的列：" + "、".join(required_columns)))
     return errors
-
-
-def _line_of_offset(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1

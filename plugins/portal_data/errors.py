@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from pelican import signals
+
 
 @dataclass(frozen=True, order=True)
 class DataError:
@@ -71,3 +73,14 @@ def raise_collected_problems(generators) -> None:
     """
     if generators:
         raise_if_any(generators[0].context.get(PROBLEMS_KEY, []))
+
+
+def connect_source_check(check_sources) -> None:
+    """For a plugin that checks editors' source files: run `check_sources(generator)` once every
+    article and page has been read and nothing is written (page_generator_finalized), and fail the
+    build with every plugin's collected problems when all generators are done.
+
+    `check_sources` must be a module-level function: signals hold their handlers weakly.
+    """
+    signals.page_generator_finalized.connect(check_sources)
+    signals.all_generators_finalized.connect(raise_collected_problems)

@@ -7,19 +7,18 @@ row is never shown half-right and never dropped silently: its errors fail the bu
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Iterator
 
 from portal_data import DataError
 from portal_data.csv_source import CsvRow, CsvTable
+from portal_data.dates import DateFormError, parse_day
+from portal_data.numbers import whole_number
 
 from .model import (CHANNEL_SEPARATOR, CHANNELS, HEADER, PHONE_PATTERN, Department, PowerItem, PowerType,
                     split_list)
 
 # Every column must be filled: a matter without its legal basis or fee is not publishable.
 REQUIRED = HEADER
-WHOLE = re.compile(r"[0-9]+")
 
 
 def read_power_items(table: CsvTable, departments: list[Department], power_types: list[PowerType],
@@ -60,9 +59,15 @@ def check_row(table, row, departments, type_names, departments_path, types_path)
     if phone and not PHONE_PATTERN.match(phone):
         yield error("监督电话", "bad-phone",
                     f"监督电话“{phone}”格式不对；应写固定电话“区号-号码”，如 0731-23000001（不写手机号）")
-    updated = row["更新日期"]
-    if updated and parse_date(updated) is None:
-        yield error("更新日期", "bad-date", f"更新日期“{updated}”不是日期；应写成 2020-06-30 这样的 YYYY-MM-DD")
+    yield from check_updated(row, error)
+
+
+def check_updated(row: CsvRow, error) -> Iterator[DataError]:
+    if row["更新日期"]:
+        try:
+            parse_day(row["更新日期"], example="2020-06-30")
+        except DateFormError as problem:
+            yield error("更新日期", "bad-date", f"更新日期{problem}")
 
 
 def check_days(row: CsvRow, error) -> Iterator[DataError]:
@@ -108,19 +113,11 @@ def check_unique(table: CsvTable) -> Iterator[DataError]:
 
 
 def is_whole(text: str) -> bool:
-    """ASCII digits only: int() would also accept full-width digits and signs."""
-    return bool(WHOLE.fullmatch(text))
+    return whole_number(text) is not None
 
 
 def split_channels(text: str) -> list[str]:
     return [part.strip() for part in text.split(CHANNEL_SEPARATOR) if part.strip()]
-
-
-def parse_date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def make_item(row: CsvRow, departments: dict[str, Department]) -> PowerItem:
@@ -132,6 +129,6 @@ def make_item(row: CsvRow, departments: dict[str, Department]) -> PowerItem:
         legal_days=int(row["法定时限"]), promised_days=int(row["承诺时限"]), fee=row["收费标准"],
         # In the order CHANNELS lists them, so filters and pages read the same everywhere.
         channels=[channel for channel in CHANNELS if channel in channels],
-        duties=split_list(row["责任事项"]), phone=row["监督电话"], updated=parse_date(row["更新日期"]),
+        duties=split_list(row["责任事项"]), phone=row["监督电话"], updated=parse_day(row["更新日期"]),
         line=row.line, cells=dict(row.cells),
     )

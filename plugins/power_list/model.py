@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from portal_data import DataError
+from portal_data.codes import code_problem, is_code
 from portal_data.csv_source import CsvTable
 
 HEADER = ["序号", "实施部门", "事项名称", "事项类别", "设定依据", "办理条件", "申请材料", "办理流程",
@@ -26,7 +27,6 @@ LIST_SEPARATORS = re.compile(r"[；\n]+")
 # A landline as "area code-number": 0731-23000001. Mobile numbers are not accepted on purpose:
 # a supervision line must belong to the office, not to a person.
 PHONE_PATTERN = re.compile(r"^0\d{2,3}-[2-9]\d{6,7}$")
-CODE_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 CHANNEL_PLAIN = {
     "窗口": "到政务服务中心或者部门办事窗口办理",
     "网上": "在网上办理（湖南政务服务网或者部门的手机应用）",
@@ -190,9 +190,8 @@ def read_departments(table: CsvTable) -> tuple[list[Department], list[DataError]
             errors.append(DataError(table.path, row.line, 1, "duplicate-department",
                                     f"部门“{name}”与第 {names[name]} 行重复"))
             continue
-        if not CODE_PATTERN.match(code):
-            errors.append(DataError(table.path, row.line, 2, "bad-code",
-                                    f"代码“{code}”不能用作网址；请用小写英文字母、数字和连字符，以字母开头，如 minzheng"))
+        if not is_code(code):
+            errors.append(DataError(table.path, row.line, 2, "bad-code", f"代码{code_problem(code, 'minzheng')}"))
         elif code in codes:
             errors.append(DataError(table.path, row.line, 2, "duplicate-code",
                                     f"代码“{code}”与第 {codes[code]} 行重复；每个部门的代码应不同"))

@@ -105,7 +105,7 @@ def test_unknown_channel_and_bad_date_and_number(tmp_path):
     assert messages(tmp_path, {**BASE_ROW, "序号": "一", "办理方式": "窗口、电话", "更新日期": "2020/6/30"}) == [
         f"{LIST}:2:1: 序号“一”不是正整数；请写 1、2、3 这样的数字",
         f"{LIST}:2:12: 办理方式“电话”不认识；应为 窗口、网上、微信群代办 中的一个或几个，用“、”分隔",
-        f"{LIST}:2:15: 更新日期“2020/6/30”不是日期；应写成 2020-06-30 这样的 YYYY-MM-DD"]
+        f"{LIST}:2:15: 更新日期“2020/6/30”应写成 2020-06-30（格式 YYYY-MM-DD：年四位，月、日各两位，用“-”连接）"]
 
 
 def test_all_problems_of_all_rows_are_collected(tmp_path):

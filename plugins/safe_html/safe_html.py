@@ -11,7 +11,7 @@ import sys
 from pelican import signals
 from pelican.contents import Static
 
-from portal_data import collect_problems, raise_collected_problems
+from portal_data import collect_problems, connect_source_check, positions
 from portal_data.content_files import markdown_files
 from portal_data.file_cache import FileCache, as_text
 
@@ -27,7 +27,7 @@ def sanitise_content(content) -> None:
 
 def unsafe_html_problems(settings: dict) -> list:
     errors = []
-    cache = FileCache.for_settings(settings, "unsafe-html", sanitise_module, sys.modules[__name__])
+    cache = FileCache.for_settings(settings, "unsafe-html", sanitise_module, positions, sys.modules[__name__])
     for item in markdown_files(settings):
         # One file's problems depend on that file alone, so they are cached per file.
         errors += cache.get(item.path, item.shown, None,
@@ -42,5 +42,4 @@ def refuse_before_writing(generator) -> None:
 
 def register():
     signals.content_object_init.connect(sanitise_content)
-    signals.page_generator_finalized.connect(refuse_before_writing)
-    signals.all_generators_finalized.connect(raise_collected_problems)
+    connect_source_check(refuse_before_writing)

@@ -14,6 +14,7 @@ import re
 import nh3
 
 from portal_data import DataError
+from portal_data.positions import line_column
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "dl", "dt", "dd", "a", "img",
@@ -59,17 +60,12 @@ def sanitise(fragment: str) -> str:
     )
 
 
-def _line_column(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
 def refused_html(shown_path: str, text: str):
     """Yield a DataError for every refused construct in a Markdown source."""
     seen: set[tuple[int, str]] = set()
     for code, pattern, message in REFUSED:
         for match in pattern.finditer(text):
-            line, column = _line_column(text, match.start(match.lastindex or 0))
+            line, column = line_column(text, match.start(match.lastindex or 0))
             seen.add((line, code))
             yield DataError(shown_path, line, column, code, message)
     # Entity tricks (&#106;avascript:) are decoded by the browser, so decode before looking again.

@@ -78,7 +78,7 @@ def test_other_html_is_removed_quietly_and_the_page_still_builds(tmp_path):
     body = soup.select_one(".lp-article__body") or soup.main
     assert_nothing_executable(body)
     assert_nothing_executable(soup, own_scripts=("/theme/js/elder-mode.js",), fragment=False)
-    # The site's own header search form (issue 4) is the only form; nothing else embeds or styles.
+    # The site's own header search form is the only form; nothing else embeds or styles.
     assert [form.get("class") for form in soup.find_all("form")] == [["lp-search-form"]]
     assert not soup.find_all(["iframe", "object", "embed", "style", "base"])
     assert [tag["href"] for tag in soup.find_all("link") if tag.get("rel") != ["alternate"]] == [

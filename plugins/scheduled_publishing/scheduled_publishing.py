@@ -21,6 +21,7 @@ from pelican import signals
 from pelican.contents import Article
 
 from portal_data import DataError, raise_if_any
+from portal_data.dates import parse_iso_time
 
 ENV_BUILD_TIME = "LILING_BUILD_TIME"
 SCHEDULED_STATUS = "scheduled"
@@ -33,10 +34,7 @@ DEFAULTS = {
 
 def parse_build_time(value, timezone: str) -> dt.datetime:
     """'2030-01-01T08:00' or a datetime -> aware datetime; naive values are local to `timezone`."""
-    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value).strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(timezone))
-    return moment
+    return parse_iso_time(value, ZoneInfo(timezone))
 
 
 def build_time(settings, environ=os.environ) -> dt.datetime:

@@ -7,13 +7,13 @@ the [[sections]] blocks is the order of the navigation.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 
 from portal_data import DataError
+from portal_data.codes import code_problem, is_code
+from portal_data.positions import toml_error_position, toml_key_position, toml_table_lines
 
-SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 KNOWN_KEYS = {"slug", "name", "description", "categories", "tags", "sample_data"}
 
 
@@ -48,25 +48,6 @@ class Section:
         return max((entry.date for entry in self.entries), default=None)
 
 
-def block_lines(text: str) -> list[int]:
-    """1-based line of every `[[sections]]` header, in order."""
-    return [number for number, line in enumerate(text.splitlines(), start=1)
-            if line.strip().replace(" ", "") == "[[sections]]"]
-
-
-def key_position(text: str, block_line: int, key: str) -> tuple[int, int]:
-    """(line, column of the value) of `key = …` inside the block that starts at block_line."""
-    lines = text.splitlines()
-    for number in range(block_line + 1, len(lines) + 1):
-        line = lines[number - 1]
-        if line.strip().startswith("[["):
-            break
-        match = re.match(rf"\s*{re.escape(key)}\s*=\s*", line)
-        if match:
-            return number, match.end() + 1
-    return block_line, 0
-
-
 def _string_list(value) -> tuple[str, ...] | None:
     if isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value):
         return tuple(item.strip() for item in value)
@@ -84,8 +65,8 @@ def _check_block(raw: dict, where, path: str) -> list[DataError]:
     for key in sorted(set(raw) - KNOWN_KEYS):
         error(key, "unknown-key", f"不认识的设置“{key}”；每个栏目可写：" + "、".join(sorted(KNOWN_KEYS)))
     slug = raw.get("slug")
-    if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
-        error("slug", "bad-slug", f"slug 的值“{slug or ''}”不能用作网址；应为小写拼音字母、数字和连字符，例如 yaowen")
+    if not isinstance(slug, str) or not is_code(slug):
+        error("slug", "bad-slug", f"slug {code_problem(str(slug or ''), 'yaowen')}")
     if not isinstance(raw.get("name"), str) or not raw.get("name", "").strip():
         error("name", "missing-name", "缺少栏目名称；请写 name = \"要闻\" 这样的一行")
     if not isinstance(raw.get("sample_data", False), bool):
@@ -103,15 +84,13 @@ def parse_sections(text: str, path: str) -> tuple[list[Section], list[DataError]
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 0)
-        return [], [DataError(path, line, column, "bad-toml",
+        return [], [DataError(path, *toml_error_position(exc), "bad-toml",
                               f"文件格式有误（{exc}）；请检查引号、等号和方括号是否成对")]
     raw_sections = document.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
         return [], [DataError(path, 1, 0, "no-sections", "没有声明任何栏目；每个栏目以一行 [[sections]] 开头")]
 
-    starts = block_lines(text)
+    starts = toml_table_lines(text, "sections")
     sections, errors = [], []
     owner_of_category: dict[str, str] = {}
     seen_slugs: set[str] = set()
@@ -119,7 +98,7 @@ def parse_sections(text: str, path: str) -> tuple[list[Section], list[DataError]
         start = starts[index] if index < len(starts) else 1
 
         def where(key, start=start):
-            return key_position(text, start, key)
+            return toml_key_position(text, start, key)
 
         block_errors = _check_block(raw, where, path)
         errors.extend(block_errors)

@@ -19,7 +19,8 @@ from pelican.generators import Generator
 
 from portal_data import DataError, collect_problems, raise_collected_problems
 from portal_data.downloads import write_download
-from portal_data.front_matter import metadata_line
+from portal_data.front_matter import value_position
+from portal_data.numbers import whole_number
 from portal_data.site_url import feed_siteurl
 
 from .declaration import Section, load_sections
@@ -61,24 +62,11 @@ def section_settings(settings) -> dict:
 
 
 def entry_for_article(article) -> SectionEntry:
-    raw_position = str(getattr(article, "edition_position", "")).strip()
-    position = int(raw_position) if raw_position.isdigit() else NO_POSITION
+    position = whole_number(str(getattr(article, "edition_position", "")))
+    if position is None:
+        position = NO_POSITION
     return SectionEntry(title=article.title, url=article.url, date=article.date,
                         summary=str(getattr(article, "summary", "") or ""), position=position, article=article)
-
-
-def category_position(path: str) -> tuple[int, int] | None:
-    """(line, column of the value) of `Category:` in an article's front matter, or None when absent."""
-    line = metadata_line(path, "category")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read().splitlines()[line - 1]
-    except (OSError, UnicodeDecodeError, IndexError):
-        return None
-    name, sep, value = text.partition(":")
-    if not sep or name.strip().lower() != "category":
-        return None
-    return line, len(text) - len(value.lstrip()) + 1
 
 
 def place_articles(sections: list[Section], articles, content_path: str) -> list[DataError]:
@@ -90,7 +78,7 @@ def place_articles(sections: list[Section], articles, content_path: str) -> list
     for article in articles:
         shown = os.path.relpath(article.source_path, content_path)
         category = getattr(article, "category", None)
-        position = category_position(article.source_path)
+        position = value_position(article.source_path, "category")
         home = by_category.get(category.name) if category and position else None
         if home is None:
             if position is None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 from dataclasses import astuple
 
-from portal_data import DataError, csv_source
+from portal_data import DataError, codes, csv_source, dates, positions
+from portal_data.dates import DateFormError, parse_month
 from portal_data.file_cache import FileCache
 
 from . import ledger_source, model
 from .ledger_source import account_set_for, ledger_files, read_account_sets, read_ledger, read_villages
-from .model import Voucher, chain_months, next_month, parse_month
+from .model import Voucher, chain_months, next_month
 
 
 def load_villages(content_path: str, config: dict, settings: dict | None = None):
@@ -37,8 +38,9 @@ def load_villages(content_path: str, config: dict, settings: dict | None = None)
     villages, village_errors = read_villages(villages_path, shown(villages_path))
     errors.extend(village_errors)
 
-    found, ledger_errors = _read_ledgers(finance_path, shown, villages, account_sets, shown(villages_path),
-                                         FileCache.for_settings(settings or {}, "village-ledgers", ledger_source, model, csv_source))
+    cache = FileCache.for_settings(settings or {}, "village-ledgers", ledger_source, model, csv_source,
+                                   codes, dates, positions)
+    found, ledger_errors = _read_ledgers(finance_path, shown, villages, account_sets, shown(villages_path), cache)
     errors.extend(ledger_errors)
     for village in villages:
         errors.extend(_missing_months(village, found[village.code], finance_path, shown))
@@ -87,10 +89,11 @@ def _month_of_file(path, folder, name, by_code, account_sets, villages_shown):
     if village is None:
         return None, [DataError(path, 0, 0, "unknown-village",
                                 f"文件夹“{folder}”不是已登记的村代码；请先在 {villages_shown} 中添加这个村，或把文件夹改名为已有的代码")]
-    month = parse_month(name[: -len(".csv")])
-    if month is None:
-        return None, [DataError(path, 0, 0, "bad-month-name",
-                                f"文件名“{name}”不是月份；应为 YYYY-MM.csv（例：2020-06.csv）")]
+    try:
+        month = parse_month(name[: -len(".csv")])
+    except DateFormError as problem:
+        expected = f"{problem.corrected}.csv" if problem.corrected else "YYYY-MM.csv（例：2020-06.csv）"
+        return None, [DataError(path, 0, 0, "bad-month-name", f"文件名“{name}”不是月份；应为 {expected}")]
     if month < village.opening_month:
         return None, [DataError(path, 0, 0, "month-before-opening",
                                 f"{month:%Y-%m} 早于{village.full_name}的期初月份 {village.opening_month:%Y-%m}；"

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 
 from portal_data import DataError
+from portal_data.codes import code_problem, is_code
+from portal_data.dates import DateFormError, parse_day, parse_month
 from portal_data.csv_source import read_csv_table
 
-from .model import Village, Voucher, parse_amount, parse_month, parse_signed_amount
+from .model import Village, Voucher, parse_amount, parse_signed_amount
 
 LEDGER_HEADER = ["日期", "凭证号", "摘要", "科目", "收入", "支出", "经办人", "证明人", "审批人"]
 VILLAGE_COLUMNS = ["代码", "镇街", "村社区", "期初月份", "期初余额", "监督委员会联系人"]
 ACCOUNT_COLUMNS = ["制度", "文号", "起用日期", "科目", "方向"]
 SIGNATURE_COLUMNS = ["经办人", "证明人", "审批人"]
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 AMOUNT_EXAMPLE = "（例：1,234.50）"
 
 
@@ -44,10 +44,10 @@ def read_account_sets(path: str, shown: str) -> tuple[list[AccountSet], list[Dat
         return [], errors
     sets: dict[tuple, AccountSet] = {}
     for row in table.rows:
-        start = _parse_date(row["起用日期"])
-        if start is None:
-            errors.append(DataError(shown, row.line, column(table, "起用日期"), "bad-date",
-                                    f"起用日期“{row['起用日期']}”不是日期；应写成 2024-01-01 这样的 YYYY-MM-DD"))
+        try:
+            start = parse_day(row["起用日期"], example="2024-01-01")
+        except DateFormError as problem:
+            errors.append(DataError(shown, row.line, column(table, "起用日期"), "bad-date", f"起用日期{problem}"))
             continue
         if row["方向"] not in ("收入", "支出"):
             errors.append(DataError(shown, row.line, column(table, "方向"), "bad-side",
@@ -91,25 +91,26 @@ def read_villages(path: str, shown: str) -> tuple[list[Village], list[DataError]
 def _village_row_errors(table, row, seen, town_slugs):
     shown = table.path
     code = row["代码"]
-    if not SLUG.match(code):
+    if not is_code(code):
         yield DataError(shown, row.line, column(table, "代码"), "bad-village-code",
-                        f"代码“{code}”不能用作网址；应为小写拼音字母、数字和连字符（例：xiangshui）")
+                        f"代码{code_problem(code, 'xiangshui')}")
     elif code in seen:
         yield DataError(shown, row.line, column(table, "代码"), "duplicate-village-code",
                         f"代码“{code}”与第 {seen[code]} 行重复；每个村（社区）的代码应不同")
     for name in ("镇街", "村社区", "监督委员会联系人"):
         if not row[name]:
             yield DataError(shown, row.line, column(table, name), "missing-cell", f"{name}不能为空")
-    if parse_month(row["期初月份"]) is None:
-        yield DataError(shown, row.line, column(table, "期初月份"), "bad-month",
-                        f"期初月份“{row['期初月份']}”不是月份；应写成 2020-01 这样的 YYYY-MM")
+    try:
+        parse_month(row["期初月份"], example="2020-01")
+    except DateFormError as problem:
+        yield DataError(shown, row.line, column(table, "期初月份"), "bad-month", f"期初月份{problem}")
     if parse_signed_amount(row["期初余额"]) is None:
         yield DataError(shown, row.line, column(table, "期初余额"), "bad-amount",
                         f"期初余额“{row['期初余额']}”不是金额{AMOUNT_EXAMPLE}")
     town_slug = row["镇街代码"]
-    if town_slug and not SLUG.match(town_slug):
+    if town_slug and not is_code(town_slug):
         yield DataError(shown, row.line, column(table, "镇街代码"), "bad-town-code",
-                        f"镇街代码“{town_slug}”不能用作网址；应为小写拼音字母、数字和连字符（例：wangxian）")
+                        f"镇街代码{code_problem(town_slug, 'wangxian')}")
     known = town_slugs.get(row["镇街"])
     if known and town_slug and known[0] != town_slug:
         yield DataError(shown, row.line, column(table, "镇街代码"), "conflicting-town-code",
@@ -130,7 +131,7 @@ def read_ledger(path: str, shown: str, month: dt.date, accounts: AccountSet,
         errors.extend(problems)
         if not problems:
             vouchers.append(Voucher(
-                line=row.line, date=_parse_date(row["日期"]), number=row["凭证号"], summary=row["摘要"],
+                line=row.line, date=parse_day(row["日期"]), number=row["凭证号"], summary=row["摘要"],
                 account=row["科目"], income=parse_amount(row["收入"]), expenditure=parse_amount(row["支出"]),
                 handler=row["经办人"], witness=row["证明人"], approver=row["审批人"],
             ))
@@ -143,10 +144,12 @@ def _col(name: str) -> int:
 
 def _voucher_errors(shown, row, month, accounts, first_line_of):
     line = row.line
-    date = _parse_date(row["日期"])
-    if date is None:
-        yield DataError(shown, line, 1, "bad-date", f"日期“{row['日期']}”不是日期；应写成 {month:%Y-%m}-05 这样的 YYYY-MM-DD")
-    elif (date.year, date.month) != (month.year, month.month):
+    try:
+        date = parse_day(row["日期"], example=f"{month:%Y-%m}-05")
+    except DateFormError as problem:
+        date = None
+        yield DataError(shown, line, 1, "bad-date", f"日期{problem}")
+    if date and (date.year, date.month) != (month.year, month.month):
         yield DataError(shown, line, 1, "date-outside-month",
                         f"日期 {date} 不在本文件的月份 {month:%Y-%m} 内；这张凭证应记在 {date:%Y-%m}.csv 里，或改正日期")
     number = row["凭证号"]
@@ -205,15 +208,6 @@ def _amount_errors(shown, row):
     elif not values["收入"] and not values["支出"]:
         yield DataError(shown, row.line, _col("收入"), "no-amount",
                         "收入和支出都是空的（或为 0）；请在其中一列填写金额")
-
-
-def _parse_date(text: str) -> dt.date | None:
-    if not re.match(r"^\d{4}-\d{2}-\d{2}$", text.strip()):
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        return None
 
 
 def ledger_files(finance_path: str) -> list[tuple[str, str]]:

@@ -17,7 +17,6 @@ CENT = Decimal("0.01")
 
 # 1234.5 / 1,234.50 / 0.05; a sign, a currency mark or a third decimal is not an amount.
 _AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -37,14 +36,6 @@ def parse_signed_amount(text: str) -> Decimal | None:
         value = parse_amount(text[1:])
         return None if value is None or text[1:].strip() == "" else -value
     return None if text == "" else parse_amount(text)
-
-
-def parse_month(text: str) -> dt.date | None:
-    """'2020-05' -> date(2020, 5, 1), or None when it is not a month."""
-    match = _MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        return None
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def next_month(month: dt.date) -> dt.date:

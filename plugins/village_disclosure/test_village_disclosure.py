@@ -173,4 +173,4 @@ def test_bad_current_month_setting_names_the_key(tmp_path):
     with pytest.raises(ContentError) as raised:
         build("good", tmp_path, VILLAGE_DISCLOSURE_CURRENT_MONTH="六月")
     assert [str(e) for e in raised.value.errors] == [
-        "pelicanconf.py:0:0: VILLAGE_DISCLOSURE_CURRENT_MONTH = “六月” 不是月份；应写成 2020-06 这样的 YYYY-MM，或留空"]
+        "pelicanconf.py:0:0: VILLAGE_DISCLOSURE_CURRENT_MONTH = “六月”不是月份；应写成 2020-06 这样的 YYYY-MM，或留空"]

@@ -17,6 +17,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from portal_data import DataError, collect_problems, raise_collected_problems
+from portal_data.dates import DateFormError, parse_month
 from portal_data.downloads import csv_bytes, json_bytes, write_derived
 from portal_data.section_item import SectionItem, add_section_items
 
@@ -24,7 +25,7 @@ from . import charts
 from .collect import load_villages
 from .datapackage import datapackage, ledger_csv_rows, ledger_document
 from .ledger_source import LEDGER_HEADER
-from .model import format_amount, group_towns, latest_month, month_label, parse_month
+from .model import format_amount, group_towns, latest_month, month_label
 
 DEFAULTS = {
     "VILLAGE_DISCLOSURE_VILLAGES": "disclosures/villages.csv",
@@ -51,11 +52,18 @@ def disclosure_settings(settings) -> tuple[dict, list[DataError]]:
     """Our settings merged with the defaults, checked once; a bad value is an error naming key and value."""
     config = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
     errors = []
-    current = config["VILLAGE_DISCLOSURE_CURRENT_MONTH"]
-    if current and parse_month(str(current)) is None:
+    try:
+        configured_month(config)
+    except DateFormError as problem:
         errors.append(DataError("pelicanconf.py", 0, 0, "bad-setting",
-                                f"VILLAGE_DISCLOSURE_CURRENT_MONTH = “{current}” 不是月份；应写成 2020-06 这样的 YYYY-MM，或留空"))
+                                f"VILLAGE_DISCLOSURE_CURRENT_MONTH = {problem}，或留空"))
     return config, errors
+
+
+def configured_month(config: dict) -> dt.date | None:
+    """The month set by VILLAGE_DISCLOSURE_CURRENT_MONTH, None when it is empty; raises DateFormError."""
+    current = config["VILLAGE_DISCLOSURE_CURRENT_MONTH"]
+    return parse_month(str(current), example="2020-06") if current else None
 
 
 @dataclass(frozen=True)
@@ -96,8 +104,10 @@ class VillageDisclosureGenerator(Generator):
         self.config, self.villages, self.account_sets, self.active, errors = read_village_data(
             self.path, self.settings)
         collect_problems(self.context, errors)  # reported with every other plugin's, before writing
-        configured = self.config["VILLAGE_DISCLOSURE_CURRENT_MONTH"]
-        self.current_month = parse_month(str(configured)) if configured else latest_month(self.villages)
+        try:
+            self.current_month = configured_month(self.config) or latest_month(self.villages)
+        except DateFormError:
+            self.current_month = None  # reported by disclosure_settings; the build stops before writing
         self.towns = group_towns(self.villages)
         self.ledgers = [ledger for village in self.villages for ledger in village.months]
         self.context["villages"] = self.villages

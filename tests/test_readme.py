@@ -1,0 +1,47 @@
+"""The README says only what is true where a test can tell: every task it names exists, every
+repository path it names exists, and its module map names files that exist."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+TOP_FOLDERS = ("content/", "theme/", "plugins/", "buildtools/", "tests/", "benchmarks/", "deploy/", "scripts/",
+               ".ci/", ".github/", "docs/")
+# Files the README tells someone to create when they first need one; until then they do not exist.
+CREATED_WHEN_NEEDED = {"content/personal-data-allowlist.toml"}
+
+
+def invoke_tasks() -> set[str]:
+    listing = subprocess.run([sys.executable, "-m", "invoke", "--list"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout
+    return {line.split()[0] for line in listing.splitlines()[1:] if line.startswith("  ") and line.strip()
+            and not line.startswith("   ")}
+
+
+def named_paths(text: str) -> set[str]:
+    """Repository paths in `code` spans and code blocks; patterns such as <代码> or {slug} are not paths."""
+    spans = re.findall(r"`([^`\n]+)`", text) + re.findall(r"```[a-z]*\n(.*?)```", text, re.DOTALL)
+    words = {word.rstrip(".,;:)") for span in spans for word in span.split()}
+    return {word for word in words if word.startswith(TOP_FOLDERS) and not re.search(r"[<>{}*…]", word)}
+
+
+def test_every_task_the_readme_names_exists():
+    named = set(re.findall(r"\binvoke ([a-z][a-z-]*)", README))
+    assert named and named - invoke_tasks() == set()
+
+
+def test_every_repository_path_the_readme_names_exists():
+    paths = named_paths(README)
+    assert "plugins/portal_data/dates.py" in paths  # the module map is read too
+    missing = sorted(path for path in paths - CREATED_WHEN_NEEDED if not (ROOT / path).exists())
+    assert missing == []
+
+
+def test_paths_are_found_in_code_spans_and_blocks_but_not_patterns():
+    text = "see `plugins/seo/seo.py`, `content/news/<YYYY-MM-DD>/<slug>.md`\n```\ntheme/ templates\n```\n"
+    assert named_paths(text) == {"plugins/seo/seo.py", "theme/"}
