@@ -49,6 +49,19 @@ def resolve(src: str, source_file: str, content_root: str) -> str | None:
     return os.path.normpath(os.path.join(os.path.dirname(source_file), path))
 
 
+def leaves_content(path: str, content_root: str) -> bool:
+    """Whether a resolved link target lies outside content/: the build copies what a link names, so a
+    link out of content/ could publish any file of the machine (`{static}/../../../etc/passwd`)."""
+    root = os.path.normpath(os.path.abspath(content_root))
+    return os.path.commonpath([root, os.path.normpath(os.path.abspath(path))]) != root
+
+
+def outside_content_error(shown_path: str, line: int, column: int, written: str):
+    return DataError(shown_path, line, column, "outside-content",
+                     f"“{written}”指向 content/ 以外的文件；只能引用 content/ 里的文章、页面和图片，"
+                     "请把文件放进 content/ 再引用（例：{static}/images/文件名.jpg）")
+
+
 def image_references(text: str) -> list[tuple[int, int, str, str | None]]:
     """(line, column, src, alt or None) of every image: what one file says, cacheable per file."""
     return [(*line_column(text, offset), src, alt) for offset, src, alt in find_images(text)]
@@ -66,6 +79,8 @@ def check_image_references(shown_path: str, references, source_file: str, conten
             if target is None:
                 yield DataError(shown_path, line, column, "external-image",
                                 f"图片“{src}”在别的网站上；请把图片放进 content/images/ 再用 {{static}}/images/… 引用")
+            elif leaves_content(target, content_root):
+                yield outside_content_error(shown_path, line, column, src)
             elif not os.path.isfile(target):
                 yield DataError(shown_path, line, column, "missing-image",
                                 f"找不到图片“{src}”（应在 {os.path.relpath(target, content_root)}）；请检查文件名和文件夹")

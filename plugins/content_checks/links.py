@@ -13,7 +13,7 @@ import re
 from portal_data import DataError
 from portal_data.positions import line_column
 
-from .images import image_spans
+from .images import image_spans, leaves_content, outside_content_error
 
 _INTERNAL = re.compile(r"(?P<prefix>\{(?:filename|static|attach)\}|\|(?:filename|static|attach)\|)(?P<target>[^)\s\"'>#?]*)")
 
@@ -35,7 +35,9 @@ def check_link_references(shown_path: str, references, source_file: str, content
     for line, column, written, target in references:
         base = content_root if target.startswith("/") else os.path.dirname(source_file)
         resolved = os.path.normpath(os.path.join(base, target.lstrip("/")))
-        if not os.path.isfile(resolved):
+        if leaves_content(resolved, content_root):
+            yield outside_content_error(shown_path, line, column, written)
+        elif not os.path.isfile(resolved):
             yield DataError(shown_path, line, column, "broken-link",
                             f"链接的文件“{written}”不存在（应在 {os.path.relpath(resolved, content_root)}）；"
                             "请检查文件名，或改为存在的文章（例：{filename}/news/2020-07-08/lottery-jackpot.md）")
