@@ -6,12 +6,18 @@ import json
 import os
 import time
 
-from buildtools.build import BuildResult, _phase_clock, _write_build_report, finish_output, load_settings, run_pelican
+from buildtools.stages import BuildResult, finish_output, load_settings, phase_clock, run_pelican, write_build_report
 from buildtools.incremental import (COMPLETE, COMPRESSED, fingerprint, load_manifest, mark_complete, output_matches,
-                                    prepare_work, recorded_in_target, remove_empty_folders, remove_stale, save_json, save_manifest,
-                                    start_marker, stat_or_none, sync, tree_files)
+                                    prepare_work, recorded_in_target, remove_empty_folders, remove_stale, save_manifest,
+                                    start_marker, stat_or_none, sync)
 from buildtools.search_text import same_search_text
 from buildtools.inputs import InputState, digest_content, forget_state, input_key, load_state, save_state, within_window
+from plugins.incremental_writer.incremental_writer import RECORD_SETTING, OutputRecord
+from plugins.portal_data.atomic import write_json_atomically
+from plugins.portal_data.plugin_list import plugin_listed
+from plugins.portal_data.tree import tree_files
+from plugins.scheduled_publishing import scheduled_publishing
+from plugins.seo import seo
 
 # Report facts that describe the content read; kept with the input key so a build that skips
 # Pelican (nothing changed) reports the same as the build it reuses.
@@ -45,7 +51,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": work, "CACHE_PATH": cache,
                                              "DELETE_OUTPUT_DIRECTORY": False, "CACHE_CONTENT": True,
                                              "LOAD_CONTENT_CACHE": True})
-    clock = _phase_clock(settings)
+    clock = phase_clock(settings)
     keys_path = os.path.join(cache, RENDER_KEYS_FILE)
     record = _output_record(settings, load_render_keys(keys_path) if reused else {})
     threshold = start_marker(work_root)
@@ -63,13 +69,11 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
             mark_complete(work, print_)
         # Otherwise the work folder stays marked incomplete: the next build starts from nothing.
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
-        result.report = _write_build_report(result, work, **report_args)
+        result.report = write_build_report(result, work, **report_args)
         return result
     stale = remove_stale(work, threshold, record.paths)
-    if stale and "seo" in settings.get("PLUGINS", []):
-        from seo.seo import write_sitemap_files  # on sys.path via pelicanconf
-
-        write_sitemap_files(work, settings)  # withdrawn pages were still on disk when it first ran
+    if stale and plugin_listed(settings, "seo"):
+        seo.write_sitemap_files(work, settings)  # withdrawn pages were still on disk when it first ran
     clock.facts["incremental"]["stale_removed"] = len(stale)
     changed = changed_pages(work, record.written, stale)
     clock.facts["incremental"]["pages_changed"] = bool(changed)
@@ -80,7 +84,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     problems = finish_output(work, settings, search_changed)  # a fresh work folder (None): index all
     if problems:  # a failed search index: the output is untouched, the next build redoes it
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
-        result.report = _write_build_report(result, work, **report_args)
+        result.report = write_build_report(result, work, **report_args)
         return result
     remove_empty_folders(work)  # after precompression has removed the withdrawn pages' copies
     clock.mark("search-and-precompress")
@@ -98,7 +102,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
                                      {name: clock.facts[name] for name in CONTENT_FACTS if name in clock.facts}))
     mark_complete(work, print_)
     result = BuildResult(True, final_path, [], time.monotonic() - started)
-    result.report = _write_build_report(result, final_path, diff=diff, listed=list(manifest["files"]), **report_args)
+    result.report = write_build_report(result, final_path, diff=diff, listed=list(manifest["files"]), **report_args)
     return result
 
 
@@ -124,11 +128,9 @@ def _nothing_changed(work: str, print_: str, key: str, previous: InputState, set
 
 def _build_time(settings: dict):
     """The build time scheduled publishing would use, or None when no article can wait for one."""
-    if "scheduled_publishing" not in settings.get("PLUGINS", []):
+    if not plugin_listed(settings, "scheduled_publishing"):
         return None if settings.get("WITH_FUTURE_DATES", True) else _clock_now(settings)
-    from scheduled_publishing.scheduled_publishing import build_time  # on sys.path via pelicanconf
-
-    return build_time(settings)
+    return scheduled_publishing.build_time(settings)
 
 
 def _clock_now(settings: dict):
@@ -145,7 +147,7 @@ def _reuse_last_build(work, work_root, final_path, reference, previous, content,
     and left as it is; anything unexpected there returns None and the build runs normally. Into a
     new folder (a release), the work folder is synced as after any build.
     """
-    clock = _phase_clock(settings)
+    clock = phase_clock(settings)
     clock.started = started  # settings, fingerprint and content digests are this build's first phase
     clock.mark("inputs")
     manifest_path = os.path.join(work_root, "manifest.json")
@@ -167,7 +169,7 @@ def _reuse_last_build(work, work_root, final_path, reference, previous, content,
     # The digests just taken are as good as the old ones and make the next quick check cheaper.
     save_state(work_root, InputState(previous.key, content.files, content.taken_ns, previous.facts))
     result = BuildResult(True, final_path, [], time.monotonic() - started)
-    result.report = _write_build_report(result, final_path, report_path=report_path or f"{final_path}.build-report.json",
+    result.report = write_build_report(result, final_path, report_path=report_path or f"{final_path}.build-report.json",
                                         clock=clock, warnings=[], compare_with=reference, diff=diff, listed=listed)
     return result
 
@@ -190,12 +192,10 @@ def save_render_keys(path: str, keys: dict[str, str], synced: dict[str, list]) -
     file is not in the work folder is dropped."""
     recorded = {relative: [key, synced[relative][0], synced[relative][1]]
                 for relative, key in keys.items() if relative in synced}
-    save_json(path, recorded, sort_keys=True)
+    write_json_atomically(path, recorded, sort_keys=True)
 
 
 def _output_record(settings: dict, previous_keys: dict[str, list]):
-    from incremental_writer.incremental_writer import RECORD_SETTING, OutputRecord  # on sys.path via pelicanconf
-
     record = OutputRecord(previous_keys, audit=bool(settings.get("RENDER_KEYS_AUDIT")))
     settings[RECORD_SETTING] = record
     return record

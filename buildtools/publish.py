@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
-import json
 import os
 import shutil
 import subprocess
@@ -24,7 +23,10 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from buildtools.build import build_site, load_settings
+from buildtools.build import build_site
+from buildtools.report import write_report
+from buildtools.stages import load_settings
+from plugins.portal_data.atomic import replacing, write_atomically
 from buildtools.incremental import retarget_manifest
 from buildtools.checks import check_links, check_page_count, check_search_index, page_count
 
@@ -105,11 +107,8 @@ def completed_releases(root: str) -> list[str]:
 
 def switch_live(root: str, release: str) -> None:
     """Point `live` at `release` in one rename: readers see the old site or the new, never a mix."""
-    temporary = os.path.join(root, f".{LIVE}.{os.getpid()}")
-    if os.path.lexists(temporary):
-        os.remove(temporary)
-    os.symlink(release, temporary)
-    os.replace(temporary, os.path.join(root, LIVE))
+    with replacing(os.path.join(root, LIVE)) as temporary:
+        os.symlink(release, temporary)
 
 
 def remove_unfinished(root: str) -> list[str]:
@@ -183,8 +182,7 @@ def publish(settings_file: str, root: str | None = None, force: bool = False,
         if problems:
             raise PublishError(f"检查未通过，线上网站保持原样（新版本留在 {release_path} 供查看，下次发布时删除）：\n"
                                + "\n".join(problems))
-        with open(os.path.join(release_path, MARKER), "w", encoding="utf-8") as handle:
-            handle.write(f"{release}\n")
+        write_atomically(os.path.join(release_path, MARKER), f"{release}\n")
         switch_live(root, release)
         prune(root, config["PUBLISH_KEEP"])
         return PublishResult(release, site_path, [], built.report)
@@ -210,9 +208,7 @@ def _record_checks(release_path: str, report: dict | None, problems: list[str]) 
     if report is None:
         return
     report["checks"] = {"ok": not problems, "problems": problems}
-    with open(os.path.join(release_path, "build-report.json"), "w", encoding="utf-8") as handle:
-        json.dump(report, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
+    write_report(os.path.join(release_path, "build-report.json"), report)
 
 
 def rollback(root: str) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from portal_data import DataError
+from plugins.portal_data import DataError
 
 # Python-Markdown's meta extension rules, which Pelican's Markdown reader uses.
 _META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from pelican import signals
 
-from portal_data import collect_problems, raise_collected_problems
-from portal_data.content_files import markdown_files
-from portal_data.file_cache import FileCache, as_text
+from plugins.portal_data import collect_problems, raise_collected_problems
+from plugins.portal_data.content_files import markdown_files
+from plugins.portal_data.file_cache import FileCache, as_text
 
 from . import checks, images, links
 from .checks import Field, Source, check_duplicate_titles, check_file, check_unique_slugs

@@ -10,7 +10,7 @@ import os
 import re
 from urllib.parse import unquote
 
-from portal_data import DataError
+from plugins.portal_data import DataError
 
 _MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 
-from portal_data import DataError
+from plugins.portal_data import DataError
 
 from .images import image_spans, position
 

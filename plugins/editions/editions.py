@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pelican import signals
 from pelican.generators import Generator
 
-from portal_data import DataError, collect_problems, raise_collected_problems
-from portal_data.front_matter import metadata_line
+from plugins.portal_data import DataError, collect_problems, raise_collected_problems
+from plugins.portal_data.front_matter import metadata_line
 
 DEFAULTS = {
     "EDITION_NAME": "株洲日报·醴陵版",

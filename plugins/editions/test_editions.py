@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from portal_data import ContentError
+from plugins.portal_data import ContentError
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -18,7 +18,7 @@ ROOT = HERE.parent.parent
 def build(content: str, output: pathlib.Path):
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
         "PATH": str(HERE / "test_data" / content), "ARTICLE_PATHS": [""], "PAGE_PATHS": [],
-        "OUTPUT_PATH": str(output), "PLUGINS": ["news_article", "editions"],
+        "OUTPUT_PATH": str(output), "PLUGINS": ["plugins.news_article", "plugins.editions"],
     })
     Pelican(settings=settings).run()
     return output

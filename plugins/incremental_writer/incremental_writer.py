@@ -26,7 +26,8 @@ from pelican import signals
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from portal_data.downloads import has_bytes, replace_file, write_download
+from plugins.portal_data.atomic import write_atomically
+from plugins.portal_data.downloads import has_bytes, write_download
 
 from .render_keys import TemplateVariables, Unkeyable, ValueDigests, digest_parts
 
@@ -75,7 +76,7 @@ class _ReplaceIfChanged(io.StringIO):
                 if has_bytes(self.path, data):
                     self.record.tally["kept"] += 1
                 else:
-                    replace_file(self.path, data)
+                    write_atomically(self.path, data)
                     self.record.tally["written"] += 1
                     self.record.written.add(self.path)
         super().close()

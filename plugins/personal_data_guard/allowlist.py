@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 
-from portal_data import DataError
+from plugins.portal_data import DataError
 
 REQUIRED_KEYS = ("value", "file", "reason", "reviewer", "date")
 EXAMPLE = ('[[allow]]\nvalue = "13907330000"\nfile = "disclosures/supervision.csv"\n'

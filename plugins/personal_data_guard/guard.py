@@ -14,10 +14,10 @@ import sys
 
 from pelican import signals
 
-from portal_data import DataError, collect_problems, raise_collected_problems
-from portal_data.content_files import csv_files, markdown_files
-from portal_data.csv_source import decode_text
-from portal_data.file_cache import FileCache, as_text
+from plugins.portal_data import DataError, collect_problems, raise_collected_problems
+from plugins.portal_data.content_files import csv_files, markdown_files
+from plugins.portal_data.csv_source import decode_text
+from plugins.portal_data.file_cache import FileCache, as_text
 
 from . import detectors
 from .allowlist import is_allowed, load_allowlist

@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from typing import Iterator
 
-from portal_data import DataError
-from portal_data.csv_source import CsvRow, CsvTable
+from plugins.portal_data import DataError
+from plugins.portal_data.csv_source import CsvRow, CsvTable
 
 from .model import (CHANNEL_SEPARATOR, CHANNELS, HEADER, PHONE_PATTERN, Department, PowerItem, PowerType,
                     split_list)

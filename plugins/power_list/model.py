@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from portal_data import DataError
-from portal_data.csv_source import CsvTable
+from plugins.portal_data import DataError
+from plugins.portal_data.csv_source import CsvTable
 
 HEADER = ["序号", "实施部门", "事项名称", "事项类别", "设定依据", "办理条件", "申请材料", "办理流程",
           "法定时限", "承诺时限", "收费标准", "办理方式", "责任事项", "监督电话", "更新日期"]

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 from pelican.contents import Article
 
-from portal_data import DataError, raise_if_any
+from plugins.portal_data import DataError, raise_if_any
 
 ENV_BUILD_TIME = "LILING_BUILD_TIME"
 SCHEDULED_STATUS = "scheduled"

@@ -11,7 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
-from portal_data import DataError
+from plugins.portal_data import DataError
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 KNOWN_KEYS = {"slug", "name", "description", "categories", "tags", "sample_data"}

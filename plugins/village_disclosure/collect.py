@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import astuple
 
-from portal_data import DataError, csv_source
-from portal_data.file_cache import FileCache
+from plugins.portal_data import DataError, csv_source
+from plugins.portal_data.file_cache import FileCache
 
 from . import ledger_source, model
 from .ledger_source import account_set_for, ledger_files, read_account_sets, read_ledger, read_villages

@@ -11,8 +11,8 @@ import os
 import re
 from dataclasses import dataclass
 
-from portal_data import DataError
-from portal_data.csv_source import read_csv_table
+from plugins.portal_data import DataError
+from plugins.portal_data.csv_source import read_csv_table
 
 from .model import Village, Voucher, parse_amount, parse_month, parse_signed_amount
 
