@@ -17,7 +17,7 @@ from pelican.log import init as init_logging
 
 from buildtools.incremental_build import build_incremental
 from buildtools.report import summary
-from buildtools.stages import (BuildResult, finish_output, load_settings, phase_clock, run_pelican,
+from buildtools.stages import (BuildResult, finish_output, load_settings, phase_clock, run_pelican, settings_problems,
                                write_build_report)
 
 
@@ -32,13 +32,16 @@ def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = 
     started = time.monotonic()
     settings = load_settings(settings_file, overrides)
     final_path = os.path.abspath(output_path or settings["OUTPUT_PATH"])
-    if settings.get("INCREMENTAL_BUILD"):
+    config, problems = settings_problems(settings)
+    if problems:  # nothing read, nothing written, no report: the output stays as it is
+        return BuildResult(False, final_path, problems, time.monotonic() - started)
+    if config["INCREMENTAL_BUILD"]:
         return build_incremental(settings_file, final_path, overrides, report_path, compare_with)
     staging_path = f"{final_path}.building-{os.getpid()}"
     shutil.rmtree(staging_path, ignore_errors=True)
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": staging_path})
-    clock = phase_clock(settings)
-    problems, warnings = run_pelican(settings)
+    clock = phase_clock()
+    problems, warnings = run_pelican(settings, clock)
 
     report_args = dict(report_path=report_path or f"{final_path}.build-report.json", clock=clock,
                        warnings=warnings,
@@ -48,7 +51,7 @@ def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = 
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = write_build_report(result, staging_path, **report_args)
         return result
-    problems = finish_output(staging_path, settings)
+    problems = finish_output(staging_path, settings, clock=clock)
     clock.mark("search-and-precompress")
     if problems:
         shutil.rmtree(staging_path, ignore_errors=True)

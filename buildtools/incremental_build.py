@@ -12,7 +12,8 @@ from buildtools.incremental import (COMPLETE, COMPRESSED, fingerprint, load_mani
                                     start_marker, stat_or_none, sync)
 from buildtools.search_text import same_search_text
 from buildtools.inputs import InputState, digest_content, forget_state, input_key, load_state, save_state, within_window
-from plugins.incremental_writer.incremental_writer import RECORD_SETTING, OutputRecord
+from buildtools.settings import runner_settings
+from plugins.incremental_writer.incremental_writer import OutputRecord
 from plugins.portal_data.atomic import write_json_atomically
 from plugins.portal_data.plugin_list import plugin_listed
 from plugins.portal_data.tree import tree_files
@@ -34,7 +35,8 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     """
     started = time.monotonic()
     base = load_settings(settings_file, overrides)
-    work_root = os.path.abspath(base.get("INCREMENTAL_WORK_PATH") or f"{final_path}.work")
+    config = runner_settings(base)
+    work_root = os.path.abspath(config["INCREMENTAL_WORK_PATH"] or f"{final_path}.work")
     work, cache = os.path.join(work_root, "site"), os.path.join(work_root, "cache")
     reference = compare_with or (final_path if os.path.isdir(final_path) else None)
     print_ = fingerprint(settings_file, overrides, base["THEME"],
@@ -42,7 +44,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     previous = load_state(work_root)
     content = digest_content(os.path.abspath(base["PATH"]), previous)
     key = input_key(print_, content)
-    if _nothing_changed(work, print_, key, previous, base) and reference is not None and not base.get("RENDER_KEYS_AUDIT"):
+    if _nothing_changed(work, print_, key, previous, base) and reference is not None and not config["RENDER_KEYS_AUDIT"]:
         unchanged = _reuse_last_build(work, work_root, final_path, reference, previous, content, base, report_path, started)
         if unchanged is not None:
             return unchanged
@@ -51,11 +53,11 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": work, "CACHE_PATH": cache,
                                              "DELETE_OUTPUT_DIRECTORY": False, "CACHE_CONTENT": True,
                                              "LOAD_CONTENT_CACHE": True})
-    clock = phase_clock(settings)
+    clock = phase_clock()
     keys_path = os.path.join(cache, RENDER_KEYS_FILE)
-    record = _output_record(settings, load_render_keys(keys_path) if reused else {})
+    record = OutputRecord(load_render_keys(keys_path) if reused else {}, audit=config["RENDER_KEYS_AUDIT"])
     threshold = start_marker(work_root)
-    problems, warnings = run_pelican(settings)
+    problems, warnings = run_pelican(settings, clock, record)
     if record.key_misses:  # audit mode (tests): a key that matched while the page changed is a bug here
         problems += [f"渲染键漏掉了页面的输入（页面已按新内容重写）：{path}" for path in sorted(record.key_misses)]
     clock.facts["incremental"] = {"reused_work_folder": reused, **record.tally}
@@ -81,7 +83,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     previous_manifest = load_manifest(manifest_path)
     search_changed = pages_changed_for_search(work, changed, reference, previous_manifest) if reused else None
     clock.facts["incremental"]["pages_changed_for_search"] = None if search_changed is None else len(search_changed)
-    problems = finish_output(work, settings, search_changed)  # a fresh work folder (None): index all
+    problems = finish_output(work, settings, search_changed, clock)  # a fresh work folder (None): index all
     if problems:  # a failed search index: the output is untouched, the next build redoes it
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = write_build_report(result, work, **report_args)
@@ -147,7 +149,7 @@ def _reuse_last_build(work, work_root, final_path, reference, previous, content,
     and left as it is; anything unexpected there returns None and the build runs normally. Into a
     new folder (a release), the work folder is synced as after any build.
     """
-    clock = phase_clock(settings)
+    clock = phase_clock()
     clock.started = started  # settings, fingerprint and content digests are this build's first phase
     clock.mark("inputs")
     manifest_path = os.path.join(work_root, "manifest.json")
@@ -193,12 +195,6 @@ def save_render_keys(path: str, keys: dict[str, str], synced: dict[str, list]) -
     recorded = {relative: [key, synced[relative][0], synced[relative][1]]
                 for relative, key in keys.items() if relative in synced}
     write_json_atomically(path, recorded, sort_keys=True)
-
-
-def _output_record(settings: dict, previous_keys: dict[str, list]):
-    record = OutputRecord(previous_keys, audit=bool(settings.get("RENDER_KEYS_AUDIT")))
-    settings[RECORD_SETTING] = record
-    return record
 
 
 def pages_changed_for_search(work: str, changed: set[str], reference: str | None, manifest: dict) -> set[str]:

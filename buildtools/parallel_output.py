@@ -32,6 +32,7 @@ from itertools import chain
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator, SourceFileGenerator
 
+from plugins.build_report.build_report import content_read
 from plugins.portal_data.workers import ForkedWorker, build_workers, fork_worker
 
 # Generators whose output is not pages through the writer: they run in worker 0 only.
@@ -62,7 +63,20 @@ class LinearArchivesGenerator(ArticlesGenerator):
 
 
 class SharedOutputPelican(Pelican):
-    """Pelican.run of Pelican 4.12, step for step, except the loop over generate_output."""
+    """Pelican.run of Pelican 4.12, step for step, except the loop over generate_output.
+
+    `phase_clock` (plugins/build_report) and `output_record` (plugins/incremental_writer) are the
+    build runner's live objects for this run; plugins find them on this object, not in settings."""
+
+    def __init__(self, settings, phase_clock=None, output_record=None):
+        self.phase_clock, self.output_record = phase_clock, output_record  # before Pelican signals `initialized`
+        super().__init__(settings)
+
+    def _get_writer(self):
+        writer = super()._get_writer()
+        if self.output_record is not None and hasattr(writer, "use_record"):
+            writer.use_record(self.output_record)
+        return writer
 
     def _get_generator_classes(self):
         return [LinearArchivesGenerator if cls is ArticlesGenerator else cls for cls in super()._get_generator_classes()]
@@ -87,6 +101,8 @@ class SharedOutputPelican(Pelican):
             if hasattr(generator, "check_disabled_readers"):
                 generator.check_disabled_readers()
         signals.all_generators_finalized.send(generators)
+        if self.phase_clock is not None:
+            content_read(self.phase_clock, generators[0].context if generators else {})
         for generator in generators:
             if hasattr(generator, "refresh_metadata_intersite_links"):
                 generator.refresh_metadata_intersite_links()

@@ -17,9 +17,9 @@ from buildtools.parallel_output import SharedOutputPelican
 from buildtools.precompress import precompress_tree
 from buildtools.report import make_report, write_report
 from buildtools.search_shards import index_shards
-from plugins.build_report.build_report import CLOCK_SETTING, PhaseClock
+from buildtools.settings import runner_settings
+from plugins.build_report.build_report import PhaseClock
 from plugins.portal_data import ContentError
-from plugins.portal_data.workers import build_workers
 
 # Pelican warnings that are not about content and do not break a page.
 HARMLESS_WARNING_PREFIXES = ()
@@ -51,14 +51,18 @@ def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
     return read_settings(settings_file, override=overrides or {})
 
 
-def run_pelican(settings: dict) -> tuple[list[str], list[str]]:
-    """Run Pelican once; returns (problems that fail the build, the warnings among them)."""
+def run_pelican(settings: dict, clock: PhaseClock | None = None, record=None) -> tuple[list[str], list[str]]:
+    """Run Pelican once; returns (problems that fail the build, the warnings among them).
+
+    `clock` gets the phases' seconds and the report's facts about what was read (the build_report
+    plugin); `record` is the incremental writer's OutputRecord (plugins/incremental_writer). Both
+    travel on the Pelican object, not in the settings, which hold only settings."""
     collector = _WarningCollector()
     root = logging.getLogger()
     root.addHandler(collector)
     problems: list[str] = []
     try:
-        SharedOutputPelican(settings).run()
+        SharedOutputPelican(settings, phase_clock=clock, output_record=record).run()
     except Exception as exc:  # noqa: BLE001 - every failure must leave the live output untouched
         if isinstance(exc, ContentError):
             problems.append(exc.report())
@@ -73,11 +77,17 @@ def run_pelican(settings: dict) -> tuple[list[str], list[str]]:
     return problems, messages
 
 
-def phase_clock(settings: dict):
-    """The build_report plugin marks Pelican's phases on this clock."""
-    clock = PhaseClock()
-    settings[CLOCK_SETTING] = clock
-    return clock
+def phase_clock() -> PhaseClock:
+    """The runner's clock: its own phases, and Pelican's, marked by the build_report plugin."""
+    return PhaseClock()
+
+
+def settings_problems(settings: dict) -> tuple[dict, list[str]]:
+    """(the runner's settings, []) or ({}, [the problem]) for a wrong one, before anything is read."""
+    try:
+        return runner_settings(settings), []
+    except ValueError as exc:
+        return {}, [f"构建失败：{exc.__class__.__name__}: {exc}"]
 
 
 def write_build_report(result: BuildResult, built_path: str, *, report_path, clock, warnings, compare_with,
@@ -91,7 +101,8 @@ def write_build_report(result: BuildResult, built_path: str, *, report_path, clo
     return report
 
 
-def finish_output(path: str, settings: dict, pages_changed: set[str] | None = None) -> list[str]:
+def finish_output(path: str, settings: dict, pages_changed: set[str] | None = None,
+                  clock: PhaseClock | None = None) -> list[str]:
     """Steps on the finished output that Pelican does not do: the search index, then precompressed
     copies of everything (the index included). Returns problems that must fail the build.
 
@@ -99,16 +110,18 @@ def finish_output(path: str, settings: dict, pages_changed: set[str] | None = No
     only the search shards holding one of them are indexed again (buildtools/search_shards.py).
     None means unknown, as in a fresh or first build: every shard is indexed.
     """
-    if settings.get("SEARCH_INDEX", True):
-        problems = index_for_search(path, settings, pages_changed)
+    config = runner_settings(settings)
+    if config["SEARCH_INDEX"]:
+        problems = index_for_search(path, settings, pages_changed, clock)
         if problems:
             return problems
-    if settings.get("PRECOMPRESS", True):
-        precompress_tree(path, workers=build_workers(settings))
+    if config["PRECOMPRESS"]:
+        precompress_tree(path, workers=config["BUILD_WORKERS"])
     return []
 
 
-def index_for_search(site_path: str, settings: dict, pages_changed: set[str] | None = None) -> list[str]:
+def index_for_search(site_path: str, settings: dict, pages_changed: set[str] | None = None,
+                     clock: PhaseClock | None = None) -> list[str]:
     """Build the Pagefind shards (extended binary: it segments Chinese words) in site_path/pagefind/.
 
     Each shard is written into a fresh folder that then replaces the old one by rename: files of
@@ -121,7 +134,6 @@ def index_for_search(site_path: str, settings: dict, pages_changed: set[str] | N
         problems, seconds = index_shards(site_path, settings, pages_changed)
     except ValueError as exc:  # a wrong SEARCH_SHARDS setting: fail the build with its message
         return [f"搜索索引设置有误：{exc}"]
-    clock = settings.get(CLOCK_SETTING)  # when the runner set one
     if clock is not None:
         clock.facts["search"] = {"reindexed": sorted(seconds), "seconds": round(time.monotonic() - started, 2),
                                  "seconds_by_shard": seconds}

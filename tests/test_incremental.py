@@ -357,11 +357,14 @@ def test_invoke_build_audit_renders_every_page_of_the_kept_work_folder(tmp_path)
 def test_an_audit_names_each_page_a_render_key_would_have_left_stale(tmp_path, monkeypatch):
     """The audit is what makes the key rules safe to edit: drop one field a template reads from a
     section's declaration and the next change to it must fail the build, page by page."""
+    from plugins.incremental_writer import render_keys
     from plugins.sections.declaration import Section
 
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
-    monkeypatch.setattr(Section, "__render_fields__", tuple(f for f in Section.__render_fields__ if f != "name"))
+    full_view = render_keys.TEMPLATE_VIEWS[Section]
+    monkeypatch.setitem(render_keys.TEMPLATE_VIEWS, Section,
+                        lambda section: {k: v for k, v in full_view(section).items() if k != "name"})
     build(content, theme, output)
     _replace(content / "sections.toml", 'name = "城建"', 'name = "城市建设"')
     failed = attempt(content, theme, output)

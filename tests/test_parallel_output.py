@@ -94,8 +94,9 @@ class PageList:
 
 
 def writer_for(output: pathlib.Path) -> UnchangedFilesWriter:
-    settings = {**DEFAULT_CONFIG, "BUILD_OUTPUT_RECORD": OutputRecord({})}
-    return UnchangedFilesWriter(str(output), settings=settings)
+    writer = UnchangedFilesWriter(str(output), settings=dict(DEFAULT_CONFIG))
+    writer.use_record(OutputRecord({}))
+    return writer
 
 
 def test_every_page_is_written_once_and_the_record_holds_them_all(tmp_path):

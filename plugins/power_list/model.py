@@ -75,17 +75,6 @@ class PowerItem:
     url: str = ""
     save_as: str = ""
 
-    # What a page's render key digests of a matter (plugins/incremental_writer/render_keys.py):
-    # every field, with its department by what templates show of it (the department lists its
-    # matters, so digesting it whole would loop back here).
-    __render_fields__ = ("number", "department_shown", "name", "category", "legal_basis", "conditions", "materials",
-                         "steps", "legal_days", "promised_days", "fee", "channels", "duties", "phone", "updated",
-                         "line", "cells", "url", "save_as")
-
-    @property
-    def department_shown(self) -> tuple[str, str, str]:
-        return (self.department.name, self.department.code, self.department.url)
-
     @property
     def phone_href(self) -> str:
         return "tel:" + self.phone.replace("-", "")

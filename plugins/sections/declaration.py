@@ -33,12 +33,6 @@ class Section:
     entries: list = field(default_factory=list)  # SectionEntry, lead first then newest first
     front_entries: list = field(default_factory=list)
 
-    # What templates may read of a section wherever it appears (navigation, an article's section):
-    # a page's render key digests only these. Its entries reach templates through their own
-    # variables (`entries_page`, `front_page_sections`), so a new article does not re-render every page.
-    __render_fields__ = ("slug", "name", "description", "categories", "tags", "order", "sample_data", "url",
-                         "save_as", "feed_url", "feed_save_as")
-
     @property
     def lead(self):
         return self.entries[0] if self.entries else None

@@ -125,7 +125,7 @@ def write_sitemap_and_robots(pelican_object) -> None:
         return
     # The build runner's record of every page written or kept (plugins/incremental_writer), when
     # there is one: a plain Pelican run walks the output folder instead.
-    listed = getattr(settings.get("BUILD_OUTPUT_RECORD"), "paths", None)
+    listed = getattr(getattr(pelican_object, "output_record", None), "paths", None)
     write_sitemap_files(pelican_object.output_path, settings, listed)
 
 
