@@ -148,7 +148,7 @@ PRECOMPRESS = True
 INCREMENTAL_BUILD = True
 
 # --- Search and publishing together ---
-# Pagefind runs after Pelican on every build (buildtools/build.py finish_output); an incremental
+# Pagefind runs after Pelican on every build (buildtools/stages.py finish_output); an incremental
 # build that changed no page keeps the index it has. A publish refuses a release without it.
 SEARCH_INDEX = True
 PUBLISH_SEARCH_INDEX = "pagefind/shards.json"  # and every shard it lists (buildtools/search_shards.py)

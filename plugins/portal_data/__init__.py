@@ -1,4 +1,6 @@
-"""Shared pieces for plugins that read editors' files: positioned errors and tolerant CSV decoding.
+"""Shared pieces: positioned errors and tolerant CSV decoding for the plugins that read editors'
+files, and the build's one version of atomic writing, digests, the tree walk and worker processes
+(atomic.py, digests.py, tree.py, workers.py), which the build tools import too.
 
 Not a Pelican plugin itself (it has no register()); the content plugins import it.
 """
