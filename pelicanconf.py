@@ -1,17 +1,15 @@
 """Settings for a local build of the Liling portal; publishconf.py adds what production needs.
 
-Every setting the site reads is here, once, with a comment where the value is not obvious.
-Plugins keep their own defaults and read these names only at start-up.
+Every value this site chooses is set here, once. A setting left out takes its default from the
+one module that reads it (each plugin's DEFAULTS dict, buildtools/settings.py for the build
+runner), and the README's settings tables list each with that default.
 """
 
 import pathlib
-import sys
 
-# Plugins share helpers (plugins/portal_data); Pelican loads plugins by path without
-# putting that folder on sys.path, so it is added here, once.
-_PLUGINS_DIR = str(pathlib.Path(__file__).resolve().parent / "plugins")
-if _PLUGINS_DIR not in sys.path:
-    sys.path.insert(0, _PLUGINS_DIR)
+# The repository root: Pelican finds the `plugins` package there, and every plugin and build
+# tool then imports the others as `plugins.<name>`.
+_REPOSITORY = str(pathlib.Path(__file__).resolve().parent)
 
 SITENAME = "醴陵新闻"
 SITE_SUBTITLE = "株洲日报·醴陵版 与 醴陵市政务、村务公开"
@@ -42,11 +40,33 @@ OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = True
 
 THEME = "theme"
-PLUGIN_PATHS = ["plugins"]
+PLUGIN_PATHS = [_REPOSITORY]
 # Listed explicitly: with PLUGINS unset Pelican would load every installed pelican.plugins.* package.
-PLUGINS = ["news_article", "editions"]
-PLUGINS.append("village_disclosure")  # 村务公开
-PLUGINS.append("power_list")  # 权力清单
+PLUGINS = [
+    "plugins.news_article",
+    "plugins.editions",
+    "plugins.village_disclosure",  # 村务公开
+    "plugins.power_list",  # 权力清单
+    # Pelican's Markdown reader with one Markdown instance reset between files (building the
+    # parser per file cost a third of reading at ten years' scale).
+    "plugins.markdown_reader",
+    # Editor safety: content checks, the personal-data guard and the HTML sanitiser run on every
+    # build before anything is written; `invoke check` runs the same checks without building.
+    "plugins.content_checks",
+    "plugins.personal_data_guard",
+    "plugins.safe_html",
+    # Sections are declared in content/sections.toml (see README). "seo" writes sitemap.xml and
+    # robots.txt from the finished output, so its place in the list does not matter.
+    "plugins.sections",
+    "plugins.seo",
+    # Articles dated after the build time (or Status: scheduled) wait for the first build after
+    # it; the plugin decides by BUILD_TIME / LILING_BUILD_TIME, so Pelican must not use the clock.
+    "plugins.scheduled_publishing",
+    # Times Pelican's phases for the build report the runner writes beside the output.
+    "plugins.build_report",
+    # Leaves unchanged pages alone and keys each page by what its template reads.
+    "plugins.incremental_writer",
+]
 
 # Slugs come from metadata only: pinyin from Chinese titles goes wrong on polyphones.
 SLUGIFY_SOURCE = "basename"
@@ -54,13 +74,14 @@ ARTICLE_URL = "news/{date:%Y}/{date:%m}/{slug}/"
 ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+# A section's landing page replaces Pelican's category page: one list per section, one URL.
 CATEGORY_URL = "category/{slug}/"
-CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+CATEGORY_SAVE_AS = ""
 TAG_URL = "tag/{slug}/"
 TAG_SAVE_AS = TAG_URL + "index.html"
 AUTHOR_URL = "author/{slug}/"
 AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
-CATEGORIES_SAVE_AS = "category/index.html"
+CATEGORIES_SAVE_AS = ""
 TAGS_SAVE_AS = "tag/index.html"
 AUTHORS_SAVE_AS = "author/index.html"
 ARCHIVES_SAVE_AS = "archives/index.html"
@@ -88,12 +109,7 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-# Pelican's Markdown reader with one Markdown instance reset between files (building the parser
-# per file cost a third of reading at ten years' scale).
-PLUGINS += ["markdown_reader"]
-
-# Pelican's own feeds are off: the sections plugin writes one Atom feed per section and one for the
-# site (plugins/sections/feeds.py), with the editors' 摘要 as summaries.
+# Pelican's own feeds are off: the sections plugin writes the site's and each section's Atom feed.
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
@@ -102,22 +118,12 @@ AUTHOR_FEED_RSS = None
 
 # CI checkouts give every file a fresh mtime: compare contents when caching.
 CHECK_MODIFIED_METHOD = "md5"
-# Off for a plain Pelican run; `invoke build` turns the content cache on inside its kept work
-# folder (`<output>.work/cache`, buildtools/incremental_build.py), where it is wiped with the work.
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
-
-# Editor safety: content checks, the personal-data guard and the HTML sanitiser run on
-# every build before anything is written; `invoke check` runs the same checks without building.
-PLUGINS += ["content_checks", "personal_data_guard", "safe_html"]
+# CACHE_CONTENT, LOAD_CONTENT_CACHE and CACHE_PATH are not set here: the incremental build runs
+# Pelican with its content cache (and the per-file check cache) in its own work folder, which it
+# wipes whenever settings or code change (buildtools/incremental_build.py); a plain Pelican run
+# or a build with INCREMENTAL_BUILD = False keeps no cache, Pelican's default.
 
 # --- Sections, archives, feeds, sitemap and search ---
-# Sections are declared in content/sections.toml (see README). "seo" writes sitemap.xml and
-# robots.txt from the finished output, so its place in the list does not matter.
-PLUGINS += ["sections", "seo"]
-# A section's landing page replaces Pelican's category page: one list per section, one URL.
-CATEGORY_SAVE_AS = ""
-CATEGORIES_SAVE_AS = ""
 # The front page is built from the sections, not paginated through every article.
 PAGINATED_TEMPLATES = {"section": None, "period_archives": None, "tag": None, "author": None}
 YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
@@ -133,21 +139,16 @@ SEARCH_URL = "search/"
 TEMPLATE_PAGES = {"search.html": "search/index.html"}
 
 # --- Nightly publishing ---
-# Articles dated after the build time (or Status: scheduled) wait for the first build after it;
-# the plugin decides by BUILD_TIME / LILING_BUILD_TIME, so Pelican must not use the machine clock.
-PLUGINS += ["scheduled_publishing"]
+# Scheduled articles are held back by the scheduled_publishing plugin, not by Pelican.
 WITH_FUTURE_DATES = True
 # .gz/.br copies beside every text file for nginx's gzip_static/brotli_static (buildtools/precompress.py).
 PRECOMPRESS = True
-# Times Pelican's phases for the build report the runner writes beside the output (buildtools/report.py).
-PLUGINS += ["build_report"]
 # Incremental builds (buildtools/incremental.py): Pelican's content cache, a writer that leaves
 # unchanged pages alone, and a work folder kept beside the output; a template change rebuilds all.
-PLUGINS += ["incremental_writer"]
 INCREMENTAL_BUILD = True
 
 # --- Search and publishing together ---
-# Pagefind runs after Pelican on every build (buildtools/build.py finish_output); an incremental
+# Pagefind runs after Pelican on every build (buildtools/stages.py finish_output); an incremental
 # build that changed no page keeps the index it has. A publish refuses a release without it.
 SEARCH_INDEX = True
 PUBLISH_SEARCH_INDEX = "pagefind/shards.json"  # and every shard it lists (buildtools/search_shards.py)

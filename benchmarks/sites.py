@@ -16,7 +16,7 @@ import shutil
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD_TIME = "2030-01-01T00:00"  # after every generated date: nothing is held back as scheduled
-DISCLOSURE_PLUGINS = ("village_disclosure", "power_list")
+DISCLOSURE_PLUGINS = ("plugins.village_disclosure", "plugins.power_list")
 
 OURS = """
 import sys

@@ -18,7 +18,8 @@ import sys
 import tempfile
 
 from buildtools.build import build_site
-from buildtools.incremental import file_digest, tree_files
+from plugins.portal_data.digests import file_digest
+from plugins.portal_data.tree import tree_files
 
 _UNSTABLE_SEARCH_FILE = re.compile(  # in pagefind/ or, since the index is sharded, pagefind/<shard>/
     r"^pagefind/([^/]+/)?(pagefind-entry\.json|filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta)(\.gz|\.br)?$")

@@ -12,12 +12,11 @@ from pelican.settings import read_settings
 
 
 def all_problems(settings: dict) -> list:
-    # Imported here: pelicanconf (read above) puts plugins/ on sys.path.
-    from content_checks.content_checks import content_problems
-    from personal_data_guard.guard import personal_data_problems
-    from power_list.power_list import read_power_list
-    from safe_html.safe_html import unsafe_html_problems
-    from village_disclosure.village_disclosure import read_village_data
+    from plugins.content_checks.content_checks import content_problems
+    from plugins.personal_data_guard.guard import personal_data_problems
+    from plugins.power_list.power_list import read_power_list
+    from plugins.safe_html.safe_html import unsafe_html_problems
+    from plugins.village_disclosure.village_disclosure import read_village_data
 
     problems = content_problems(settings) + personal_data_problems(settings) + unsafe_html_problems(settings)
     problems += read_village_data(settings["PATH"], settings)[-1]

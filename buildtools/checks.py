@@ -12,6 +12,8 @@ import os
 import re
 import urllib.parse
 
+from plugins.portal_data.tree import tree_files
+
 # Our templates always quote attributes with ", and autoescape writes & as &amp;.
 _LINK = re.compile(rb'\s(?:href|src)="([^"]*)"')
 _SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "#")
@@ -19,11 +21,7 @@ SHOWN_BROKEN = 30
 
 
 def html_pages(root: str) -> list[str]:
-    pages = []
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        pages.extend(os.path.join(folder, name) for name in sorted(files) if name.endswith(".html"))
-    return pages
+    return [path for relative, path in tree_files(root) if relative.endswith(".html")]
 
 
 def page_count(root: str) -> int:

@@ -27,6 +27,10 @@ import sys
 
 import pelican
 
+from plugins.portal_data.atomic import replacing, write_atomically, write_json_atomically
+from plugins.portal_data.digests import file_digest
+from plugins.portal_data.tree import tree_files
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPLETE = ".complete"
 COMPRESSED = (".gz", ".br")
@@ -35,22 +39,6 @@ KEEP_DEFAULT = ("pagefind",)  # written by the search step after Pelican, which 
 # Settings that change how a build checks itself, not what it writes: not in the fingerprint, so
 # an audit build reuses the work folder it is meant to audit.
 NOT_SHAPING_OUTPUT = frozenset({"RENDER_KEYS_AUDIT", "BUILD_WORKERS"})  # how a build checks or shares work
-
-
-def file_digest(path: str) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
-
-
-def save_json(path: str, data, **options) -> None:
-    """Write by temp file and rename: a killed build leaves the old file or the new, never half."""
-    temporary = f"{path}.tmp"
-    # json.dumps, not json.dump: dump streams through the pure-Python encoder, which took ~2 s for
-    # the manifest and the render keys of a ten-year site; dumps uses the C one.
-    text = json.dumps(data, **options)
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(temporary, path)
 
 
 # Libraries whose output ends up in pages (Markdown to HTML, templates, sanitising, search index).
@@ -86,11 +74,15 @@ def fingerprint(settings_file: str, overrides: dict | None, theme: str, extra_fo
                              sort_keys=True).encode())
     files = [os.path.abspath(settings_file), os.path.join(REPO, "pelicanconf.py"), os.path.join(REPO, "publishconf.py")]
     files += [os.path.abspath(name) for name in PAGEFIND_CONFIG_FILES]
-    for folder in [os.path.abspath(theme)] + [os.path.join(REPO, name) for name in FINGERPRINT_FOLDERS] + \
-            [os.path.abspath(path) for path in extra_folders]:
-        for base, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "test_data"))
-            files += [os.path.join(base, n) for n in sorted(names) if not n.startswith("test_") and not n.endswith(".pyc")]
+    # The repository root itself may be a plugin path (Pelican finds the `plugins` package there):
+    # its code folders are digested above, its content and output must not be.
+    extra = [os.path.abspath(path) for path in extra_folders if os.path.abspath(path) != REPO]
+    for folder in [os.path.abspath(theme)] + [os.path.join(REPO, name) for name in FINGERPRINT_FOLDERS] + extra:
+        for relative, path in tree_files(folder):
+            *folders, name = relative.split("/")
+            if not {"__pycache__", "test_data"} & set(folders) and not name.startswith("test_") \
+                    and not name.endswith(".pyc"):
+                files.append(path)
     for path in files:
         if os.path.isfile(path):
             digest.update(path.encode() + b"\0" + file_digest(path).encode())
@@ -115,40 +107,25 @@ def prepare_work(work: str, cache: str, print_: str) -> bool:
 
 
 def mark_complete(work: str, print_: str) -> None:
-    with open(os.path.join(work, COMPLETE), "w", encoding="utf-8") as handle:
-        handle.write(print_ + "\n")
+    write_atomically(os.path.join(work, COMPLETE), print_ + "\n")
 
 
 def start_marker(work_root: str) -> int:
     """The inode-change time every file this build writes will have at least."""
     path = os.path.join(work_root, "started")
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(str(os.getpid()))
+    write_atomically(path, str(os.getpid()))
     return os.stat(path).st_ctime_ns
 
 
 def remove_stale(work: str, started_ns: int, kept: set[str], keep_prefixes=KEEP_DEFAULT) -> list[str]:
     """Remove files this build neither wrote (ctime older than the start) nor kept unchanged."""
     removed = []
-    work = os.path.abspath(work)
-    prefix = len(work.rstrip(os.sep)) + 1
-    pending = [entry.path for entry in os.scandir(work) if entry.is_dir() and not entry.is_symlink()
-               and entry.name not in keep_prefixes]
-    pending.append(None)  # None: the files at the top of the work folder itself
-    while pending:
-        folder = pending.pop()
-        with os.scandir(folder if folder is not None else work) as listing:
-            for entry in listing:
-                if entry.is_dir():  # as os.walk: a link to a folder is neither entered nor removed
-                    if folder is not None and not entry.is_symlink():
-                        pending.append(entry.path)
-                    continue
-                name = entry.name
-                if name == COMPLETE or name.endswith(COMPRESSED) or entry.path in kept:
-                    continue
-                if entry.stat().st_ctime_ns < started_ns:
-                    os.remove(entry.path)
-                    removed.append(entry.path[prefix:])
+    for relative, path in tree_files(work, skip_folders=keep_prefixes):
+        if relative == COMPLETE or relative.endswith(COMPRESSED) or path in kept:
+            continue
+        if os.stat(path).st_ctime_ns < started_ns:
+            os.remove(path)
+            removed.append(relative.replace("/", os.sep))
     return sorted(removed)
 
 
@@ -199,35 +176,7 @@ def load_manifest(path: str) -> dict:
 
 
 def save_manifest(path: str, manifest: dict) -> None:
-    save_json(path, manifest)
-
-
-def tree_files(root: str, follow_links: bool = False):
-    """(`/`-separated path relative to root, full path) of every file under root, in os.walk's
-    order (a folder's files by name, then its folders by name). Straight from os.scandir: at
-    ten years' scale os.walk and a path join per file were most of a sync's walk."""
-    root = os.path.abspath(root)
-    prefix = len(root.rstrip(os.sep)) + 1  # os.path.relpath per file was a third of a sync
-    pending = [root]
-    while pending:
-        folder = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError:  # as os.walk: a folder that vanished or cannot be read is skipped
-            continue
-        folders = []
-        for entry in entries:
-            try:
-                is_folder = entry.is_dir()  # as os.walk: a link to a folder is a folder,
-            except OSError:
-                is_folder = False
-            if is_folder:
-                if follow_links or not entry.is_symlink():  # entered only when following links
-                    folders.append(entry.path)
-            else:
-                yield entry.path[prefix:].replace(os.sep, "/"), entry.path
-        pending.extend(reversed(folders))
+    write_json_atomically(path, manifest)
 
 
 def work_files(work: str):
@@ -286,12 +235,11 @@ def sync(work: str, target: str, reference: str | None, manifest: dict,
         if unchanged:
             os.link(os.path.join(reference, relative), destination)
             continue
-        temporary = f"{destination}.sync-{os.getpid()}"
-        if linkable(relative):
-            os.link(source, temporary)
-        else:
-            shutil.copy2(source, temporary)
-        os.replace(temporary, destination)
+        with replacing(destination) as temporary:
+            if linkable(relative):
+                os.link(source, temporary)
+            else:
+                shutil.copy2(source, temporary)
     removed = sorted(set(old) - set(files)) if trusted else []
     if in_place:
         for relative, path in list(work_files(target)):

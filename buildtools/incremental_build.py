@@ -6,12 +6,19 @@ import json
 import os
 import time
 
-from buildtools.build import BuildResult, _phase_clock, _write_build_report, finish_output, load_settings, run_pelican
+from buildtools.stages import BuildResult, finish_output, load_settings, phase_clock, run_pelican, write_build_report
 from buildtools.incremental import (COMPLETE, COMPRESSED, fingerprint, load_manifest, mark_complete, output_matches,
-                                    prepare_work, recorded_in_target, remove_empty_folders, remove_stale, save_json, save_manifest,
-                                    start_marker, stat_or_none, sync, tree_files)
+                                    prepare_work, recorded_in_target, remove_empty_folders, remove_stale, save_manifest,
+                                    start_marker, stat_or_none, sync)
 from buildtools.search_text import same_search_text
 from buildtools.inputs import InputState, digest_content, forget_state, input_key, load_state, save_state, within_window
+from buildtools.settings import runner_settings
+from plugins.incremental_writer.incremental_writer import OutputRecord
+from plugins.portal_data.atomic import write_json_atomically
+from plugins.portal_data.plugin_list import plugin_listed
+from plugins.portal_data.tree import tree_files
+from plugins.scheduled_publishing import scheduled_publishing
+from plugins.seo import seo
 
 # Report facts that describe the content read; kept with the input key so a build that skips
 # Pelican (nothing changed) reports the same as the build it reuses.
@@ -28,7 +35,8 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     """
     started = time.monotonic()
     base = load_settings(settings_file, overrides)
-    work_root = os.path.abspath(base.get("INCREMENTAL_WORK_PATH") or f"{final_path}.work")
+    config = runner_settings(base)
+    work_root = os.path.abspath(config["INCREMENTAL_WORK_PATH"] or f"{final_path}.work")
     work, cache = os.path.join(work_root, "site"), os.path.join(work_root, "cache")
     reference = compare_with or (final_path if os.path.isdir(final_path) else None)
     print_ = fingerprint(settings_file, overrides, base["THEME"],
@@ -36,7 +44,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     previous = load_state(work_root)
     content = digest_content(os.path.abspath(base["PATH"]), previous)
     key = input_key(print_, content)
-    if _nothing_changed(work, print_, key, previous, base) and reference is not None and not base.get("RENDER_KEYS_AUDIT"):
+    if _nothing_changed(work, print_, key, previous, base) and reference is not None and not config["RENDER_KEYS_AUDIT"]:
         unchanged = _reuse_last_build(work, work_root, final_path, reference, previous, content, base, report_path, started)
         if unchanged is not None:
             return unchanged
@@ -45,11 +53,11 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": work, "CACHE_PATH": cache,
                                              "DELETE_OUTPUT_DIRECTORY": False, "CACHE_CONTENT": True,
                                              "LOAD_CONTENT_CACHE": True})
-    clock = _phase_clock(settings)
+    clock = phase_clock()
     keys_path = os.path.join(cache, RENDER_KEYS_FILE)
-    record = _output_record(settings, load_render_keys(keys_path) if reused else {})
+    record = OutputRecord(load_render_keys(keys_path) if reused else {}, audit=config["RENDER_KEYS_AUDIT"])
     threshold = start_marker(work_root)
-    problems, warnings = run_pelican(settings)
+    problems, warnings = run_pelican(settings, clock, record)
     if record.key_misses:  # audit mode (tests): a key that matched while the page changed is a bug here
         problems += [f"渲染键漏掉了页面的输入（页面已按新内容重写）：{path}" for path in sorted(record.key_misses)]
     clock.facts["incremental"] = {"reused_work_folder": reused, "input_key": key, **record.tally}
@@ -63,13 +71,11 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
             mark_complete(work, print_)
         # Otherwise the work folder stays marked incomplete: the next build starts from nothing.
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
-        result.report = _write_build_report(result, work, **report_args)
+        result.report = write_build_report(result, work, **report_args)
         return result
     stale = remove_stale(work, threshold, record.paths)
-    if stale and "seo" in settings.get("PLUGINS", []):
-        from seo.seo import write_sitemap_files  # on sys.path via pelicanconf
-
-        write_sitemap_files(work, settings)  # withdrawn pages were still on disk when it first ran
+    if stale and plugin_listed(settings, "seo"):
+        seo.write_sitemap_files(work, settings)  # withdrawn pages were still on disk when it first ran
     clock.facts["incremental"]["stale_removed"] = len(stale)
     changed = changed_pages(work, record.written, stale)
     clock.facts["incremental"]["pages_changed"] = bool(changed)
@@ -77,10 +83,10 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     previous_manifest = load_manifest(manifest_path)
     search_changed = pages_changed_for_search(work, changed, reference, previous_manifest) if reused else None
     clock.facts["incremental"]["pages_changed_for_search"] = None if search_changed is None else len(search_changed)
-    problems = finish_output(work, settings, search_changed)  # a fresh work folder (None): index all
+    problems = finish_output(work, settings, search_changed, clock)  # a fresh work folder (None): index all
     if problems:  # a failed search index: the output is untouched, the next build redoes it
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
-        result.report = _write_build_report(result, work, **report_args)
+        result.report = write_build_report(result, work, **report_args)
         return result
     remove_empty_folders(work)  # after precompression has removed the withdrawn pages' copies
     clock.mark("search-and-precompress")
@@ -98,7 +104,7 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
                                      {name: clock.facts[name] for name in CONTENT_FACTS if name in clock.facts}))
     mark_complete(work, print_)
     result = BuildResult(True, final_path, [], time.monotonic() - started)
-    result.report = _write_build_report(result, final_path, diff=diff, listed=list(manifest["files"]), **report_args)
+    result.report = write_build_report(result, final_path, diff=diff, listed=list(manifest["files"]), **report_args)
     return result
 
 
@@ -124,11 +130,9 @@ def _nothing_changed(work: str, print_: str, key: str, previous: InputState, set
 
 def _build_time(settings: dict):
     """The build time scheduled publishing would use, or None when no article can wait for one."""
-    if "scheduled_publishing" not in settings.get("PLUGINS", []):
+    if not plugin_listed(settings, "scheduled_publishing"):
         return None if settings.get("WITH_FUTURE_DATES", True) else _clock_now(settings)
-    from scheduled_publishing.scheduled_publishing import build_time  # on sys.path via pelicanconf
-
-    return build_time(settings)
+    return scheduled_publishing.build_time(settings)
 
 
 def _clock_now(settings: dict):
@@ -145,7 +149,7 @@ def _reuse_last_build(work, work_root, final_path, reference, previous, content,
     and left as it is; anything unexpected there returns None and the build runs normally. Into a
     new folder (a release), the work folder is synced as after any build.
     """
-    clock = _phase_clock(settings)
+    clock = phase_clock()
     clock.started = started  # settings, fingerprint and content digests are this build's first phase
     clock.mark("inputs")
     manifest_path = os.path.join(work_root, "manifest.json")
@@ -167,7 +171,7 @@ def _reuse_last_build(work, work_root, final_path, reference, previous, content,
     # The digests just taken are as good as the old ones and make the next quick check cheaper.
     save_state(work_root, InputState(previous.key, content.files, content.taken_ns, previous.facts))
     result = BuildResult(True, final_path, [], time.monotonic() - started)
-    result.report = _write_build_report(result, final_path, report_path=report_path or f"{final_path}.build-report.json",
+    result.report = write_build_report(result, final_path, report_path=report_path or f"{final_path}.build-report.json",
                                         clock=clock, warnings=[], compare_with=reference, diff=diff, listed=listed)
     return result
 
@@ -190,15 +194,7 @@ def save_render_keys(path: str, keys: dict[str, str], synced: dict[str, list]) -
     file is not in the work folder is dropped."""
     recorded = {relative: [key, synced[relative][0], synced[relative][1]]
                 for relative, key in keys.items() if relative in synced}
-    save_json(path, recorded, sort_keys=True)
-
-
-def _output_record(settings: dict, previous_keys: dict[str, list]):
-    from incremental_writer.incremental_writer import RECORD_SETTING, OutputRecord  # on sys.path via pelicanconf
-
-    record = OutputRecord(previous_keys, audit=bool(settings.get("RENDER_KEYS_AUDIT")))
-    settings[RECORD_SETTING] = record
-    return record
+    write_json_atomically(path, recorded, sort_keys=True)
 
 
 def pages_changed_for_search(work: str, changed: set[str], reference: str | None, manifest: dict) -> set[str]:

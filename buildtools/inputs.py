@@ -4,11 +4,9 @@ A page is a function of (settings, theme, plugin and build code, library version
 the content folder, and the build time (scheduled articles appear once their time has come). The
 first part is `incremental.fingerprint`; this module adds the other two:
 
-- the content digest: every file under PATH by relative path and BLAKE2 digest of its bytes. A
-  digest is reused from the last build only while the file's size, mtime, inode change time and
-  inode are the same (ctime cannot be set back by a program, mtime can) AND both times were at
-  least RACY_SECONDS older than the moment that digest was taken (git's "racy clean" rule: a file
-  rewritten within the same timestamp tick keeps its times);
+- the content digest: every file under PATH by relative path and digest of its bytes, a digest
+  reused from the last build only where plugins/portal_data/digests.py's trust rule allows (same
+  stat, and not written within two seconds of being digested);
 - the publishing window: the build time of the last clean build and the earliest withheld
   (scheduled) article it saw. While the clock stays inside [that build time, that article's time),
   every article is on the same side of "due" as it was, so the same pages would be written.
@@ -26,10 +24,11 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from buildtools.incremental import file_digest, save_json, tree_files
+from plugins.portal_data.atomic import write_json_atomically
+from plugins.portal_data.digests import file_digest, settled, stat_key
+from plugins.portal_data.tree import tree_files
 
 STATE_FILE = "inputs.json"
-RACY_SECONDS = 2
 
 
 @dataclass
@@ -63,16 +62,15 @@ class InputState:
 def digest_content(root: str, previous: InputState) -> ContentDigest:
     """Digest every file under `root`; reuse a previous digest only where the stat proves it safe."""
     taken_ns = time.time_ns()
-    trusted_before = previous.taken_ns - RACY_SECONDS * 1_000_000_000
     files: dict[str, list] = {}
     combined = hashlib.blake2b(digest_size=16)
     digested = 0
     for relative, path in tree_files(root, follow_links=True):  # as Pelican reads it
         try:
             stat = os.stat(path)
-            quick = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+            quick = stat_key(stat)
             known = previous.files.get(relative)
-            if known and known[:4] == quick and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before:
+            if known and known[:4] == quick and settled(stat, previous.taken_ns):
                 digest = known[4]
             else:
                 digest = file_digest(path)
@@ -98,7 +96,7 @@ def load_state(work_root: str) -> InputState:
 
 
 def save_state(work_root: str, state: InputState) -> None:
-    save_json(os.path.join(work_root, STATE_FILE),
+    write_json_atomically(os.path.join(work_root, STATE_FILE),
               {"key": state.key, "files": state.files, "taken_ns": state.taken_ns, "facts": state.facts})
 
 

@@ -21,17 +21,19 @@ every child, so no worker outlives the build.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
 import pickle
-import signal
-import sys
 import traceback
 from itertools import chain
 
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator, SourceFileGenerator
+
+from plugins.build_report.build_report import content_read
+from plugins.portal_data.workers import ForkedWorker, build_workers, fork_worker
 
 # Generators whose output is not pages through the writer: they run in worker 0 only.
 COPYING_GENERATORS = (StaticGenerator, SourceFileGenerator)
@@ -61,7 +63,20 @@ class LinearArchivesGenerator(ArticlesGenerator):
 
 
 class SharedOutputPelican(Pelican):
-    """Pelican.run of Pelican 4.12, step for step, except the loop over generate_output."""
+    """Pelican.run of Pelican 4.12, step for step, except the loop over generate_output.
+
+    `phase_clock` (plugins/build_report) and `output_record` (plugins/incremental_writer) are the
+    build runner's live objects for this run; plugins find them on this object, not in settings."""
+
+    def __init__(self, settings, phase_clock=None, output_record=None):
+        self.phase_clock, self.output_record = phase_clock, output_record  # before Pelican signals `initialized`
+        super().__init__(settings)
+
+    def _get_writer(self):
+        writer = super()._get_writer()
+        if self.output_record is not None and hasattr(writer, "use_record"):
+            writer.use_record(self.output_record)
+        return writer
 
     def _get_generator_classes(self):
         return [LinearArchivesGenerator if cls is ArticlesGenerator else cls for cls in super()._get_generator_classes()]
@@ -86,14 +101,14 @@ class SharedOutputPelican(Pelican):
             if hasattr(generator, "check_disabled_readers"):
                 generator.check_disabled_readers()
         signals.all_generators_finalized.send(generators)
+        if self.phase_clock is not None:
+            content_read(self.phase_clock, generators[0].context if generators else {})
         for generator in generators:
             if hasattr(generator, "refresh_metadata_intersite_links"):
                 generator.refresh_metadata_intersite_links()
         pin_content_urls(generators)
         index_listings(generators)
         writer = self._get_writer()
-        from portal_data.workers import build_workers  # on sys.path once pelicanconf has set PLUGIN_PATHS
-
         workers = build_workers(self.settings)
         record = getattr(writer, "record", None)
         if workers > 1 and record is not None:
@@ -107,47 +122,27 @@ class SharedOutputPelican(Pelican):
 
 def write_shared(generators: list, writer, workers: int, context: dict) -> None:
     """Every generator's output, rendered by `workers` processes (this one is worker 0)."""
-    from portal_data.workers import die_with_parent  # on sys.path once pelicanconf has set PLUGIN_PATHS
-
     resolve_attached_files(generators, context)
-    sys.stdout.flush()
-    sys.stderr.flush()
     gc.collect()
     gc.freeze()  # the collector would otherwise write to every shared object and copy it per worker
-    parent = os.getpid()
-    children: list[tuple[int, int, int]] = []  # (share, pid, read end) not yet collected
+    children: list[tuple[int, ForkedWorker]] = []  # (share, worker) not yet collected
     results = []
     try:
         for share in range(1, workers):
-            read_end, write_end = os.pipe()
-            try:
-                pid = os.fork()
-            except BaseException:
-                os.close(read_end)
-                os.close(write_end)
-                raise
-            if pid == 0:  # pragma: no cover - the child: whatever happens, it never returns into the build
-                try:
-                    die_with_parent(parent)
-                    os.close(read_end)
-                    _child(generators, writer, share, workers, write_end)
-                finally:
-                    os._exit(1)
-            os.close(write_end)
-            children.append((share, pid, read_end))
+            children.append((share, fork_worker(functools.partial(_worker_share, generators, writer, share, workers))))
         try:
             write_share(generators, writer, 0, workers)
         except BaseException:
-            for _, pid, _ in children:
-                _stop(pid)  # their pages are no use now; collected below
+            for _, child in children:
+                child.stop()  # their pages are no use now; collected below
             raise
         while children:
-            share, pid, read_end = children.pop(0)
-            results.append(_collect(share, pid, read_end))
+            share, child = children.pop(0)
+            results.append(_result(share, child))
     finally:
-        for share, pid, read_end in children:  # a failure above: stop, drain and reap every child left
-            _stop(pid)
-            _collect(share, pid, read_end)
+        for share, child in children:  # a failure above: stop, drain and reap every child left
+            child.stop()
+            child.result()
         gc.unfreeze()
     for result in results:
         for name, level, message in result.get("logs", []):
@@ -241,10 +236,8 @@ class _LogCapture(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _child(generators, writer, share: int, workers: int, write_end: int) -> None:  # pragma: no cover
-    """A worker process: write its share, send the result to the parent, and exit without running
-    anything of the parent's (atexit handlers, finally blocks up the stack)."""
-    code = 0
+def _worker_share(generators, writer, share: int, workers: int) -> dict:  # pragma: no cover - in a worker
+    """A worker process: write its share; return what it wrote and what it logged, or its error."""
     root = logging.getLogger()
     capture = _LogCapture()
     try:
@@ -252,16 +245,9 @@ def _child(generators, writer, share: int, workers: int, write_end: int) -> None
             root.removeHandler(handler)  # the parent logs what the child found, once
         root.addHandler(capture)
         write_share(generators, writer, share, workers)
-        payload = {"record": writer.record.share_result(), "logs": capture.records}
+        return {"record": writer.record.share_result(), "logs": capture.records}
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the build
-        code = 1
-        payload = {"error": _picklable(exc), "logs": capture.records}
-    try:
-        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(data)
-    finally:
-        os._exit(code)
+        return {"error": _picklable(exc), "logs": capture.records}
 
 
 def _picklable(exc: BaseException) -> BaseException:
@@ -273,29 +259,8 @@ def _picklable(exc: BaseException) -> BaseException:
         return RuntimeError(f"输出进程出错：{type(exc).__name__}: {exc}")
 
 
-def _collect(share: int, pid: int, read_end: int) -> dict:
-    """The child's result, read to the end of its pipe, and the child reaped (killed first if
-    reading is interrupted, so no worker outlives the build)."""
-    try:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-    except BaseException:
-        _stop(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        raise
-    _, status = os.waitpid(pid, 0)
-    if data:
-        try:
-            return pickle.loads(data)
-        except Exception:  # noqa: BLE001 - a truncated result: reported below as a dead worker
-            pass
-    how = (f"被信号 {os.WTERMSIG(status)} 终止" if os.WIFSIGNALED(status)
-           else f"退出码 {os.waitstatus_to_exitcode(status)}")
-    return {"error": RuntimeError(f"输出进程 {share} 未交回结果（{how}）：它负责的页面没有写完，本次构建作废。")}
-
-
-def _stop(pid: int, how: int = signal.SIGTERM) -> None:
-    try:
-        os.kill(pid, how)
-    except ProcessLookupError:
-        pass
+def _result(share: int, child: ForkedWorker) -> dict:
+    result, how = child.result()
+    if result is None:
+        return {"error": RuntimeError(f"输出进程 {share} 未交回结果（{how}）：它负责的页面没有写完，本次构建作废。")}
+    return result

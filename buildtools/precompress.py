@@ -7,16 +7,19 @@ a sync to the server moves only what changed. Brotli is used when the `brotli` p
 
 from __future__ import annotations
 
-import concurrent.futures
 import gzip
 import io
-import multiprocessing
 import os
 
 try:
     import brotli
 except ImportError:  # pragma: no cover - brotli is in requirements.txt; .gz alone still works
     brotli = None
+
+from plugins.portal_data.atomic import write_atomically
+from plugins.portal_data.downloads import has_bytes
+from plugins.portal_data.tree import tree_files
+from plugins.portal_data.workers import build_workers, process_pool
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".csv", ".svg", ".txt")
 MIN_BYTES = 256  # smaller files are not worth a second request path on the server
@@ -42,16 +45,8 @@ def compressed_copies(data: bytes) -> dict[str, bytes]:
 def _write_copy(path: str, data: bytes, source_mtime_ns: int) -> bool:
     """Write a new file (never into the old one: it may be hard-linked into the live output), with
     its source's mtime, marking it current. Returns whether the bytes changed."""
-    try:
-        with open(path, "rb") as handle:
-            changed = handle.read() != data
-    except FileNotFoundError:
-        changed = True
-    temporary = f"{path}.tmp-{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.utime(temporary, ns=(source_mtime_ns, source_mtime_ns))
-    os.replace(temporary, path)
+    changed = not has_bytes(path, data)
+    write_atomically(path, data, mtime_ns=source_mtime_ns)
     return changed
 
 
@@ -61,31 +56,29 @@ def precompress_tree(root: str, extensions=COMPRESSIBLE, min_bytes: int = MIN_BY
     A copy carries its source's exact mtime; while they still match, the source has not been
     rewritten and the copy is reused (rsync's quick check). With the unchanged-file writer,
     untouched pages keep their mtimes, so a no-change rebuild compresses nothing. The work is
-    spread over the machine's cores; each file's copies are the same bytes whichever worker makes them.
+    spread over `workers` processes (default: plugins/portal_data/workers.py's count); each file's copies are the same bytes whichever worker makes them.
     """
     due = []
     wanted = [".gz", ".br"] if brotli is not None else [".gz"]
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        present = set(files)  # a copy's page is looked up here, not with a system call per copy
-        for name in sorted(files):
-            if name.endswith((".gz", ".br")) and name[:-3].endswith(extensions):
-                if name[:-3] not in present:
-                    _remove_orphan(os.path.join(folder, name))
-                continue
-            if not name.endswith(extensions):
-                continue
-            source = os.path.join(folder, name)
-            stat = os.stat(source)
-            if stat.st_size < min_bytes:
-                continue
-            if not all(name + suffix in present and _is_current(source + suffix, stat.st_mtime_ns) for suffix in wanted):
-                due.append((source, stat.st_mtime_ns))
-    workers = workers or os.cpu_count() or 1
+    files = list(tree_files(root))
+    present = {relative for relative, _path in files}  # a copy's page is looked up here, not with a system call
+    for relative, source in files:
+        if relative.endswith((".gz", ".br")) and relative[:-3].endswith(extensions):
+            if relative[:-3] not in present:
+                _remove_orphan(source)
+            continue
+        if not relative.endswith(extensions):
+            continue
+        stat = os.stat(source)
+        if stat.st_size < min_bytes:
+            continue
+        if not all(relative + suffix in present and _is_current(source + suffix, stat.st_mtime_ns) for suffix in wanted):
+            due.append((source, stat.st_mtime_ns))
+    workers = workers or build_workers({})
     if workers == 1 or len(due) < 200:
         return sum(map(_compress_file, due))
     chunks = [due[index::workers] for index in range(workers)]
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with process_pool(workers) as pool:
         return sum(pool.map(_compress_files, chunks))
 
 

@@ -25,8 +25,11 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from buildtools.build import build_site, load_settings
-from buildtools.incremental import retarget_manifest, save_json
+from buildtools.build import build_site
+from buildtools.incremental import retarget_manifest
+from buildtools.report import write_report
+from buildtools.stages import load_settings
+from plugins.portal_data.atomic import replacing, write_atomically, write_json_atomically
 from buildtools.checks import check_links, check_page_count, check_search_index, page_count
 
 DEFAULTS = {
@@ -121,11 +124,8 @@ def switch_live(root: str, release: str) -> None:
     a release whose files were still in memory; the folder is synced after, so the switch itself lasts."""
     if hasattr(os, "sync"):
         os.sync()
-    temporary = os.path.join(root, f".{LIVE}.{os.getpid()}")
-    if os.path.lexists(temporary):
-        os.remove(temporary)
-    os.symlink(release, temporary)
-    os.replace(temporary, os.path.join(root, LIVE))
+    with replacing(os.path.join(root, LIVE)) as temporary:
+        os.symlink(release, temporary)
     _sync_folder(root)
 
 
@@ -236,8 +236,7 @@ def publish(settings_file: str, root: str | None = None, force: bool = False,
             raise PublishError(f"检查未通过，线上网站保持原样（新版本留在 {release_path} 供查看，下次发布时删除）：\n"
                                + "\n".join(problems))
         switch_live(root, release)
-        with open(os.path.join(release_path, MARKER), "w", encoding="utf-8") as handle:
-            handle.write(f"{release}\n")
+        write_atomically(os.path.join(release_path, MARKER), f"{release}\n")
         if os.path.exists(os.path.join(root, ROLLED_BACK)):
             os.remove(os.path.join(root, ROLLED_BACK))  # a release went live after it: the rollback is history
         prune(root, config["PUBLISH_KEEP"])
@@ -264,9 +263,7 @@ def _record_checks(release_path: str, report: dict | None, problems: list[str]) 
     if report is None:
         return
     report["checks"] = {"ok": not problems, "problems": problems}
-    with open(os.path.join(release_path, "build-report.json"), "w", encoding="utf-8") as handle:
-        json.dump(report, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
+    write_report(os.path.join(release_path, "build-report.json"), report)
 
 
 def rollback(root: str) -> str:
@@ -282,7 +279,7 @@ def rollback(root: str) -> str:
         if live is not None:
             record = {"release": live, "input_key": input_key(_read_report(os.path.join(root, live))),
                       "at": f"{dt.datetime.now(dt.timezone(dt.timedelta(hours=8))):%Y-%m-%d %H:%M}（北京时间）"}
-            save_json(os.path.join(root, ROLLED_BACK), record, ensure_ascii=False)
+            write_json_atomically(os.path.join(root, ROLLED_BACK), record, ensure_ascii=False)
         return older[-1]
 
 

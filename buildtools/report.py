@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 
-from buildtools.incremental import COMPRESSED, file_digest, work_files
+from buildtools.incremental import COMPRESSED, work_files
+from plugins.portal_data.atomic import write_atomically
+from plugins.portal_data.digests import file_digest
 
 # Output files that are pages a reader can open (the rest are assets, feeds, downloads).
 PAGE_SUFFIX = ".html"
@@ -88,9 +90,7 @@ def make_report(*, ok: bool, output: str, reference: str | None, problems: list[
 
 def write_report(path: str, report: dict) -> None:
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(report, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
+    write_atomically(path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
 
 
 def summary(report: dict) -> str:

@@ -23,6 +23,9 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from plugins.portal_data.atomic import write_atomically
+from plugins.portal_data.downloads import has_bytes
+
 DEFAULTS = {
     # (regular expression on the page's path, shard name with \1 or \g<1> for its groups); first
     # match wins. Chosen by measuring a ten-year site (benchmarks/RESULTS.md, "Search shards"):
@@ -211,16 +214,8 @@ def _copy_ui_files(bundle: str, index_root: str) -> None:
 
 def _replace_bytes(path: str, data: bytes) -> None:
     """Same bytes: leave the file (and its mtime) alone; else write beside it and rename over it."""
-    try:
-        with open(path, "rb") as handle:
-            if handle.read() == data:
-                return
-    except OSError:
-        pass
-    temporary = f"{path}.tmp-{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
+    if not has_bytes(path, data):
+        write_atomically(path, data)
 
 
 def _remove_unlisted(index_root: str, shards: set[str]) -> None:

@@ -11,14 +11,14 @@ import shutil
 import pytest
 from pelican.settings import read_settings
 
-import content_checks.content_checks as content_checks_module
-import personal_data_guard.guard as guard_module
-import safe_html.safe_html as safe_html_module
-import village_disclosure.collect as collect_module
+import plugins.content_checks.content_checks as content_checks_module
+import plugins.personal_data_guard.guard as guard_module
+import plugins.safe_html.safe_html as safe_html_module
+import plugins.village_disclosure.collect as collect_module
 from buildtools.build import build_site
 from buildtools.check import all_problems
-from personal_data_guard.detectors import id_check_digit_ok, mask
-from portal_data import file_cache
+from plugins.personal_data_guard.detectors import id_check_digit_ok, mask
+from plugins.portal_data import digests, file_cache
 from test_incremental import copy_site, files, fresh
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -80,7 +80,7 @@ def test_a_second_run_recomputes_nothing(content, computed):
 
 
 def test_the_quick_stat_check_also_serves_unchanged_files(content, computed, monkeypatch):
-    monkeypatch.setattr(file_cache, "SETTLED_NS", 0)  # as if every file were older than two seconds
+    monkeypatch.setattr(digests, "SETTLED_NS", 0)  # as if every file were older than two seconds
     check(content)
     check(content)  # now the stat of every file is trusted
     computed.clear()

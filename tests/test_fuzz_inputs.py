@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from content_checks.checks import Source, check_duplicate_titles, check_file, check_unique_slugs
-from personal_data_guard.detectors import find_personal_data
-from portal_data import DataError
-from portal_data.csv_source import CsvTable, read_csv_table
-from safe_html.sanitise import refused_html
+from plugins.content_checks.checks import Source, check_duplicate_titles, check_file, check_unique_slugs
+from plugins.personal_data_guard.detectors import find_personal_data
+from plugins.portal_data import DataError
+from plugins.portal_data.csv_source import CsvTable, read_csv_table
+from plugins.safe_html.sanitise import refused_html
 
 CSV_CODES = {"bad-encoding", "bad-csv", "missing-header", "bad-header", "missing-column", "extra-cells"}
 CHECK_CODES = {"missing-field", "bad-date", "bad-slug", "summary-too-long", "duplicate-slug", "duplicate-title"}

@@ -57,7 +57,7 @@ def fresh(content, theme, tmp_path, name) -> dict[str, bytes]:
 
 def build_with_clock(content, theme, output, monkeypatch, when: str):
     """A build whose clock says `when` (no BUILD_TIME setting: scheduled publishing reads the clock)."""
-    from scheduled_publishing import scheduled_publishing
+    from plugins.scheduled_publishing import scheduled_publishing
 
     moment = scheduled_publishing.parse_build_time(when, "Asia/Shanghai")
     monkeypatch.setattr(scheduled_publishing, "build_time", lambda settings, environ=None: moment)
@@ -240,7 +240,7 @@ def test_a_build_that_fails_after_writing_starts_the_next_one_clean(tmp_path, mo
     output = tmp_path / "output"
     build(content, theme, output)
     kept = files(output)
-    from seo import seo  # fails after every page is written, as a broken plugin would
+    from plugins.seo import seo  # fails after every page is written, as a broken plugin would
 
     def broken(*args, **kwargs):
         raise RuntimeError("站点地图写坏了")
@@ -357,11 +357,14 @@ def test_invoke_build_audit_renders_every_page_of_the_kept_work_folder(tmp_path)
 def test_an_audit_names_each_page_a_render_key_would_have_left_stale(tmp_path, monkeypatch):
     """The audit is what makes the key rules safe to edit: drop one field a template reads from a
     section's declaration and the next change to it must fail the build, page by page."""
-    from sections.declaration import Section
+    from plugins.incremental_writer import render_keys
+    from plugins.sections.declaration import Section
 
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
-    monkeypatch.setattr(Section, "__render_fields__", tuple(f for f in Section.__render_fields__ if f != "name"))
+    full_view = render_keys.TEMPLATE_VIEWS[Section]
+    monkeypatch.setitem(render_keys.TEMPLATE_VIEWS, Section,
+                        lambda section: {k: v for k, v in full_view(section).items() if k != "name"})
     build(content, theme, output)
     _replace(content / "sections.toml", 'name = "城建"', 'name = "城市建设"')
     failed = attempt(content, theme, output)

@@ -17,11 +17,7 @@ from pelican.writers import FileOverwriteFailedError
 
 from buildtools.parallel_output import write_shared
 from conftest import ROOT
-
-import sys
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from incremental_writer.incremental_writer import OutputRecord, UnchangedFilesWriter, share_of  # noqa: E402
+from plugins.incremental_writer.incremental_writer import OutputRecord, UnchangedFilesWriter, share_of
 
 
 def tree(root: pathlib.Path) -> dict[str, bytes]:
@@ -98,8 +94,9 @@ class PageList:
 
 
 def writer_for(output: pathlib.Path) -> UnchangedFilesWriter:
-    settings = {**DEFAULT_CONFIG, "BUILD_OUTPUT_RECORD": OutputRecord({})}
-    return UnchangedFilesWriter(str(output), settings=settings)
+    writer = UnchangedFilesWriter(str(output), settings=dict(DEFAULT_CONFIG))
+    writer.use_record(OutputRecord({}))
+    return writer
 
 
 def test_every_page_is_written_once_and_the_record_holds_them_all(tmp_path):
@@ -180,7 +177,7 @@ def test_copying_generators_run_in_one_worker_only(tmp_path, monkeypatch):
 
 
 def test_build_workers_setting():
-    from portal_data.workers import build_workers
+    from plugins.portal_data.workers import build_workers
 
     assert build_workers({"BUILD_WORKERS": 3}) == 3
     assert 1 <= build_workers({}) <= 4
@@ -202,7 +199,7 @@ def test_indexed_lists_answer_in_as_lists_do_for_articles():
 
 
 def test_an_editors_error_found_in_another_worker_keeps_its_positions(tmp_path):
-    from portal_data import ContentError, DataError
+    from plugins.portal_data import ContentError, DataError
 
     page = pages_for(1, 2, 1, "p")[0]
 
@@ -292,3 +289,29 @@ def test_a_wrong_build_workers_setting_fails_the_build_with_its_message(tmp_path
                         {"BUILD_WORKERS": "2", "SEARCH_INDEX": False, "PRECOMPRESS": False})
     assert not result.ok
     assert result.problems == ["构建失败：ValueError: BUILD_WORKERS 应为正整数（例：2），现为 '2'"]
+
+
+def test_without_fork_prctl_or_affinity_the_build_runs_in_one_process_with_the_same_bytes(tmp_path, monkeypatch):
+    """Windows has no fork, macOS no prctl or sched_getaffinity: the build falls back to this one
+    process (Markdown, pages, compressed copies) and writes exactly what the shared build writes."""
+    import ctypes
+
+    from buildtools.build import build_site
+    from plugins.portal_data import workers
+
+    overrides = {"BUILD_WORKERS": 3, "SEARCH_INDEX": False, "PRECOMPRESS": True}
+    shared = tmp_path / "shared"
+    assert build_site(str(ROOT / "pelicanconf.py"), str(shared), overrides).ok
+
+    monkeypatch.delattr(os, "fork")
+    monkeypatch.delattr(os, "sched_getaffinity")
+    monkeypatch.setattr(ctypes, "CDLL", None)  # no prctl through libc either
+    assert not workers.can_fork() and workers.usable_cpus() == (os.cpu_count() or 1)
+    assert workers.build_workers({"BUILD_WORKERS": 3}) == workers.build_workers({}) == 1
+    alone = tmp_path / "alone"
+    result = build_site(str(ROOT / "pelicanconf.py"), str(alone), overrides)
+    assert result.ok, result.problems
+    one, parallel = tree(alone), tree(shared)
+    assert len(one) > 400 and any(name.endswith(".br") for name in one)
+    assert one.keys() == parallel.keys()
+    assert [name for name in one if one[name] != parallel[name]] == []

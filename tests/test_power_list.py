@@ -16,8 +16,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import ROOT, build_into, parse
-from portal_data.csv_source import read_csv_table
-from power_list.model import HEADER
+from plugins.portal_data.csv_source import read_csv_table
+from plugins.power_list.model import HEADER
 
 SOURCE = ROOT / "content" / "disclosures" / "power-list.csv"
 REGISTER = "disclosures/power-list/"

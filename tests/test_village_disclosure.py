@@ -19,7 +19,7 @@ FINANCE = CONTENT / "disclosures" / "finance"
 
 
 def source_rows(path: pathlib.Path) -> list[dict]:
-    from portal_data.csv_source import read_csv_table
+    from plugins.portal_data.csv_source import read_csv_table
 
     table, errors = read_csv_table(str(path))
     assert errors == []

@@ -1,8 +1,9 @@
 """Time Pelican's phases for the build report, from its own signals.
 
-The build runner (buildtools/build.py) puts a PhaseClock into the settings as BUILD_PHASE_CLOCK
-before Pelican starts; these handlers mark the end of each phase on it. Without a clock (a plain
-`pelican` run, a plugin test) they do nothing.
+The build runner (buildtools/stages.py) hands a PhaseClock to its Pelican object
+(buildtools/parallel_output.py, `phase_clock`); these handlers mark the end of each phase on it,
+and the runner calls `content_read` when reading is done. Without a clock (a plain `pelican`
+run, a plugin test) they do nothing.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ import time
 from dataclasses import dataclass, field
 
 from pelican import signals
-
-CLOCK_SETTING = "BUILD_PHASE_CLOCK"
-
 
 @dataclass
 class PhaseClock:
@@ -29,22 +27,19 @@ class PhaseClock:
         self.started = now
 
 
-def _clock(settings) -> PhaseClock | None:
-    clock = settings.get(CLOCK_SETTING)
+def _clock(pelican) -> PhaseClock | None:
+    clock = getattr(pelican, "phase_clock", None)
     return clock if isinstance(clock, PhaseClock) else None
 
 
 def plugins_loaded(pelican) -> None:
-    if clock := _clock(pelican.settings):
+    if clock := _clock(pelican):
         clock.mark("settings")
 
 
-def content_read(generators) -> None:
-    """all_generators_finalized: every source read, every listing decided."""
-    if not generators or not (clock := _clock(generators[0].settings)):
-        return
+def content_read(clock: PhaseClock, context: dict) -> None:
+    """After all_generators_finalized: every source read, every listing decided."""
     clock.mark("read")
-    context = generators[0].context
     clock.facts["articles"] = len(context.get("articles", []))
     clock.facts["standing_pages"] = len(context.get("pages", []))
     if context.get("build_time") is not None:  # set by scheduled_publishing; the next build's fast path needs it
@@ -56,18 +51,17 @@ def content_read(generators) -> None:
 
 
 def writing_started(pelican) -> None:
-    if clock := _clock(pelican.settings):
+    if clock := _clock(pelican):
         clock.mark("links")
     return None  # get_writer: not offering a writer class
 
 
 def writing_done(pelican) -> None:
-    if clock := _clock(pelican.settings):
+    if clock := _clock(pelican):
         clock.mark("write")
 
 
 def register():
     signals.initialized.connect(plugins_loaded)
-    signals.all_generators_finalized.connect(content_read)
     signals.get_writer.connect(writing_started)
     signals.finalized.connect(writing_done)

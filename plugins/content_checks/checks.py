@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from portal_data import DataError
-from portal_data.codes import code_problem
-from portal_data.dates import DateFormError, parse_time
-from portal_data.front_matter import Field, parse_front_matter
+from plugins.portal_data import DataError
+from plugins.portal_data.codes import code_problem
+from plugins.portal_data.dates import DateFormError, parse_time
+from plugins.portal_data.front_matter import Field, parse_front_matter
 
 NEWS_REQUIRED = ("title", "date", "category", "slug", "author", "summary")
 PAGE_REQUIRED = ("title",)

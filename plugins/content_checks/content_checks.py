@@ -10,9 +10,9 @@ import os
 import sys
 from zoneinfo import ZoneInfo
 
-from portal_data import codes, collect_problems, connect_source_check, dates, front_matter, positions
-from portal_data.content_files import markdown_files
-from portal_data.file_cache import FileCache, as_text
+from plugins.portal_data import codes, collect_problems, connect_source_check, dates, front_matter, positions
+from plugins.portal_data.content_files import markdown_files
+from plugins.portal_data.file_cache import FileCache, as_text
 
 from . import checks, images, links
 from .checks import Field, Source, check_duplicate_titles, check_file, check_unique_slugs

@@ -10,8 +10,8 @@ import os
 import re
 from urllib.parse import unquote
 
-from portal_data import DataError
-from portal_data.positions import line_column
+from plugins.portal_data import DataError
+from plugins.portal_data.positions import line_column
 
 _MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import re
 
-from portal_data import DataError
-from portal_data.positions import line_column
+from plugins.portal_data import DataError
+from plugins.portal_data.positions import line_column
 
 from .images import image_spans, leaves_content, outside_content_error
 

@@ -9,10 +9,10 @@ import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from content_checks.checks import Source, check_file
-from content_checks.content_checks import content_problems
-from portal_data import ContentError
-from portal_data.front_matter import parse_front_matter
+from plugins.content_checks.checks import Source, check_file
+from plugins.content_checks.content_checks import content_problems
+from plugins.portal_data import ContentError
+from plugins.portal_data.front_matter import parse_front_matter
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -70,7 +70,7 @@ def test_pelican_build_fails_before_writing(tmp_path):
     settings = settings_for("bad", OUTPUT_PATH=str(tmp_path / "out"))
     # Without the sections plugin: this fixture has no sections.toml, and its category 文化 is not
     # declared; those problems are the sections plugin's to test (plugins/sections).
-    settings["PLUGINS"] = [name for name in settings["PLUGINS"] if name not in ("sections", "seo")]
+    settings["PLUGINS"] = [name for name in settings["PLUGINS"] if name not in ("plugins.sections", "plugins.seo")]
     with pytest.raises(ContentError) as raised:
         Pelican(settings=settings).run()
     assert len(raised.value.errors) == 14

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pelican import signals
 from pelican.generators import Generator
 
-from portal_data import DataError, collect_problems, raise_collected_problems
-from portal_data.dates import DateFormError, parse_day
-from portal_data.front_matter import value_position
-from portal_data.numbers import whole_number
+from plugins.portal_data import DataError, collect_problems, raise_collected_problems
+from plugins.portal_data.dates import DateFormError, parse_day
+from plugins.portal_data.front_matter import value_position
+from plugins.portal_data.numbers import whole_number
 
 DEFAULTS = {
     "EDITION_NAME": "株洲日报·醴陵版",

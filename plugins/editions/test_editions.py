@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from portal_data import ContentError
+from plugins.portal_data import ContentError
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -18,7 +18,7 @@ ROOT = HERE.parent.parent
 def build(content: str, output: pathlib.Path):
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
         "PATH": str(HERE / "test_data" / content), "ARTICLE_PATHS": [""], "PAGE_PATHS": [],
-        "OUTPUT_PATH": str(output), "PLUGINS": ["news_article", "editions"],
+        "OUTPUT_PATH": str(output), "PLUGINS": ["plugins.news_article", "plugins.editions"],
     })
     Pelican(settings=settings).run()
     return output
@@ -43,7 +43,7 @@ def test_two_articles_in_the_same_slot_fail_with_file_and_line(tmp_path):
 def test_an_edition_date_or_position_in_another_form_names_the_value_and_what_to_write(tmp_path):
     from types import SimpleNamespace
 
-    from editions.editions import DEFAULTS, build_editions
+    from plugins.editions.editions import DEFAULTS, build_editions
 
     articles = []
     for name, edition, position in (("a.md", "2020-7-8", "1"), ("b.md", "2020-07-08", "²")):

@@ -9,7 +9,7 @@ temporary file and renamed over the old one, so no reader or hard link ever sees
 Pelican's own overwrite protection (two pages claiming one path) is kept as it is.
 
 Keys are only used when the build runner hands over the last clean build's keys in the
-OutputRecord (BUILD_OUTPUT_RECORD); a plain `pelican` run renders every page.
+OutputRecord (`use_record`, from its Pelican object); a plain `pelican` run renders every page.
 
 The build runner may share the output among worker processes (buildtools/parallel_output.py):
 each runs every generator with this writer, which renders only the pages of its share and does
@@ -26,7 +26,8 @@ from pelican import signals
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from portal_data.downloads import has_bytes, replace_file, write_download
+from plugins.portal_data.atomic import write_atomically
+from plugins.portal_data.downloads import has_bytes, write_download
 
 from .render_keys import TemplateVariables, Unkeyable, ValueDigests, digest_parts
 
@@ -75,7 +76,7 @@ class _ReplaceIfChanged(io.StringIO):
                 if has_bytes(self.path, data):
                     self.record.tally["kept"] += 1
                 else:
-                    replace_file(self.path, data)
+                    write_atomically(self.path, data)
                     self.record.tally["written"] += 1
                     self.record.written.add(self.path)
         super().close()
@@ -85,14 +86,11 @@ class _Discarded(io.StringIO):
     """What Pelican writes for another worker's file (a feed is built before it is opened)."""
 
 
-RECORD_SETTING = "BUILD_OUTPUT_RECORD"
-
-
 class OutputRecord:
     """What one build's writer produced: every path it was asked to write, and how many it kept.
 
-    The build runner puts one into the settings (BUILD_OUTPUT_RECORD); files in the output that
-    no step of this build wrote or kept are then known to be stale.
+    The build runner hands one to the writer (UnchangedFilesWriter.use_record); files in the
+    output that no step of this build wrote or kept are then known to be stale.
     """
 
     def __init__(self, previous_keys: dict[str, list] | None = None, audit: bool = False):
@@ -170,11 +168,12 @@ class UnchangedFilesWriter(Writer):
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        record = (settings or {}).get(RECORD_SETTING)
-        self.record = record if isinstance(record, OutputRecord) else OutputRecord()
-        self.tally = self.record.tally
+        self.use_record(OutputRecord())
         self._digests = ValueDigests()
         self._template_variables: dict[int, TemplateVariables] = {}  # per Jinja environment (one per generator)
+
+    def use_record(self, record: OutputRecord) -> None:
+        self.record, self.tally = record, record.tally
 
     def page_key(self, template, variables: dict) -> str | None:
         environment = template.environment

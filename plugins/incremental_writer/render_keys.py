@@ -17,17 +17,21 @@ How values are digested (each rule says why it is enough for what templates read
 - tags, categories and authors (Pelican's URLWrapper) by name, slug and URL;
 - a paginator by its name, URL pattern, item count and page size; a paginator page by its number
   and the items on it;
-- an object that declares `__render_fields__` by those attributes only (e.g. a section in the
-  navigation: its name and URL, not its 2,000 entries); any other object by all its attributes
-  (dataclass fields or `__dict__`), except Pelican's `settings` and `_context`;
+- a model listed in TEMPLATE_VIEWS (below) by what templates read of it, kept here and nowhere
+  else: a section by its declaration and addresses, not its 2,000 entries (which reach templates
+  through variables of their own, `entries_page`, `front_page_sections`); a ledger month and a
+  power-list matter by their own fields, their neighbours by what pages show of them;
+- any other object by all its attributes (dataclass fields or `__dict__`), except Pelican's
+  `settings` and `_context`;
 - a function by its qualified name and the values it closes over; a Pelican generator (whose
   methods templates may call, e.g. `url()`) by its class, since it reads only settings.
 
 A value this module cannot digest (an unknown kind, a cycle of objects, or nesting deeper than
-MAX_DEPTH) makes the key None: that page is always rendered. Models with back-references (a month
-linked to the months around it, a matter to its department) declare `__render_fields__` that
-name the neighbours by what templates show of them, which also keeps keys cheap to compute. Audit mode (RENDER_KEYS_AUDIT) renders every page anyway
-and reports each page whose key matched but whose bytes differ: the tests build in audit mode.
+MAX_DEPTH) makes the key None: that page is always rendered. A model with back-references (a
+month linked to the months around it, a matter to its department) needs a view in
+TEMPLATE_VIEWS, or digesting it would loop; views also keep keys cheap to compute. Audit mode
+(RENDER_KEYS_AUDIT) renders every page anyway and reports each page whose key matched but whose
+bytes differ: the tests build in audit mode.
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ from pelican.paginator import Page as PaginatorPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
+from plugins.power_list.model import PowerItem
+from plugins.sections.declaration import Section
+from plugins.village_disclosure.model import LedgerMonth
+
 MAX_DEPTH = 8
 IDENTITY_SITEURL = "{render-key-siteurl}"
 SKIPPED_ATTRIBUTES = frozenset({"settings", "_context"})
@@ -55,6 +63,31 @@ PLAIN = (str, int, float, bool, type(None), bytes, dt.date, dt.time, dt.timedelt
 
 
 EXACT_PLAIN = frozenset({str, int, float, bool, type(None)})  # most values: one set lookup before isinstance(PLAIN)
+
+
+def _section_view(section: Section) -> dict:
+    return {name: getattr(section, name) for name in ("slug", "name", "description", "categories", "tags", "order",
+                                                      "sample_data", "url", "save_as", "feed_url", "feed_save_as")}
+
+
+def _own_fields(model, leave_out: tuple[str, ...]) -> dict:
+    return {f.name: getattr(model, f.name) for f in dataclasses.fields(model) if f.name not in leave_out}
+
+
+def _ledger_month_view(month: LedgerMonth) -> dict:
+    shown = tuple((other.key, other.label) if other else None for other in (month.previous, month.next))
+    return {**_own_fields(month, ("previous", "next")), "neighbours": shown}
+
+
+def _power_item_view(item: PowerItem) -> dict:
+    department = item.department  # it lists its matters: digested whole, it would loop back here
+    return {**_own_fields(item, ("department",)), "department": (department.name, department.code, department.url)}
+
+
+# What templates read of each model that is not digested by all its attributes. A template that
+# starts reading more of one (a section's entries, a department's other matters) must get it as a
+# variable of its own or be added here; the audit (`invoke build --audit`) catches a page left stale.
+TEMPLATE_VIEWS = {Section: _section_view, LedgerMonth: _ledger_month_view, PowerItem: _power_item_view}
 
 
 class Unkeyable(Exception):
@@ -178,9 +211,9 @@ class ValueDigests:
             return digest_parts(kind, value.__module__, value.__qualname__, defaults, *cells)
         if hasattr(value, "__func__") and hasattr(value, "__self__"):  # a bound method
             return digest_parts(kind, self.digest(value.__func__, depth + 1), self.digest(value.__self__, depth + 1))
-        fields = getattr(type(value), "__render_fields__", None)
-        if fields is not None:
-            return digest_parts(kind, self._mapping({name: getattr(value, name) for name in fields}, depth + 1))
+        view = TEMPLATE_VIEWS.get(type(value))
+        if view is not None:
+            return digest_parts(kind, self._mapping(view(value), depth + 1))
         if dataclasses.is_dataclass(value):
             values = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
             if all(isinstance(item, PLAIN) for item in values.values()):  # a voucher row: one repr, not a digest per cell

@@ -18,9 +18,7 @@ Pelican's own.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from markdown import Markdown
@@ -28,7 +26,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
-from portal_data.workers import build_workers, die_with_parent
+from plugins.portal_data.workers import build_workers, process_pool
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +85,7 @@ class ReusedMarkdownReader(MarkdownReader):
 _worker_markdown: dict = {}  # per worker process: its one Markdown instance and the settings
 
 
-def _start_worker(settings: dict, parent_pid: int) -> None:
-    die_with_parent(parent_pid)
+def _start_worker(settings: dict) -> None:
     _worker_markdown["settings"] = settings
     _worker_markdown["instance"] = None
 
@@ -131,8 +128,7 @@ def convert_ahead(generator, paths: list[str]) -> int:
         return 0
     reader = next(reader for reader in generator.readers.readers.values() if isinstance(reader, ReusedMarkdownReader))
     chunk = max(1, min(64, len(paths) // (workers * 8)))
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker, initargs=(generator.settings, os.getpid()))
+    pool = process_pool(workers, initializer=_start_worker, initargs=(generator.settings,))
     try:
         for path, signature, html, meta in pool.map(_convert, paths, chunksize=chunk):
             if signature is not None:

@@ -8,7 +8,7 @@ import pathlib
 from pelican.readers import MarkdownReader, Readers
 from pelican.settings import read_settings
 
-from markdown_reader.markdown_reader import ReusedMarkdownReader, use_reused_reader
+from plugins.markdown_reader.markdown_reader import ReusedMarkdownReader, use_reused_reader
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -95,7 +95,7 @@ def run_site(tmp_path, content, name: str, **overrides):
 
     settings = read_settings(None, override={
         "PATH": str(content), "OUTPUT_PATH": str(tmp_path / name), "ARTICLE_PATHS": ["news"], "PAGE_PATHS": [],
-        "PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["markdown_reader"], "CACHE_PATH": str(tmp_path / f"{name}-cache"),
+        "PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["plugins.markdown_reader"], "CACHE_PATH": str(tmp_path / f"{name}-cache"),
         "MARKDOWN": {"extension_configs": {"markdown.extensions.extra": {}, "markdown.extensions.meta": {}},
                      "output_format": "html5"},
         "TIMEZONE": "Asia/Shanghai", "SITEURL": "", **overrides})
@@ -108,7 +108,7 @@ def tree(root):
 
 
 def test_articles_converted_by_workers_are_the_same_pages(tmp_path, monkeypatch):
-    import markdown_reader.markdown_reader as module
+    import plugins.markdown_reader.markdown_reader as module
 
     content = fixture_site(tmp_path)
     converted = []
@@ -124,7 +124,7 @@ def test_articles_converted_by_workers_are_the_same_pages(tmp_path, monkeypatch)
 
 
 def test_a_build_with_a_loaded_cache_converts_nothing_ahead(tmp_path, monkeypatch):
-    import markdown_reader.markdown_reader as module
+    import plugins.markdown_reader.markdown_reader as module
 
     content = fixture_site(tmp_path)
     asked = []
@@ -149,22 +149,19 @@ def test_a_file_changed_after_conversion_is_read_again(tmp_path):
     assert "第二篇正文" in content and metadata["title"] == "第二篇"
 
 
-def test_a_file_a_worker_cannot_convert_fails_as_pelican_fails(tmp_path, monkeypatch):
-    import markdown_reader.markdown_reader as module
-    from markdown_reader.markdown_reader import _convert, _start_worker
-
-    monkeypatch.setattr(module, "die_with_parent", lambda parent: None)  # this is pytest, not a worker
+def test_a_file_a_worker_cannot_convert_fails_as_pelican_fails(tmp_path):
+    from plugins.markdown_reader.markdown_reader import _convert, _start_worker
 
     path = tmp_path / "bad.md"
     path.write_bytes("Title: 坏编码\n\n".encode("gbk"))
-    _start_worker(settings(), os.getppid())
+    _start_worker(settings())
     assert _convert(str(path)) == (str(path), None, None, None)
     ours, pelicans = outcome(ReusedMarkdownReader(settings()), path), outcome(MarkdownReader(settings()), path)
     assert ours == pelicans and ours[0] is UnicodeDecodeError
 
 
 def test_a_converted_file_is_taken_from_the_worker_not_converted_again(tmp_path):
-    from markdown_reader.markdown_reader import file_signature
+    from plugins.markdown_reader.markdown_reader import file_signature
 
     path = tmp_path / "a.md"
     path.write_text(WITHOUT, encoding="utf-8")
@@ -177,7 +174,7 @@ def test_a_converted_file_is_taken_from_the_worker_not_converted_again(tmp_path)
 
 def _convert_or_die(path):
     """A worker that is killed (as the out-of-memory killer would) when it meets one file."""
-    import markdown_reader.markdown_reader as module
+    import plugins.markdown_reader.markdown_reader as module
 
     if path.endswith("a007.md"):
         os.kill(os.getpid(), 9)
@@ -185,7 +182,7 @@ def _convert_or_die(path):
 
 
 def test_a_worker_killed_mid_conversion_leaves_the_rest_to_this_process(tmp_path, monkeypatch):
-    import markdown_reader.markdown_reader as module
+    import plugins.markdown_reader.markdown_reader as module
 
     content = fixture_site(tmp_path)
     monkeypatch.setattr(module, "PREFETCH_MIN_FILES", 1)

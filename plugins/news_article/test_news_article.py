@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from types import SimpleNamespace
 
-from news_article.news_article import attach_related, related_in_section
+from plugins.news_article.news_article import attach_related, related_in_section
 
 
 def test_attach_related_matches_the_definition_including_date_ties():

@@ -12,8 +12,8 @@ import re
 import tomllib
 from dataclasses import dataclass
 
-from portal_data import DataError
-from portal_data.positions import toml_error_position, toml_table_lines
+from plugins.portal_data import DataError
+from plugins.portal_data.positions import toml_error_position, toml_table_lines
 
 REQUIRED_KEYS = ("value", "file", "reason", "reviewer", "date")
 EXAMPLE = ('[[allow]]\nvalue = "13907330000"\nfile = "disclosures/supervision.csv"\n'

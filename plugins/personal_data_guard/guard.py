@@ -12,11 +12,11 @@ import os
 import re
 import sys
 
-from portal_data import DataError, collect_problems, connect_source_check, csv_source, positions
-from portal_data.content_files import csv_files, markdown_files
-from portal_data.csv_source import decode_text
-from portal_data.file_cache import FileCache, as_text
-from portal_data.positions import line_column
+from plugins.portal_data import DataError, collect_problems, connect_source_check, csv_source, positions
+from plugins.portal_data.content_files import csv_files, markdown_files
+from plugins.portal_data.csv_source import decode_text
+from plugins.portal_data.file_cache import FileCache, as_text
+from plugins.portal_data.positions import line_column
 
 from . import detectors
 from .allowlist import is_allowed, load_allowlist

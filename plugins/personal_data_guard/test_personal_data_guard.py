@@ -8,9 +8,9 @@ import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from personal_data_guard.detectors import find_personal_data, id_check_digit_ok, luhn_ok, mask
-from personal_data_guard.guard import personal_data_problems
-from portal_data import ContentError
+from plugins.personal_data_guard.detectors import find_personal_data, id_check_digit_ok, luhn_ok, mask
+from plugins.personal_data_guard.guard import personal_data_problems
+from plugins.portal_data import ContentError
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -49,8 +49,8 @@ def test_every_hit_is_positioned_and_masked():
 def test_allow_list_entry_covers_one_value_in_one_file_only(tmp_path):
     problems = personal_data_problems(settings_for("leaky"))
     assert not any(e.line == 3 and e.path.endswith(".csv") for e in problems)  # 仙霞村's reviewed number
-    from personal_data_guard.allowlist import load_allowlist
-    from personal_data_guard.guard import scan_text
+    from plugins.personal_data_guard.allowlist import load_allowlist
+    from plugins.personal_data_guard.guard import scan_text
 
     allowed, _ = load_allowlist(str(HERE / "test_data/leaky/personal-data-allowlist.toml"), "x.toml")
     assert scan_text("disclosures/supervision.csv", "13907331234", allowed) == []
@@ -110,7 +110,7 @@ def test_checksums_and_mask():
 
 
 def test_every_setting_is_documented_in_the_readme():
-    from personal_data_guard.guard import DEFAULTS
+    from plugins.personal_data_guard.guard import DEFAULTS
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert [key for key in DEFAULTS if f"`{key}`" not in readme] == []
@@ -147,7 +147,7 @@ CSV_EDGES = [
 def test_the_whole_file_scan_never_hides_a_cell_finding(text, encoding):
     """csv_findings skips the cell-by-cell scan when the whole text holds nothing; it must find
     exactly what scanning every cell finds."""
-    from personal_data_guard.guard import csv_cells, csv_findings
+    from plugins.personal_data_guard.guard import csv_cells, csv_findings
 
     data = text.encode(encoding) if encoding == "utf-8" else text.lstrip("\ufeff").encode(encoding)
     words = ("电话", "热线", "座机", "传真")

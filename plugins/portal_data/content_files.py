@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from .tree import tree_files
+
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 
 
@@ -27,11 +29,9 @@ def _walk(root: str, extensions: tuple[str, ...]):
     if os.path.isfile(root):
         yield root
         return
-    for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        for name in sorted(files):
-            if name.lower().endswith(extensions) and not name.startswith("."):
-                yield os.path.join(folder, name)
+    for _relative, path in tree_files(root, skip_hidden=True):
+        if path.lower().endswith(extensions):
+            yield path
 
 
 def markdown_files(settings: dict) -> list[ContentFile]:

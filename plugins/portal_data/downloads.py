@@ -11,6 +11,7 @@ import io
 import json
 import os
 
+from .atomic import write_atomically
 from .formulas import neutralised
 
 
@@ -34,7 +35,7 @@ def write_download(output_path: str, relative_path: str, data: bytes) -> str:
     if has_bytes(path, data):
         os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns))  # marks it as this build's
         return path  # unchanged: keep its mtime, so incremental builds and rsync skip it
-    replace_file(path, data)
+    write_atomically(path, data)
     return path
 
 
@@ -49,14 +50,6 @@ def write_derived(writer, output_path: str, relative_path: str, inputs, produce)
         keyed(relative_path, inputs, produce)
     else:
         write_download(output_path, relative_path, produce())
-
-
-def replace_file(path: str, data: bytes) -> None:
-    """Never half a file, and never writing through a hard link into a live release."""
-    temporary = f"{path}.tmp-{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
 
 
 def has_bytes(path: str, data: bytes) -> bool:

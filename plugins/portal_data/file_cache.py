@@ -15,11 +15,10 @@ Safety rules:
   it lives in CACHE_PATH, which the incremental build wipes when settings, theme or code change;
 - the cache also records a digest of the code that computes its results, so a checker changed
   outside an incremental build (a plain build with CACHE_CONTENT on) never serves old results;
-- a file's digest may be taken from the last build only when its size, mtime, ctime and inode are
-  all unchanged *and* were already at least SETTLED_NS old when that digest was taken (git's
-  "racily clean" rule: an edit within the same clock tick as the last read is never missed);
+- a file's digest is taken from the last build only where digests.py's trust rule allows
+  (same size, mtime, ctime and inode, and not written within two seconds of being digested);
 - a missing, corrupt or unreadable cache file is ignored and rebuilt, never an error; it is
-  written by temp file + rename, so a killed build cannot leave half a cache.
+  written atomically (atomic.py), so a killed build cannot leave half a cache.
 """
 
 from __future__ import annotations
@@ -31,10 +30,12 @@ import pickle
 import time
 from typing import Any, Callable, TypeVar
 
+from .atomic import write_atomically
+from .digests import bytes_digest, settled, stat_key
+
 T = TypeVar("T")
 FORMAT = 1
 FOLDER = "portal-file-cache"
-SETTLED_NS = 2_000_000_000  # a file written less than 2 s before it was digested is re-digested next time
 
 
 def enabled(settings: dict) -> bool:
@@ -55,26 +56,13 @@ def code_digest(*modules) -> str:
     return digest.hexdigest()
 
 
-def bytes_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def file_digest(path: str) -> str:
-    """Digest of a file's bytes, or "missing" when there is none (a dependency may be absent)."""
-    try:
-        with open(path, "rb") as handle:
-            return bytes_digest(handle.read())
-    except OSError:
-        return "missing"
-
-
 def as_text(data: bytes) -> str:
     """The text `open(path, encoding="utf-8", errors="replace")` would read (universal newlines)."""
     return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace").read()
 
 
-def _stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+def _stat_key(stat: os.stat_result) -> tuple[int, ...]:
+    return tuple(stat_key(stat))
 
 
 class FileCache:
@@ -127,14 +115,13 @@ class FileCache:
             data = handle.read()
             stat = os.fstat(handle.fileno())
         digest = bytes_digest(data)
-        settled = max(stat.st_mtime_ns, stat.st_ctime_ns) < read_at - SETTLED_NS
         if entry and entry[1] == digest and entry[2] == inputs:
             value = entry[3]
             self.hits += 1
         else:
             value = compute(data)
             self.misses += 1
-        self.used[key] = (_stat_key(stat) if settled else None, digest, inputs, value)
+        self.used[key] = (_stat_key(stat) if settled(stat, read_at) else None, digest, inputs, value)
         self.changed = self.changed or entry is None or entry[:3] != self.used[key][:3]
         return value
 
@@ -142,15 +129,10 @@ class FileCache:
         """Keep the results used by this build (a deleted file's result goes with it)."""
         if self.path is None or (not self.changed and len(self.used) == len(self.entries)):
             return
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        temporary = f"{self.path}.{os.getpid()}.tmp"
         try:
-            with open(temporary, "wb") as handle:
-                pickle.dump({"format": FORMAT, "version": self.version, "entries": self.used}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            write_atomically(self.path, pickle.dumps({"format": FORMAT, "version": self.version, "entries": self.used},
+                                                     protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
-            # A cache that cannot be written costs time next build, never correctness.
-            if os.path.exists(temporary):
-                os.remove(temporary)
+            pass  # a cache that cannot be written costs time next build, never correctness
         self.entries, self.changed = dict(self.used), False

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from portal_data.codes import code_problem, is_code
-from portal_data.front_matter import parse_front_matter, value_position
-from portal_data.positions import line_column, toml_error_position
+from plugins.portal_data.codes import code_problem, is_code
+from plugins.portal_data.front_matter import parse_front_matter, value_position
+from plugins.portal_data.positions import line_column, toml_error_position
 
 
 @pytest.mark.parametrize("text", ["giant-apple-melon", "xiangshui", "minzheng", "2020-flood", "a1"])
@@ -57,7 +57,7 @@ def test_front_matter_fields_have_positions(tmp_path):
 
 
 def test_whole_numbers_are_ascii_digits_only():
-    from portal_data.numbers import whole_number
+    from plugins.portal_data.numbers import whole_number
 
     assert whole_number(" 12 ") == 12 and whole_number("0") == 0
     assert [whole_number(text) for text in ("²", "１２", "-1", "+1", "1.0", "")] == [None] * 6

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal_data.csv_source import read_csv_table
+from plugins.portal_data.csv_source import read_csv_table
 
 HEADER = ["日期", "凭证号", "摘要"]
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal_data.dates import DateFormError, parse_day, parse_iso_time, parse_month, parse_time
+from plugins.portal_data.dates import DateFormError, parse_day, parse_iso_time, parse_month, parse_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY_FORM = "（格式 YYYY-MM-DD：年四位，月、日各两位，用“-”连接）"

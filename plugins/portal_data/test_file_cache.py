@@ -7,8 +7,8 @@ import pickle
 
 import pytest
 
-from portal_data import file_cache
-from portal_data.file_cache import FileCache
+from plugins.portal_data import digests, file_cache
+from plugins.portal_data.file_cache import FileCache
 
 
 @pytest.fixture
@@ -34,10 +34,10 @@ def run(tmp_path, path, compute, inputs="v1", **extra):
     return value
 
 
-@pytest.fixture(params=[0, file_cache.SETTLED_NS], ids=["stat-trusted", "always-digested"])
+@pytest.fixture(params=[0, digests.SETTLED_NS], ids=["stat-trusted", "always-digested"])
 def settle(request, monkeypatch):
     """Both ways a result is found again: by the quick stat check and by the digest of the bytes."""
-    monkeypatch.setattr(file_cache, "SETTLED_NS", request.param)
+    monkeypatch.setattr(digests, "SETTLED_NS", request.param)
 
 
 def test_unchanged_file_is_not_recomputed_and_an_edit_is(tmp_path, counted, settle):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from portal_data import DataError
-from portal_data.csv_source import CsvRow, CsvTable
-from portal_data.dates import DateFormError, parse_day
-from portal_data.numbers import whole_number
+from plugins.portal_data import DataError
+from plugins.portal_data.csv_source import CsvRow, CsvTable
+from plugins.portal_data.dates import DateFormError, parse_day
+from plugins.portal_data.numbers import whole_number
 
 from .model import (CHANNEL_SEPARATOR, CHANNELS, HEADER, PHONE_PATTERN, Department, PowerItem, PowerType,
                     split_list)

@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from portal_data import DataError
-from portal_data.codes import code_problem, is_code
-from portal_data.csv_source import CsvTable
+from plugins.portal_data import DataError
+from plugins.portal_data.codes import code_problem, is_code
+from plugins.portal_data.csv_source import CsvTable
 
 HEADER = ["序号", "实施部门", "事项名称", "事项类别", "设定依据", "办理条件", "申请材料", "办理流程",
           "法定时限", "承诺时限", "收费标准", "办理方式", "责任事项", "监督电话", "更新日期"]
@@ -74,17 +74,6 @@ class PowerItem:
     cells: dict[str, str]
     url: str = ""
     save_as: str = ""
-
-    # What a page's render key digests of a matter (plugins/incremental_writer/render_keys.py):
-    # every field, with its department by what templates show of it (the department lists its
-    # matters, so digesting it whole would loop back here).
-    __render_fields__ = ("number", "department_shown", "name", "category", "legal_basis", "conditions", "materials",
-                         "steps", "legal_days", "promised_days", "fee", "channels", "duties", "phone", "updated",
-                         "line", "cells", "url", "save_as")
-
-    @property
-    def department_shown(self) -> tuple[str, str, str]:
-        return (self.department.name, self.department.code, self.department.url)
 
     @property
     def phone_href(self) -> str:

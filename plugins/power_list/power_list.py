@@ -15,10 +15,10 @@ import zoneinfo
 from pelican import signals
 from pelican.generators import Generator
 
-from portal_data import DataError, collect_problems, raise_collected_problems
-from portal_data.csv_source import read_csv_table
-from portal_data.downloads import csv_bytes, json_bytes, write_derived, write_download
-from portal_data.section_item import SectionItem, add_section_items
+from plugins.portal_data import DataError, collect_problems, raise_collected_problems
+from plugins.portal_data.csv_source import read_csv_table
+from plugins.portal_data.downloads import csv_bytes, json_bytes, write_derived, write_download
+from plugins.portal_data.section_item import SectionItem, add_section_items
 
 from . import schema
 from .checks import read_power_items

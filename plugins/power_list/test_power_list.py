@@ -13,9 +13,9 @@ from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from portal_data import ContentError
-from power_list.model import HEADER
-from power_list.power_list import DEFAULTS, load_power_list, power_list_settings
+from plugins.portal_data import ContentError
+from plugins.power_list.model import HEADER
+from plugins.power_list.power_list import DEFAULTS, load_power_list, power_list_settings
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -166,7 +166,7 @@ def build(content: pathlib.Path, output: pathlib.Path):
     shutil.copytree(content / "disclosures", site / "quanli")
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
         "PATH": str(site), "ARTICLE_PATHS": [], "PAGE_PATHS": [], "OUTPUT_PATH": str(output),
-        "PLUGINS": ["power_list"], **FIXTURE_PATHS,
+        "PLUGINS": ["plugins.power_list"], **FIXTURE_PATHS,
     })
     Pelican(settings=settings).run()
     return output
@@ -206,7 +206,7 @@ def test_site_without_a_power_list_file_gets_no_power_list(tmp_path):
 
 
 def test_every_matter_registers_in_the_zhengwu_section():
-    from power_list.power_list import section_items
+    from plugins.power_list.power_list import section_items
 
     power_list, _ = load_power_list(str(GOOD), DEFAULTS)
     items = section_items(power_list, DEFAULTS["POWER_LIST_SECTION"], "Asia/Shanghai")

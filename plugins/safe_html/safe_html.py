@@ -11,9 +11,9 @@ import sys
 from pelican import signals
 from pelican.contents import Static
 
-from portal_data import collect_problems, connect_source_check, positions
-from portal_data.content_files import markdown_files
-from portal_data.file_cache import FileCache, as_text
+from plugins.portal_data import collect_problems, connect_source_check, positions
+from plugins.portal_data.content_files import markdown_files
+from plugins.portal_data.file_cache import FileCache, as_text
 
 from . import sanitise as sanitise_module
 from .sanitise import refused_html, sanitise

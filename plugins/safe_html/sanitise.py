@@ -13,8 +13,8 @@ import re
 
 import nh3
 
-from portal_data import DataError
-from portal_data.positions import line_column
+from plugins.portal_data import DataError
+from plugins.portal_data.positions import line_column
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "dl", "dt", "dd", "a", "img",

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from portal_data import ContentError
-from safe_html.sanitise import sanitise
+from plugins.portal_data import ContentError
+from plugins.safe_html.sanitise import sanitise
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -24,7 +24,7 @@ def build(folder: str, output: pathlib.Path):
     # too: the fixtures are otherwise valid content (x.gif exists, front matter complete).
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
         "PATH": str(HERE / "test_data" / folder), "ARTICLE_PATHS": [""], "PAGE_PATHS": [],
-        "OUTPUT_PATH": str(output), "PLUGINS": ["news_article", "safe_html"],
+        "OUTPUT_PATH": str(output), "PLUGINS": ["plugins.news_article", "plugins.safe_html"],
     })
     Pelican(settings=settings).run()
     return output

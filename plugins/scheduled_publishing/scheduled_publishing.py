@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 from pelican.contents import Article
 
-from portal_data import DataError, raise_if_any
-from portal_data.dates import parse_iso_time
+from plugins.portal_data import DataError, raise_if_any
+from plugins.portal_data.dates import parse_iso_time
 
 ENV_BUILD_TIME = "LILING_BUILD_TIME"
 SCHEDULED_STATUS = "scheduled"

@@ -10,7 +10,7 @@ import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from scheduled_publishing.scheduled_publishing import build_time, parse_build_time
+from plugins.scheduled_publishing.scheduled_publishing import build_time, parse_build_time
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -23,7 +23,7 @@ def build(output: pathlib.Path, when: str | None, **extra) -> pathlib.Path:
         "OUTPUT_PATH": str(output),
         # With the sections plugin and the real declaration: section pages, feeds and the front page
         # are where a resident would see a scheduled article too early.
-        "PLUGINS": ["news_article", "editions", "scheduled_publishing", "sections"],
+        "PLUGINS": ["plugins.news_article", "plugins.editions", "plugins.scheduled_publishing", "plugins.sections"],
         "SECTIONS_FILE": str(ROOT / "content" / "sections.toml"),
         "FEED_ALL_ATOM": "feeds/all.atom.xml", "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",
         "FEED_DOMAIN": "https://example.test", **extra,
@@ -107,7 +107,7 @@ def test_build_time_precedence_and_zone():
 
 
 def test_with_future_dates_false_is_refused(tmp_path):
-    from portal_data import ContentError
+    from plugins.portal_data import ContentError
 
     with pytest.raises(ContentError, match="WITH_FUTURE_DATES"):
         build(tmp_path, "2021-03-02T09:00", WITH_FUTURE_DATES=False)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 
-from portal_data import DataError
-from portal_data.codes import code_problem, is_code
-from portal_data.positions import toml_error_position, toml_key_position, toml_table_lines
+from plugins.portal_data import DataError
+from plugins.portal_data.codes import code_problem, is_code
+from plugins.portal_data.positions import toml_error_position, toml_key_position, toml_table_lines
 
 KNOWN_KEYS = {"slug", "name", "description", "categories", "tags", "sample_data"}
 
@@ -32,12 +32,6 @@ class Section:
     feed_save_as: str = ""
     entries: list = field(default_factory=list)  # SectionEntry, lead first then newest first
     front_entries: list = field(default_factory=list)
-
-    # What templates may read of a section wherever it appears (navigation, an article's section):
-    # a page's render key digests only these. Its entries reach templates through their own
-    # variables (`entries_page`, `front_page_sections`), so a new article does not re-render every page.
-    __render_fields__ = ("slug", "name", "description", "categories", "tags", "order", "sample_data", "url",
-                         "save_as", "feed_url", "feed_save_as")
 
     @property
     def lead(self):

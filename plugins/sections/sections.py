@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
-from portal_data import DataError, collect_problems, raise_collected_problems
-from portal_data.downloads import write_download
-from portal_data.front_matter import value_position
-from portal_data.numbers import whole_number
-from portal_data.site_url import feed_siteurl
+from plugins.portal_data import DataError, collect_problems, raise_collected_problems
+from plugins.portal_data.downloads import write_download
+from plugins.portal_data.front_matter import value_position
+from plugins.portal_data.numbers import whole_number
+from plugins.portal_data.plugin_list import plugin_listed
+from plugins.portal_data.site_url import feed_siteurl
 
 from .declaration import Section, load_sections
 from .feeds import FeedEntry, atom_bytes
@@ -183,7 +184,7 @@ def site_wide_entries(sections: list[Section]) -> list[tuple[SectionEntry, Secti
 def enabled(settings) -> bool:
     """Signals are process-wide: once registered, they fire for every later Pelican run in the same
     process (tests build several sites), so act only where this plugin is listed in PLUGINS."""
-    return __name__.split(".")[0] in settings.get("PLUGINS", [])
+    return plugin_listed(settings, __name__)
 
 
 def get_generators(pelican_object):

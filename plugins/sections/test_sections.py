@@ -12,13 +12,13 @@ from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from portal_data import ContentError
-from portal_data.section_item import SectionItem
-from sections.declaration import parse_sections
+from plugins.portal_data import ContentError
+from plugins.portal_data.section_item import SectionItem
+from plugins.sections.declaration import parse_sections
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
-PLUGINS = ["news_article", "editions", "sections", "section_item_fixture"]
+PLUGINS = ["plugins.news_article", "plugins.editions", "plugins.sections", "section_item_fixture"]
 
 
 def build(content: str, output: pathlib.Path, **overrides):
@@ -174,8 +174,8 @@ def test_declaration_keeps_order_and_fields():
 
 
 def test_every_setting_is_documented_in_the_readme():
-    from sections.sections import DEFAULTS
-    from seo.seo import DEFAULTS as SEO_DEFAULTS
+    from plugins.sections.sections import DEFAULTS
+    from plugins.seo.seo import DEFAULTS as SEO_DEFAULTS
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in [*DEFAULTS, *SEO_DEFAULTS, "CANONICAL_SITEURL", "PREVIEW_SITEURL"]:

@@ -20,9 +20,11 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 
-from portal_data.downloads import write_download
-from portal_data.file_cache import FileCache
-from portal_data.site_url import feed_siteurl
+from plugins.portal_data.downloads import write_download
+from plugins.portal_data.file_cache import FileCache
+from plugins.portal_data.plugin_list import plugin_listed
+from plugins.portal_data.site_url import feed_siteurl
+from plugins.portal_data.tree import tree_files
 
 DEFAULTS = {
     "SITEMAP_SAVE_AS": "sitemap.xml",
@@ -81,7 +83,7 @@ def public_pages(output_path: str, exclude_prefixes, cache: FileCache | None = N
     pages = []
     prefix = len(output_path.rstrip(os.sep)) + 1
     if listed is None:
-        paths = [os.path.join(folder, name) for folder, _dirs, files in os.walk(output_path) for name in files]
+        paths = [path for _relative, path in tree_files(output_path)]
     else:
         paths = [path for path in listed if path.startswith(output_path.rstrip(os.sep) + os.sep)]
     for path in paths:
@@ -119,11 +121,11 @@ def robots_txt(site_url: str, sitemap_url: str) -> str:
 def write_sitemap_and_robots(pelican_object) -> None:
     settings = pelican_object.settings
     # Signals are process-wide; a Pelican run that does not list this plugin gets no sitemap.
-    if __name__.split(".")[0] not in settings.get("PLUGINS", []):
+    if not plugin_listed(settings, __name__):
         return
     # The build runner's record of every page written or kept (plugins/incremental_writer), when
     # there is one: a plain Pelican run walks the output folder instead.
-    listed = getattr(settings.get("BUILD_OUTPUT_RECORD"), "paths", None)
+    listed = getattr(getattr(pelican_object, "output_record", None), "paths", None)
     write_sitemap_files(pelican_object.output_path, settings, listed)
 
 

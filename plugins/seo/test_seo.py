@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from seo.seo import page_lastmod, public_pages, robots_txt, sitemap_xml
+from plugins.seo.seo import page_lastmod, public_pages, robots_txt, sitemap_xml
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from dataclasses import astuple
 
-from portal_data import DataError, codes, csv_source, dates, positions
-from portal_data.dates import DateFormError, parse_month
-from portal_data.file_cache import FileCache
+from plugins.portal_data import DataError, codes, csv_source, dates, positions
+from plugins.portal_data.dates import DateFormError, parse_month
+from plugins.portal_data.file_cache import FileCache
 
 from . import ledger_source, model
 from .ledger_source import account_set_for, ledger_files, read_account_sets, read_ledger, read_villages

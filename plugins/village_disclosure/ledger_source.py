@@ -10,10 +10,10 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from portal_data import DataError
-from portal_data.codes import code_problem, is_code
-from portal_data.dates import DateFormError, parse_day, parse_month
-from portal_data.csv_source import read_csv_table
+from plugins.portal_data import DataError
+from plugins.portal_data.codes import code_problem, is_code
+from plugins.portal_data.dates import DateFormError, parse_day, parse_month
+from plugins.portal_data.csv_source import read_csv_table
 
 from .model import Village, Voucher, parse_amount, parse_signed_amount
 

@@ -90,15 +90,6 @@ class LedgerMonth:
     previous: "LedgerMonth | None" = field(default=None, repr=False)
     next: "LedgerMonth | None" = field(default=None, repr=False)
 
-    # What a page's render key digests of a month (plugins/incremental_writer/render_keys.py):
-    # its own fields, and the months around it by what the page shows of them (key and label),
-    # not by the whole chain of months they link to.
-    __render_fields__ = ("village_code", "month", "vouchers", "opening_balance", "source_path", "neighbours_shown")
-
-    @property
-    def neighbours_shown(self) -> tuple:
-        return tuple((other.key, other.label) if other else None for other in (self.previous, self.next))
-
     @property
     def income_total(self) -> Decimal:
         return sum((v.income for v in self.vouchers), ZERO)

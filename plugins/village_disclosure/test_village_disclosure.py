@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from portal_data import ContentError
+from plugins.portal_data import ContentError
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -21,7 +21,7 @@ ACCOUNTS = str(ROOT / "content" / "disclosures" / "accounts.csv")
 def build(content: str, output: pathlib.Path, **overrides):
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
         "PATH": str(HERE / "test_data" / content), "ARTICLE_PATHS": [], "PAGE_PATHS": [],
-        "OUTPUT_PATH": str(output), "PLUGINS": ["village_disclosure"],
+        "OUTPUT_PATH": str(output), "PLUGINS": ["plugins.village_disclosure"],
         "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS, **overrides,
     })
     Pelican(settings=settings).run()

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
-from portal_data import DataError, collect_problems, raise_collected_problems
-from portal_data.dates import DateFormError, parse_month
-from portal_data.downloads import csv_bytes, json_bytes, write_derived
-from portal_data.section_item import SectionItem, add_section_items
+from plugins.portal_data import DataError, collect_problems, raise_collected_problems
+from plugins.portal_data.dates import DateFormError, parse_month
+from plugins.portal_data.downloads import csv_bytes, json_bytes, write_derived
+from plugins.portal_data.section_item import SectionItem, add_section_items
 
 from . import charts
 from .collect import load_villages

@@ -6,7 +6,7 @@ import zoneinfo
 from pelican import signals
 from pelican.generators import Generator
 
-from portal_data.section_item import SectionItem, add_section_items
+from plugins.portal_data.section_item import SectionItem, add_section_items
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 

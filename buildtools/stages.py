@@ -1,0 +1,144 @@
+"""The stages both build runners share: read settings, run Pelican collecting its warnings, index
+for search and precompress the finished output, and write the build report.
+
+buildtools/build.py (a fresh staging folder) and buildtools/incremental_build.py (the kept work
+folder) each compose these; neither imports the other's internals.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from pelican.settings import read_settings
+
+from buildtools.parallel_output import SharedOutputPelican
+from buildtools.pelican_version import require_pelican_version
+from buildtools.precompress import precompress_tree
+from buildtools.report import make_report, write_report
+from buildtools.search_shards import index_shards
+from buildtools.settings import runner_settings
+from plugins.build_report.build_report import PhaseClock
+from plugins.portal_data import ContentError
+
+# Pelican warnings that are not about content and do not break a page.
+HARMLESS_WARNING_PREFIXES = ()
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    output_path: str
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    report: dict | None = None
+
+
+class _WarningCollector(logging.Handler):
+    """Remembers every warning or error Pelican logs during one build."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if not message.startswith(HARMLESS_WARNING_PREFIXES):
+            self.messages.append(f"{record.levelname}: {message}")
+
+
+def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
+    require_pelican_version()  # every build, check and publish reads its settings here first
+    return read_settings(settings_file, override=overrides or {})
+
+
+def run_pelican(settings: dict, clock: PhaseClock | None = None, record=None) -> tuple[list[str], list[str]]:
+    """Run Pelican once; returns (problems that fail the build, the warnings among them).
+
+    `clock` gets the phases' seconds and the report's facts about what was read (the build_report
+    plugin); `record` is the incremental writer's OutputRecord (plugins/incremental_writer). Both
+    travel on the Pelican object, not in the settings, which hold only settings."""
+    collector = _WarningCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    problems: list[str] = []
+    try:
+        SharedOutputPelican(settings, phase_clock=clock, output_record=record).run()
+    except Exception as exc:  # noqa: BLE001 - every failure must leave the live output untouched
+        if isinstance(exc, ContentError):
+            problems.append(exc.report())
+        else:
+            problems.append(f"构建失败：{exc.__class__.__name__}: {exc}")
+    finally:
+        root.removeHandler(collector)
+    # Each output worker runs every generator, so a warning not tied to one page (logged before
+    # the share is decided) arrives once per worker: report each message once.
+    messages = list(dict.fromkeys(collector.messages))
+    problems.extend(messages)
+    return problems, messages
+
+
+def phase_clock() -> PhaseClock:
+    """The runner's clock: its own phases, and Pelican's, marked by the build_report plugin."""
+    return PhaseClock()
+
+
+def settings_problems(settings: dict) -> tuple[dict, list[str]]:
+    """(the runner's settings, []) or ({}, [the problem]) for a wrong one, before anything is read."""
+    try:
+        return runner_settings(settings), []
+    except ValueError as exc:
+        return {}, [f"构建失败：{exc.__class__.__name__}: {exc}"]
+
+
+def write_build_report(result: BuildResult, built_path: str, *, report_path, clock, warnings, compare_with,
+                        diff=None, listed=None) -> dict:
+    report = make_report(ok=result.ok, output=built_path, reference=compare_with, problems=result.problems,
+                         warnings=warnings, phases=clock.phases, facts=clock.facts, diff=diff, listed=listed)
+    clock.mark("report")
+    report["phases_s"] = dict(clock.phases)
+    report["output"] = result.output_path
+    write_report(report_path, report)
+    return report
+
+
+def finish_output(path: str, settings: dict, pages_changed: set[str] | None = None,
+                  clock: PhaseClock | None = None) -> list[str]:
+    """Steps on the finished output that Pelican does not do: the search index, then precompressed
+    copies of everything (the index included). Returns problems that must fail the build.
+
+    `pages_changed` holds the pages (relative, `/`-separated paths) this build wrote or removed;
+    only the search shards holding one of them are indexed again (buildtools/search_shards.py).
+    None means unknown, as in a fresh or first build: every shard is indexed.
+    """
+    config = runner_settings(settings)
+    if config["SEARCH_INDEX"]:
+        problems = index_for_search(path, settings, pages_changed, clock)
+        if problems:
+            return problems
+    if config["PRECOMPRESS"]:
+        precompress_tree(path, workers=config["BUILD_WORKERS"])
+    return []
+
+
+def index_for_search(site_path: str, settings: dict, pages_changed: set[str] | None = None,
+                     clock: PhaseClock | None = None) -> list[str]:
+    """Build the Pagefind shards (extended binary: it segments Chinese words) in site_path/pagefind/.
+
+    Each shard is written into a fresh folder that then replaces the old one by rename: files of
+    the kept work folder may be hard-linked into a live release and must never be rewritten in
+    place. A failed shard returns a problem, so the live site and its old index stay as they were.
+    The shards indexed again, and seconds for each, are in the build report (`search.reindexed`).
+    """
+    started = time.monotonic()
+    try:
+        problems, seconds = index_shards(site_path, settings, pages_changed)
+    except ValueError as exc:  # a wrong SEARCH_SHARDS setting: fail the build with its message
+        return [f"搜索索引设置有误：{exc}"]
+    if clock is not None:
+        clock.facts["search"] = {"reindexed": sorted(seconds), "seconds": round(time.monotonic() - started, 2),
+                                 "seconds_by_shard": seconds}
+    return problems
+
+
