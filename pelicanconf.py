@@ -47,6 +47,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["news_article", "editions"]
 PLUGINS.append("village_disclosure")  # 村务公开 (issue 5)
 PLUGINS.append("power_list")  # 权力清单 (issue 6)
+PLUGINS.append("problem_list")  # 问题清单: deadlines on the working-day calendar, status at BUILD_TIME
 
 # Slugs come from metadata only: pinyin from Chinese titles goes wrong on polyphones.
 SLUGIFY_SOURCE = "basename"

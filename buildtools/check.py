@@ -16,12 +16,14 @@ def all_problems(settings: dict) -> list:
     from content_checks.content_checks import content_problems
     from personal_data_guard.guard import personal_data_problems
     from power_list.power_list import read_power_list
+    from problem_list.problem_list import read_problem_list
     from safe_html.safe_html import unsafe_html_problems
     from village_disclosure.village_disclosure import read_village_data
 
     problems = content_problems(settings) + personal_data_problems(settings) + unsafe_html_problems(settings)
     problems += read_village_data(settings["PATH"], settings)[-1]
     problems += read_power_list(settings["PATH"], settings)[-1]
+    problems += read_problem_list(settings["PATH"], settings)[-1]
     return sorted(set(problems))
 
 

@@ -92,7 +92,7 @@ class Problem:
     def due_text(self) -> str:
         due = self.assessment.due
         if due is None:
-            return "不设时限（重大事项作解释说明）"
+            return "不设时限（作解释说明）"
         return due.isoformat() + ("（估算）" if self.assessment.estimated else "")
 
     @property
@@ -204,6 +204,10 @@ class ProblemGroup:
     tally: Tally | None = None
     town: str = ""
 
+    @property
+    def status_groups(self) -> list:
+        return status_groups(self.problems)
+
 
 @dataclass
 class ProblemList:
@@ -220,6 +224,10 @@ class ProblemList:
         return f"共交办问题清单 {self.tally.total} 个，办结 {self.tally.closed} 个"
 
     @property
+    def status_groups(self) -> list:
+        return status_groups(self.problems)
+
+    @property
     def estimated(self) -> list[Problem]:
         return [problem for problem in self.problems if problem.assessment.estimated]
 
@@ -228,3 +236,16 @@ class ProblemList:
         """Closed problems, newest closing first (the feed's entries)."""
         closed = [problem for problem in self.problems if problem.assessment.is_closed]
         return sorted(closed, key=lambda p: (p.closed, p.number), reverse=True)
+
+
+@dataclass(frozen=True)
+class StatusGroup:
+    status: str
+    code: str
+    problems: tuple
+
+
+def status_groups(problems: list[Problem]) -> list[StatusGroup]:
+    """The problems (already in register order) split by status, in STATUSES order."""
+    return [StatusGroup(status, STATUS_CODES[status], tuple(p for p in problems if p.status == status))
+            for status in STATUSES]
