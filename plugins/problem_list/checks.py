@@ -54,10 +54,11 @@ def check_row(table, row, places, departments, villages_path, departments_path) 
     yield from check_dates(row, error)
     place = places.get(code)
     unit = row["责任单位"]
-    if unit and unit not in departments and not (place and unit in (place.name, place.town)):
-        own = f"本村社区（{place.name}）或所在镇街（{place.town}）" if place else "本村社区或所在镇街"
+    # With an unknown village the unit cannot be judged; the village's own error says what to fix.
+    if unit and place and unit not in departments and unit not in (place.name, place.town):
         yield error("责任单位", "unknown-unit",
-                    f"责任单位“{unit}”既不是 {departments_path} 中的部门，也不是{own}；请写部门全称或村、镇街名称")
+                    f"责任单位“{unit}”既不是 {departments_path} 中的部门，也不是本村社区（{place.name}）"
+                    f"或所在镇街（{place.town}）；请写部门全称或村、镇街名称")
     yield from check_result(row, error)
 
 

@@ -129,13 +129,13 @@ def assess(kind: str, assigned: dt.date, closed: dt.date | None, today: dt.date,
 
 
 def register_order(problem: Problem) -> tuple:
-    """Overdue first (longest overdue on top), then open (soonest due), then the rest, newest first."""
+    """Overdue first (longest overdue on top), then open (soonest due), then closed, then explained, newest first."""
     rank = STATUSES.index(problem.status)
     if problem.status == OVERDUE:
         return (rank, -problem.assessment.working_days, problem.number)
     if problem.status == OPEN:
         return (rank, problem.assessment.due, problem.number)
-    return (2, _descending(problem.assigned), _descending_text(problem.number))
+    return (rank, _descending(problem.assigned), _descending_text(problem.number))
 
 
 def _descending(day: dt.date) -> int:
