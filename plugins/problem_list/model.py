@@ -114,18 +114,23 @@ def assess(kind: str, assigned: dt.date, closed: dt.date | None, today: dt.date,
     else:
         due, estimated = assigned, False
     if closed is not None and closed <= today:
-        late, guessed = calendar.working_days_between(due, closed)
         if closed <= due:
             return Assessment(due, estimated, CLOSED, "按期办结", True, is_closed=True)
+        late, guessed = calendar.working_days_between(due, closed)
         detail = f"超期 {late} 个工作日办结" if late else "超过期限办结"
-        return Assessment(due, estimated or guessed, CLOSED, detail, False, late, is_closed=True)
+        return Assessment(due, estimated, CLOSED, detail + _estimate(guessed), False, late, is_closed=True)
     if today <= due:
         left, guessed = calendar.working_days_between(today, due)
         detail = f"还剩 {left} 个工作日" if left else "今天到期"
-        return Assessment(due, estimated or guessed, OPEN, detail, None, left)
+        return Assessment(due, estimated, OPEN, detail + _estimate(guessed), None, left)
     overdue, guessed = calendar.working_days_between(due, today)
     detail = f"已超期 {overdue} 个工作日" if overdue else "已过办理期限"
-    return Assessment(due, estimated or guessed, OVERDUE, detail, None, overdue)
+    return Assessment(due, estimated, OVERDUE, detail + _estimate(guessed), None, overdue)
+
+
+def _estimate(guessed: bool) -> str:
+    """A count of working days that ran through a year without a published schedule says so."""
+    return "（估算）" if guessed else ""
 
 
 def register_order(problem: Problem) -> tuple:
