@@ -116,7 +116,8 @@ def test_every_field_of_a_row_is_on_its_page(page, index):
                       [d.get_text().strip() for d in problem.select(".lp-problem__fields dd")]))
     assert fields["反映日期"] == row["反映日期"] and fields["反映渠道"] == row["反映渠道"]
     assert fields["责任单位"] == row["责任单位"] and fields["交办日期"] == row["交办日期"]
-    assert fields["办结日期"] == (row["办结日期"] or "未办结")
+    unclosed = "不适用（重大事项以解释说明答复）" if row["办理类型"] == "重大" else "未办结"
+    assert fields["办结日期"] == (row["办结日期"] or unclosed)
     assert fields["群众评价"] == (row["群众评价"] or "暂无评价")
     assert fields["办理期限"].startswith(due(row).isoformat() if due(row) else "不设时限")
     if row["办理结果"]:
@@ -226,3 +227,9 @@ def test_the_real_content_passes_check():
                            cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stdout
     assert re.search("检查通过", check.stdout)
+
+
+def test_every_page_links_to_the_register_from_its_footer(page):
+    for url in ("", "zhengwu/", "news/2020/07/lottery-jackpot/"):
+        links = [a["href"] for a in page(url).select("footer a")]
+        assert any(href.endswith(REGISTER) for href in links), url

@@ -151,7 +151,8 @@ def section_items(problem_list: ProblemList, section: str) -> list[SectionItem]:
     return [
         SectionItem(section=section, title=f"问题清单 {problem.number}：{problem.place.name}{problem.summary}",
                     url=problem.url, date=dt.datetime.combine(problem.updated, dt.time(), tzinfo=CHINA),
-                    summary=f"问题清单 · {problem.kind} · {problem.unit.name} · {problem.status}（{problem.assessment.detail}）",
+                    # The status, not its day count: section pages and feeds should not change every night.
+                    summary=f"问题清单 · {problem.kind} · {problem.unit.name} · {problem.status}",
                     kind="problem")
         for problem in problem_list.problems
     ]
