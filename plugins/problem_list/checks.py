@@ -19,6 +19,9 @@ REQUIRED = ("编号", "村社区代码", "反映日期", "反映渠道", "问题
 # The number is the problem's web address: letters, digits and hyphens only.
 NUMBER_PATTERN = re.compile(r"^[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*$")
 DATE_COLUMNS = ("反映日期", "交办日期", "办结日期", "更新日期")
+# Columns that take one of a few words: (error code, the words, what else is allowed).
+CHOICES = {"反映渠道": ("unknown-channel", CHANNELS, ""), "办理类型": ("unknown-kind", KINDS, ""),
+           "群众评价": ("unknown-evaluation", EVALUATIONS, "，或者留空")}
 
 
 def read_problems(table: CsvTable, places: dict[str, Place], departments: dict[str, Unit],
@@ -47,10 +50,10 @@ def check_row(table, row, places, departments, villages_path, departments_path) 
     if code and code not in places:
         yield error("村社区代码", "unknown-village",
                     f"村社区代码“{code}”不在 {villages_path} 中；应为：{'、'.join(places)}")
-    yield from check_choice(row, "反映渠道", CHANNELS, error)
-    yield from check_choice(row, "办理类型", KINDS, error)
-    if row["群众评价"]:
-        yield from check_choice(row, "群众评价", EVALUATIONS, error, "，或者留空")
+    for column, (code_name, choices, hint) in CHOICES.items():
+        value = row[column]
+        if value and value not in choices:
+            yield error(column, code_name, f"{column}“{value}”不认识；应为 {'、'.join(choices)} 之一{hint}")
     yield from check_dates(row, error)
     place = places.get(code)
     unit = row["责任单位"]
@@ -60,13 +63,6 @@ def check_row(table, row, places, departments, villages_path, departments_path) 
                     f"责任单位“{unit}”既不是 {departments_path} 中的部门，也不是本村社区（{place.name}）"
                     f"或所在镇街（{place.town}）；请写部门全称或村、镇街名称")
     yield from check_result(row, error)
-
-
-def check_choice(row: CsvRow, column: str, choices, error, empty_hint: str = "") -> Iterator[DataError]:
-    value = row[column]
-    if value and value not in choices:
-        yield error(column, f"unknown-{'channel' if column == '反映渠道' else 'kind' if column == '办理类型' else 'evaluation'}",
-                    f"{column}“{value}”不认识；应为 {'、'.join(choices)} 之一{empty_hint}")
 
 
 def check_dates(row: CsvRow, error) -> Iterator[DataError]:
