@@ -15,12 +15,14 @@ def all_problems(settings: dict) -> list:
     from plugins.content_checks.content_checks import content_problems
     from plugins.personal_data_guard.guard import personal_data_problems
     from plugins.power_list.power_list import read_power_list
+    from plugins.problem_list.problem_list import read_problem_list
     from plugins.safe_html.safe_html import unsafe_html_problems
     from plugins.village_disclosure.village_disclosure import read_village_data
 
     problems = content_problems(settings) + personal_data_problems(settings) + unsafe_html_problems(settings)
     problems += read_village_data(settings["PATH"], settings)[-1]
     problems += read_power_list(settings["PATH"], settings)[-1]
+    problems += read_problem_list(settings["PATH"], settings)[-1]
     return sorted(set(problems))
 
 

@@ -22,7 +22,7 @@ from plugins.seo import seo
 
 # Report facts that describe the content read; kept with the input key so a build that skips
 # Pelican (nothing changed) reports the same as the build it reuses.
-CONTENT_FACTS = ("articles", "standing_pages", "build_time", "scheduled")
+CONTENT_FACTS = ("articles", "standing_pages", "build_time", "scheduled", "pages_change_at")
 
 
 def build_incremental(settings_file: str, final_path: str, overrides: dict | None, report_path: str | None,

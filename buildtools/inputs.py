@@ -55,8 +55,10 @@ class InputState:
 
     @property
     def next_release(self) -> dt.datetime | None:
-        withheld = self.facts.get("scheduled") or []
-        return min(dt.datetime.fromisoformat(article["date"]) for article in withheld) if withheld else None
+        times = [dt.datetime.fromisoformat(article["date"]) for article in self.facts.get("scheduled") or []]
+        if self.facts.get("pages_change_at"):  # e.g. problem-list statuses, which move at midnight
+            times.append(dt.datetime.fromisoformat(self.facts["pages_change_at"]))
+        return min(times) if times else None
 
 
 def digest_content(root: str, previous: InputState) -> ContentDigest:

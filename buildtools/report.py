@@ -104,5 +104,8 @@ def summary(report: dict) -> str:
                      f"（新增文件 {changed['added']}，删除 {changed['removed']}，修改 {changed['changed']}）")
     if report.get("scheduled"):
         lines.append(f"定时发布待上线 {len(report['scheduled'])} 篇，最早 {report['scheduled'][0]['date']}")
+    if report.get("estimated_deadlines"):
+        numbers = "、".join(item["编号"] for item in report["estimated_deadlines"])
+        lines.append(f"问题清单中 {len(report['estimated_deadlines'])} 个问题的办理期限按周末估算（放假安排未公布）：{numbers}")
     lines.append(f"警告 {len(report['warnings'])} 条；用时 {report['total_s']:.1f}s（{phases}）")
     return "\n".join(lines)

@@ -48,6 +48,11 @@ def content_read(clock: PhaseClock, context: dict) -> None:
         {"source": article.get_relative_source_path(), "date": article.date.isoformat()}
         for article in context.get("scheduled_articles", [])
     ]
+    # Pages made from unchanged content that change by the clock alone (a problem-list status moves at
+    # midnight): the next build's fast path must not keep them past that time.
+    changes = context.get("pages_change_at") or []
+    clock.facts["pages_change_at"] = min(changes).isoformat() if changes else None
+    clock.facts["estimated_deadlines"] = context.get("estimated_deadlines", [])
 
 
 def writing_started(pelican) -> None:

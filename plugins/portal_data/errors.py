@@ -37,7 +37,8 @@ class ContentError(Exception):
     exitcode = 1
 
     def __init__(self, errors: Iterable[DataError]):
-        self.errors = sorted(errors)
+        # Two plugins reading one shared file (villages.csv) report its problems once.
+        self.errors = sorted(set(errors))
         super().__init__(self.report())
 
     def __reduce__(self):

@@ -1,0 +1,1 @@
+from .problem_list import register  # noqa: F401
