@@ -79,6 +79,10 @@ class ReusedMarkdownReader(MarkdownReader):
                 content = self._md.convert(text)
             meta = getattr(self._md, "Meta", None)
         metadata = self._parse_metadata(meta) if meta is not None else {}
+        # Midnight parses the same whether written or not: keep whether the editor gave a time,
+        # so pages show one only when the source does (news_article.display_date).
+        if meta and meta.get("date") and "date" in metadata:
+            metadata["date_has_time"] = ":" in meta["date"][0]
         return content, metadata
 
 
