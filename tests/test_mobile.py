@@ -221,3 +221,26 @@ def test_lead_heading_date_and_byline_names_do_not_break(browser_page, site_url)
     assert date.text_content() == "2020-07-08" and date.evaluate("el => el.getClientRects().length") == 1
     names = browser_page.locator(".lp-front-lead .lp-card__meta .lp-nowrap").all_text_contents()
     assert "彭丽娜" in names
+
+
+def test_sample_phone_numbers_are_not_call_links(page):
+    for path in ("disclosures/power-list/items/1/", "disclosures/power-list/", "disclosures/power-list/departments/chengguan/"):
+        soup = page(path)
+        assert soup.select('a[href^="tel:"]') == [], path
+    number = page("disclosures/power-list/items/1/").select_one(".lp-power-item__number")
+    assert number.get_text() == "0731-23000001" and "lp-nowrap" in number["class"]
+
+
+def test_masthead_is_a_wordmark_without_fonts_or_files_and_the_site_has_a_favicon(page, site):
+    soup = page("")
+    masthead = soup.select_one(".lp-header .lp-wordmark")
+    assert masthead.select_one(".lp-wordmark__name").get_text() == "醴陵新闻"
+    assert masthead.select_one(".lp-wordmark__edition").get_text() == "株洲日报·醴陵版"
+    assert masthead.find("img") is None
+    css = (site / "theme" / "css" / "main.css").read_text(encoding="utf-8")
+    assert "@font-face" not in css and "url(" not in css
+    icon = soup.find("link", rel="icon")
+    assert icon["type"] == "image/svg+xml" and icon["href"].endswith("theme/images/favicon.svg")
+    svg = (site / "theme" / "images" / "favicon.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "#a3000b" in svg
+    assert (site / "theme" / "images" / "apple-touch-icon.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

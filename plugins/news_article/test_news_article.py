@@ -17,3 +17,12 @@ def test_attach_related_matches_the_definition_including_date_ties():
     attach_related(generator)
     for article in articles:
         assert article.related_articles == related_in_section(article, articles, 5)
+
+
+def test_a_date_shows_its_time_only_when_the_source_gave_one():
+    from news_article.news_article import date_attribute, display_date
+
+    when = dt.datetime(2020, 7, 8, 9, 30)
+    assert (display_date(when, True), date_attribute(when, True)) == ("2020-07-08 09:30", "2020-07-08T09:30:00")
+    day = dt.datetime(2020, 7, 8)
+    assert (display_date(day, False), date_attribute(day, False)) == ("2020-07-08", "2020-07-08")
