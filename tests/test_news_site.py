@@ -44,8 +44,9 @@ def test_article_page_carries_title_byline_date_and_figures(page, slug):
     meta = soup.select_one(".lp-article-meta")
     assert f"株洲日报记者{author}" in text_of(meta.select_one(".lp-article-meta__author"))
     assert meta.select_one(".lp-article-meta__correspondents").get_text().split() == correspondents
-    # The source gives the day only (Date: 2020-07-08), so no time is shown or claimed.
-    assert meta.find("time")["datetime"] == "2020-07-08"
+    # The source gives the day only (Date: 2020-07-08), so no time is shown; the machine-readable
+    # value stays a full timestamp, which the sitemap's lastmod reads (plugins/seo).
+    assert meta.find("time")["datetime"] == "2020-07-08T00:00:00+08:00"
     assert meta.find("time").get_text() == "2020-07-08"
     body = text_of(soup.select_one(".lp-article__body"))
     for phrase in phrases:

@@ -35,11 +35,6 @@ def display_date(date, has_time: bool) -> str:
     return f"{date:%Y-%m-%d %H:%M}" if has_time else f"{date:%Y-%m-%d}"
 
 
-def date_attribute(date, has_time: bool) -> str:
-    """The <time datetime> value: a full timestamp, or just the day when no time was given."""
-    return date.isoformat() if has_time else f"{date:%Y-%m-%d}"
-
-
 def normalise_article(content) -> None:
     if not isinstance(content, Article):
         return
@@ -49,7 +44,6 @@ def normalise_article(content) -> None:
     content.date_has_time = has_time
     if getattr(content, "date", None) is not None:
         content.display_date = display_date(content.date, has_time)
-        content.date_attribute = date_attribute(content.date, has_time)
 
 
 def attach_related(generator) -> None:
