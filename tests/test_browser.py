@@ -52,9 +52,10 @@ def test_elder_mode_enlarges_text_and_targets_and_persists(browser_page, site_ur
         .map(el => el.getBoundingClientRect())
         .filter(r => r.width > 0 && (r.height < 60 || r.width < 60)).length""")
     assert small_targets == 0
-    # Remembered on the next page, and switched off again with the visible control.
+    # Remembered on the next page, and switched off again with the control folded into the 菜单.
     browser_page.goto(site_url + "/editions/2020-07-08/")
     assert browser_page.evaluate("document.documentElement.classList.contains('lp-elder')")
+    browser_page.get_by_text("菜单").click()
     browser_page.get_by_role("link", name="标准模式").click()
     browser_page.goto(site_url + ARTICLE)
     assert body_font_px(browser_page) < 24

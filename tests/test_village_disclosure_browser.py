@@ -30,17 +30,20 @@ def test_no_page_level_horizontal_scroll_at_375px(phone, site_url, screenshot, n
     screenshot(phone, f"disclosure-{name}-375")
 
 
-def test_ledger_table_scrolls_inside_its_own_region_by_keyboard(phone, site_url):
+def test_ledger_table_becomes_labelled_cards_on_a_phone(phone, site_url):
     phone.goto(site_url + MONTH)
     region = phone.locator(".lp-table-scroll").first
     widths = region.evaluate("el => [el.scrollWidth, el.clientWidth]")
-    assert widths[0] > widths[1]  # nine columns do not fit a phone; the region, not the page, scrolls
-    region.focus()
-    phone.keyboard.press("ArrowRight")
-    phone.keyboard.press("ArrowRight")
-    phone.wait_for_function("document.querySelector('.lp-table-scroll').scrollLeft > 0", timeout=3000)
-    assert region.evaluate("el => el.scrollLeft") > 0
+    assert widths[0] <= widths[1]  # nothing to scroll to: every field is in the card
     amount = phone.locator(".lp-ledger-table__income-total")
+    assert "收入合计" in amount.evaluate("el => getComputedStyle(el, '::before').content")
+
+
+def test_ledger_table_is_a_table_with_right_aligned_amounts_on_a_desktop(browser_page, site_url):
+    browser_page.set_viewport_size({"width": 1280, "height": 800})
+    browser_page.goto(site_url + MONTH)
+    amount = browser_page.locator(".lp-ledger-table__income-total")
+    assert amount.evaluate("el => getComputedStyle(el).display") == "table-cell"
     assert amount.evaluate("el => getComputedStyle(el).textAlign") == "right"
 
 

@@ -10,7 +10,8 @@ Converting Markdown to HTML needs nothing but the file, so when a generator is a
 many files its cache does not hold (a first or a fresh build), BUILD_WORKERS processes convert
 them first and the reader takes each file's HTML and raw metadata from them. Everything after
 conversion is Pelican's reader as it is, in this process: metadata parsing (dates, authors,
-tags), formatted fields, warnings, the content cache. A file that changed since it was
+tags), formatted fields, warnings, the content cache; the reader adds one fact Pelican's parsed
+date loses, `date_has_time` (whether Date gave a time). A file that changed since it was
 converted, or that a worker could not convert, is read here the ordinary way, so its error is
 Pelican's own.
 """
@@ -77,6 +78,10 @@ class ReusedMarkdownReader(MarkdownReader):
                 content = self._md.convert(text)
             meta = getattr(self._md, "Meta", None)
         metadata = self._parse_metadata(meta) if meta is not None else {}
+        # Midnight parses the same whether written or not: keep whether the editor gave a time,
+        # so pages show one only when the source does (news_article.display_date).
+        if meta and meta.get("date") and "date" in metadata:
+            metadata["date_has_time"] = ":" in meta["date"][0]
         return content, metadata
 
 

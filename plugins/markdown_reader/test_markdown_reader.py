@@ -42,10 +42,26 @@ def outcome(reader, path):
         return type(exc), str(exc)
 
 
+def without_date_flag(result):
+    """Our reader's result less the one key it adds (date_has_time, tested on its own below)."""
+    if isinstance(result, tuple) and isinstance(result[1], dict):
+        return result[0], {key: value for key, value in result[1].items() if key != "date_has_time"}
+    return result
+
+
 def read_both(paths):
     ours = ReusedMarkdownReader(settings())
     for path in paths:
-        yield path, outcome(ours, path), outcome(MarkdownReader(settings()), path)
+        yield path, without_date_flag(outcome(ours, path)), outcome(MarkdownReader(settings()), path)
+
+
+def test_reader_keeps_whether_the_date_gave_a_time(tmp_path):
+    day_only, with_time = tmp_path / "day.md", tmp_path / "time.md"
+    day_only.write_text("Title: 只有日期\nDate: 2020-07-08\n\n正文。\n", encoding="utf-8")
+    with_time.write_text("Title: 有时间\nDate: 2020-07-08 00:00\n\n正文。\n", encoding="utf-8")
+    reader = ReusedMarkdownReader(settings())
+    assert reader.read(str(day_only))[1]["date_has_time"] is False
+    assert reader.read(str(with_time))[1]["date_has_time"] is True  # midnight written is a time given
 
 
 def test_every_markdown_file_of_the_site_reads_the_same(tmp_path):

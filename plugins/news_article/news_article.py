@@ -30,10 +30,20 @@ def related_in_section(article, articles, limit: int) -> list:
     return same[:limit]
 
 
+def display_date(date, has_time: bool) -> str:
+    """'2020-07-08 09:30', or '2020-07-08' when the source gave only the day."""
+    return f"{date:%Y-%m-%d %H:%M}" if has_time else f"{date:%Y-%m-%d}"
+
+
 def normalise_article(content) -> None:
     if not isinstance(content, Article):
         return
     content.correspondents = split_names(getattr(content, "correspondents", ""))
+    # Readers other than ours (markdown_reader) do not tell: show the time, as Pelican would.
+    has_time = getattr(content, "date_has_time", True)
+    content.date_has_time = has_time
+    if getattr(content, "date", None) is not None:
+        content.display_date = display_date(content.date, has_time)
 
 
 def attach_related(generator) -> None:

@@ -17,3 +17,10 @@ def test_attach_related_matches_the_definition_including_date_ties():
     attach_related(generator)
     for article in articles:
         assert article.related_articles == related_in_section(article, articles, 5)
+
+
+def test_a_date_shows_its_time_only_when_the_source_gave_one():
+    from plugins.news_article.news_article import display_date
+
+    assert display_date(dt.datetime(2020, 7, 8, 9, 30), True) == "2020-07-08 09:30"
+    assert display_date(dt.datetime(2020, 7, 8), False) == "2020-07-08"

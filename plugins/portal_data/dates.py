@@ -5,7 +5,8 @@ Accepted forms, one set per kind (the README lists the same):
 - a day: `YYYY-MM-DD`, month and day with two digits (`2020-07-09`);
 - a month: `YYYY-MM` (`2020-07`);
 - a publication time: `YYYY-MM-DD HH:MM`, optionally with seconds (`HH:MM:SS`) and optionally
-  followed by ` +08:00`; always Beijing time.
+  followed by ` +08:00`; always Beijing time. Only the day, `YYYY-MM-DD`, when the source gives
+  no time (the start of that day; pages then show no time).
 
 Anything else is refused with a DateFormError whose text says, in Chinese, what is wrong and,
 when the intended value is clear (`2020-7-9`, `2020/07/09`, `2020年7月9日`, `20200709`,
@@ -23,7 +24,8 @@ from zoneinfo import ZoneInfo
 BEIJING_OFFSET = dt.timedelta(hours=8)
 
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?(?: \+08:00)?")
+# The clock may be left out when the source gives only the day; pages then show no time.
+_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2}))?(?: \+08:00)?)?")
 
 # What editors write instead, read leniently only to suggest the documented form.
 _LOOSE_DAY = r"(?P<y>\d{4})(?:[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?|(?P<m2>\d{2})(?P<d2>\d{2}))"
@@ -112,7 +114,7 @@ def parse_time(text: str, zone: ZoneInfo, example: str = EXAMPLE_TIME) -> dt.dat
         raise DateFormError(f"“{text}”带的时区不是北京时间；应写成北京时间 {corrected}", corrected)
     if _TIME.fullmatch(written):
         return when
-    corrected = _time_text(when, seconds=bool(loose["S"]))
+    corrected = _time_text(when, seconds=bool(loose["S"])) if loose["H"] is not None else f"{when:%Y-%m-%d}"
     raise DateFormError(f"“{text}”应写成 {corrected}（北京时间，格式 YYYY-MM-DD HH:MM）", corrected)
 
 

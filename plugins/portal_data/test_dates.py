@@ -68,6 +68,7 @@ def test_impossible_and_unreadable_months():
     ("2020-07-08 09:30:15", "2020-07-08T09:30:15+08:00"),
     ("2020-07-08 09:30 +08:00", "2020-07-08T09:30:00+08:00"),
     ("2020-07-08 09:30:15 +08:00", "2020-07-08T09:30:15+08:00"),
+    ("2020-07-08", "2020-07-08T00:00:00+08:00"),  # only the day: the source gives no time
 ])
 def test_publication_times_in_beijing_time(text, expected):
     assert parse_time(text, SHANGHAI).isoformat() == expected
@@ -75,7 +76,7 @@ def test_publication_times_in_beijing_time(text, expected):
 
 @pytest.mark.parametrize("text, corrected", [
     ("2020-7-9 9:05", "2020-07-09 09:05"),
-    ("2020-07-08", "2020-07-08 00:00"),
+    ("2020-7-8", "2020-07-08"),
     ("2020/7/8 9:30", "2020-07-08 09:30"),
     ("2020-07-08T09:30:15+08:00", "2020-07-08 09:30:15"),
     ("2020-07-08 09:30 +0800", "2020-07-08 09:30"),

@@ -18,7 +18,10 @@
     event.preventDefault();
     var on = link.getAttribute("data-elder-mode") === "on";
     apply(on);
-    var other = document.querySelector('[data-elder-mode="' + (on ? "off" : "on") + '"]');
-    if (other) { other.focus(); }
+    // Keep focus on a visible control: the switch back, or the folded menu that holds it in 长辈模式.
+    var candidates = document.querySelectorAll('[data-elder-mode="' + (on ? "off" : "on") + '"], .lp-header__fold-button');
+    for (var i = 0; i < candidates.length; i++) {
+      if (candidates[i].getClientRects().length) { candidates[i].focus(); break; }
+    }
   });
 })();
