@@ -31,9 +31,13 @@ BLOCKS = frozenset({"address", "article", "aside", "blockquote", "br", "caption"
                     "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
                     "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"})
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-WORD = re.compile(f"([{HAN}]+)|([0-9a-z]+)")
+WORD = re.compile(f"([0-9]{{1,4}}[年月日号])|([{HAN}]+)|([0-9]+)|([a-z]+)")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
-TOKEN_PREFIX = "q"  # keeps character codes apart from the English words and numbers indexed as they are
+# Every token starts with its kind's letter (q Han, n number, x word), and no character code, digit
+# or date unit starts with one of them: Pagefind splits a query word it cannot find whole into words
+# of the index (2020060 into 2020 and 6), which these tokens never allow.
+DIGIT_LETTERS = str.maketrans("0123456789", "abcdefghij")
+DATE_UNITS = {"年": "v", "月": "w", "日": "z", "号": "z"}
 
 
 def character_code(character: str) -> str:
@@ -45,21 +49,37 @@ def character_code(character: str) -> str:
     return letters
 
 
+MONTH_IN_WORDS = re.compile("(十[一二]|[一二三四五六七八九十])月")
+MONTH_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+                 "十一": 11, "十二": 12}
+
+
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    """Full-width letters and digits as ASCII, lower case, 五月 as 5月 (pages write months in digits)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return MONTH_IN_WORDS.sub(lambda match: f"{MONTH_NUMBERS[match.group(1)]}月", text)
+
+
+def number_token(digits: str, unit: str = "") -> str:
+    return "n" + (digits.lstrip("0") or "0").translate(DIGIT_LETTERS) + DATE_UNITS.get(unit, "")
 
 
 def search_tokens(text: str) -> list[str]:
-    """Index tokens: each Han run's bigrams and its last character; ASCII words and numbers as they are."""
+    """Index tokens: each Han run's bigrams and its last character; numbers (2020年 and 5月 as one
+    token, so a month's page is told from its neighbours) and ASCII words."""
     tokens = []
     for match in WORD.finditer(normalise(text)):
-        han, word = match.groups()
-        if word:
-            tokens.append(word)
-            continue
-        codes = [character_code(character) for character in han]
-        tokens.extend(TOKEN_PREFIX + first + second for first, second in zip(codes, codes[1:]))
-        tokens.append(TOKEN_PREFIX + codes[-1])
+        date, han, number, word = match.groups()
+        if date:
+            tokens.append(number_token(date[:-1], date[-1]))
+        elif number:
+            tokens.append(number_token(number))
+        elif word:
+            tokens.append("x" + word)
+        else:
+            codes = [character_code(character) for character in han]
+            tokens.extend("q" + first + second for first, second in zip(codes, codes[1:]))
+            tokens.append("q" + codes[-1])
     return tokens
 
 
@@ -169,8 +189,9 @@ def _clean(pieces: list[str]) -> str:
     return re.sub(r"\s+", " ", "".join(pieces)).strip()
 
 
-def search_document(page_html: str) -> str | None:
-    """The HTML Pagefind indexes for `page_html`, or None when the page has no searchable body."""
+def searchable_parts(page_html: str) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]] | None:
+    """(weighted text blocks, filters and metadata) of `page_html` as it is searched, or None when
+    the page has no searchable body. The metadata always holds `title` and the full `text`."""
     reader = _PageReader()
     reader.feed(page_html)
     reader.close()
@@ -182,8 +203,18 @@ def search_document(page_html: str) -> str | None:
     meta_keys = {key for kind, key, _ in fields if kind == "meta"}
     if "title" not in meta_keys:
         fields.append(("meta", "title", _clean(reader.first_h1 or [])))
-    text = " ".join(text for _, text in blocks)
-    fields.append(("meta", "text", text[:EXCERPT_SOURCE_CHARS]))
+    fields.append(("meta", "text", " ".join(text for _, text in blocks)))
+    return blocks, fields
+
+
+def search_document(page_html: str) -> str | None:
+    """The HTML Pagefind indexes for `page_html`, or None when the page has no searchable body."""
+    parts = searchable_parts(page_html)
+    if parts is None:
+        return None
+    blocks, fields = parts
+    fields = [(kind, key, value[:EXCERPT_SOURCE_CHARS] if (kind, key) == ("meta", "text") else value)
+              for kind, key, value in fields]
     escape = html_lib.escape
     lines = [f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"><title></title></head><body>',
              "<div data-pagefind-body>"]

@@ -8,12 +8,20 @@
   "use strict";
 
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ffff}";
-  var WORD = new RegExp("([" + HAN + "]+)|([0-9a-z]+)", "gu");
+  var WORD = new RegExp("([0-9]{1,4}[年月日号])|([" + HAN + "]+)|([0-9]+)|([a-z]+)", "gu");
+  var DATE_UNITS = { "年": "v", "月": "w", "日": "z", "号": "z" };
   var LETTERS = "abcdefghijklmnopqrstuvwxyz";
   var PAGE_SIZE = 10;
   var pageCount = null;  // a promise of the number of pages in the index, asked once
 
-  function normalise(text) { return text.normalize("NFKC").toLowerCase(); }
+  var MONTH_NUMBERS = { "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12 };
+
+  /* Full-width letters and digits as ASCII, lower case, 五月 as 5月: as buildtools/search_text.py. */
+  function normalise(text) {
+    return text.normalize("NFKC").toLowerCase().replace(/(十[一二]|[一二三四五六七八九十])月/g, function (_, month) {
+      return MONTH_NUMBERS[month] + "月";
+    });
+  }
 
   function characterCode(character) {
     var number = character.codePointAt(0), letters = "";
@@ -21,17 +29,26 @@
     return letters;
   }
 
-  /* What to look up for a query: each Han run's bigrams (a single character alone, found as the
-     start of the bigrams holding it), and ASCII words and numbers as they are. */
+  function numberToken(digits, unit) {
+    return "n" + (digits.replace(/^0+/, "") || "0").replace(/[0-9]/g, function (d) { return LETTERS.charAt(+d); }) + (DATE_UNITS[unit] || "");
+  }
+
+  /* What to look up for a query, as buildtools/search_text.py wrote the pages: each Han run's
+     bigrams (a single character alone, found as the start of the bigrams holding it), numbers and
+     dates (5月), and ASCII words. */
   function queryTerms(query) {
     var terms = [], seen = {}, match;
     WORD.lastIndex = 0;
     while ((match = WORD.exec(normalise(query))) !== null) {
       var found = [];
-      if (match[2]) {
-        found.push(match[2]);
+      if (match[1]) {
+        found.push(numberToken(match[1].slice(0, -1), match[1].slice(-1)));
+      } else if (match[3]) {
+        found.push(numberToken(match[3], ""));
+      } else if (match[4]) {
+        found.push("x" + match[4]);
       } else {
-        var characters = Array.from(match[1]);
+        var characters = Array.from(match[2]);
         if (characters.length === 1) { found.push("q" + characterCode(characters[0])); }
         for (var i = 0; i + 1 < characters.length; i += 1) {
           found.push("q" + characterCode(characters[i]) + characterCode(characters[i + 1]));
@@ -47,8 +64,8 @@
     var pieces = [], match;
     WORD.lastIndex = 0;
     while ((match = WORD.exec(normalise(query))) !== null) {
-      if (match[2]) { pieces.push(match[2]); continue; }
-      var characters = Array.from(match[1]);
+      if (!match[2]) { pieces.push(match[0]); continue; }
+      var characters = Array.from(match[2]);
       if (characters.length === 1) { pieces.push(characters[0]); }
       for (var i = 0; i + 1 < characters.length; i += 1) { pieces.push(characters[i] + characters[i + 1]); }
     }
