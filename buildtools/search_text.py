@@ -4,7 +4,7 @@ and the query (theme/static/js/search.js, the same rules) are split alike in eve
 Pagefind's extended build splits Chinese with a dictionary, while its browser code splits the query
 with `Intl.Segmenter`, which differs between browsers; the two rarely agree. So Pagefind never sees
 Chinese: every run of Han characters becomes its overlapping bigrams plus its last character (the
-Lucene CJK scheme), each written as ASCII letters (`bigram_token`), under the language `und`, which
+Lucene CJK scheme), each written as ASCII letters (`search_tokens`), under the language `und`, which
 Pagefind neither stems nor segments. A one-character query finds that character as a prefix.
 
 What is read of a page (our templates mark it): the elements with `data-pagefind-body`, without the
@@ -33,11 +33,14 @@ BLOCKS = frozenset({"address", "article", "aside", "blockquote", "br", "caption"
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 WORD = re.compile(f"([0-9]{{1,4}}[年月日号])|([{HAN}]+)|([0-9]+)|([a-z]+)")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
-# Every token starts with its kind's letter (q Han, n number, x word), and no character code, digit
-# or date unit starts with one of them: Pagefind splits a query word it cannot find whole into words
-# of the index (2020060 into 2020 and 6), which these tokens never allow.
+# Pagefind matches a query word to the index's words that start with it (so 权 finds 权力 and 权路),
+# and also to words the query word starts with (2020060 finds 2020). The second must never happen:
+# a Han character alone and a number end in `END`, a letter that never follows there in a longer
+# token (a character code starts with a-l, a digit is a-j, a date unit v-x), and the browser never
+# adds it to the query.
 DIGIT_LETTERS = str.maketrans("0123456789", "abcdefghij")
-DATE_UNITS = {"年": "v", "月": "w", "日": "z", "号": "z"}
+DATE_UNITS = {"年": "v", "月": "w", "日": "x", "号": "x"}
+END = "y"
 
 
 def character_code(character: str) -> str:
@@ -61,7 +64,7 @@ def normalise(text: str) -> str:
 
 
 def number_token(digits: str, unit: str = "") -> str:
-    return "n" + (digits.lstrip("0") or "0").translate(DIGIT_LETTERS) + DATE_UNITS.get(unit, "")
+    return "n" + (digits.lstrip("0") or "0").translate(DIGIT_LETTERS) + DATE_UNITS.get(unit, "") + END
 
 
 def search_tokens(text: str) -> list[str]:
@@ -79,7 +82,7 @@ def search_tokens(text: str) -> list[str]:
         else:
             codes = [character_code(character) for character in han]
             tokens.extend("q" + first + second for first, second in zip(codes, codes[1:]))
-            tokens.append("q" + codes[-1])
+            tokens.append("q" + codes[-1] + END)
     return tokens
 
 

@@ -9,7 +9,7 @@
 
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ffff}";
   var WORD = new RegExp("([0-9]{1,4}[年月日号])|([" + HAN + "]+)|([0-9]+)|([a-z]+)", "gu");
-  var DATE_UNITS = { "年": "v", "月": "w", "日": "z", "号": "z" };
+  var DATE_UNITS = { "年": "v", "月": "w", "日": "x", "号": "x" };  // the index ends these with y; a query never does
   var LETTERS = "abcdefghijklmnopqrstuvwxyz";
   var PAGE_SIZE = 10;
   var pageCount = null;  // a promise of the number of pages in the index, asked once
