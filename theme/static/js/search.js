@@ -35,27 +35,32 @@
 
   /* What to look up for a query, as buildtools/search_text.py wrote the pages: each Han run's
      bigrams (a single character alone, found as the start of the bigrams holding it), numbers and
-     dates (5月), and ASCII words. */
-  function queryTerms(query) {
-    var terms = [], seen = {}, match;
+     dates (5月), and ASCII words; in the query's order, `follows` when a bigram continues the one
+     before it (the two stand next to each other in a page that holds the phrase). */
+  function queryPlan(query) {
+    var plan = [], match;
     WORD.lastIndex = 0;
     while ((match = WORD.exec(normalise(query))) !== null) {
-      var found = [];
       if (match[1]) {
-        found.push(numberToken(match[1].slice(0, -1), match[1].slice(-1)));
+        plan.push({ term: numberToken(match[1].slice(0, -1), match[1].slice(-1)), follows: false });
       } else if (match[3]) {
-        found.push(numberToken(match[3], ""));
+        plan.push({ term: numberToken(match[3], ""), follows: false });
       } else if (match[4]) {
-        found.push("x" + match[4]);
+        plan.push({ term: "x" + match[4], follows: false });
       } else {
         var characters = Array.from(match[2]);
-        if (characters.length === 1) { found.push("q" + characterCode(characters[0])); }
+        if (characters.length === 1) { plan.push({ term: "q" + characterCode(characters[0]), follows: false }); }
         for (var i = 0; i + 1 < characters.length; i += 1) {
-          found.push("q" + characterCode(characters[i]) + characterCode(characters[i + 1]));
+          plan.push({ term: "q" + characterCode(characters[i]) + characterCode(characters[i + 1]), follows: i > 0 });
         }
       }
-      found.forEach(function (term) { if (!seen[term]) { seen[term] = true; terms.push(term); } });
     }
+    return plan;
+  }
+
+  function queryTerms(query) {
+    var terms = [];
+    queryPlan(query).forEach(function (step) { if (terms.indexOf(step.term) < 0) { terms.push(step.term); } });
     return terms;
   }
 
@@ -88,25 +93,39 @@
   }
 
   /* Pages ranked for `query`: each term weighs by how rare it is (idf) and, within that, by
-     Pagefind's score for the page (title and kicker count more); a page holding more of the
-     query's bigrams, i.e. more of it as written, ranks higher. */
+     Pagefind's score for the page (title and kicker count more); two bigrams of the query found
+     side by side count again, so a page holding the query as written ranks above pages holding
+     its characters scattered. */
   function rank(pagefind, query, filters) {
-    var terms = queryTerms(query);
+    var plan = queryPlan(query), terms = queryTerms(query);
     if (!terms.length) { return Promise.resolve([]); }
     var options = filters && Object.keys(filters).length ? { filters: filters } : {};
     pageCount = pageCount || pagefind.search(null, {}).then(function (all) { return Math.max(1, all.results.length); });
     return Promise.all([pageCount].concat(terms.map(function (term) {
       return pagefind.search(term, options);
     }))).then(function (searches) {
-      var total = searches[0], pages = {};
-      searches.slice(1).forEach(function (search) {
+      var total = searches[0], pages = {}, idf = {};
+      searches.slice(1).forEach(function (search, t) {
         var results = search.results;
         if (!results.length) { return; }
-        var idf = Math.log(1 + total / results.length), best = results[0].score || 1;
+        var best = results[0].score || 1;
+        idf[terms[t]] = Math.log(1 + total / results.length);
         results.forEach(function (result) {
-          var page = pages[result.id] || (pages[result.id] = { result: result, score: 0, terms: 0 });
-          page.score += idf * (1 + result.score / best);
-          page.terms += 1;
+          var page = pages[result.id] || (pages[result.id] = { result: result, score: 0, words: {} });
+          page.score += idf[terms[t]] * (0.25 + result.score / best);
+          page.words[terms[t]] = result.words || [];
+        });
+      });
+      Object.keys(pages).forEach(function (id) {
+        var page = pages[id];
+        plan.forEach(function (step, k) {
+          var before = k && page.words[plan[k - 1].term], here = page.words[step.term];
+          if (!step.follows || !before || !here) { return; }
+          var next = {};
+          before.forEach(function (position) { next[position + 1] = true; });
+          if (here.some(function (position) { return next[position]; })) {
+            page.score += (idf[plan[k - 1].term] + idf[step.term]) / 2;
+          }
         });
       });
       return Object.keys(pages).map(function (id) { return pages[id]; }).sort(function (a, b) {
