@@ -85,9 +85,7 @@
       var shards = manifest.shards || [];
       if (!shards.length) { throw new Error("shards.json lists no shard"); }
       return import(bundle + shards[0] + "/pagefind.js").then(function (pagefind) {
-        // Long pages are penalised less than Pagefind's default (0.75): a ledger month is long
-        // because of its table, not because the month is less what it is about.
-        return pagefind.options({ excerptLength: 0, ranking: { pageLength: 0.3 } }).then(function () {
+        return pagefind.options({ excerptLength: 0 }).then(function () {
           return Promise.all(shards.slice(1).map(function (shard) { return pagefind.mergeIndex(bundle + shard + "/"); }));
         }).then(function () { return pagefind; });
       });
@@ -110,11 +108,14 @@
       searches.slice(1).forEach(function (search, t) {
         var results = search.results;
         if (!results.length) { return; }
-        var best = results[0].score || 1;
+        var best = results[0].score || 1, most = 1;
+        results.forEach(function (result) { most = Math.max(most, (result.words || []).length); });
         idf[terms[t]] = Math.log(1 + total / results.length);
         results.forEach(function (result) {
           var page = pages[result.id] || (pages[result.id] = { result: result, score: 0, words: {} });
-          page.score += idf[terms[t]] * (0.25 + result.score / best);
+          // Pagefind's score (weights, length) and how often the page says it (which Pagefind saturates early).
+          var often = Math.log(1 + (result.words || []).length) / Math.log(1 + most);
+          page.score += idf[terms[t]] * (0.25 + result.score / best + often);
           page.words[terms[t]] = result.words || [];
         });
       });
