@@ -85,7 +85,9 @@
       var shards = manifest.shards || [];
       if (!shards.length) { throw new Error("shards.json lists no shard"); }
       return import(bundle + shards[0] + "/pagefind.js").then(function (pagefind) {
-        return pagefind.options({ excerptLength: 0 }).then(function () {
+        // Long pages are penalised less than by Pagefind's default (0.75): a ledger month is long
+        // because of its table, not because the month is less what it is about.
+        return pagefind.options({ excerptLength: 0, ranking: { pageLength: 0.3 } }).then(function () {
           return Promise.all(shards.slice(1).map(function (shard) { return pagefind.mergeIndex(bundle + shard + "/"); }));
         }).then(function () { return pagefind; });
       });
