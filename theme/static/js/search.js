@@ -288,16 +288,16 @@
     more.addEventListener("click", function () { showMore(input.value.trim(), asked); });
     var hints = document.querySelectorAll("[data-search-no-js]");
     for (var i = 0; i < hints.length; i += 1) { hints[i].hidden = true; }
-    pagefind.filters().then(buildFilters);
     var query = new URLSearchParams(window.location.search).get("q") || "";
     if (query) {
       input.value = query;
       var headerBox = document.getElementById("lp-search-q");  // the header's box keeps what was asked
       if (headerBox) { headerBox.value = query; }
-      run(query);
     } else {
       input.focus();
     }
+    // The filters first, so a result list is never shown without them.
+    pagefind.filters().then(buildFilters).then(function () { if (query) { run(query); } });
   }
 
   var root = document.getElementById("lp-search");
