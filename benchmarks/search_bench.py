@@ -19,6 +19,7 @@ import functools
 import http.server
 import json
 import os
+import random
 import re
 import sys
 import threading
@@ -88,12 +89,16 @@ def site_pages(site: str) -> list[dict]:
     return pages
 
 
-def generated_queries(pages: list[dict]) -> list[tuple[str, str, str]]:
-    """(query, page it must find, kind) made from the pages: titles, headline words, names, numbers."""
+def generated_queries(pages: list[dict], sample: int = 0) -> list[tuple[str, str, str]]:
+    """(query, page it must find, kind) made from the pages: titles, headline words, names, numbers;
+    from `sample` pages drawn with a fixed seed when given (a large site), checked against all."""
     queries: dict[str, tuple[str, str]] = {}
+    every_page = pages
+    if sample and sample < len(pages):
+        pages = random.Random(2020).sample(pages, sample)
 
     def holders(word: str) -> list[str]:
-        return [page["url"] for page in pages if word in page["text"]]
+        return [page["url"] for page in every_page if word in page["text"]]
 
     def add(word: str, url: str, kind: str, unique: bool = True) -> None:
         if word and word not in queries and (not unique or holders(word) == [url]):
@@ -113,8 +118,9 @@ def generated_queries(pages: list[dict]) -> list[tuple[str, str, str]]:
             if month:
                 add(f"{village}{month.group(1)}年{month.group(2)}月", page["url"], "place", unique=False)
                 add(f"{town}{village} {month.group(2)}月", page["url"], "place", unique=False)
+    known_places = sorted({pair for other in every_page for pair in TOWN_VILLAGE.findall(other["title"])})
     for page in pages:  # places named in the news: every town and village the ledgers know
-        for town, village in {pair for other in pages for pair in TOWN_VILLAGE.findall(other["title"])}:
+        for town, village in known_places:
             for name in (town, village):
                 if name in page["text"] and len(holders(name)) <= 3 and "/news/" in page["url"]:
                     add(name, page["url"], "place", unique=False)
@@ -190,11 +196,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--site", default="output", help="the built site (default output/)")
     parser.add_argument("--engine", choices=sorted(ENGINES), default="liling")
     parser.add_argument("--misses", action="store_true", help="list every query not found first")
+    parser.add_argument("--sample", type=int, default=0, help="make the generated queries from this many pages")
+    parser.add_argument("--no-resident", action="store_true", help="leave out resident_queries.toml (another site)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     pages = site_pages(args.site)
-    sets = {"generated": generated_queries(pages), "resident": resident_queries()}
+    sets = {"generated": generated_queries(pages, args.sample), "resident": [] if args.no_resident else resident_queries()}
     everything = sets["generated"] + sets["resident"]
     server, base = serve(args.site)
     report = {"engine": args.engine, "pages": len(pages), "modes": {}}
