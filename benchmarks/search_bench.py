@@ -23,6 +23,7 @@ import random
 import re
 import sys
 import threading
+import time
 import tomllib
 import urllib.parse
 
@@ -70,35 +71,33 @@ ENGINES = {
 }
 
 
-def site_pages(site: str) -> list[dict]:
-    """Every searchable page of the built site: url, title, text, metadata."""
-    pages = []
+def site_pages(site: str, sample: int = 0) -> list[dict]:
+    """Every searchable page of the built site (or `sample` of them, drawn with a fixed seed, on a
+    site too large to read whole): url, title, text, metadata."""
+    paths = []
     for base, dirs, names in os.walk(site):
         dirs[:] = sorted(name for name in dirs if name != "pagefind")
-        for name in sorted(names):
-            if not name.endswith(".html"):
-                continue
-            path = os.path.join(base, name)
-            with open(path, encoding="utf-8") as handle:
-                parts = searchable_parts(handle.read())
-            if parts is None:
-                continue
-            meta = {key: value for kind, key, value in parts[1] if kind == "meta"}
-            url = "/" + os.path.relpath(path, site).replace(os.sep, "/").removesuffix("index.html")
-            pages.append({"url": url, "title": meta["title"], "text": meta["text"], "meta": meta})
+        paths += [os.path.join(base, name) for name in sorted(names) if name.endswith(".html")]
+    if sample and sample < len(paths):
+        paths = random.Random(2020).sample(paths, sample)
+    pages = []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            parts = searchable_parts(handle.read())
+        if parts is None:
+            continue
+        meta = {key: value for kind, key, value in parts[1] if kind == "meta"}
+        url = "/" + os.path.relpath(path, site).replace(os.sep, "/").removesuffix("index.html")
+        pages.append({"url": url, "title": meta["title"], "text": meta["text"], "meta": meta})
     return pages
 
 
-def generated_queries(pages: list[dict], sample: int = 0) -> list[tuple[str, str, str]]:
-    """(query, page it must find, kind) made from the pages: titles, headline words, names, numbers;
-    from `sample` pages drawn with a fixed seed when given (a large site), checked against all."""
+def generated_queries(pages: list[dict]) -> list[tuple[str, str, str]]:
+    """(query, page it must find, kind) made from the pages: titles, headline words, names, numbers."""
     queries: dict[str, tuple[str, str]] = {}
-    every_page = pages
-    if sample and sample < len(pages):
-        pages = random.Random(2020).sample(pages, sample)
 
     def holders(word: str) -> list[str]:
-        return [page["url"] for page in every_page if word in page["text"]]
+        return [page["url"] for page in pages if word in page["text"]]
 
     def add(word: str, url: str, kind: str, unique: bool = True) -> None:
         if word and word not in queries and (not unique or holders(word) == [url]):
@@ -118,7 +117,7 @@ def generated_queries(pages: list[dict], sample: int = 0) -> list[tuple[str, str
             if month:
                 add(f"{village}{month.group(1)}年{month.group(2)}月", page["url"], "place", unique=False)
                 add(f"{town}{village} {month.group(2)}月", page["url"], "place", unique=False)
-    known_places = sorted({pair for other in every_page for pair in TOWN_VILLAGE.findall(other["title"])})
+    known_places = sorted({pair for other in pages for pair in TOWN_VILLAGE.findall(other["title"])})
     for page in pages:  # places named in the news: every town and village the ledgers know
         for town, village in known_places:
             for name in (town, village):
@@ -169,10 +168,12 @@ def run_mode(browser, base: str, queries, engine: str, single_character: bool) -
     transferred = []
     page.on("requestfinished", lambda request: transferred.append(request))
     first = queries[0][0]
+    started = time.monotonic()
     page.goto(f"{base}/search/?q={urllib.parse.quote(first)}")
     if engine == "liling":  # the results are listed (their fragments fetched) when the page says so
         page.wait_for_function("q => document.getElementById('lp-search').dataset.searchDone === q", arg=first,
                                timeout=30000)
+    first_seconds = round(time.monotonic() - started, 2)  # the page loaded and its first results listed
     page.wait_for_load_state("networkidle")
     first_bytes = sum(request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
                       for request in transferred if "/pagefind/" in request.url or "search" in request.url)
@@ -183,7 +184,7 @@ def run_mode(browser, base: str, queries, engine: str, single_character: bool) -
         rank = urls.index(url) + 1 if url in urls else None
         ranks.append({"query": query, "url": url, "kind": kind, "rank": rank, "count": found["count"]})
     context.close()
-    return {"first_search_bytes": first_bytes, "ranks": ranks}
+    return {"first_search_bytes": first_bytes, "first_search_seconds": first_seconds, "ranks": ranks}
 
 
 def figures(ranks: list[dict]) -> dict:
@@ -199,13 +200,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--site", default="output", help="the built site (default output/)")
     parser.add_argument("--engine", choices=sorted(ENGINES), default="liling")
     parser.add_argument("--misses", action="store_true", help="list every query not found first")
-    parser.add_argument("--sample", type=int, default=0, help="make the generated queries from this many pages")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="make the generated queries from this many pages (unique among them only)")
     parser.add_argument("--no-resident", action="store_true", help="leave out resident_queries.toml (another site)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    pages = site_pages(args.site)
-    sets = {"generated": generated_queries(pages, args.sample), "resident": [] if args.no_resident else resident_queries()}
+    pages = site_pages(args.site, args.sample)
+    sets = {"generated": generated_queries(pages), "resident": [] if args.no_resident else resident_queries()}
     everything = sets["generated"] + sets["resident"]
     server, base = serve(args.site)
     report = {"engine": args.engine, "pages": len(pages), "modes": {}}
@@ -217,6 +219,7 @@ def main(argv: list[str] | None = None) -> dict:
                 run = run_mode(browser, base, everything, args.engine, single)
                 report["modes"][mode] = {
                     "first_search_bytes": run["first_search_bytes"],
+                    "first_search_seconds": run["first_search_seconds"],
                     **{name: figures([r for r in run["ranks"] if (r["kind"] == "resident") == (name == "resident")])
                        for name in sets},
                     "all": figures(run["ranks"]),
@@ -226,12 +229,12 @@ def main(argv: list[str] | None = None) -> dict:
     finally:
         server.shutdown()
     print(f"search benchmark: {args.site}, engine {args.engine}, {len(pages)} searchable pages")
-    print(f"{'mode':28} {'set':10} {'queries':>7} {'R@1':>7} {'R@5':>7} {'MRR':>7} {'first search bytes':>19}")
+    print(f"{'mode':28} {'set':10} {'queries':>7} {'R@1':>7} {'R@5':>7} {'MRR':>7} {'first search bytes':>19} {'s':>6}")
     for mode, result in report["modes"].items():
         for name in ("generated", "resident", "all"):
             row = result[name]
             print(f"{mode:28} {name:10} {row['queries']:7d} {row['recall_at_1']:7.3f} {row['recall_at_5']:7.3f} "
-                  f"{row['mrr']:7.3f} {result['first_search_bytes']:19d}")
+                  f"{row['mrr']:7.3f} {result['first_search_bytes']:19d} {result['first_search_seconds']:6.2f}")
     modes = list(report["modes"].values())
     same = ([r["rank"] for r in modes[0]["ranks"]] == [r["rank"] for r in modes[1]["ranks"]]
             and modes[0]["first_search_bytes"] == modes[1]["first_search_bytes"])
