@@ -121,8 +121,8 @@ def test_results_can_be_filtered_by_section(browser_page, site_url):
     # 年份 has one value on this site: a filter that offers no choice is not shown.
     assert browser_page.locator(".lp-search__filter-name").all_inner_texts() == ["栏目"]
     browser_page.select_option("select[name=栏目]", "权力清单")
-    browser_page.wait_for_function("() => document.querySelector('[data-search-status]').textContent.startsWith('找到 27 ')",
-                                   timeout=15000)
+    browser_page.wait_for_function("() => document.querySelector('[data-search-status]').textContent.startsWith('找到 27 ')"
+                                   " && document.getElementById('lp-search').dataset.searchDone === '醴陵'", timeout=15000)
     types = browser_page.locator(".lp-search-result__type").all_inner_texts()
     assert types and set(types) == {"权力清单"} and len(everything) == 10
 

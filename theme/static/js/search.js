@@ -233,6 +233,7 @@
     function run(query) {
       var ticket = (asked += 1);
       query = query.trim();
+      root.removeAttribute("data-search-done");  // set again once these results are listed
       list.textContent = "";
       more.hidden = true;
       if (!query) { setStatus(""); filterBox.hidden = true; return Promise.resolve(); }
