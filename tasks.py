@@ -157,3 +157,17 @@ def bench(c, articles=10_000, villages=270, months=36, power_items=2_000, profil
 
     bench_main(["--articles", str(articles), "--villages", str(villages), "--months", str(months),
                 "--power-items", str(power_items)] + (["--profile"] if profile else []))
+
+
+@task(help={"site": "the built site to measure (default output/; build it first)",
+            "engine": "liling (this site's search) or pagefind (Pagefind's own search, as before the bigram index)",
+            "misses": "list every query whose page did not come first",
+            "sample": "make the generated queries from this many pages, unique among them (a large site)",
+            "resident": "also ask the resident questions of benchmarks/resident_queries.toml (this site's pages)"})
+def bench_search(c, site="output", engine="liling", misses=False, sample=0, resident=True):
+    """Measure search in Debian chromium: recall@1, recall@5, MRR and first-search bytes, in both segmenter modes."""
+    from benchmarks.search_bench import main as search_bench_main
+
+    search_bench_main(["--site", site, "--engine", engine, "--sample", str(sample)]
+                      + (["--misses"] if misses else []) + ([] if resident else ["--no-resident"]))
+

@@ -23,6 +23,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from buildtools.search_text import search_document
 from plugins.portal_data.atomic import write_atomically
 from plugins.portal_data.downloads import has_bytes
 
@@ -159,8 +160,8 @@ def _remove_tree(path: str) -> None:
 
 
 def index_one_shard(site_path: str, shard: str, pages: list[str], remove=_remove_tree) -> list[str]:
-    """Pagefind over a mirror of hard links to just this shard's pages (same relative paths, so the
-    URLs in the index are the site's), written fresh and renamed over the old bundle. The mirror
+    """Pagefind over a mirror holding each of this shard's pages as its search document
+    (buildtools/search_text.py; same relative paths, so the URLs in the index are the site's), written fresh and renamed over the old bundle. The mirror
     and the old bundle, both renamed out of the way first, are handed to `remove`."""
     mirror = f"{site_path}.search-{shard}-{os.getpid()}"
     final = os.path.join(site_path, "pagefind", shard)
@@ -169,9 +170,14 @@ def index_one_shard(site_path: str, shard: str, pages: list[str], remove=_remove
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         for page in pages:
+            with open(os.path.join(site_path, page), encoding="utf-8", errors="replace") as handle:
+                document = search_document(handle.read())
+            if document is None:
+                continue
             target = os.path.join(mirror, *page.split("/"))
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            os.link(os.path.join(site_path, page), target)
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(document)
         command = [sys.executable, "-m", "pagefind", "--site", mirror, "--output-path", fresh, "--quiet"]
         result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
     finally:

@@ -1,112 +1,244 @@
-"""What of a page the search index is made from, to tell a page whose bytes changed but whose
-index entry would not (a ledger month whose balances moved because an earlier month was corrected).
+"""The document Pagefind indexes for each page: its own text as character bigrams, so that the index
+and the query (theme/static/js/search.js, the same rules) are split alike in every browser.
 
-Pagefind reads, with `data-pagefind-body` on our templates: the body elements' text and markup,
-except elements marked `data-pagefind-ignore="all"`; `data-pagefind-*` attributes anywhere (filters,
-metadata, sorts) with the text of their elements; the page's language; and, for its default
-title and image, the page's first h1 and first image wherever they are. `search_text` keeps all
-of that (every h1 and image, and the <title>, to be safe) in order, so two versions of a page with the same search text give Pagefind the same input.
-Anything it cannot read as expected (no body, an element in it left open or closed out of order)
-counts as changed: our templates close what they open, and a page read wrongly is indexed again.
+Pagefind's extended build splits Chinese with a dictionary, while its browser code splits the query
+with `Intl.Segmenter`, which differs between browsers; the two rarely agree. So Pagefind never sees
+Chinese: every run of Han characters becomes its overlapping bigrams plus its last character (the
+Lucene CJK scheme), each written as ASCII letters (`search_tokens`), under the language `und`, which
+Pagefind neither stems nor segments. A one-character query finds that character as a prefix.
+
+What is read of a page (our templates mark it): the elements with `data-pagefind-body`, without the
+parts marked `data-pagefind-ignore` (with `="all"` their filters and metadata are dropped too);
+`data-pagefind-weight` on an element, and the first `h1` (weight 10), weigh its text; filters and
+metadata (`data-pagefind-filter` / `data-pagefind-meta`, as `key:value` or with the element's text)
+anywhere on the page. The original text travels as metadata (`title`, `text`) for the result list
+and its excerpt. `same_search_text` compares these documents, exactly what Pagefind is given.
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+import unicodedata
 from html.parser import HTMLParser
 
+LANGUAGE = "und"
+TITLE_WEIGHT = "10"
+EXCERPT_SOURCE_CHARS = 3000  # enough for any article's excerpt; a long ledger table is cut
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+# Elements whose edges end a run of text: characters either side are not neighbours.
+BLOCKS = frozenset({"address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt",
+                    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+                    "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"})
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+WORD = re.compile(f"([0-9]{{1,4}}[年月日号])|([{HAN}]+)|([0-9]+)|([a-z]+)")
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Pagefind matches a query word to the index's words that start with it (so 权 finds 权力 and 权路),
+# and also to words the query word starts with (2020060 finds 2020). The second must never happen:
+# a Han character alone and a number end in `END`, a letter that never follows there in a longer
+# token (a character code starts with a-l, a digit is a-j, a date unit v-x), and the browser never
+# adds it to the query.
+DIGIT_LETTERS = str.maketrans("0123456789", "abcdefghij")
+DATE_UNITS = {"年": "v", "月": "w", "日": "x", "号": "x"}
+END = "y"
 
 
-class _SearchText(HTMLParser):
+def character_code(character: str) -> str:
+    """A Han character as four letters (base 26 of its code point)."""
+    number, letters = ord(character), ""
+    for _ in range(4):
+        letters = LETTERS[number % 26] + letters
+        number //= 26
+    return letters
+
+
+MONTH_IN_WORDS = re.compile("(十[一二]|[一二三四五六七八九十])月")
+MONTH_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+                 "十一": 11, "十二": 12}
+
+
+def normalise(text: str) -> str:
+    """Full-width letters and digits as ASCII, lower case, 五月 as 5月 (pages write months in digits)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return MONTH_IN_WORDS.sub(lambda match: f"{MONTH_NUMBERS[match.group(1)]}月", text)
+
+
+def number_token(digits: str, unit: str = "") -> str:
+    return "n" + (digits.lstrip("0") or "0").translate(DIGIT_LETTERS) + DATE_UNITS.get(unit, "") + END
+
+
+def search_tokens(text: str) -> list[str]:
+    """Index tokens: each Han run's bigrams and its last character; numbers (2020年 and 5月 as one
+    token, so a month's page is told from its neighbours) and ASCII words."""
+    tokens = []
+    for match in WORD.finditer(normalise(text)):
+        date, han, number, word = match.groups()
+        if date:
+            tokens.append(number_token(date[:-1], date[-1]))
+        elif number:
+            tokens.append(number_token(number))
+        elif word:
+            tokens.append("x" + word)
+        else:
+            codes = [character_code(character) for character in han]
+            tokens.extend("q" + first + second for first, second in zip(codes, codes[1:]))
+            tokens.append("q" + codes[-1] + END)
+    return tokens
+
+
+class _PageReader(HTMLParser):
+    """The text blocks, filters and metadata of one page, as Pagefind would read them."""
+
     def __init__(self):
-        super().__init__(convert_charrefs=False)
-        self.parts: list[str] = []
-        self.open: list[tuple[str, str]] = []  # (tag, "body" | "ignore") of elements open inside a region
-        self.heading_depth = 0                  # inside an h1 outside the body
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict]] = []  # open elements: (tag, what they mean for search)
+        self.blocks: list[tuple[str, list[str]]] = []  # (weight, text pieces)
+        self.fields: list[tuple[str, str, list[str]]] = []  # ("filter" | "meta", key, text pieces)
+        self.first_h1: list[str] | None = None
+        self.h1_done = False
         self.bodies = 0
-        self.broken = False                     # an end tag that does not close what is open
 
-    @property
-    def in_body(self) -> bool:
-        return any(kind == "body" for _, kind in self.open)
-
-    @property
-    def ignoring(self) -> bool:
-        return any(kind == "ignore" for _, kind in self.open)
-
-    @property
-    def in_tagged(self) -> bool:
-        return any(kind == "tagged" for _, kind in self.open)
+    def _state(self, key):
+        return next((state[key] for _, state in reversed(self.stack) if key in state), None)
 
     def handle_starttag(self, tag, attrs):
         names = dict(attrs)
-        if tag in ("html", "img") or any(name.startswith("data-pagefind") for name in names):
-            # Anywhere on the page: the language; filters, metadata, sorts; images (Pagefind's
-            # default image is the page's first).
-            self.parts.append(self.get_starttag_text())
-        if tag in ("h1", "title") and not self.open:
-            self.heading_depth += 1  # Pagefind's default title is the page's first h1, wherever it is
-        if tag in VOID:
-            if self.in_body and not self.ignoring:
-                self.parts.append(self.get_starttag_text())
-            return
-        if names.get("data-pagefind-ignore") == "all" or self.ignoring:
-            self.open.append((tag, "ignore"))
-        elif self.in_body:
-            self.open.append((tag, "body"))
-            self.parts.append(self.get_starttag_text())
-        elif "data-pagefind-body" in names:
+        state: dict = {}
+        ignore = names.get("data-pagefind-ignore")
+        if ignore is not None or "data-pagefind-ignore" in names:
+            state["ignore"] = "all" if ignore == "all" else "text"
+        if "data-pagefind-body" in names:
             self.bodies += 1
-            self.open.append((tag, "body"))
-        elif self.in_tagged or any(name.startswith("data-pagefind") for name in names):
-            # Outside the body, a filter, meta or sort without a value takes the element's text.
-            self.open.append((tag, "tagged"))
+            state["body"] = True
+        if tag == "h1" and not self.h1_done and self.first_h1 is None:
+            self.first_h1 = []
+            state["h1"] = self.first_h1
+        weight = names.get("data-pagefind-weight") or (TITLE_WEIGHT if "h1" in state and self._in_body(state) else None)
+        if weight:
+            state["weight"] = weight
+        if self._ignore(state) != "all":
+            for kind in ("filter", "meta"):
+                for key, value in _pairs(names.get(f"data-pagefind-{kind}")):
+                    if value is None:
+                        pieces: list[str] = []
+                        self.fields.append((kind, key, pieces))
+                        state.setdefault("fields", []).append(pieces)
+                    else:
+                        self.fields.append((kind, key, [value]))
+        if tag in BLOCKS or "weight" in state:
+            self._new_block(state.get("weight") or self._state("weight") or "1")
+        if tag not in VOID:
+            self.stack.append((tag, state))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
-        if tag not in VOID and self.open and self.open[-1][0] == tag:
+        if tag not in VOID:
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
-        if tag in VOID:
+        if tag in VOID or all(open_tag != tag for open_tag, _ in self.stack):
             return
-        if tag in ("h1", "title") and self.heading_depth and not self.open:
-            self.heading_depth -= 1
-            return
-        if not self.open:
-            return
-        open_tag, kind = self.open.pop()
-        if open_tag != tag:
-            self.broken = True
-        elif kind == "body" and not self.ignoring:
-            self.parts.append(f"</{tag}>")
+        while self.stack:  # an element left open inside this one closes with it, as browsers do
+            open_tag, state = self.stack.pop()
+            if "h1" in state:
+                self.h1_done = True
+            if open_tag == tag:
+                break
+        if tag in BLOCKS or "weight" in state:
+            self._new_block(self._state("weight") or "1")
 
     def handle_data(self, data):
-        if (self.in_body and not self.ignoring) or self.in_tagged or (self.heading_depth and not self.open):
-            self.parts.append(data)
+        for pieces in (self._state_all("fields") or []):
+            pieces.append(data)
+        heading = self._state("h1")
+        if heading is not None:
+            heading.append(data)
+        if self._in_body({}) and not self._ignore({}):
+            if not self.blocks:
+                self._new_block(self._state("weight") or "1")
+            self.blocks[-1][1].append(data)
 
-    def handle_entityref(self, name):
-        self.handle_data(f"&{name};")
+    def _state_all(self, key):
+        return [piece for _, state in self.stack for piece in state.get(key, [])]
 
-    def handle_charref(self, name):
-        self.handle_data(f"&#{name};")
+    def _in_body(self, state) -> bool:
+        return bool(state.get("body") or self._state("body"))
+
+    def _ignore(self, state):
+        return state.get("ignore") or self._state("ignore")
+
+    def _new_block(self, weight: str) -> None:
+        if not self.blocks or self.blocks[-1][1]:
+            self.blocks.append((weight, []))
+        else:
+            self.blocks[-1] = (weight, [])
 
 
-def search_text(html: str) -> str | None:
-    """The parts of `html` Pagefind indexes, or None when they cannot be told apart reliably."""
-    parser = _SearchText()
-    parser.feed(html)
-    parser.close()
-    if parser.bodies == 0 or parser.open or parser.broken:
+def _pairs(attribute: str | None) -> list[tuple[str, str | None]]:
+    """`key:value, key2:value2` or a bare `key` (its value is the element's text)."""
+    if attribute is None:
+        return []
+    if ":" not in attribute:
+        return [(attribute.strip(), None)]
+    pairs = []
+    for part in attribute.split(","):
+        key, _, value = part.partition(":")
+        if key.strip():
+            pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def _clean(pieces: list[str]) -> str:
+    return re.sub(r"\s+", " ", "".join(pieces)).strip()
+
+
+def searchable_parts(page_html: str) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]] | None:
+    """(weighted text blocks, filters and metadata) of `page_html` as it is searched, or None when
+    the page has no searchable body. The metadata always holds `title` and the full `text`."""
+    reader = _PageReader()
+    reader.feed(page_html)
+    reader.close()
+    if not reader.bodies:
         return None
-    return "\x00".join(parser.parts)
+    blocks = [(weight, _clean(pieces)) for weight, pieces in reader.blocks]
+    blocks = [(weight, text) for weight, text in blocks if text]
+    fields = [(kind, key, _clean(pieces)) for kind, key, pieces in reader.fields]
+    meta_keys = {key for kind, key, _ in fields if kind == "meta"}
+    if "title" not in meta_keys:
+        fields.append(("meta", "title", _clean(reader.first_h1 or [])))
+    fields.append(("meta", "text", " ".join(text for _, text in blocks)))
+    return blocks, fields
+
+
+def search_document(page_html: str) -> str | None:
+    """The HTML Pagefind indexes for `page_html`, or None when the page has no searchable body."""
+    parts = searchable_parts(page_html)
+    if parts is None:
+        return None
+    blocks, fields = parts
+    fields = [(kind, key, value[:EXCERPT_SOURCE_CHARS] if (kind, key) == ("meta", "text") else value)
+              for kind, key, value in fields]
+    escape = html_lib.escape
+    lines = [f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"><title></title></head><body>',
+             "<div data-pagefind-body>"]
+    for weight, block in blocks:
+        tokens = " ".join(search_tokens(block))
+        if tokens:
+            attribute = "" if weight == "1" else f' data-pagefind-weight="{escape(weight)}"'
+            lines.append(f"<p{attribute}>{tokens}</p>")
+    lines.append("</div>")
+    for kind, key, value in fields:
+        if value:
+            lines.append(f'<div data-pagefind-{kind}="{escape(key)}">{escape(value)}</div>')
+    lines.append("</body></html>")
+    return "\n".join(lines) + "\n"
 
 
 def same_search_text(new_path: str, old_path: str) -> bool:
     """Whether the page at `new_path` gives the search index what the page at `old_path` gave."""
     try:
         with open(new_path, encoding="utf-8") as new, open(old_path, encoding="utf-8") as old:
-            new_text, old_text = search_text(new.read()), search_text(old.read())
+            new_document, old_document = search_document(new.read()), search_document(old.read())
     except (OSError, UnicodeDecodeError):
         return False
-    return new_text is not None and new_text == old_text
+    return new_document is not None and new_document == old_document

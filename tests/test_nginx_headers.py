@@ -301,8 +301,8 @@ def test_the_violation_listeners_do_catch_inline_code(nginx, https_page):
 @pytest.mark.browser
 def test_the_real_search_page_works_under_the_csp(nginx, https_page):
     https_page.goto(f"https://127.0.0.1:{nginx['https']}/search/?q=苹果瓜")
-    https_page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    assert https_page.inner_text(".pagefind-ui__result-link >> nth=0") == "醴陵农民种出特大苹果瓜"
+    https_page.wait_for_selector(".lp-search-result__link", timeout=15000)
+    assert https_page.inner_text(".lp-search-result__link >> nth=0") == "醴陵农民种出特大苹果瓜"
     assert violations(https_page) == []
 
 

@@ -1,5 +1,7 @@
-"""Chinese full-text search in a real browser: Pagefind's extended index (segmented Chinese words)
-behind the /search/ page, reached from the header's search box with ?q=."""
+"""Chinese full-text search in a real browser: the /search/ page (theme/static/js/search.js) over the
+bigram index buildtools/search_text.py writes, reached from the header's search box with ?q=. Every
+ranking test runs twice: with Chromium's own Intl.Segmenter and with one that returns single
+characters, injected before the page's scripts; the results must not differ."""
 
 from __future__ import annotations
 
@@ -7,50 +9,99 @@ import urllib.parse
 
 import pytest
 
+from benchmarks.search_bench import SINGLE_CHARACTER_SEGMENTER
+
 pytestmark = pytest.mark.browser
 
-# query -> the article that must come first
-FIRST_RESULT = {
-    "苹果瓜": "醴陵农民种出特大苹果瓜",
-    "停车": "道路停车欠费不缴 车主将被起诉",
-    "双色球": "醴陵一福彩站点再中双色球一等奖",
-    "瓷城驿站": "首个“瓷城驿站”下旬投入使用",
-    "微信群": "醴陵新时代网上群众路线这样走",
+# Each story, found first by its own words and names.
+STORIES = {
+    "醴陵一福彩站点再中双色球一等奖": ["左权路", "福彩站点", "双色球", "43033061", "2020060", "彩民"],
+    "醴陵农民种出特大苹果瓜": ["枫林镇", "苹果瓜", "王锋", "有机肥", "珠峰种养"],
+    "道路停车欠费不缴 车主将被起诉": ["停车", "停车费", "渌江公用停车", "司法诉讼", "失信被执行人"],
+    "首个“瓷城驿站”下旬投入使用": ["瓷城驿站", "滨河路", "公厕", "木质结构", "城管岗亭"],
+    "醴陵新时代网上群众路线这样走": ["微信群", "网格员", "群众路线", "创新社会治理", "最佳案例"],
 }
-RESULT_TITLES = ".pagefind-ui__result-title"
+QUERIES = [(query, title) for title, queries in STORIES.items() for query in queries]
+RESULT_TITLES = ".lp-search-result__link"
+STATUS = "[data-search-status]"
+SEGMENTERS = ["browser-segmenter", "single-character-segmenter"]
+
+
+@pytest.fixture(params=SEGMENTERS)
+def segmenter_page(request, browser, site_url):
+    context = browser.new_context()
+    if request.param == "single-character-segmenter":
+        context.add_init_script(SINGLE_CHARACTER_SEGMENTER)
+    yield context.new_page()
+    context.close()
 
 
 def search(browser_page, site_url, query: str) -> list[str]:
     browser_page.goto(f"{site_url}/search/?q={urllib.parse.quote(query)}")
-    browser_page.wait_for_selector(f"{RESULT_TITLES}, .pagefind-ui__message", timeout=15000)
-    # Results arrive as placeholders first (class pagefind-ui__loading) and fill in as fragments load.
-    browser_page.wait_for_function(
-        """() => !document.querySelector('.pagefind-ui__message')?.textContent.includes('正在搜索')
-                 && !document.querySelector('.pagefind-ui__loading')""", timeout=15000)
+    browser_page.wait_for_function("q => document.getElementById('lp-search').dataset.searchDone === q", arg=query,
+                                   timeout=15000)
     return [title.strip() for title in browser_page.locator(RESULT_TITLES).all_inner_texts()]
 
 
-@pytest.mark.parametrize("query", FIRST_RESULT)
-def test_chinese_query_finds_the_right_article_first(browser_page, site_url, screenshot, query):
-    titles = search(browser_page, site_url, query)
-    assert titles and titles[0] == FIRST_RESULT[query], titles
-    screenshot(browser_page, f"search-{list(FIRST_RESULT).index(query)}")
+@pytest.mark.parametrize("query,title", QUERIES, ids=[query for query, _ in QUERIES])
+def test_each_story_is_found_first_by_its_own_words(segmenter_page, site_url, query, title):
+    titles = search(segmenter_page, site_url, query)
+    assert titles and titles[0] == title, titles
+
+
+def test_the_segmenter_injection_really_changes_the_browser(segmenter_page, site_url):
+    segmenter_page.goto(site_url + "/search/")
+    words = segmenter_page.evaluate(
+        "() => Array.from(new Intl.Segmenter('zh', {granularity: 'word'}).segment('苹果瓜')).map(s => s.segment)")
+    single = segmenter_page.evaluate("() => Intl.Segmenter.name") == "SingleCharacterSegmenter"
+    assert (words == ["苹", "果", "瓜"]) == single
+
+
+def test_a_result_shows_type_date_and_the_original_text_with_the_query_marked(browser_page, site_url, screenshot):
+    search(browser_page, site_url, "左权路")
+    first = browser_page.locator(".lp-search-result").first
+    assert first.locator(".lp-search-result__type").inner_text() == "新闻"
+    assert first.locator(".lp-search-result__date").inner_text() == "2020年7月8日"
+    excerpt = first.locator(".lp-search-result__excerpt")
+    assert "位于醴陵市左权路18号" in excerpt.inner_text()  # the page's own words, not index tokens
+    assert excerpt.locator("mark").all_inner_texts() == ["左权路"]
+    assert browser_page.locator(STATUS).inner_text() == "找到 1 条与“左权路”相关的结果。"
+    link = first.locator(RESULT_TITLES)
+    assert link.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline"
+    assert link.evaluate("a => getComputedStyle(a).fontSize") == "18px"
+    screenshot(browser_page, "search-result-375")
+    browser_page.evaluate("() => document.documentElement.classList.add('lp-elder')")
+    assert link.evaluate("a => getComputedStyle(a).fontSize") == "24px"
+
+
+@pytest.mark.parametrize("query,label", [("老年证年审", "权力清单"), ("香水村 2020年5月", "村务公开")])
+def test_disclosures_are_labelled_by_their_register(browser_page, site_url, query, label):
+    search(browser_page, site_url, query)
+    assert browser_page.locator(".lp-search-result__type").first.inner_text() == label
+
+
+def test_boilerplate_is_not_searched(browser_page, site_url):
+    """The 示例数据 notice and the power list's standard sentences are on many pages: not indexed."""
+    for query in ("演示用", "有疑问", "清单以外"):  # words of the notice, the ledger's and the matter's standard sentences
+        search(browser_page, site_url, query)
+        assert not {"村务公开", "权力清单"} & set(browser_page.locator(".lp-search-result__type").all_inner_texts())
 
 
 def test_power_list_query_finds_a_page_about_the_power_list(browser_page, site_url):
     """Today only the lead article mentions 权力清单; once the power-list pages exist one of them may
     rank first. Either way the first result must be about 权力清单."""
     search(browser_page, site_url, "权力清单")
-    first = browser_page.locator(".pagefind-ui__result").first
+    first = browser_page.locator(".lp-search-result").first
     assert "权力清单" in first.inner_text()
 
 
-def test_nonsense_query_says_nothing_was_found(browser_page, site_url, screenshot):
-    titles = search(browser_page, site_url, "量子蹦床锦标赛")
+def test_nonsense_query_says_nothing_was_found(segmenter_page, site_url, screenshot):
+    titles = search(segmenter_page, site_url, "量子蹦床锦标赛")
     assert titles == []
-    message = browser_page.locator(".pagefind-ui__message").inner_text()
-    assert "没有找到" in message and "量子蹦床锦标赛" in message
-    screenshot(browser_page, "search-nothing-found")
+    message = segmenter_page.locator(STATUS).inner_text()
+    assert "没有找到" in message and "“量子蹦床锦标赛”" in message
+    assert segmenter_page.locator("[data-search-filters]").is_hidden()  # no filters taking space for nothing
+    screenshot(segmenter_page, "search-nothing-found")
 
 
 def test_header_search_box_lands_on_results(browser_page, site_url, screenshot):
@@ -58,20 +109,22 @@ def test_header_search_box_lands_on_results(browser_page, site_url, screenshot):
     browser_page.goto(site_url + "/")
     browser_page.get_by_role("searchbox", name="搜索本站").first.fill("双色球")
     browser_page.get_by_role("button", name="搜索").first.click()
-    browser_page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    browser_page.wait_for_selector(RESULT_TITLES, timeout=15000)
     assert "/search/?q=" in browser_page.url
-    assert browser_page.locator(RESULT_TITLES).first.inner_text().strip() == FIRST_RESULT["双色球"]
+    assert browser_page.locator(RESULT_TITLES).first.inner_text().strip() == "醴陵一福彩站点再中双色球一等奖"
     assert browser_page.locator("#lp-search-q").input_value() == "双色球"
     screenshot(browser_page, "search-from-header-375")
 
 
 def test_results_can_be_filtered_by_section(browser_page, site_url):
-    search(browser_page, site_url, "醴陵")
-    # The filter panel loads its own index after the results: wait for both filters.
-    browser_page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__filter-name').length >= 2",
-                                   timeout=15000)
-    filters = browser_page.locator(".pagefind-ui__filter-name").all_inner_texts()
-    assert any("栏目" in name for name in filters) and any("年份" in name for name in filters), filters
+    everything = search(browser_page, site_url, "醴陵")
+    # 年份 has one value on this site: a filter that offers no choice is not shown.
+    assert browser_page.locator(".lp-search__filter-name").all_inner_texts() == ["栏目"]
+    browser_page.select_option("select[name=栏目]", "权力清单")
+    browser_page.wait_for_function("() => document.querySelector('[data-search-status]').textContent.startsWith('找到 27 ')"
+                                   " && document.getElementById('lp-search').dataset.searchDone === '醴陵'", timeout=15000)
+    types = browser_page.locator(".lp-search-result__type").all_inner_texts()
+    assert types and set(types) == {"权力清单"} and len(everything) == 10
 
 
 def test_without_javascript_the_page_explains_and_offers_browsing(browser, site_url, screenshot):
@@ -104,12 +157,12 @@ def test_search_works_under_the_content_security_policy(browser_page, site_url):
                     if "Content Security Policy" in message.text else None)
     browser_page.route("**/*", with_csp)  # every response, as the server will send it
     titles = search(browser_page, site_url, "苹果瓜")
-    assert titles[:1] == [FIRST_RESULT["苹果瓜"]] and violations == []
+    assert titles[:1] == ["醴陵农民种出特大苹果瓜"] and violations == []
 
 
 def test_every_kind_of_page_has_its_section_filter(browser_page, site_url):
     """Articles, village ledgers and power-list matters can each be narrowed to their 栏目 in search."""
-    browser_page.goto(site_url + "/")  # not /search/: its PagefindUI would merge the same shards once more
+    browser_page.goto(site_url + "/")  # not /search/: its search.js would merge the same shards once more
     filters = browser_page.evaluate("""async () => {
         const {shards} = await (await fetch('/pagefind/shards.json')).json();
         const pagefind = await import(`/pagefind/${shards[0]}/pagefind.js`);  // as search.js merges them
@@ -133,10 +186,14 @@ def test_one_search_covers_every_shard(browser_page, site_url):
                     if "pagefind-entry.json" in request.url else None)
     search(browser_page, site_url, "权力清单")
     assert sorted(set(entries)) == shards
-    links = browser_page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.pathname)")
+    while browser_page.locator("[data-search-more]").is_visible():
+        count = browser_page.locator(RESULT_TITLES).count()
+        browser_page.locator("[data-search-more]").click()
+        browser_page.wait_for_function(f"() => document.querySelectorAll('{RESULT_TITLES}').length > {count}")
+    links = browser_page.locator(RESULT_TITLES).evaluate_all("links => links.map(a => a.pathname)")
     assert any(link.startswith("/news/2020/") for link in links), links
     assert any(link.startswith("/disclosures/power-list/") for link in links), links
-    browser_page.goto(site_url + "/")  # a page without search.js, whose PagefindUI has merged the shards already
+    browser_page.goto(site_url + "/")  # a page without search.js, which has merged the shards already
     counts = browser_page.evaluate("""async () => {
         const {shards} = await (await fetch('/pagefind/shards.json')).json();
         const pagefind = await import(`/pagefind/${shards[0]}/pagefind.js`);

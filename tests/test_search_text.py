@@ -1,19 +1,28 @@
-"""Which page changes reach the search index (buildtools/search_text.py), and a ledger correction
-that moves later months' balances re-indexing only the month whose searchable text changed."""
+"""What each page gives the search index (buildtools/search_text.py), checked against what Pagefind
+itself stores from it; and a ledger correction that moves later months' balances re-indexing only
+the month whose searchable text changed."""
 
 from __future__ import annotations
 
+import glob
+import gzip
+import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 
-from buildtools.search_text import search_text
+from buildtools.search_text import search_document, search_tokens
 from conftest import ROOT
 
 PAGE = ('<html lang="zh-CN"><head><title>{title}</title><meta name="description" content="{description}"></head>'
-        '<body><nav>{nav}</nav><article data-pagefind-body data-pagefind-filter="栏目:村务公开"><h1>长岭村 2020年1月</h1>'
+        '<body><nav>{nav}</nav><article data-pagefind-body data-pagefind-filter="栏目:村务公开" '
+        'data-pagefind-meta="类型:村务公开, 日期:2020-01"><h1>长岭村 2020年1月</h1>'
+        '<div class="lp-sample-notice" data-pagefind-ignore="all">示例数据 本页数据为演示用的示例数据</div>'
         '<dl><div data-pagefind-ignore="all"><dt>期初余额</dt><dd>{balance} 元</dd></div>'
-        '<div><dt>本月收入</dt><dd>{income} 元</dd></div></dl><p>修路 &amp; 清淤</p></article>'
+        '<div><dt>本月收入</dt><dd>{income} 元</dd></div></dl><p>修路 &amp; 清淤</p>'
+        '<p data-pagefind-ignore>对本月收支有疑问<span data-pagefind-filter="年份">2020</span></p></article>'
         '<footer>{footer}</footer></body></html>')
 BASE = dict(title="长岭村", description="期末余额 1.00 元", nav="村务公开", balance="1.00", income="5.00", footer="醴陵")
 
@@ -22,35 +31,65 @@ def page(**changes) -> str:
     return PAGE.format(**{**BASE, **changes})
 
 
+def test_han_text_becomes_overlapping_bigrams_and_its_last_character():
+    # 左权 权路 路 | 2020年 | 5月 | 43033061 | word: one token each, all ASCII letters
+    tokens = search_tokens("左权路 2020年5月 43033061号站点 ABC")
+    assert tokens[:3] == [search_tokens("左权")[0], search_tokens("权路")[0], search_tokens("路")[0]]
+    assert tokens[3:] == ["ncacavy", "nfwy", "nedaddagby", *search_tokens("号站点"), "xabc"]
+    assert all(token.isascii() and token.isalpha() for token in tokens)
+    assert search_tokens("五月") == search_tokens("5月") and search_tokens("１２") == search_tokens("12")
+
+
+def test_no_index_token_is_a_shorter_start_of_a_query_token():
+    """Pagefind would match the query word 2020060 to an index word 2020: a shorter token always ends
+    in a letter the longer one does not have there."""
+    words = search_tokens("2020 2020060 左 左权 权 5月 5 醴陵市")
+    for short in words:
+        for long in words:
+            assert short == long or not long.startswith(short), (short, long)
+
+
 @pytest.mark.parametrize("changes", [dict(balance="2.00"), dict(description="期末余额 2.00 元"), dict(nav="栏目"),
-                                     dict(footer="株洲")])
-def test_changes_pagefind_does_not_read_leave_the_search_text_alone(changes):
-    assert search_text(page(**changes)) == search_text(page())
+                                     dict(footer="株洲"), dict(title="别的标题")])
+def test_changes_pagefind_does_not_read_leave_the_search_document_alone(changes):
+    assert search_document(page(**changes)) == search_document(page())
 
 
 @pytest.mark.parametrize("changed", [
     page(income="6.00"),                                               # text in the body
     page().replace("修路", "修桥"),
     page().replace('栏目:村务公开', '栏目:权力清单'),                     # a filter
-    page().replace('<html lang="zh-CN">', '<html lang="en">'),          # the language
-    page().replace("<nav>", '<nav><h1>页首标题</h1>'),                   # a first h1 outside the body (default title)
-    page().replace("<footer>", '<footer><img src="logo.png" alt="醴陵">'),  # an image anywhere (default image)
-    page().replace("<footer>", '<footer data-pagefind-meta="作者:某">'),  # metadata outside the body
-    page(title="别的标题"),                                                # the <title>, to be safe
+    page().replace('类型:村务公开', '类型:问题清单'),                     # metadata
+    page().replace('<footer>', '<footer data-pagefind-meta="作者:某">'),  # metadata outside the body
+    page().replace('>2020</span>', '>2021</span>'),                    # a filter inside an ignored part
 ])
-def test_every_change_pagefind_reads_changes_the_search_text(changed):
-    assert search_text(changed) != search_text(page())
+def test_every_change_the_index_holds_changes_the_search_document(changed):
+    assert search_document(changed) != search_document(page())
 
 
-def test_the_text_of_a_tagged_element_outside_the_body_counts():
-    tagged = '<footer data-pagefind-meta="来源">'  # a meta without a value takes the element's text
-    assert search_text(page(footer="株洲").replace("<footer>", tagged)) != search_text(page().replace("<footer>", tagged))
+def test_a_page_without_a_searchable_body_has_no_document():
+    assert search_document("<html><body><p>没有可索引的部分</p></body></html>") is None
 
 
-def test_a_page_that_cannot_be_read_as_expected_counts_as_changed():
-    assert search_text("<html><body><p>没有可索引的部分</p></body></html>") is None
-    assert search_text(page().replace("</article>", "")) is None  # the body never closes
-    assert search_text(page().replace("</p>", "</div>")) is None  # closed out of order
+def test_pagefind_stores_exactly_the_document_we_give_it(tmp_path):
+    """The rules are checked against Pagefind's own output: the fragment it writes holds our tokens
+    as its content, the original title and text as metadata, our filters, and nothing ignored."""
+    site = tmp_path / "site"
+    (site / "ledger").mkdir(parents=True)
+    (site / "ledger" / "index.html").write_text(search_document(page()), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(site / "pagefind"),
+                    "--quiet"], check=True)
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["und"]  # neither stemmed nor split by a dictionary
+    [fragment_path] = glob.glob(str(site / "pagefind" / "fragment" / "*.pf_fragment"))
+    fragment = json.loads(gzip.decompress(open(fragment_path, "rb").read())[len("pagefind_dcd"):])
+    indexed = fragment["content"].replace(".", " ").split()
+    assert indexed == search_tokens("长岭村 2020年1月") + search_tokens("本月收入 5.00 元 修路 & 清淤")
+    assert fragment["meta"]["title"] == "长岭村 2020年1月"
+    assert fragment["meta"]["text"] == "长岭村 2020年1月 本月收入 5.00 元 修路 & 清淤"
+    assert fragment["meta"]["类型"] == "村务公开" and fragment["meta"]["日期"] == "2020-01"
+    assert fragment["filters"] == {"栏目": ["村务公开"], "年份": ["2020"]}
+    assert "示例数据" not in json.dumps(fragment, ensure_ascii=False) and "疑问" not in fragment["meta"]["text"]
 
 
 def test_a_correction_reindexes_only_the_month_whose_search_text_changed(tmp_path):

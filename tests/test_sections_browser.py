@@ -14,7 +14,7 @@ PAGES = {"section": "/sannong/", "archive-month": "/archives/2020/07/", "archive
 
 def settle(browser_page, name):
     if name == "search":
-        browser_page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        browser_page.wait_for_selector(".lp-search-result__link", timeout=15000)
 
 
 @pytest.mark.parametrize("name", PAGES)

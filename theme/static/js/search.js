@@ -1,59 +1,321 @@
-/* The search page: start Pagefind's UI (CJK-segmented index built by buildtools/build.py) and run
-   the query the header's search box sent as ?q=. Loaded only on /search/; no inline script, so
-   the page works under a CSP of script-src 'self' 'wasm-unsafe-eval'.
-   The index is split into shards (buildtools/search_shards.py): pagefind/shards.json lists them,
-   the first is Pagefind's primary bundle and the others are merged into it (mergeIndex), so one
-   search, its result counts and its 栏目/年份 filters cover the whole site. */
+/* The search page (/search/): splits the query the way buildtools/search_text.py split every page
+   (Han character bigrams written as letters), asks Pagefind for each piece, ranks the pages itself
+   and lists them. It never calls Intl.Segmenter or Pagefind's own Chinese handling, so every browser
+   finds the same pages. Loaded only on /search/; no inline script (CSP script-src 'self'
+   'wasm-unsafe-eval'). The index is split into shards (buildtools/search_shards.py): the first
+   listed in pagefind/shards.json is loaded, the others merged into it. */
 (function () {
   "use strict";
-  var root = document.getElementById("lp-search");
-  if (!root || typeof window.PagefindUI !== "function" || typeof window.fetch !== "function") { return; }
-  var bundle = new URL(root.getAttribute("data-bundle-path"), document.baseURI).href;
-  window.fetch(bundle + "shards.json").then(function (response) {
-    if (!response.ok) { throw new Error("shards.json: HTTP " + response.status); }
-    return response.json();
-  }).then(function (manifest) {
-    var shards = manifest.shards || [];
-    if (shards.length) { start(shards); }
-  }).catch(function (error) {
-    if (window.console) { window.console.error("站内搜索无法启动：", error); }
-  });
 
-  function start(shards) {
-    var merged = [];
-    for (var s = 1; s < shards.length; s += 1) { merged.push({ bundlePath: bundle + shards[s] + "/" }); }
-    var ui = new window.PagefindUI({
-      element: "#lp-search",
-      bundlePath: bundle + shards[0] + "/",
-      mergeIndex: merged,
-      showImages: false,
-      showSubResults: false,
-      resetStyles: false,
-      autofocus: !new URLSearchParams(window.location.search).get("q"),
-      translations: {
-        placeholder: "输入要找的词，例如：苹果瓜",
-        clear_search: "清除",
-        load_more: "显示更多结果",
-        search_label: "搜索本站",
-        filters_label: "筛选",
-        zero_results: "没有找到与“[SEARCH_TERM]”相关的内容。请换一个词，或按栏目、按日期浏览。",
-        many_results: "找到 [COUNT] 条与“[SEARCH_TERM]”相关的结果",
-        one_result: "找到 1 条与“[SEARCH_TERM]”相关的结果",
-        alt_search: "没有找到与“[SEARCH_TERM]”相关的内容，下面是与“[DIFFERENT_TERM]”相关的结果",
-        search_suggestion: "没有找到与“[SEARCH_TERM]”相关的内容。可以试试：",
-        searching: "正在搜索“[SEARCH_TERM]”……"
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ffff}";
+  var WORD = new RegExp("([0-9]{1,4}[年月日号])|([" + HAN + "]+)|([0-9]+)|([a-z]+)", "gu");
+  var DATE_UNITS = { "年": "v", "月": "w", "日": "x", "号": "x" };  // the index ends these with y; a query never does
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz";
+  var PAGE_SIZE = 10;
+  var pageCount = null;  // a promise of the number of pages in the index, asked once
+
+  var MONTH_NUMBERS = { "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12 };
+
+  /* Full-width letters and digits as ASCII, lower case, 五月 as 5月: as buildtools/search_text.py. */
+  function normalise(text) {
+    return text.normalize("NFKC").toLowerCase().replace(/(十[一二]|[一二三四五六七八九十])月/g, function (_, month) {
+      return MONTH_NUMBERS[month] + "月";
+    });
+  }
+
+  function characterCode(character) {
+    var number = character.codePointAt(0), letters = "";
+    for (var i = 0; i < 4; i += 1) { letters = LETTERS.charAt(number % 26) + letters; number = Math.floor(number / 26); }
+    return letters;
+  }
+
+  function numberToken(digits, unit) {
+    return "n" + (digits.replace(/^0+/, "") || "0").replace(/[0-9]/g, function (d) { return LETTERS.charAt(+d); }) + (DATE_UNITS[unit] || "");
+  }
+
+  /* What to look up for a query, as buildtools/search_text.py wrote the pages: each Han run's
+     bigrams (a single character alone, found as the start of the bigrams holding it), numbers and
+     dates (5月), and ASCII words; in the query's order, `follows` when a bigram continues the one
+     before it (the two stand next to each other in a page that holds the phrase). */
+  function queryPlan(query) {
+    var plan = [], match;
+    WORD.lastIndex = 0;
+    while ((match = WORD.exec(normalise(query))) !== null) {
+      if (match[1]) {
+        plan.push({ term: numberToken(match[1].slice(0, -1), match[1].slice(-1)), follows: false });
+      } else if (match[3]) {
+        plan.push({ term: numberToken(match[3], ""), follows: false });
+      } else if (match[4]) {
+        plan.push({ term: "x" + match[4], follows: false });
+      } else {
+        var characters = Array.from(match[2]);
+        if (characters.length === 1) { plan.push({ term: "q" + characterCode(characters[0]), follows: false }); }
+        for (var i = 0; i + 1 < characters.length; i += 1) {
+          plan.push({ term: "q" + characterCode(characters[i]) + characterCode(characters[i + 1]), follows: i > 0 });
+        }
+      }
+    }
+    return plan;
+  }
+
+  function queryTerms(query) {
+    var terms = [];
+    queryPlan(query).forEach(function (step) { if (terms.indexOf(step.term) < 0) { terms.push(step.term); } });
+    return terms;
+  }
+
+  /* The pieces of the query to mark in an excerpt: Han bigrams (or the one character) and words. */
+  function markPieces(query) {
+    var pieces = [], match;
+    WORD.lastIndex = 0;
+    while ((match = WORD.exec(normalise(query))) !== null) {
+      if (!match[2]) { pieces.push(match[0]); continue; }
+      var characters = Array.from(match[2]);
+      if (characters.length === 1) { pieces.push(characters[0]); }
+      for (var i = 0; i + 1 < characters.length; i += 1) { pieces.push(characters[i] + characters[i + 1]); }
+    }
+    return pieces;
+  }
+
+  function loadPagefind(bundle) {
+    return window.fetch(bundle + "shards.json").then(function (response) {
+      if (!response.ok) { throw new Error("shards.json: HTTP " + response.status); }
+      return response.json();
+    }).then(function (manifest) {
+      var shards = manifest.shards || [];
+      if (!shards.length) { throw new Error("shards.json lists no shard"); }
+      return import(bundle + shards[0] + "/pagefind.js").then(function (pagefind) {
+        // Long pages are penalised less than by Pagefind's default (0.75): a ledger month is long
+        // because of its table, not because the month is less what it is about.
+        return pagefind.options({ excerptLength: 0, ranking: { pageLength: 0.3 } }).then(function () {
+          return Promise.all(shards.slice(1).map(function (shard) { return pagefind.mergeIndex(bundle + shard + "/"); }));
+        }).then(function () { return pagefind; });
+      });
+    });
+  }
+
+  /* Pages ranked for `query`: each term weighs by how rare it is (idf) and, within that, by
+     Pagefind's score for the page (title and kicker count more); two bigrams of the query found
+     side by side count again, so a page holding the query as written ranks above pages holding
+     its characters scattered. */
+  function rank(pagefind, query, filters) {
+    var plan = queryPlan(query), terms = queryTerms(query);
+    if (!terms.length) { return Promise.resolve([]); }
+    var options = filters && Object.keys(filters).length ? { filters: filters } : {};
+    pageCount = pageCount || pagefind.search(null, {}).then(function (all) { return Math.max(1, all.results.length); });
+    return Promise.all([pageCount].concat(terms.map(function (term) {
+      return pagefind.search(term, options);
+    }))).then(function (searches) {
+      var total = searches[0], pages = {}, idf = {};
+      searches.slice(1).forEach(function (search, t) {
+        var results = search.results;
+        if (!results.length) { return; }
+        var best = results[0].score || 1, most = 1;
+        results.forEach(function (result) { most = Math.max(most, (result.words || []).length); });
+        idf[terms[t]] = Math.log(1 + total / results.length);
+        results.forEach(function (result) {
+          var page = pages[result.id] || (pages[result.id] = { result: result, score: 0, words: {} });
+          // Pagefind's score (weights, length) and how often the page says it (which Pagefind saturates early).
+          var often = Math.log(1 + (result.words || []).length) / Math.log(1 + most);
+          page.score += idf[terms[t]] * (0.25 + result.score / best + often);
+          page.words[terms[t]] = result.words || [];
+        });
+      });
+      Object.keys(pages).forEach(function (id) {
+        var page = pages[id];
+        plan.forEach(function (step, k) {
+          var before = k && page.words[plan[k - 1].term], here = page.words[step.term];
+          if (!step.follows || !before || !here) { return; }
+          var next = {};
+          before.forEach(function (position) { next[position + 1] = true; });
+          if (here.some(function (position) { return next[position]; })) {
+            page.score += (idf[plan[k - 1].term] + idf[step.term]) / 2;
+          }
+        });
+      });
+      return Object.keys(pages).map(function (id) { return pages[id]; }).sort(function (a, b) {
+        return b.score - a.score || (a.result.id < b.result.id ? -1 : 1);
+      });
+    });
+  }
+
+  /* Up to `length` characters of `text` around the first place it holds most of the query. */
+  function excerpt(text, pieces, length) {
+    var lower = text.toLowerCase(), at = -1;
+    for (var size = pieces.length; size > 0 && at < 0; size -= 1) {
+      for (var start = 0; start + size <= pieces.length && at < 0; start += 1) {
+        var phrase = pieces.slice(start, start + size).map(function (piece, i) { return i ? piece.slice(-1) : piece; }).join("");
+        at = lower.indexOf(phrase);
+      }
+    }
+    var begin = Math.max(0, at - Math.floor(length / 4));
+    var cut = text.slice(begin, begin + length);
+    return (begin > 0 ? "……" : "") + cut + (begin + length < text.length ? "……" : "");
+  }
+
+  /* `text` as nodes, every occurrence of a piece of the query in <mark>. */
+  function highlighted(text, pieces) {
+    var lower = text.toLowerCase(), marked = new Array(text.length + 1).join("0").split("");
+    pieces.forEach(function (piece) {
+      for (var at = lower.indexOf(piece); at >= 0 && piece; at = lower.indexOf(piece, at + 1)) {
+        for (var i = at; i < at + piece.length; i += 1) { marked[i] = "1"; }
       }
     });
-    // Pagefind's input has only a placeholder; screen readers need a name that stays after typing.
-    var input = root.querySelector(".pagefind-ui__search-input");
-    if (input) { input.setAttribute("aria-label", "搜索本站"); }
+    var fragment = document.createDocumentFragment(), run = "", inMark = false;
+    function flush() {
+      if (!run) { return; }
+      if (inMark) { var mark = document.createElement("mark"); mark.textContent = run; fragment.appendChild(mark); }
+      else { fragment.appendChild(document.createTextNode(run)); }
+      run = "";
+    }
+    for (var i = 0; i < text.length; i += 1) {
+      if ((marked[i] === "1") !== inMark) { flush(); inMark = marked[i] === "1"; }
+      run += text.charAt(i);
+    }
+    flush();
+    return fragment;
+  }
+
+  function dateText(value) {
+    var parts = /^(\d{4})-(\d{2})(?:-(\d{2}))?/.exec(value || "");
+    if (!parts) { return ""; }
+    return parts[1] + "年" + Number(parts[2]) + "月" + (parts[3] ? Number(parts[3]) + "日" : "");
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function resultItem(data, pieces) {
+    var item = element("li", "lp-search-result");
+    var heading = element("h2", "lp-search-result__title");
+    var link = element("a", "lp-search-result__link", data.meta.title || data.url);
+    link.href = data.url;
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var facts = element("p", "lp-search-result__meta");
+    if (data.meta["类型"]) { facts.appendChild(element("span", "lp-search-result__type", data.meta["类型"])); }
+    var date = dateText(data.meta["日期"]);
+    if (date) { facts.appendChild(element("span", "lp-search-result__date", date)); }
+    if (facts.childNodes.length) { item.appendChild(facts); }
+    var text = data.meta.text || "";
+    if (text) {
+      var quote = element("p", "lp-search-result__excerpt");
+      quote.appendChild(highlighted(excerpt(text, pieces, 90), pieces));
+      item.appendChild(quote);
+    }
+    return item;
+  }
+
+  /* The page's own controls, taken over once Pagefind is loaded. */
+  function startPage(root, pagefind) {
+    var form = root.querySelector("form"), input = root.querySelector("input[name=q]");
+    var status = root.querySelector("[data-search-status]"), list = root.querySelector("[data-search-results]");
+    var more = root.querySelector("[data-search-more]"), filterBox = root.querySelector("[data-search-filters]");
+    var chosen = {}, ranked = [], shown = 0, asked = 0, timer = null;
+
+    function setStatus(text) { status.textContent = text; status.hidden = !text; }
+
+    function showMore(query, ticket) {
+      var slice = ranked.slice(shown, shown + PAGE_SIZE);
+      shown += slice.length;
+      more.hidden = shown >= ranked.length;
+      return Promise.all(slice.map(function (page) { return page.result.data(); })).then(function (pages) {
+        if (ticket !== asked) { return; }
+        var pieces = markPieces(query);
+        pages.forEach(function (data) { list.appendChild(resultItem(data, pieces)); });
+      });
+    }
+
+    function run(query) {
+      var ticket = (asked += 1);
+      query = query.trim();
+      root.removeAttribute("data-search-done");  // set again once these results are listed
+      list.textContent = "";
+      more.hidden = true;
+      if (!query) { setStatus(""); filterBox.hidden = true; return Promise.resolve(); }
+      setStatus("正在搜索“" + query + "”……");
+      return rank(pagefind, query, chosen).then(function (pages) {
+        if (ticket !== asked) { return; }
+        ranked = pages;
+        shown = 0;
+        filterBox.hidden = !pages.length && !Object.keys(chosen).length;
+        setStatus(pages.length
+          ? "找到 " + pages.length + " 条与“" + query + "”相关的结果。"
+          : "没有找到与“" + query + "”相关的内容。请换一个词，或按栏目、按日期浏览。");
+        return showMore(query, ticket);
+      }).then(function () {
+        if (ticket === asked) { root.setAttribute("data-search-done", query); }
+      });
+    }
+
+    function buildFilters(available) {
+      Object.keys(available).sort().forEach(function (name) {
+        var values = Object.keys(available[name]).sort();
+        if (values.length < 2) { return; }  // a filter with one value offers nothing
+        var label = element("label", "lp-search__filter");
+        label.appendChild(element("span", "lp-search__filter-name", name));
+        var select = element("select", "lp-search__select");
+        select.name = name;
+        select.appendChild(element("option", "", "全部"));
+        select.options[0].value = "";
+        values.forEach(function (value) {
+          var option = element("option", "", value + "（" + available[name][value] + "）");
+          option.value = value;
+          select.appendChild(option);
+        });
+        select.addEventListener("change", function () {
+          if (select.value) { chosen[name] = select.value; } else { delete chosen[name]; }
+          run(input.value);
+        });
+        label.appendChild(select);
+        filterBox.appendChild(label);
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.clearTimeout(timer);
+      window.history.replaceState(null, "", "?q=" + encodeURIComponent(input.value.trim()));
+      run(input.value);
+    });
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { run(input.value); }, 300);
+    });
+    more.addEventListener("click", function () { showMore(input.value.trim(), asked); });
     var hints = document.querySelectorAll("[data-search-no-js]");
     for (var i = 0; i < hints.length; i += 1) { hints[i].hidden = true; }
-    var query = new URLSearchParams(window.location.search).get("q");
+    var query = new URLSearchParams(window.location.search).get("q") || "";
     if (query) {
-      ui.triggerSearch(query);
+      input.value = query;
       var headerBox = document.getElementById("lp-search-q");  // the header's box keeps what was asked
       if (headerBox) { headerBox.value = query; }
+    } else {
+      input.focus();
     }
+    // The filters first, so a result list is never shown without them.
+    pagefind.filters().then(buildFilters).then(function () { if (query) { run(query); } });
   }
+
+  var root = document.getElementById("lp-search");
+  if (!root || typeof window.fetch !== "function" || !("normalize" in String.prototype)) { return; }
+  var bundle = new URL(root.getAttribute("data-bundle-path"), document.baseURI).href;
+  var ready = loadPagefind(bundle);
+  // For benchmarks/search_bench.py and the browser tests: the same ranking the page shows.
+  window.lilingSearch = {
+    terms: queryTerms,
+    rank: function (query, filters) {
+      return ready.then(function (pagefind) { return rank(pagefind, query, filters); }).then(function (pages) {
+        return Promise.all(pages.slice(0, PAGE_SIZE).map(function (page) { return page.result.data(); }))
+          .then(function (data) { return { count: pages.length, urls: data.map(function (d) { return d.url; }) }; });
+      });
+    }
+  };
+  ready.then(function (pagefind) { startPage(root, pagefind); }).catch(function (error) {
+    if (window.console) { window.console.error("站内搜索无法启动：", error); }
+  });
 })();
