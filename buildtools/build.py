@@ -16,6 +16,7 @@ import time
 from pelican.log import init as init_logging
 
 from buildtools.incremental_build import build_incremental
+from buildtools.locks import LockHeld, exclusive_lock
 from buildtools.report import summary
 from buildtools.stages import (BuildResult, finish_output, load_settings, phase_clock, run_pelican, settings_problems,
                                write_build_report)
@@ -82,7 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--audit", action="store_true", help="渲染每一页，核对渲染键（见 README）")
     args = parser.parse_args(argv)
     init_logging(level=logging.WARNING)
-    result = build_site(args.settings, args.output, {"RENDER_KEYS_AUDIT": True} if args.audit else None)
+    output = os.path.abspath(args.output or load_settings(args.settings)["OUTPUT_PATH"])
+    try:
+        with exclusive_lock(f"{output}.lock"):  # `invoke build` and every `invoke serve` rebuild
+            result = build_site(args.settings, output, {"RENDER_KEYS_AUDIT": True} if args.audit else None)
+    except LockHeld as held:
+        print(f"另一个构建正在写入 {output}（{held.holder}）；请等它结束后再试。", file=sys.stderr)
+        return 1
     if not result.ok:
         print("\n".join(result.problems), file=sys.stderr)
         print(f"构建失败，{result.output_path} 保持原样。", file=sys.stderr)

@@ -15,8 +15,6 @@ leaves the live site exactly as it was; the next publish removes what an interru
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import fcntl
 import json
 import os
 import shutil
@@ -26,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from buildtools.build import build_site
+from buildtools.locks import LockHeld, exclusive_lock
 from buildtools.incremental import retarget_manifest
 from buildtools.report import write_report
 from buildtools.stages import load_settings
@@ -73,26 +72,11 @@ def publish_settings(settings: dict) -> dict:
 @contextmanager
 def publish_lock(root: str):
     """Hold an exclusive lock for one publish; a second one at the same time is refused, not queued."""
-    os.makedirs(root, exist_ok=True)
-    handle = open(os.path.join(root, LOCK), "a+")
     try:
-        try:
-            # A POSIX record lock, not flock: it belongs to this process alone, so the build's
-            # forked workers do not hold it, and it ends the moment this process does.
-            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EACCES, errno.EAGAIN):
-                raise
-            handle.seek(0)
-            holder = handle.read().strip() or "未知进程"
-            raise PublishError(f"另一个发布或回滚正在进行（{holder}）；请等它结束后再试。") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"进程 {os.getpid()}，开始于 {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n")
-        handle.flush()
-        yield
-    finally:
-        handle.close()  # closing releases the lock; a killed process releases it too
+        with exclusive_lock(os.path.join(root, LOCK)):
+            yield
+    except LockHeld as held:
+        raise PublishError(f"另一个发布或回滚正在进行（{held.holder}）；请等它结束后再试。") from None
 
 
 def live_release(root: str) -> str | None:

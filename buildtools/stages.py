@@ -8,7 +8,9 @@ folder) each compose these; neither imports the other's internals.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
+import traceback
 from dataclasses import dataclass, field
 
 from pelican.settings import read_settings
@@ -69,7 +71,7 @@ def run_pelican(settings: dict, clock: PhaseClock | None = None, record=None) ->
         if isinstance(exc, ContentError):
             problems.append(exc.report())
         else:
-            problems.append(f"构建失败：{exc.__class__.__name__}: {exc}")
+            problems.append(program_error(exc))
     finally:
         root.removeHandler(collector)
     # Each output worker runs every generator, so a warning not tied to one page (logged before
@@ -77,6 +79,16 @@ def run_pelican(settings: dict, clock: PhaseClock | None = None, record=None) ->
     messages = list(dict.fromkeys(collector.messages))
     problems.extend(messages)
     return problems, messages
+
+
+def program_error(exc: BaseException) -> str:
+    """One Chinese line for a failure that is not the editor's: the traceback, which only a developer
+    can use, goes to a log file of its own that the line names."""
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="liling-build-error-", suffix=".log",
+                                     delete=False) as log:
+        log.write(traceback.format_exc())
+    return (f"构建失败（程序出错，不是稿件的问题）：{exc.__class__.__name__}: {exc}；"
+            f"完整的出错信息在 {log.name}，请交给网站的开发人员")
 
 
 def phase_clock() -> PhaseClock:
