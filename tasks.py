@@ -18,8 +18,10 @@ def unsupported_python(version: tuple[int, ...]) -> str | None:
     """The message for a Python too old to build the site, or None when `version` is supported."""
     if tuple(version[:2]) >= SUPPORTED_PYTHON:
         return None
-    return (f"需要 Python {SUPPORTED_PYTHON[0]}.{SUPPORTED_PYTHON[1]} 或更新的版本，现在是 "
-            f"{'.'.join(map(str, version[:3]))}：请按 README 的两条命令安装。")
+    return (
+        f"需要 Python {SUPPORTED_PYTHON[0]}.{SUPPORTED_PYTHON[1]} 或更新的版本，现在是 "
+        f"{'.'.join(map(str, version[:3]))}：请按 README 的两条命令安装。"
+    )
 
 
 if unsupported_python(sys.version_info):
@@ -31,9 +33,13 @@ def _settings_path(production: bool) -> str:
     return os.path.join(ROOT, SETTINGS[production])
 
 
-@task(help={"production": "use publishconf.py (absolute URLs for the real domain)",
-            "output": "folder to build into (default: output/)",
-            "audit": "render every page even when its render key matched; fail on any key that missed a change"})
+@task(
+    help={
+        "production": "use publishconf.py (absolute URLs for the real domain)",
+        "output": "folder to build into (default: output/)",
+        "audit": "render every page even when its render key matched; fail on any key that missed a change",
+    }
+)
 def build(c, production=False, output=None, audit=False):
     """Build the site into output/. Fails, leaving the old output untouched, on any content problem."""
     from buildtools.build import main as build_main
@@ -104,8 +110,13 @@ def check(c, production=False):
 
 # --- Nightly publishing: buildtools/publish.py does the work; these tasks only call it. ---
 
-@task(help={"force": "publish even though the page count dropped by more than 5%",
-            "root": "releases folder (default: PUBLISH_ROOT, releases/)"})
+
+@task(
+    help={
+        "force": "publish even though the page count dropped by more than 5%",
+        "root": "releases folder (default: PUBLISH_ROOT, releases/)",
+    }
+)
 def publish(c, force=False, root=None):
     """Build with publishconf.py into releases/<time>-<commit>/, check it, then switch releases/live to it."""
     from buildtools.publish import main as publish_main
@@ -136,9 +147,13 @@ def audit(c, root=None):
         raise Exit(code=code)
 
 
-@task(help={"args": "arguments for pytest (default -q: every test)",
-            "root": "releases folder (default: PUBLISH_ROOT, releases/)",
-            "force": "publish even though the page count dropped by more than 5%"})
+@task(
+    help={
+        "args": "arguments for pytest (default -q: every test)",
+        "root": "releases folder (default: PUBLISH_ROOT, releases/)",
+        "force": "publish even though the page count dropped by more than 5%",
+    }
+)
 def nightly(c, args="-q", root=None, force=False):
     """What CI runs every night: tests, then build with publishconf.py, check, and publish; stops at the first failure."""
     from buildtools.nightly import main as nightly_main
@@ -148,26 +163,49 @@ def nightly(c, args="-q", root=None, force=False):
         raise Exit(code=code)
 
 
-@task(help={"articles": "news articles to generate (default 10000)", "villages": "villages (default 270)",
-            "months": "months of ledgers per village (default 36)", "power_items": "power list matters (default 2000)",
-            "profile": "also profile one full build with pyinstrument (benchmarks/work/profile.txt)"})
+@task(
+    help={
+        "articles": "news articles to generate (default 10000)",
+        "villages": "villages (default 270)",
+        "months": "months of ledgers per village (default 36)",
+        "power_items": "power list matters (default 2000)",
+        "profile": "also profile one full build with pyinstrument (benchmarks/work/profile.txt)",
+    }
+)
 def bench(c, articles=10_000, villages=270, months=36, power_items=2_000, profile=False):
     """Generate the synthetic ten-year site and measure our builds against vanilla Pelican and Hugo."""
     from benchmarks.bench import main as bench_main
 
-    bench_main(["--articles", str(articles), "--villages", str(villages), "--months", str(months),
-                "--power-items", str(power_items)] + (["--profile"] if profile else []))
+    bench_main(
+        [
+            "--articles",
+            str(articles),
+            "--villages",
+            str(villages),
+            "--months",
+            str(months),
+            "--power-items",
+            str(power_items),
+        ]
+        + (["--profile"] if profile else [])
+    )
 
 
-@task(help={"site": "the built site to measure (default output/; build it first)",
-            "engine": "liling (this site's search) or pagefind (Pagefind's own search, as before the bigram index)",
-            "misses": "list every query whose page did not come first",
-            "sample": "make the generated queries from this many pages, unique among them (a large site)",
-            "resident": "also ask the resident questions of benchmarks/resident_queries.toml (this site's pages)"})
+@task(
+    help={
+        "site": "the built site to measure (default output/; build it first)",
+        "engine": "liling (this site's search) or pagefind (Pagefind's own search, as before the bigram index)",
+        "misses": "list every query whose page did not come first",
+        "sample": "make the generated queries from this many pages, unique among them (a large site)",
+        "resident": "also ask the resident questions of benchmarks/resident_queries.toml (this site's pages)",
+    }
+)
 def bench_search(c, site="output", engine="liling", misses=False, sample=0, resident=True):
     """Measure search in Debian chromium: recall@1, recall@5, MRR and first-search bytes, in both segmenter modes."""
     from benchmarks.search_bench import main as search_bench_main
 
-    search_bench_main(["--site", site, "--engine", engine, "--sample", str(sample)]
-                      + (["--misses"] if misses else []) + ([] if resident else ["--no-resident"]))
-
+    search_bench_main(
+        ["--site", site, "--engine", engine, "--sample", str(sample)]
+        + (["--misses"] if misses else [])
+        + ([] if resident else ["--no-resident"])
+    )

@@ -57,9 +57,16 @@ LEDGER_PAGE = "disclosures/villages/*/[0-9][0-9][0-9][0-9]-[0-9][0-9]/index.html
 
 def measure(command: list[str], env: dict | None = None) -> dict:
     if shutil.which(command[0]) is None:
-        raise SystemExit(f"找不到程序 {command[0]}：请先运行 ./scripts/install-test-deps（用 apt-get 安装 Debian 的 hugo 等）")
-    done = subprocess.run([sys.executable, "-c", WRAPPER, *command], cwd=REPO, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+        raise SystemExit(
+            f"找不到程序 {command[0]}：请先运行 ./scripts/install-test-deps（用 apt-get 安装 Debian 的 hugo 等）"
+        )
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *command],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
     if not done.stdout.strip():
         raise SystemExit(f"测量进程没有交回结果：{' '.join(command)}\n{done.stderr[-3000:]}")
     figures = json.loads(done.stdout.strip().splitlines()[-1])
@@ -74,7 +81,9 @@ def our_build(settings: str, output: str) -> list[str]:
 
 def touch_article(content: str) -> str:
     """Change one sentence of one article, as an editor's correction would."""
-    path = sorted(glob.glob(os.path.join(content, "news", "*", "*.md")))[len(glob.glob(os.path.join(content, "news", "*"))) // 2]
+    path = sorted(glob.glob(os.path.join(content, "news", "*", "*.md")))[
+        len(glob.glob(os.path.join(content, "news", "*"))) // 2
+    ]
     with open(path, "a", encoding="utf-8") as handle:
         handle.write("\n（本文有更正。）\n")
     return path
@@ -135,16 +144,40 @@ def run(work: str, articles: int, villages: int, months: int, power_items: int, 
     html_runs, vanilla_runs = [], []
     for _ in range(2):
         html_runs.append(measure(our_build(settings["newshtml"], fresh(out["newshtml"]))))
-        vanilla_runs.append(measure([sys.executable, "-m", "pelican", "-s", settings["vanilla"], "-o",
-                                     fresh(out["vanilla"]), "-q", "--cache-path", fresh(os.path.join(work, "cache-vanilla"))]))
+        vanilla_runs.append(
+            measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "pelican",
+                    "-s",
+                    settings["vanilla"],
+                    "-o",
+                    fresh(out["vanilla"]),
+                    "-q",
+                    "--cache-path",
+                    fresh(os.path.join(work, "cache-vanilla")),
+                ]
+            )
+        )
     figures["news_html"] = min(html_runs, key=lambda figure: figure["wall_s"])
     figures["vanilla"] = min(vanilla_runs, key=lambda figure: figure["wall_s"])
     figures["news_html_one_process"] = measure(our_build(settings["newshtml1"], fresh(out["newshtml"])))
     hugo_site = write_hugo_site(work, content)
     figures["hugo"] = measure(["hugo", "--quiet", "-s", hugo_site, "-d", out["hugo"]])
     # For comparison with the shards our builds write: one Pagefind index of the whole site.
-    figures["search_full"] = measure([sys.executable, "-m", "pagefind", "--site", out["ours"],
-                                      "--output-path", os.path.join(work, "pagefind-whole-site"), "--quiet"])
+    figures["search_full"] = measure(
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            out["ours"],
+            "--output-path",
+            os.path.join(work, "pagefind-whole-site"),
+            "--quiet",
+        ]
+    )
     if profile:
         profile_build(settings["ours"], os.path.join(work, "out-profile"), work)
     report = json.load(open(os.path.join(work, "out-ours.build-report.json"), encoding="utf-8"))
@@ -157,9 +190,26 @@ def run(work: str, articles: int, villages: int, months: int, power_items: int, 
 
 def profile_build(settings: str, output: str, work: str) -> None:
     """A full build under pyinstrument: profile.txt and profile.html beside the work folder."""
-    subprocess.run([sys.executable, "-m", "pyinstrument", "-r", "text", "-o", os.path.join(work, "profile.txt"),
-                    "-m", "buildtools.build", "--settings", settings, "--output", output], cwd=REPO, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "-r",
+            "text",
+            "-o",
+            os.path.join(work, "profile.txt"),
+            "-m",
+            "buildtools.build",
+            "--settings",
+            settings,
+            "--output",
+            output,
+        ],
+        cwd=REPO,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def summarise(figures: dict, counts: dict, out: dict, report: dict) -> dict:
@@ -170,41 +220,58 @@ def summarise(figures: dict, counts: dict, out: dict, report: dict) -> dict:
     # sum over the build's process tree, sampled every 50 ms, is the memory the machine needs.
     result.update({f"{name}_tree_peak_mib": round(figure["tree_peak_mib"], 1) for name, figure in figures.items()})
     # Our builds' peak, Pagefind shards included (they run inside the build).
-    result["peak_mib"] = max(result[f"{name}_{kind}"] for name in ("full", "nochange", "one_article", "one_ledger")
-                             for kind in ("peak_mib", "tree_peak_mib"))
+    result["peak_mib"] = max(
+        result[f"{name}_{kind}"]
+        for name in ("full", "nochange", "one_article", "one_ledger")
+        for kind in ("peak_mib", "tree_peak_mib")
+    )
     result["articles"] = report["articles"]  # published by the build (generated: articles_generated)
     result["articles_generated"] = counts["articles"]
     result["ledgers"] = counts["ledgers"]
     result["ledger_pages"] = count(LEDGER_PAGE, out["ours"])
     result["pages"] = report["pages"]
-    result["machine"] = f"{platform.node()} {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    result["machine"] = (
+        f"{platform.node()} {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
     return result
 
 
-TABLE = [("full", "our full build (news + disclosures)"), ("news", "our build, news part only"),
-         ("news_html", "our news part, HTML only (no search/gz)"),
-         ("news_html_one_process", "the same, one process (BUILD_WORKERS=1)"),
-         ("vanilla", "vanilla Pelican 4.12 (news)"), ("hugo", "Hugo 0.111 (news)"),
-         ("nochange", "our rebuild, nothing changed"), ("one_article", "our rebuild, one article changed"),
-         ("one_ledger", "our rebuild, one ledger CSV changed"),
-         ("one_ledger_latest", "  the same, the newest month instead"), ("search_full", "Pagefind, whole site, one index")]
+TABLE = [
+    ("full", "our full build (news + disclosures)"),
+    ("news", "our build, news part only"),
+    ("news_html", "our news part, HTML only (no search/gz)"),
+    ("news_html_one_process", "the same, one process (BUILD_WORKERS=1)"),
+    ("vanilla", "vanilla Pelican 4.12 (news)"),
+    ("hugo", "Hugo 0.111 (news)"),
+    ("nochange", "our rebuild, nothing changed"),
+    ("one_article", "our rebuild, one article changed"),
+    ("one_ledger", "our rebuild, one ledger CSV changed"),
+    ("one_ledger_latest", "  the same, the newest month instead"),
+    ("search_full", "Pagefind, whole site, one index"),
+]
 
 
 def print_table(result: dict) -> None:
     print(f"{'measurement':40} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'tree MiB':>9}")
     for key, label in TABLE:
         if f"{key}_s" in result:
-            print(f"{label:40} {result[key + '_s']:8.2f} {result[key + '_cpu_s']:8.2f} {result[key + '_peak_mib']:9.0f}"
-                  f" {result[key + '_tree_peak_mib']:9.0f}")
-    print(f"articles {result['articles']}, ledger CSVs {result['ledgers']}, ledger pages built {result['ledger_pages']}, "
-          f"pages {result['pages']}, peak memory {result['peak_mib']} MiB")
-    print(f"ratios (wall): news/vanilla {result['news_s'] / result['vanilla_s']:.2f}, news HTML only/vanilla "
-          f"{result['news_html_s'] / result['vanilla_s']:.2f} (one process "
-          f"{result['news_html_one_process_s'] / result['vanilla_s']:.2f}), nochange/hugo "
-          f"{result['nochange_s'] / result['hugo_s']:.2f}, nochange/full {result['nochange_s'] / result['full_s']:.2f}, "
-          f"one_article/full {result['one_article_s'] / result['full_s']:.2f}, one_ledger/full "
-          f"{result['one_ledger_s'] / result['full_s']:.2f} (newest month "
-          f"{result['one_ledger_latest_s'] / result['full_s']:.2f})")
+            print(
+                f"{label:40} {result[key + '_s']:8.2f} {result[key + '_cpu_s']:8.2f} {result[key + '_peak_mib']:9.0f}"
+                f" {result[key + '_tree_peak_mib']:9.0f}"
+            )
+    print(
+        f"articles {result['articles']}, ledger CSVs {result['ledgers']}, ledger pages built {result['ledger_pages']}, "
+        f"pages {result['pages']}, peak memory {result['peak_mib']} MiB"
+    )
+    print(
+        f"ratios (wall): news/vanilla {result['news_s'] / result['vanilla_s']:.2f}, news HTML only/vanilla "
+        f"{result['news_html_s'] / result['vanilla_s']:.2f} (one process "
+        f"{result['news_html_one_process_s'] / result['vanilla_s']:.2f}), nochange/hugo "
+        f"{result['nochange_s'] / result['hugo_s']:.2f}, nochange/full {result['nochange_s'] / result['full_s']:.2f}, "
+        f"one_article/full {result['one_article_s'] / result['full_s']:.2f}, one_ledger/full "
+        f"{result['one_ledger_s'] / result['full_s']:.2f} (newest month "
+        f"{result['one_ledger_latest_s'] / result['full_s']:.2f})"
+    )
 
 
 def main(argv=None) -> int:

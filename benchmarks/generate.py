@@ -24,8 +24,23 @@ FIRST_EDITION = dt.date(2015, 3, 2)
 LAST_LEDGER_MONTH = (2024, 12)
 LEDGER_HEADER = ["日期", "凭证号", "摘要", "科目", "收入", "支出", "经办人", "证明人", "审批人"]
 VILLAGES_HEADER = ["代码", "镇街代码", "镇街", "村社区", "期初月份", "期初余额", "监督委员会联系人"]
-POWER_HEADER = ["序号", "实施部门", "事项名称", "事项类别", "设定依据", "办理条件", "申请材料", "办理流程",
-                "法定时限", "承诺时限", "收费标准", "办理方式", "责任事项", "监督电话", "更新日期"]
+POWER_HEADER = [
+    "序号",
+    "实施部门",
+    "事项名称",
+    "事项类别",
+    "设定依据",
+    "办理条件",
+    "申请材料",
+    "办理流程",
+    "法定时限",
+    "承诺时限",
+    "收费标准",
+    "办理方式",
+    "责任事项",
+    "监督电话",
+    "更新日期",
+]
 
 
 def person(rng: random.Random) -> str:
@@ -34,14 +49,24 @@ def person(rng: random.Random) -> str:
 
 def sentence(rng: random.Random, day: dt.date, town: str, subject: str) -> str:
     return rng.choice(corpus.SENTENCES).format(
-        date=f"{day.month}月{day.day}日", place=rng.choice(corpus.PLACES), subject=subject,
-        action=rng.choice(corpus.ACTIONS), town=town, money=rng.randint(20, 3000), people=rng.randint(100, 50000),
-        name=person(rng), count=rng.randint(3, 300), percent=rng.randint(60, 100),
-        dept=rng.choice(corpus.DEPARTMENTS)[0][3:], month=rng.randint(1, 12))
+        date=f"{day.month}月{day.day}日",
+        place=rng.choice(corpus.PLACES),
+        subject=subject,
+        action=rng.choice(corpus.ACTIONS),
+        town=town,
+        money=rng.randint(20, 3000),
+        people=rng.randint(100, 50000),
+        name=person(rng),
+        count=rng.randint(3, 300),
+        percent=rng.randint(60, 100),
+        dept=rng.choice(corpus.DEPARTMENTS)[0][3:],
+        month=rng.randint(1, 12),
+    )
 
 
-def article_text(rng: random.Random, day: dt.date, position: int, number: int,
-                 titles_of_the_day: set[str]) -> tuple[str, str]:
+def article_text(
+    rng: random.Random, day: dt.date, position: int, number: int, titles_of_the_day: set[str]
+) -> tuple[str, str]:
     """(relative path, Markdown) of one article; its title differs from the day's others, as our checks demand."""
     category = rng.choice(list(corpus.CATEGORIES))
     while True:
@@ -52,17 +77,26 @@ def article_text(rng: random.Random, day: dt.date, position: int, number: int,
             titles_of_the_day.add(title)
             break
     slug = f"{corpus.CATEGORIES[category]}-{day:%Y%m%d}-{number:05d}"
-    paragraphs = ["".join(sentence(rng, day, town, subject) for _ in range(rng.randint(2, 4)))
-                  for _ in range(rng.randint(4, 8))]
+    paragraphs = [
+        "".join(sentence(rng, day, town, subject) for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(4, 8))
+    ]
     paragraphs[0] = "株洲日报讯 " + paragraphs[0]
     summary = paragraphs[0][6:100]
     tags = rng.sample(corpus.SUBJECTS, 2) + [town]
     lines = [f"Title: {title}"]
     if rng.random() < 0.2:
         lines.append(f"Kicker: {rng.choice(corpus.SUBJECTS)}{rng.choice(corpus.ACTIONS)}")
-    lines += [f"Date: {day:%Y-%m-%d} 00:00", f"Category: {category}", "Tags: " + ", ".join(tags), f"Slug: {slug}",
-              f"Author: {rng.choice(corpus.REPORTERS)}", "Correspondents: " + ", ".join(person(rng) for _ in range(rng.randint(1, 3))),
-              f"Summary: {summary}", f"Edition: {day:%Y-%m-%d}", f"Edition_Position: {position}"]
+    lines += [
+        f"Date: {day:%Y-%m-%d} 00:00",
+        f"Category: {category}",
+        "Tags: " + ", ".join(tags),
+        f"Slug: {slug}",
+        f"Author: {rng.choice(corpus.REPORTERS)}",
+        "Correspondents: " + ", ".join(person(rng) for _ in range(rng.randint(1, 3))),
+        f"Summary: {summary}",
+        f"Edition: {day:%Y-%m-%d}",
+        f"Edition_Position: {position}",
+    ]
     if rng.random() < 0.15:
         lines += [f"Photo_Caption: {town}{subject}现场。", f"Photo_Credit: {person(rng)}"]
     return f"news/{day:%Y-%m-%d}/{slug}.md", "\n".join(lines) + "\n\n" + "\n\n".join(paragraphs) + "\n"
@@ -99,9 +133,16 @@ def villages(count: int, rng: random.Random) -> list[dict]:
             code, suffix = f"{head[1]}{tail[1]}{suffix}", suffix + 1
         used.add(code)
         kind = "社区" if index % 9 == 0 else "村"
-        rows.append({"代码": code, "镇街代码": town_code, "镇街": town, "村社区": head[0] + tail[0] + kind,
-                     "期初余额": f"{rng.randint(20000, 200000)}.{rng.randint(0, 99):02d}",
-                     "监督委员会联系人": person(rng)})
+        rows.append(
+            {
+                "代码": code,
+                "镇街代码": town_code,
+                "镇街": town,
+                "村社区": head[0] + tail[0] + kind,
+                "期初余额": f"{rng.randint(20000, 200000)}.{rng.randint(0, 99):02d}",
+                "监督委员会联系人": person(rng),
+            }
+        )
     return rows
 
 
@@ -114,8 +155,17 @@ def ledger_rows(rng: random.Random, year: int, month: int, signers: list[str]) -
         if year >= 2024:
             account = corpus.RULE_2024_REPLACES.get(account, account)
         amount = f"{rng.randint(low, high)}.{rng.randint(0, 99):02d}"
-        rows.append([f"{year}-{month:02d}-{day:02d}", f"{number:02d}", summary, account,
-                     amount if side == "收入" else "", amount if side == "支出" else "", *signers])
+        rows.append(
+            [
+                f"{year}-{month:02d}-{day:02d}",
+                f"{number:02d}",
+                summary,
+                account,
+                amount if side == "收入" else "",
+                amount if side == "支出" else "",
+                *signers,
+            ]
+        )
     return rows
 
 
@@ -128,7 +178,9 @@ def write_ledgers(content: str, village_count: int, month_count: int, rng: rando
         for year, month in months:
             data = csv_bytes(LEDGER_HEADER, ledger_rows(rng, year, month, signers))
             write(content, f"disclosures/finance/{village['代码']}/{year}-{month:02d}.csv", data)
-    write(content, "disclosures/villages.csv", csv_bytes(VILLAGES_HEADER, [[v[h] for h in VILLAGES_HEADER] for v in rows]))
+    write(
+        content, "disclosures/villages.csv", csv_bytes(VILLAGES_HEADER, [[v[h] for h in VILLAGES_HEADER] for v in rows])
+    )
     return village_count * month_count
 
 
@@ -139,11 +191,25 @@ def write_power_list(content: str, count: int, rng: random.Random) -> int:
         kind = rng.choice(corpus.POWER_TYPES)[0]
         matter = f"{rng.choice(corpus.SUBJECTS)}{rng.choice(corpus.POWER_MATTERS)}（第{number}项）"
         legal = rng.choice([5, 10, 15, 20, 30])
-        rows.append([str(number), department, matter, kind, f"《湖南省{rng.choice(corpus.SUBJECTS)}管理办法》第{rng.randint(2, 40)}条",
-                     "符合法定条件的公民、法人或者其他组织", "申请书；居民身份证或者营业执照", "受理；审查；决定；送达",
-                     str(legal), str(max(1, legal // 2)), "不收费", rng.choice(["窗口", "窗口、网上", "窗口、网上、微信群代办"]),
-                     "受理责任：一次性告知；审查责任：依法审查；决定责任：作出决定并说明理由",
-                     f"0731-2300{number % 100:04d}", "2024-12-31"])
+        rows.append(
+            [
+                str(number),
+                department,
+                matter,
+                kind,
+                f"《湖南省{rng.choice(corpus.SUBJECTS)}管理办法》第{rng.randint(2, 40)}条",
+                "符合法定条件的公民、法人或者其他组织",
+                "申请书；居民身份证或者营业执照",
+                "受理；审查；决定；送达",
+                str(legal),
+                str(max(1, legal // 2)),
+                "不收费",
+                rng.choice(["窗口", "窗口、网上", "窗口、网上、微信群代办"]),
+                "受理责任：一次性告知；审查责任：依法审查；决定责任：作出决定并说明理由",
+                f"0731-2300{number % 100:04d}",
+                "2024-12-31",
+            ]
+        )
     write(content, "disclosures/power-list.csv", csv_bytes(POWER_HEADER, rows))
     write(content, "disclosures/departments.csv", csv_bytes(["部门", "代码"], [list(d) for d in corpus.DEPARTMENTS]))
     write(content, "disclosures/power-types.csv", csv_bytes(["类别", "说明"], [list(t) for t in corpus.POWER_TYPES]))
@@ -163,12 +229,16 @@ def generate(out: str, articles=10_000, villages_count=270, months=36, power_ite
     shutil.rmtree(content, ignore_errors=True)
     rng = random.Random(seed)
     shutil.copytree(os.path.join(REPO, "content", "pages"), os.path.join(content, "pages"))
-    shutil.copy(os.path.join(REPO, "content", "disclosures", "accounts.csv"), _mkdir_for(content, "disclosures/accounts.csv"))
+    shutil.copy(
+        os.path.join(REPO, "content", "disclosures", "accounts.csv"), _mkdir_for(content, "disclosures/accounts.csv")
+    )
     # The real section declaration: the generated categories are the real ones.
     shutil.copy(os.path.join(REPO, "content", "sections.toml"), os.path.join(content, "sections.toml"))
-    return {"articles": write_news(content, articles, rng),
-            "ledgers": write_ledgers(content, villages_count, months, rng),
-            "power_items": write_power_list(content, power_items, rng)}
+    return {
+        "articles": write_news(content, articles, rng),
+        "ledgers": write_ledgers(content, villages_count, months, rng),
+        "power_items": write_power_list(content, power_items, rng),
+    }
 
 
 def _mkdir_for(content: str, relative: str) -> str:

@@ -108,7 +108,7 @@ def generated_queries(pages: list[dict]) -> list[tuple[str, str, str]]:
         for run in re.findall(r"[\u4e00-\u9fff]{3,}", page["title"]):  # headline words: its 3-4 character pieces
             for size in (4, 3):
                 for start in range(0, len(run) - size + 1, 2):
-                    add(run[start:start + size], page["url"], "headline-word")
+                    add(run[start : start + size], page["url"], "headline-word")
         for pattern, kind in ((ROAD, "place"), (ORGANISATION, "organisation"), (NUMBER, "number")):
             for word in pattern.findall(page["text"]):
                 add(word, page["url"], kind)
@@ -171,12 +171,16 @@ def run_mode(browser, base: str, queries, engine: str, single_character: bool) -
     started = time.monotonic()
     page.goto(f"{base}/search/?q={urllib.parse.quote(first)}")
     if engine == "liling":  # the results are listed (their fragments fetched) when the page says so
-        page.wait_for_function("q => document.getElementById('lp-search').dataset.searchDone === q", arg=first,
-                               timeout=30000)
+        page.wait_for_function(
+            "q => document.getElementById('lp-search').dataset.searchDone === q", arg=first, timeout=30000
+        )
     first_seconds = round(time.monotonic() - started, 2)  # the page loaded and its first results listed
     page.wait_for_load_state("networkidle")
-    first_bytes = sum(request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
-                      for request in transferred if "/pagefind/" in request.url or "search" in request.url)
+    first_bytes = sum(
+        request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
+        for request in transferred
+        if "/pagefind/" in request.url or "search" in request.url
+    )
     ranks = []
     for query, url, kind in queries:
         found = page.evaluate(ENGINES[engine], query)
@@ -189,10 +193,12 @@ def run_mode(browser, base: str, queries, engine: str, single_character: bool) -
 
 def figures(ranks: list[dict]) -> dict:
     count = max(1, len(ranks))
-    return {"queries": len(ranks),
-            "recall_at_1": round(sum(r["rank"] == 1 for r in ranks) / count, 4),
-            "recall_at_5": round(sum(bool(r["rank"]) and r["rank"] <= 5 for r in ranks) / count, 4),
-            "mrr": round(sum(1 / r["rank"] for r in ranks if r["rank"]) / count, 4)}
+    return {
+        "queries": len(ranks),
+        "recall_at_1": round(sum(r["rank"] == 1 for r in ranks) / count, 4),
+        "recall_at_5": round(sum(bool(r["rank"]) and r["rank"] <= 5 for r in ranks) / count, 4),
+        "mrr": round(sum(1 / r["rank"] for r in ranks if r["rank"]) / count, 4),
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -200,8 +206,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--site", default="output", help="the built site (default output/)")
     parser.add_argument("--engine", choices=sorted(ENGINES), default="liling")
     parser.add_argument("--misses", action="store_true", help="list every query not found first")
-    parser.add_argument("--sample", type=int, default=0,
-                        help="make the generated queries from this many pages (unique among them only)")
+    parser.add_argument(
+        "--sample", type=int, default=0, help="make the generated queries from this many pages (unique among them only)"
+    )
     parser.add_argument("--no-resident", action="store_true", help="leave out resident_queries.toml (another site)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -213,15 +220,19 @@ def main(argv: list[str] | None = None) -> dict:
     report = {"engine": args.engine, "pages": len(pages), "modes": {}}
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+            )
             for mode, single in (("browser-segmenter", False), ("single-character-segmenter", True)):
                 run = run_mode(browser, base, everything, args.engine, single)
                 report["modes"][mode] = {
                     "first_search_bytes": run["first_search_bytes"],
                     "first_search_seconds": run["first_search_seconds"],
-                    **{name: figures([r for r in run["ranks"] if (r["kind"] == "resident") == (name == "resident")])
-                       for name in sets},
+                    **{
+                        name: figures([r for r in run["ranks"] if (r["kind"] == "resident") == (name == "resident")])
+                        for name in sets
+                    },
                     "all": figures(run["ranks"]),
                 }
                 report["modes"][mode]["ranks"] = run["ranks"]
@@ -233,11 +244,14 @@ def main(argv: list[str] | None = None) -> dict:
     for mode, result in report["modes"].items():
         for name in ("generated", "resident", "all"):
             row = result[name]
-            print(f"{mode:28} {name:10} {row['queries']:7d} {row['recall_at_1']:7.3f} {row['recall_at_5']:7.3f} "
-                  f"{row['mrr']:7.3f} {result['first_search_bytes']:19d} {result['first_search_seconds']:6.2f}")
+            print(
+                f"{mode:28} {name:10} {row['queries']:7d} {row['recall_at_1']:7.3f} {row['recall_at_5']:7.3f} "
+                f"{row['mrr']:7.3f} {result['first_search_bytes']:19d} {result['first_search_seconds']:6.2f}"
+            )
     modes = list(report["modes"].values())
-    same = ([r["rank"] for r in modes[0]["ranks"]] == [r["rank"] for r in modes[1]["ranks"]]
-            and modes[0]["first_search_bytes"] == modes[1]["first_search_bytes"])
+    same = [r["rank"] for r in modes[0]["ranks"]] == [r["rank"] for r in modes[1]["ranks"]] and modes[0][
+        "first_search_bytes"
+    ] == modes[1]["first_search_bytes"]
     print("identical ranks and bytes in both segmenter modes:", "yes" if same else "NO")
     if args.misses:
         for r in modes[0]["ranks"]:

@@ -67,7 +67,9 @@ def write_settings(work: str, content: str) -> dict[str, str]:
         "news": OURS.format(repo=REPO, content=content, build_time=BUILD_TIME, extra=news_only),
         "newshtml": OURS.format(repo=REPO, content=content, build_time=BUILD_TIME, extra=html_only),
         # The same in one process (no workers), to show what the second core adds.
-        "newshtml1": OURS.format(repo=REPO, content=content, build_time=BUILD_TIME, extra=html_only + "BUILD_WORKERS = 1\n"),
+        "newshtml1": OURS.format(
+            repo=REPO, content=content, build_time=BUILD_TIME, extra=html_only + "BUILD_WORKERS = 1\n"
+        ),
         "vanilla": VANILLA.format(content=content),
     }
     paths = {}
@@ -82,9 +84,20 @@ def hugo_front_matter(metadata: dict[str, str]) -> str:
     """Our `Key: value` block as Hugo TOML front matter with the same fields."""
     date = metadata["date"].replace(" ", "T") + ":00+08:00"
     split = [name.strip() for name in metadata.get("tags", "").split(",") if name.strip()]
-    fields = {"title": metadata["title"], "date": date, "slug": metadata["slug"], "summary": metadata.get("summary", ""),
-              "categories": [metadata["category"]], "tags": split, "authors": [metadata["author"]]}
-    return "+++\n" + "".join(f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in fields.items()) + "+++\n"
+    fields = {
+        "title": metadata["title"],
+        "date": date,
+        "slug": metadata["slug"],
+        "summary": metadata.get("summary", ""),
+        "categories": [metadata["category"]],
+        "tags": split,
+        "authors": [metadata["author"]],
+    }
+    return (
+        "+++\n"
+        + "".join(f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in fields.items())
+        + "+++\n"
+    )
 
 
 def split_markdown(text: str) -> tuple[dict[str, str], str]:

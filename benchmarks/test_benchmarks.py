@@ -14,8 +14,18 @@ from buildtools.build import build_site
 from plugins.portal_data.csv_source import read_csv_table
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-REAL_FRONT_MATTER = ["Title", "Date", "Category", "Tags", "Slug", "Author", "Correspondents", "Summary",
-                     "Edition", "Edition_Position"]
+REAL_FRONT_MATTER = [
+    "Title",
+    "Date",
+    "Category",
+    "Tags",
+    "Slug",
+    "Author",
+    "Correspondents",
+    "Summary",
+    "Edition",
+    "Edition_Position",
+]
 
 
 def files(root: pathlib.Path) -> dict[str, bytes]:
@@ -33,27 +43,61 @@ def test_same_options_give_the_same_bytes_and_the_real_formats(tmp_path):
     for article in articles:
         keys = [line.split(":", 1)[0] for line in article.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()]
         assert [key for key in keys if key in REAL_FRONT_MATTER] == REAL_FRONT_MATTER, article
-    for path, header in [("disclosures/villages.csv", VILLAGES_HEADER), ("disclosures/power-list.csv", POWER_HEADER)] + [
-            (p.relative_to(content).as_posix(), LEDGER_HEADER) for p in content.glob("disclosures/finance/*/*.csv")]:
+    for path, header in [
+        ("disclosures/villages.csv", VILLAGES_HEADER),
+        ("disclosures/power-list.csv", POWER_HEADER),
+    ] + [(p.relative_to(content).as_posix(), LEDGER_HEADER) for p in content.glob("disclosures/finance/*/*.csv")]:
         table, errors = read_csv_table(str(content / path), exact_header=header)
         assert errors == [] and table.rows, path
 
 
 def test_the_generated_site_builds_with_every_ledger_page(tmp_path):
     generate(str(tmp_path), articles=30, villages_count=2, months=3, power_items=5)
-    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "out"),
-                        {"PATH": str(tmp_path / "content"), "BUILD_TIME": "2025-01-01T00:00"})
+    result = build_site(
+        str(ROOT / "pelicanconf.py"),
+        str(tmp_path / "out"),
+        {"PATH": str(tmp_path / "content"), "BUILD_TIME": "2025-01-01T00:00"},
+    )
     assert result.ok, result.problems
     assert len(list((tmp_path / "out/disclosures/villages").glob("*/20[0-9][0-9]-[0-9][0-9]/index.html"))) == 6
 
 
 def test_bench_prints_a_table_then_one_json_line(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--work", str(tmp_path / "work"), "--articles", "25",
-                           "--villages", "2", "--months", "2", "--power-items", "3"],
-                          cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.bench",
+            "--work",
+            str(tmp_path / "work"),
+            "--articles",
+            "25",
+            "--villages",
+            "2",
+            "--months",
+            "2",
+            "--power-items",
+            "3",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    for key in ("full_s", "vanilla_s", "hugo_s", "nochange_s", "one_article_s", "one_ledger_s", "peak_mib",
-                "news_html_s", "news_html_one_process_s", "one_ledger_latest_s", "full_tree_peak_mib"):
+    for key in (
+        "full_s",
+        "vanilla_s",
+        "hugo_s",
+        "nochange_s",
+        "one_article_s",
+        "one_ledger_s",
+        "peak_mib",
+        "news_html_s",
+        "news_html_one_process_s",
+        "one_ledger_latest_s",
+        "full_tree_peak_mib",
+    ):
         assert figures[key] > 0, key
     # the process-tree peak holds the build and the Pagefind it runs, so it is never below the largest one
     assert figures["full_tree_peak_mib"] >= 0.9 * figures["full_peak_mib"]
@@ -66,4 +110,7 @@ def test_a_missing_comparison_program_is_named_with_how_to_install_it():
 
     with pytest.raises(SystemExit) as stopped:
         measure(["no-such-hugo-here", "--quiet"])
-    assert str(stopped.value) == "找不到程序 no-such-hugo-here：请先运行 ./scripts/install-test-deps（用 apt-get 安装 Debian 的 hugo 等）"
+    assert (
+        str(stopped.value)
+        == "找不到程序 no-such-hugo-here：请先运行 ./scripts/install-test-deps（用 apt-get 安装 Debian 的 hugo 等）"
+    )

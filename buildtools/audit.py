@@ -22,7 +22,8 @@ from plugins.portal_data.digests import file_digest
 from plugins.portal_data.tree import tree_files
 
 _UNSTABLE_SEARCH_FILE = re.compile(  # in pagefind/ or, since the index is sharded, pagefind/<shard>/
-    r"^pagefind/([^/]+/)?(pagefind-entry\.json|filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta)(\.gz|\.br)?$")
+    r"^pagefind/([^/]+/)?(pagefind-entry\.json|filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta)(\.gz|\.br)?$"
+)
 
 
 def comparable_name(name: str) -> str:
@@ -36,8 +37,11 @@ def comparable_output(files: dict[str, bytes]) -> dict[str, bytes]:
     bundles = sorted({match.group(1) or "" for match in map(_UNSTABLE_SEARCH_FILE.match, files) if match})
     for bundle in bundles:  # each search shard's bundle on its own
         prefix = f"pagefind/{bundle}"
-        filters = sorted(bytes(sorted(gzip.decompress(data))) for name, data in files.items()
-                         if re.match(rf"^{re.escape(prefix)}filter/[^/]+\.pf_filter$", name))
+        filters = sorted(
+            bytes(sorted(gzip.decompress(data)))
+            for name, data in files.items()
+            if re.match(rf"^{re.escape(prefix)}filter/[^/]+\.pf_filter$", name)
+        )
         if filters:
             stable[f"{prefix}filter/*.pf_filter (by content)"] = b"\0".join(filters)
         if f"{prefix}pagefind-entry.json" in files:
@@ -46,8 +50,9 @@ def comparable_output(files: dict[str, bytes]) -> dict[str, bytes]:
                 language.pop("hash", None)
             stable[f"{prefix}pagefind-entry.json (without hash)"] = json.dumps(entry, sort_keys=True).encode()
         # The metadata file names the filter files by their hashes: only its presence is comparable.
-        stable[f"{prefix}*.pf_meta (count)"] = str(sum(
-            1 for name in files if re.match(rf"^{re.escape(prefix)}pagefind\.[^/]+\.pf_meta$", name))).encode()
+        stable[f"{prefix}*.pf_meta (count)"] = str(
+            sum(1 for name in files if re.match(rf"^{re.escape(prefix)}pagefind\.[^/]+\.pf_meta$", name))
+        ).encode()
     return stable
 
 
@@ -102,15 +107,17 @@ def main(argv: list[str] | None = None) -> int:
 
     from pelican.log import init as init_logging
 
-    from buildtools.publish import REPO_ROOT, publish_settings
     from buildtools.build import load_settings
+    from buildtools.publish import REPO_ROOT, publish_settings
 
     parser = argparse.ArgumentParser(description="从头构建一遍，与线上版本逐个文件核对")
     parser.add_argument("--settings", default=os.path.join(REPO_ROOT, "publishconf.py"))
     parser.add_argument("--root", default=None, help="releases folder (default: PUBLISH_ROOT)")
     args = parser.parse_args(argv)
     init_logging(level=logging.WARNING)
-    root = os.path.abspath(args.root or os.path.join(REPO_ROOT, publish_settings(load_settings(args.settings))["PUBLISH_ROOT"]))
+    root = os.path.abspath(
+        args.root or os.path.join(REPO_ROOT, publish_settings(load_settings(args.settings))["PUBLISH_ROOT"])
+    )
     live = os.path.join(root, "live", "site")
     if not os.path.isdir(live):
         print(f"{root} 里没有线上版本（live），无法核对。", file=sys.stderr)
@@ -118,8 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     found = audit(args.settings, os.path.realpath(live))
     if found:
         print("\n".join(found))
-        print(f"核对不通过：从头构建的网站与线上版本有 {len(found)} 处不同（见上）。增量构建漏掉了修改："
-              f"删除 {os.path.join(root, '.work')} 后运行 invoke publish（从头构建并发布），并报告这个问题。", file=sys.stderr)
+        print(
+            f"核对不通过：从头构建的网站与线上版本有 {len(found)} 处不同（见上）。增量构建漏掉了修改："
+            f"删除 {os.path.join(root, '.work')} 后运行 invoke publish（从头构建并发布），并报告这个问题。",
+            file=sys.stderr,
+        )
         return 1
     print(f"核对通过：从头构建的网站与线上版本 {os.readlink(os.path.join(root, 'live'))} 完全相同。")
     return 0

@@ -18,13 +18,24 @@ from pelican.log import init as init_logging
 from buildtools.incremental_build import build_incremental
 from buildtools.locks import LockHeld, exclusive_lock
 from buildtools.report import summary
-from buildtools.stages import (BuildResult, finish_output, load_settings, phase_clock, run_pelican, settings_problems,
-                               write_build_report)
+from buildtools.stages import (
+    BuildResult,
+    finish_output,
+    load_settings,
+    phase_clock,
+    run_pelican,
+    settings_problems,
+    write_build_report,
+)
 
 
-def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = None,
-               overrides: dict | None = None, report_path: str | None = None,
-               compare_with: str | None = None) -> BuildResult:
+def build_site(
+    settings_file: str = "pelicanconf.py",
+    output_path: str | None = None,
+    overrides: dict | None = None,
+    report_path: str | None = None,
+    compare_with: str | None = None,
+) -> BuildResult:
     """Build with `settings_file` into `output_path` (default: the settings' OUTPUT_PATH).
 
     A build report goes to `report_path` (default `<output>.build-report.json`), comparing the
@@ -44,9 +55,12 @@ def build_site(settings_file: str = "pelicanconf.py", output_path: str | None = 
     clock = phase_clock()
     problems, warnings = run_pelican(settings, clock)
 
-    report_args = dict(report_path=report_path or f"{final_path}.build-report.json", clock=clock,
-                       warnings=warnings,
-                       compare_with=compare_with or (final_path if os.path.isdir(final_path) else None))
+    report_args = dict(
+        report_path=report_path or f"{final_path}.build-report.json",
+        clock=clock,
+        warnings=warnings,
+        compare_with=compare_with or (final_path if os.path.isdir(final_path) else None),
+    )
     if problems:
         shutil.rmtree(staging_path, ignore_errors=True)
         result = BuildResult(False, final_path, problems, time.monotonic() - started)

@@ -34,7 +34,7 @@ def _target_path(root: str, page: str, url: str, site_url: str) -> str | None:
     if not url or url.startswith(_SKIPPED_SCHEMES):
         return None
     if site_url and url.startswith(site_url.rstrip("/") + "/"):
-        url = url[len(site_url.rstrip("/")):]
+        url = url[len(site_url.rstrip("/")) :]
     parts = urllib.parse.urlsplit(url)
     if parts.scheme or parts.netloc:
         return None
@@ -97,17 +97,22 @@ def check_search_index(root: str, index_file: str | None) -> list[str]:
         with open(path, encoding="utf-8") as handle:
             shards = json.load(handle)["shards"]
     except (ValueError, KeyError, TypeError):
-        return [f"搜索索引清单 {index_file} 无法读取：应为 {{\"shards\": [...]}}"]
+        return [f'搜索索引清单 {index_file} 无法读取：应为 {{"shards": [...]}}']
     if not shards:
         return [f"搜索索引清单 {index_file} 没有列出任何分片"]
     folder = os.path.dirname(index_file)
-    return [f"搜索索引分片 {folder}/{shard}/ 不完整（缺少 pagefind-entry.json）：搜索步骤没有运行或失败了"
-            for shard in shards if not os.path.isfile(os.path.join(root, folder, shard, "pagefind-entry.json"))]
+    return [
+        f"搜索索引分片 {folder}/{shard}/ 不完整（缺少 pagefind-entry.json）：搜索步骤没有运行或失败了"
+        for shard in shards
+        if not os.path.isfile(os.path.join(root, folder, shard, "pagefind-entry.json"))
+    ]
 
 
 def check_page_count(new_count: int, live_count: int, max_drop: float, force: bool) -> list[str]:
     """A large drop in pages usually means content went missing, not that it was deleted on purpose."""
     if force or live_count == 0 or new_count >= live_count * (1 - max_drop):
         return []
-    return [f"页面数从 {live_count} 降到 {new_count}（减少超过 {max_drop:.0%}）；"
-            "如果确实删除了这些内容，请加 --force 重新发布"]
+    return [
+        f"页面数从 {live_count} 降到 {new_count}（减少超过 {max_drop:.0%}）；"
+        "如果确实删除了这些内容，请加 --force 重新发布"
+    ]

@@ -42,9 +42,21 @@ NOT_SHAPING_OUTPUT = frozenset({"RENDER_KEYS_AUDIT", "BUILD_WORKERS"})  # how a 
 
 
 # Libraries whose output ends up in pages (Markdown to HTML, templates, sanitising, search index).
-FINGERPRINT_DISTRIBUTIONS = ("pelican", "markdown", "jinja2", "markupsafe", "nh3", "pygments", "pagefind",
-                             "pagefind-bin-extended", "brotli", "beautifulsoup4", "unidecode", "python-dateutil",
-                             "feedgenerator")
+FINGERPRINT_DISTRIBUTIONS = (
+    "pelican",
+    "markdown",
+    "jinja2",
+    "markupsafe",
+    "nh3",
+    "pygments",
+    "pagefind",
+    "pagefind-bin-extended",
+    "brotli",
+    "beautifulsoup4",
+    "unidecode",
+    "python-dateutil",
+    "feedgenerator",
+)
 # Pagefind reads its configuration from the working folder and from PAGEFIND_* variables.
 PAGEFIND_CONFIG_FILES = ("pagefind.yml", "pagefind.yaml", "pagefind.toml", "pagefind.json")
 
@@ -70,8 +82,11 @@ def fingerprint(settings_file: str, overrides: dict | None, theme: str, extra_fo
     digest.update(f"{pelican.__version__} {platform.python_version()} {sys.platform} {_versions()}".encode())
     shaping = {key: value for key, value in (overrides or {}).items() if key not in NOT_SHAPING_OUTPUT}
     digest.update(json.dumps(shaping, sort_keys=True, default=str).encode())
-    digest.update(json.dumps({k: v for k, v in os.environ.items() if k.startswith(("LILING_", "PAGEFIND_"))},
-                             sort_keys=True).encode())
+    digest.update(
+        json.dumps(
+            {k: v for k, v in os.environ.items() if k.startswith(("LILING_", "PAGEFIND_"))}, sort_keys=True
+        ).encode()
+    )
     files = [os.path.abspath(settings_file), os.path.join(REPO, "pelicanconf.py"), os.path.join(REPO, "publishconf.py")]
     files += [os.path.abspath(name) for name in PAGEFIND_CONFIG_FILES]
     # The repository root itself may be a plugin path (Pelican finds the `plugins` package there):
@@ -80,8 +95,11 @@ def fingerprint(settings_file: str, overrides: dict | None, theme: str, extra_fo
     for folder in [os.path.abspath(theme)] + [os.path.join(REPO, name) for name in FINGERPRINT_FOLDERS] + extra:
         for relative, path in tree_files(folder):
             *folders, name = relative.split("/")
-            if not {"__pycache__", "test_data"} & set(folders) and not name.startswith("test_") \
-                    and not name.endswith(".pyc"):
+            if (
+                not {"__pycache__", "test_data"} & set(folders)
+                and not name.startswith("test_")
+                and not name.endswith(".pyc")
+            ):
                 files.append(path)
     for path in files:
         if os.path.isfile(path):
@@ -195,12 +213,18 @@ def recorded_in_target(entry: list | None, target_stat) -> bool:
     """The manifest's trust rule: a file in the sync's target is the one the last sync put there
     only while it has the size and mtime the manifest recorded for it ([size, mtime, digest,
     target mtime]); a same-size edit in the output (or the live release) changes its mtime."""
-    return entry is not None and len(entry) > 3 and target_stat is not None \
-        and target_stat.st_size == entry[0] and target_stat.st_mtime_ns == entry[3]
+    return (
+        entry is not None
+        and len(entry) > 3
+        and target_stat is not None
+        and target_stat.st_size == entry[0]
+        and target_stat.st_mtime_ns == entry[3]
+    )
 
 
-def sync(work: str, target: str, reference: str | None, manifest: dict,
-         linkable=lambda relative: False) -> tuple[dict, dict]:
+def sync(
+    work: str, target: str, reference: str | None, manifest: dict, linkable=lambda relative: False
+) -> tuple[dict, dict]:
     """Make `target` hold exactly the files of `work`; returns (new manifest, changes against reference).
 
     In place when target is the reference (a plain `invoke build`); otherwise target is a new
@@ -225,8 +249,12 @@ def sync(work: str, target: str, reference: str | None, manifest: dict,
         unchanged = previous is not None and previous[2] == digest and recorded_in_target(previous, reference_stat)
         # [size, mtime] of the work file (when to digest it again), its digest, and the mtime the
         # file has in the target (output_matches checks the target against it).
-        files[relative] = [stat.st_size, stat.st_mtime_ns, digest,
-                           reference_stat.st_mtime_ns if unchanged else stat.st_mtime_ns]
+        files[relative] = [
+            stat.st_size,
+            stat.st_mtime_ns,
+            digest,
+            reference_stat.st_mtime_ns if unchanged else stat.st_mtime_ns,
+        ]
         if not unchanged:
             (changed if previous else added).append(relative)
         if unchanged and in_place:

@@ -6,13 +6,26 @@ import json
 import os
 import time
 
-from buildtools.stages import BuildResult, finish_output, load_settings, phase_clock, run_pelican, write_build_report
-from buildtools.incremental import (COMPLETE, COMPRESSED, fingerprint, load_manifest, mark_complete, output_matches,
-                                    prepare_work, recorded_in_target, remove_empty_folders, remove_stale, save_manifest,
-                                    start_marker, stat_or_none, sync)
-from buildtools.search_text import same_search_text
+from buildtools.incremental import (
+    COMPLETE,
+    COMPRESSED,
+    fingerprint,
+    load_manifest,
+    mark_complete,
+    output_matches,
+    prepare_work,
+    recorded_in_target,
+    remove_empty_folders,
+    remove_stale,
+    save_manifest,
+    start_marker,
+    stat_or_none,
+    sync,
+)
 from buildtools.inputs import InputState, digest_content, forget_state, input_key, load_state, save_state, within_window
+from buildtools.search_text import same_search_text
 from buildtools.settings import runner_settings
+from buildtools.stages import BuildResult, finish_output, load_settings, phase_clock, run_pelican, write_build_report
 from plugins.incremental_writer.incremental_writer import OutputRecord
 from plugins.portal_data.atomic import write_json_atomically
 from plugins.portal_data.plugin_list import plugin_listed
@@ -25,8 +38,9 @@ from plugins.seo import seo
 CONTENT_FACTS = ("articles", "standing_pages", "build_time", "scheduled", "pages_change_at")
 
 
-def build_incremental(settings_file: str, final_path: str, overrides: dict | None, report_path: str | None,
-                      compare_with: str | None) -> BuildResult:
+def build_incremental(
+    settings_file: str, final_path: str, overrides: dict | None, report_path: str | None, compare_with: str | None
+) -> BuildResult:
     """Same promises as build_site: on any problem the output is untouched and a report is written.
 
     Rendered pages, Pelican's cache and the sync manifest sit in one folder beside the output
@@ -39,20 +53,38 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     work_root = os.path.abspath(config["INCREMENTAL_WORK_PATH"] or f"{final_path}.work")
     work, cache = os.path.join(work_root, "site"), os.path.join(work_root, "cache")
     reference = compare_with or (final_path if os.path.isdir(final_path) else None)
-    print_ = fingerprint(settings_file, overrides, base["THEME"],
-                         [*base.get("PLUGIN_PATHS", []), *base.get("THEME_TEMPLATES_OVERRIDES", [])])
+    print_ = fingerprint(
+        settings_file,
+        overrides,
+        base["THEME"],
+        [*base.get("PLUGIN_PATHS", []), *base.get("THEME_TEMPLATES_OVERRIDES", [])],
+    )
     previous = load_state(work_root)
     content = digest_content(os.path.abspath(base["PATH"]), previous)
     key = input_key(print_, content)
-    if _nothing_changed(work, print_, key, previous, base) and reference is not None and not config["RENDER_KEYS_AUDIT"]:
-        unchanged = _reuse_last_build(work, work_root, final_path, reference, previous, content, base, report_path, started)
+    if (
+        _nothing_changed(work, print_, key, previous, base)
+        and reference is not None
+        and not config["RENDER_KEYS_AUDIT"]
+    ):
+        unchanged = _reuse_last_build(
+            work, work_root, final_path, reference, previous, content, base, report_path, started
+        )
         if unchanged is not None:
             return unchanged
     forget_state(work_root)
     reused = prepare_work(work, cache, print_)
-    settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": work, "CACHE_PATH": cache,
-                                             "DELETE_OUTPUT_DIRECTORY": False, "CACHE_CONTENT": True,
-                                             "LOAD_CONTENT_CACHE": True})
+    settings = load_settings(
+        settings_file,
+        {
+            **(overrides or {}),
+            "OUTPUT_PATH": work,
+            "CACHE_PATH": cache,
+            "DELETE_OUTPUT_DIRECTORY": False,
+            "CACHE_CONTENT": True,
+            "LOAD_CONTENT_CACHE": True,
+        },
+    )
     clock = phase_clock()
     keys_path = os.path.join(cache, RENDER_KEYS_FILE)
     record = OutputRecord(load_render_keys(keys_path) if reused else {}, audit=config["RENDER_KEYS_AUDIT"])
@@ -61,8 +93,12 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     if record.key_misses:  # audit mode (tests): a key that matched while the page changed is a bug here
         problems += [f"渲染键漏掉了页面的输入（页面已按新内容重写）：{path}" for path in sorted(record.key_misses)]
     clock.facts["incremental"] = {"reused_work_folder": reused, "input_key": key, **record.tally}
-    report_args = dict(report_path=report_path or f"{final_path}.build-report.json", clock=clock,
-                       warnings=warnings, compare_with=reference)
+    report_args = dict(
+        report_path=report_path or f"{final_path}.build-report.json",
+        clock=clock,
+        warnings=warnings,
+        compare_with=reference,
+    )
     if problems:
         if reused and not written_since(work, threshold):
             # Refused before writing (an editor's mistake is found while reading): the work folder
@@ -100,8 +136,15 @@ def build_incremental(settings_file: str, final_path: str, overrides: dict | Non
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
     save_render_keys(keys_path, record.render_keys, manifest["files"])
-    save_state(work_root, InputState(key, content.files, content.taken_ns,
-                                     {name: clock.facts[name] for name in CONTENT_FACTS if name in clock.facts}))
+    save_state(
+        work_root,
+        InputState(
+            key,
+            content.files,
+            content.taken_ns,
+            {name: clock.facts[name] for name in CONTENT_FACTS if name in clock.facts},
+        ),
+    )
     mark_complete(work, print_)
     result = BuildResult(True, final_path, [], time.monotonic() - started)
     result.report = write_build_report(result, final_path, diff=diff, listed=list(manifest["files"]), **report_args)
@@ -166,13 +209,25 @@ def _reuse_last_build(work, work_root, final_path, reference, previous, content,
         listed = list(manifest["files"])
         clock.mark("sync")
     clock.facts.update(previous.facts)
-    clock.facts["incremental"] = {"unchanged_inputs": True, "content_files_digested": content.digested,
-                                  "pages_changed": False, "input_key": previous.key}
+    clock.facts["incremental"] = {
+        "unchanged_inputs": True,
+        "content_files_digested": content.digested,
+        "pages_changed": False,
+        "input_key": previous.key,
+    }
     # The digests just taken are as good as the old ones and make the next quick check cheaper.
     save_state(work_root, InputState(previous.key, content.files, content.taken_ns, previous.facts))
     result = BuildResult(True, final_path, [], time.monotonic() - started)
-    result.report = write_build_report(result, final_path, report_path=report_path or f"{final_path}.build-report.json",
-                                        clock=clock, warnings=[], compare_with=reference, diff=diff, listed=listed)
+    result.report = write_build_report(
+        result,
+        final_path,
+        report_path=report_path or f"{final_path}.build-report.json",
+        clock=clock,
+        warnings=[],
+        compare_with=reference,
+        diff=diff,
+        listed=listed,
+    )
     return result
 
 
@@ -192,8 +247,11 @@ def save_render_keys(path: str, keys: dict[str, str], synced: dict[str, list]) -
     """Each page's key with the size and mtime its file has now, after a clean build, taken from
     the sync's manifest entries ([size, mtime, …] of every work file, made just now); a key whose
     file is not in the work folder is dropped."""
-    recorded = {relative: [key, synced[relative][0], synced[relative][1]]
-                for relative, key in keys.items() if relative in synced}
+    recorded = {
+        relative: [key, synced[relative][0], synced[relative][1]]
+        for relative, key in keys.items()
+        if relative in synced
+    }
     write_json_atomically(path, recorded, sort_keys=True)
 
 

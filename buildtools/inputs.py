@@ -34,9 +34,9 @@ STATE_FILE = "inputs.json"
 @dataclass
 class ContentDigest:
     key: str
-    files: dict[str, list]      # relative path -> [size, mtime_ns, ctime_ns, inode, digest]
-    taken_ns: int               # when the digests were taken (for the racy-clean rule)
-    digested: int = 0           # how many files had to be read this time
+    files: dict[str, list]  # relative path -> [size, mtime_ns, ctime_ns, inode, digest]
+    taken_ns: int  # when the digests were taken (for the racy-clean rule)
+    digested: int = 0  # how many files had to be read this time
 
 
 @dataclass
@@ -98,8 +98,10 @@ def load_state(work_root: str) -> InputState:
 
 
 def save_state(work_root: str, state: InputState) -> None:
-    write_json_atomically(os.path.join(work_root, STATE_FILE),
-              {"key": state.key, "files": state.files, "taken_ns": state.taken_ns, "facts": state.facts})
+    write_json_atomically(
+        os.path.join(work_root, STATE_FILE),
+        {"key": state.key, "files": state.files, "taken_ns": state.taken_ns, "facts": state.facts},
+    )
 
 
 def forget_state(work_root: str) -> None:

@@ -52,7 +52,7 @@ def exclusive_lock(path: str):
             raise LockHeld(holder or "未知进程") from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"进程 {os.getpid()}，开始于 {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n")
+        handle.write(f"进程 {os.getpid()}，开始于 {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC\n")
         handle.flush()
         yield
     finally:

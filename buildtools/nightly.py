@@ -13,7 +13,7 @@ import shlex
 import subprocess
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from buildtools.publish import REPO_ROOT
 
@@ -38,6 +38,7 @@ def test_step(pytest_args: str) -> Step:
     def run() -> int:
         code = subprocess.call([sys.executable, "-m", "pytest", *shlex.split(pytest_args)], cwd=REPO_ROOT)
         return 1 if code == 5 else code  # "no tests ran" is a failure, as in `invoke test`
+
     return "测试", run
 
 
@@ -45,8 +46,10 @@ def publish_step(settings: str, root: str | None, force: bool) -> Step:
     def run() -> int:
         from buildtools.publish import main as publish_main
 
-        return publish_main(["publish", "--settings", settings] + (["--root", root] if root else [])
-                            + (["--force"] if force else []))
+        return publish_main(
+            ["publish", "--settings", settings] + (["--root", root] if root else []) + (["--force"] if force else [])
+        )
+
     return "构建（publishconf）、检查、发布", run
 
 
@@ -59,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description="每晚的构建与发布")
     # LILING_NIGHTLY_SETTINGS lets a test run the whole night on a fixture site.
-    parser.add_argument("--settings", default=os.environ.get("LILING_NIGHTLY_SETTINGS",
-                                                             os.path.join(REPO_ROOT, "publishconf.py")))
+    parser.add_argument(
+        "--settings", default=os.environ.get("LILING_NIGHTLY_SETTINGS", os.path.join(REPO_ROOT, "publishconf.py"))
+    )
     parser.add_argument("--root", default=None)
     parser.add_argument("--pytest-args", default="-q")
     parser.add_argument("--force", action="store_true")

@@ -30,7 +30,7 @@ import traceback
 from itertools import chain
 
 from pelican import Pelican, signals
-from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator, SourceFileGenerator
+from pelican.generators import ArticlesGenerator, PagesGenerator, SourceFileGenerator, StaticGenerator
 
 from plugins.build_report.build_report import content_read
 from plugins.portal_data.workers import ForkedWorker, build_workers, fork_worker
@@ -44,8 +44,11 @@ class LinearArchivesGenerator(ArticlesGenerator):
     archives made in one pass: Pelican filters every article against each period
     (`[a for a in articles if a in dates]`), quadratic, seconds of every build at ten years."""
 
-    PERIOD_KEYS = {"year": lambda date: (date.year,), "month": lambda date: (date.year, date.month),
-                   "day": lambda date: (date.year, date.month, date.day)}
+    PERIOD_KEYS = {
+        "year": lambda date: (date.year,),
+        "month": lambda date: (date.year, date.month),
+        "day": lambda date: (date.year, date.month, date.day),
+    }
 
     def _build_period_archives(self, sorted_articles, articles, settings):
         # Pelican's own method makes every archive (URLs, names, dates); with no articles to
@@ -79,7 +82,9 @@ class SharedOutputPelican(Pelican):
         return writer
 
     def _get_generator_classes(self):
-        return [LinearArchivesGenerator if cls is ArticlesGenerator else cls for cls in super()._get_generator_classes()]
+        return [
+            LinearArchivesGenerator if cls is ArticlesGenerator else cls for cls in super()._get_generator_classes()
+        ]
 
     def run(self):
         context = self.settings.copy()
@@ -87,11 +92,13 @@ class SharedOutputPelican(Pelican):
         context["static_links"] = set()
         context["static_content"] = {}
         context["localsiteurl"] = self.settings["SITEURL"]
-        generators = [cls(context=context, settings=self.settings, path=self.path, theme=self.theme,
-                          output_path=self.output_path)
-                      for cls in self._get_generator_classes()]
+        generators = [
+            cls(context=context, settings=self.settings, path=self.path, theme=self.theme, output_path=self.output_path)
+            for cls in self._get_generator_classes()
+        ]
         if self.delete_outputdir and os.path.commonpath([os.path.realpath(self.output_path)]) != os.path.commonpath(
-                [os.path.realpath(self.output_path), os.path.realpath(self.path)]):
+            [os.path.realpath(self.output_path), os.path.realpath(self.path)]
+        ):
             from pelican.utils import clean_output_dir
 
             clean_output_dir(self.output_path, self.output_retention)
@@ -209,11 +216,23 @@ def written_contents(generators: list) -> list:
     contents = []
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
-            contents += chain(generator.translations, generator.articles, generator.hidden_translations,
-                              generator.hidden_articles, generator.drafts_translations, generator.drafts)
+            contents += chain(
+                generator.translations,
+                generator.articles,
+                generator.hidden_translations,
+                generator.hidden_articles,
+                generator.drafts_translations,
+                generator.drafts,
+            )
         elif isinstance(generator, PagesGenerator):
-            contents += chain(generator.translations, generator.pages, generator.hidden_translations,
-                              generator.hidden_pages, generator.draft_translations, generator.draft_pages)
+            contents += chain(
+                generator.translations,
+                generator.pages,
+                generator.hidden_translations,
+                generator.hidden_pages,
+                generator.draft_translations,
+                generator.draft_pages,
+            )
     return contents
 
 

@@ -72,7 +72,9 @@ def precompress_tree(root: str, extensions=COMPRESSIBLE, min_bytes: int = MIN_BY
         stat = os.stat(source)
         if stat.st_size < min_bytes:
             continue
-        if not all(relative + suffix in present and _is_current(source + suffix, stat.st_mtime_ns) for suffix in wanted):
+        if not all(
+            relative + suffix in present and _is_current(source + suffix, stat.st_mtime_ns) for suffix in wanted
+        ):
             due.append((source, stat.st_mtime_ns))
     workers = workers or build_workers({})
     if workers == 1 or len(due) < 200:

@@ -24,18 +24,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from buildtools.build import build_site
-from buildtools.locks import LockHeld, exclusive_lock
+from buildtools.checks import check_links, check_page_count, check_search_index, page_count
 from buildtools.incremental import retarget_manifest
+from buildtools.locks import LockHeld, exclusive_lock
 from buildtools.report import write_report
 from buildtools.stages import load_settings
 from plugins.portal_data.atomic import replacing, write_atomically, write_json_atomically
-from buildtools.checks import check_links, check_page_count, check_search_index, page_count
 
 DEFAULTS = {
-    "PUBLISH_ROOT": "releases",        # relative to the repository root
-    "PUBLISH_KEEP": 5,                 # releases kept, the live one included
-    "PUBLISH_SEARCH_INDEX": None,      # e.g. "pagefind/shards.json": it and every shard it lists
-    "PUBLISH_MAX_PAGE_DROP": 0.05,     # refuse when pages drop by more than this, unless --force
+    "PUBLISH_ROOT": "releases",  # relative to the repository root
+    "PUBLISH_KEEP": 5,  # releases kept, the live one included
+    "PUBLISH_SEARCH_INDEX": None,  # e.g. "pagefind/shards.json": it and every shard it lists
+    "PUBLISH_MAX_PAGE_DROP": 0.05,  # refuse when pages drop by more than this, unless --force
 }
 LIVE = "live"
 SITE = "site"
@@ -55,7 +55,7 @@ class PublishResult:
     site_path: str
     problems: list[str] = field(default_factory=list)
     report: dict | None = None
-    unchanged: bool = False     # nothing changed since the live release, which stays live
+    unchanged: bool = False  # nothing changed since the live release, which stays live
 
     @property
     def ok(self) -> bool:
@@ -96,9 +96,16 @@ def completed_releases(root: str) -> list[str]:
     if not os.path.isdir(root):
         return []
     live = live_release(root)
-    return sorted((name for name in os.listdir(root)
-                   if name != LIVE and not name.startswith(".")
-                   and (name == live or os.path.isfile(os.path.join(root, name, MARKER)))), key=publishing_order)
+    return sorted(
+        (
+            name
+            for name in os.listdir(root)
+            if name != LIVE
+            and not name.startswith(".")
+            and (name == live or os.path.isfile(os.path.join(root, name, MARKER)))
+        ),
+        key=publishing_order,
+    )
 
 
 def switch_live(root: str, release: str) -> None:
@@ -142,9 +149,11 @@ def refuse_rolled_back_inputs(root: str, report: dict | None, force: bool) -> No
     record = rolled_back(root)
     if force or record is None or input_key(report) is None or input_key(report) != record.get("input_key"):
         return
-    raise PublishError(f"版本 {record['release']} 已于 {record['at']} 回滚，这次发布的内容与它相同，所以没有发布，"
-                       "线上网站保持原样。要重新发布：提交新的修改（新的 commit）后再发布，"
-                       "或确认无误后运行 invoke publish --force。")
+    raise PublishError(
+        f"版本 {record['release']} 已于 {record['at']} 回滚，这次发布的内容与它相同，所以没有发布，"
+        "线上网站保持原样。要重新发布：提交新的修改（新的 commit）后再发布，"
+        "或确认无误后运行 invoke publish --force。"
+    )
 
 
 def remove_unfinished(root: str) -> list[str]:
@@ -172,7 +181,7 @@ def prune(root: str, keep: int) -> list[str]:
 
 
 def release_name(root: str, now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     name = f"{now:%Y%m%dT%H%M%S}Z-{_commit()}"
     suffix = 1
     while os.path.exists(os.path.join(root, name if suffix == 1 else f"{name}.{suffix}")):
@@ -182,14 +191,19 @@ def release_name(root: str, now: dt.datetime | None = None) -> str:
 
 def _commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True,
-                              text=True, check=True).stdout.strip() or "nogit"
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+            ).stdout.strip()
+            or "nogit"
+        )
     except (OSError, subprocess.CalledProcessError):
         return "nogit"
 
 
-def publish(settings_file: str, root: str | None = None, force: bool = False,
-            overrides: dict | None = None) -> PublishResult:
+def publish(
+    settings_file: str, root: str | None = None, force: bool = False, overrides: dict | None = None
+) -> PublishResult:
     """Build, check and switch live; raises PublishError (live untouched) when anything fails."""
     settings = load_settings(settings_file, overrides)
     config = publish_settings(settings)
@@ -203,8 +217,13 @@ def publish(settings_file: str, root: str | None = None, force: bool = False,
         live_site = os.path.join(root, live, SITE) if live else None
         # One work folder for every release: unchanged pages are hard links to the live release.
         overrides = {"INCREMENTAL_WORK_PATH": os.path.join(root, ".work"), **(overrides or {})}
-        built = build_site(settings_file, site_path, overrides,
-                           report_path=os.path.join(release_path, "build-report.json"), compare_with=live_site)
+        built = build_site(
+            settings_file,
+            site_path,
+            overrides,
+            report_path=os.path.join(release_path, "build-report.json"),
+            compare_with=live_site,
+        )
         if not built.ok:
             raise PublishError("构建失败，线上网站保持原样：\n" + "\n".join(built.problems))
         refuse_rolled_back_inputs(root, built.report, force)
@@ -217,8 +236,10 @@ def publish(settings_file: str, root: str | None = None, force: bool = False,
         problems = run_checks(site_path, settings, config, live_site, force)
         _record_checks(release_path, built.report, problems)
         if problems:
-            raise PublishError(f"检查未通过，线上网站保持原样（新版本留在 {release_path} 供查看，下次发布时删除）：\n"
-                               + "\n".join(problems))
+            raise PublishError(
+                f"检查未通过，线上网站保持原样（新版本留在 {release_path} 供查看，下次发布时删除）：\n"
+                + "\n".join(problems)
+            )
         switch_live(root, release)
         write_atomically(os.path.join(release_path, MARKER), f"{release}\n")
         if os.path.exists(os.path.join(root, ROLLED_BACK)):
@@ -229,9 +250,12 @@ def publish(settings_file: str, root: str | None = None, force: bool = False,
 
 def same_as_live(report: dict | None, live_site: str) -> bool:
     """The build skipped everything (nothing it reads changed) and its files are the live release's."""
-    return bool(report and report.get("incremental", {}).get("unchanged_inputs")
-                and report.get("compared_with") == live_site
-                and report.get("files_changed") == {"added": 0, "removed": 0, "changed": 0})
+    return bool(
+        report
+        and report.get("incremental", {}).get("unchanged_inputs")
+        and report.get("compared_with") == live_site
+        and report.get("files_changed") == {"added": 0, "removed": 0, "changed": 0}
+    )
 
 
 def run_checks(site_path: str, settings: dict, config: dict, live_site: str | None, force: bool) -> list[str]:
@@ -256,13 +280,16 @@ def rollback(root: str) -> str:
     with publish_lock(root):
         live = live_release(root)
         releases = completed_releases(root)
-        older = releases[:releases.index(live)] if live in releases else releases
+        older = releases[: releases.index(live)] if live in releases else releases
         if not older:
             raise PublishError("没有更早的版本可以回滚（保留的版本：" + ("、".join(releases) or "无") + "）")
         switch_live(root, older[-1])
         if live is not None:
-            record = {"release": live, "input_key": input_key(_read_report(os.path.join(root, live))),
-                      "at": f"{dt.datetime.now(dt.timezone(dt.timedelta(hours=8))):%Y-%m-%d %H:%M}（北京时间）"}
+            record = {
+                "release": live,
+                "input_key": input_key(_read_report(os.path.join(root, live))),
+                "at": f"{dt.datetime.now(dt.timezone(dt.timedelta(hours=8))):%Y-%m-%d %H:%M}（北京时间）",
+            }
             write_json_atomically(os.path.join(root, ROLLED_BACK), record, ensure_ascii=False)
         return older[-1]
 

@@ -23,8 +23,11 @@ def output_files(root: str, hashed: bool = True) -> dict[str, str | None]:
     """Relative path -> BLAKE2 digest (None unless `hashed`) of every served file, precompressed copies excluded."""
     if not root or not os.path.isdir(root):
         return {}
-    return {relative: file_digest(path) if hashed else None
-            for relative, path in work_files(root) if not relative.endswith(COMPRESSED)}
+    return {
+        relative: file_digest(path) if hashed else None
+        for relative, path in work_files(root)
+        if not relative.endswith(COMPRESSED)
+    }
 
 
 def page_kind(relative_path: str) -> str:
@@ -52,9 +55,18 @@ def changes(current: dict[str, str], previous: dict[str, str]) -> dict[str, list
     }
 
 
-def make_report(*, ok: bool, output: str, reference: str | None, problems: list[str],
-                warnings: list[str], phases: dict[str, float], facts: dict, diff: dict | None = None,
-                listed: list[str] | None = None) -> dict:
+def make_report(
+    *,
+    ok: bool,
+    output: str,
+    reference: str | None,
+    problems: list[str],
+    warnings: list[str],
+    phases: dict[str, float],
+    facts: dict,
+    diff: dict | None = None,
+    listed: list[str] | None = None,
+) -> dict:
     """`diff` (added/removed/changed paths) may come from an incremental sync that already knows it;
     `listed`, the output's files, from a build that has just walked it."""
     if diff is not None:
@@ -100,12 +112,16 @@ def summary(report: dict) -> str:
     lines = [f"构建报告：{'成功' if report['ok'] else '失败'}，页面 {report['pages']} 个（{kinds}）"]
     if report.get("compared_with"):
         changed = report["files_changed"]
-        lines.append(f"与 {report['compared_with']} 相比：页面变化 {report['pages_changed']} 个"
-                     f"（新增文件 {changed['added']}，删除 {changed['removed']}，修改 {changed['changed']}）")
+        lines.append(
+            f"与 {report['compared_with']} 相比：页面变化 {report['pages_changed']} 个"
+            f"（新增文件 {changed['added']}，删除 {changed['removed']}，修改 {changed['changed']}）"
+        )
     if report.get("scheduled"):
         lines.append(f"定时发布待上线 {len(report['scheduled'])} 篇，最早 {report['scheduled'][0]['date']}")
     if report.get("estimated_deadlines"):
         numbers = "、".join(item["编号"] for item in report["estimated_deadlines"])
-        lines.append(f"问题清单中 {len(report['estimated_deadlines'])} 个问题的办理期限按周末估算（放假安排未公布）：{numbers}")
+        lines.append(
+            f"问题清单中 {len(report['estimated_deadlines'])} 个问题的办理期限按周末估算（放假安排未公布）：{numbers}"
+        )
     lines.append(f"警告 {len(report['warnings'])} 条；用时 {report['total_s']:.1f}s（{phases}）")
     return "\n".join(lines)

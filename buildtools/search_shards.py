@@ -38,7 +38,7 @@ DEFAULTS = {
         (r"^news/(\d{3})[5-9]/", r"news-\g<1>5-\g<1>9"),
         (r"^disclosures/villages/[^/]+/(\d{4})-\d\d/", r"ledgers-\1"),
     ],
-    "SEARCH_SHARD_DEFAULT": "site",   # every page no rule matches
+    "SEARCH_SHARD_DEFAULT": "site",  # every page no rule matches
 }
 MANIFEST = "shards.json"
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
@@ -74,8 +74,10 @@ def shard_for(relative_path: str, config: dict) -> str:
         if match:
             shard = match.expand(name)
             if not _SHARD_NAME.fullmatch(shard):
-                raise ValueError(f"SEARCH_SHARDS 的规则 “{pattern.pattern}” 把 {relative_path} 归入分片 “{shard}”："
-                                 "分片名只能含字母、数字、- 和 _")
+                raise ValueError(
+                    f"SEARCH_SHARDS 的规则 “{pattern.pattern}” 把 {relative_path} 归入分片 “{shard}”："
+                    "分片名只能含字母、数字、- 和 _"
+                )
             return shard
     return config["default"]
 
@@ -103,14 +105,18 @@ def is_searchable(path: str) -> bool:
         return False
 
 
-def shards_to_index(site_path: str, by_shard: dict[str, list[str]], changed: set[str] | None,
-                    config: dict) -> list[str]:
+def shards_to_index(
+    site_path: str, by_shard: dict[str, list[str]], changed: set[str] | None, config: dict
+) -> list[str]:
     """Shards that must be (re)built: all when `changed` is None, else those holding a changed
     searchable page or a removed page, and those whose bundle is missing."""
     if changed is None:
         return sorted(by_shard)
-    touched = {shard_for(path, config) for path in changed
-               if not os.path.isfile(os.path.join(site_path, path)) or is_searchable(os.path.join(site_path, path))}
+    touched = {
+        shard_for(path, config)
+        for path in changed
+        if not os.path.isfile(os.path.join(site_path, path)) or is_searchable(os.path.join(site_path, path))
+    }
     return sorted(shard for shard in by_shard if shard in touched or not has_bundle(site_path, shard))
 
 

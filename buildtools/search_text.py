@@ -27,9 +27,43 @@ TITLE_WEIGHT = "10"
 EXCERPT_SOURCE_CHARS = 3000  # enough for any article's excerpt; a long ledger table is cut
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 # Elements whose edges end a run of text: characters either side are not neighbours.
-BLOCKS = frozenset({"address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt",
-                    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
-                    "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"})
+BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "caption",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    }
+)
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 WORD = re.compile(f"([0-9]{{1,4}}[年月日号])|([{HAN}]+)|([0-9]+)|([a-z]+)")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -53,8 +87,20 @@ def character_code(character: str) -> str:
 
 
 MONTH_IN_WORDS = re.compile("(十[一二]|[一二三四五六七八九十])月")
-MONTH_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-                 "十一": 11, "十二": 12}
+MONTH_NUMBERS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
 
 
 def normalise(text: str) -> str:
@@ -148,7 +194,7 @@ class _PageReader(HTMLParser):
             self._new_block(self._state("weight") or "1")
 
     def handle_data(self, data):
-        for pieces in (self._state_all("fields") or []):
+        for pieces in self._state_all("fields") or []:
             pieces.append(data)
         heading = self._state("h1")
         if heading is not None:
@@ -216,11 +262,15 @@ def search_document(page_html: str) -> str | None:
     if parts is None:
         return None
     blocks, fields = parts
-    fields = [(kind, key, value[:EXCERPT_SOURCE_CHARS] if (kind, key) == ("meta", "text") else value)
-              for kind, key, value in fields]
+    fields = [
+        (kind, key, value[:EXCERPT_SOURCE_CHARS] if (kind, key) == ("meta", "text") else value)
+        for kind, key, value in fields
+    ]
     escape = html_lib.escape
-    lines = [f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"><title></title></head><body>',
-             "<div data-pagefind-body>"]
+    lines = [
+        f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"><title></title></head><body>',
+        "<div data-pagefind-body>",
+    ]
     for weight, block in blocks:
         tokens = " ".join(search_tokens(block))
         if tokens:

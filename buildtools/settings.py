@@ -12,11 +12,11 @@ from __future__ import annotations
 from plugins.portal_data.workers import build_workers
 
 DEFAULTS = {
-    "INCREMENTAL_BUILD": True,        # render into the kept work folder and sync; False: a fresh folder every time
-    "INCREMENTAL_WORK_PATH": None,    # the work folder; None: `<output>.work` beside the output
-    "SEARCH_INDEX": True,             # build the Pagefind shards after Pelican
-    "PRECOMPRESS": True,              # write .gz/.br copies beside every text file
-    "RENDER_KEYS_AUDIT": False,       # render every page anyway and fail on one a key would have left stale
+    "INCREMENTAL_BUILD": True,  # render into the kept work folder and sync; False: a fresh folder every time
+    "INCREMENTAL_WORK_PATH": None,  # the work folder; None: `<output>.work` beside the output
+    "SEARCH_INDEX": True,  # build the Pagefind shards after Pelican
+    "PRECOMPRESS": True,  # write .gz/.br copies beside every text file
+    "RENDER_KEYS_AUDIT": False,  # render every page anyway and fail on one a key would have left stale
 }
 FLAGS = ("INCREMENTAL_BUILD", "SEARCH_INDEX", "PRECOMPRESS", "RENDER_KEYS_AUDIT")
 
@@ -29,6 +29,6 @@ def runner_settings(settings: dict) -> dict:
             raise ValueError(f"{key} 应为 True 或 False，现为 {config[key]!r}")
     work_path = config["INCREMENTAL_WORK_PATH"]
     if work_path is not None and (not isinstance(work_path, str) or not work_path.strip()):
-        raise ValueError(f"INCREMENTAL_WORK_PATH 应为文件夹路径（例：\"output.work\"）或 None，现为 {work_path!r}")
+        raise ValueError(f'INCREMENTAL_WORK_PATH 应为文件夹路径（例："output.work"）或 None，现为 {work_path!r}')
     config["BUILD_WORKERS"] = build_workers(settings)
     return config

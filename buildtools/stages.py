@@ -84,11 +84,14 @@ def run_pelican(settings: dict, clock: PhaseClock | None = None, record=None) ->
 def program_error(exc: BaseException) -> str:
     """One Chinese line for a failure that is not the editor's: the traceback, which only a developer
     can use, goes to a log file of its own that the line names."""
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="liling-build-error-", suffix=".log",
-                                     delete=False) as log:
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", prefix="liling-build-error-", suffix=".log", delete=False
+    ) as log:
         log.write(traceback.format_exc())
-    return (f"构建失败（程序出错，不是稿件的问题）：{exc.__class__.__name__}: {exc}；"
-            f"完整的出错信息在 {log.name}，请交给网站的开发人员")
+    return (
+        f"构建失败（程序出错，不是稿件的问题）：{exc.__class__.__name__}: {exc}；"
+        f"完整的出错信息在 {log.name}，请交给网站的开发人员"
+    )
 
 
 def phase_clock() -> PhaseClock:
@@ -104,10 +107,20 @@ def settings_problems(settings: dict) -> tuple[dict, list[str]]:
         return {}, [f"构建失败：{exc.__class__.__name__}: {exc}"]
 
 
-def write_build_report(result: BuildResult, built_path: str, *, report_path, clock, warnings, compare_with,
-                        diff=None, listed=None) -> dict:
-    report = make_report(ok=result.ok, output=built_path, reference=compare_with, problems=result.problems,
-                         warnings=warnings, phases=clock.phases, facts=clock.facts, diff=diff, listed=listed)
+def write_build_report(
+    result: BuildResult, built_path: str, *, report_path, clock, warnings, compare_with, diff=None, listed=None
+) -> dict:
+    report = make_report(
+        ok=result.ok,
+        output=built_path,
+        reference=compare_with,
+        problems=result.problems,
+        warnings=warnings,
+        phases=clock.phases,
+        facts=clock.facts,
+        diff=diff,
+        listed=listed,
+    )
     clock.mark("report")
     report["phases_s"] = dict(clock.phases)
     report["output"] = result.output_path
@@ -115,8 +128,9 @@ def write_build_report(result: BuildResult, built_path: str, *, report_path, clo
     return report
 
 
-def finish_output(path: str, settings: dict, pages_changed: set[str] | None = None,
-                  clock: PhaseClock | None = None) -> list[str]:
+def finish_output(
+    path: str, settings: dict, pages_changed: set[str] | None = None, clock: PhaseClock | None = None
+) -> list[str]:
     """Steps on the finished output that Pelican does not do: the search index, then precompressed
     copies of everything (the index included). Returns problems that must fail the build.
 
@@ -134,8 +148,9 @@ def finish_output(path: str, settings: dict, pages_changed: set[str] | None = No
     return []
 
 
-def index_for_search(site_path: str, settings: dict, pages_changed: set[str] | None = None,
-                     clock: PhaseClock | None = None) -> list[str]:
+def index_for_search(
+    site_path: str, settings: dict, pages_changed: set[str] | None = None, clock: PhaseClock | None = None
+) -> list[str]:
     """Build the Pagefind shards (extended binary: it segments Chinese words) in site_path/pagefind/.
 
     Each shard is written into a fresh folder that then replaces the old one by rename: files of
@@ -149,8 +164,9 @@ def index_for_search(site_path: str, settings: dict, pages_changed: set[str] | N
     except ValueError as exc:  # a wrong SEARCH_SHARDS setting: fail the build with its message
         return [f"搜索索引设置有误：{exc}"]
     if clock is not None:
-        clock.facts["search"] = {"reindexed": sorted(seconds), "seconds": round(time.monotonic() - started, 2),
-                                 "seconds_by_shard": seconds}
+        clock.facts["search"] = {
+            "reindexed": sorted(seconds),
+            "seconds": round(time.monotonic() - started, 2),
+            "seconds_by_shard": seconds,
+        }
     return problems
-
-

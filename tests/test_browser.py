@@ -26,8 +26,7 @@ def test_no_horizontal_scroll(browser_page, site_url, screenshot, width, name):
 
 
 def body_font_px(browser_page) -> float:
-    return browser_page.evaluate(
-        "parseFloat(getComputedStyle(document.querySelector('.lp-article__body p')).fontSize)")
+    return browser_page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lp-article__body p')).fontSize)")
 
 
 def test_body_text_is_at_least_18px_with_generous_line_height(browser_page, site_url):
@@ -36,7 +35,8 @@ def test_body_text_is_at_least_18px_with_generous_line_height(browser_page, site
         browser_page.goto(site_url + ARTICLE)
         assert body_font_px(browser_page) >= 18
         line_height = browser_page.evaluate(
-            "parseFloat(getComputedStyle(document.querySelector('.lp-article__body p')).lineHeight)")
+            "parseFloat(getComputedStyle(document.querySelector('.lp-article__body p')).lineHeight)"
+        )
         assert line_height / body_font_px(browser_page) >= 1.6
 
 
@@ -85,8 +85,11 @@ def test_elder_mode_without_javascript(browser, site_url):
 def test_axe_finds_no_serious_or_critical_violation(browser_page, site_url, name):
     browser_page.goto(site_url + PAGES[name])
     violations = Axe().run(browser_page).response["violations"]
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in violations if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 
@@ -97,5 +100,7 @@ def test_print_stylesheet_hides_navigation_and_controls(browser_page, site_url, 
         .map(sel => document.querySelector(sel))
         .filter(el => el && getComputedStyle(el).display !== 'none').length""")
     assert hidden == 0
-    assert browser_page.evaluate("getComputedStyle(document.querySelector('.lp-article__body p')).color") == "rgb(0, 0, 0)"
+    assert (
+        browser_page.evaluate("getComputedStyle(document.querySelector('.lp-article__body p')).color") == "rgb(0, 0, 0)"
+    )
     screenshot(browser_page, "article-print")

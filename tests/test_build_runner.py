@@ -20,9 +20,18 @@ def settings_for(tmp_path: pathlib.Path, content: pathlib.Path, flat: bool = Tru
     sections.toml of its own); otherwise it is a copy of the real content/ folder.
     """
     path = tmp_path / "testconf.py"
-    lines = ["import sys", f"sys.path.insert(0, {str(ROOT)!r})", "from pelicanconf import *", f"PATH = {str(content)!r}"]
+    lines = [
+        "import sys",
+        f"sys.path.insert(0, {str(ROOT)!r})",
+        "from pelicanconf import *",
+        f"PATH = {str(content)!r}",
+    ]
     if flat:
-        lines += ["ARTICLE_PATHS = ['']", "PAGE_PATHS = []", f"SECTIONS_FILE = {str(ROOT / 'content' / 'sections.toml')!r}"]
+        lines += [
+            "ARTICLE_PATHS = ['']",
+            "PAGE_PATHS = []",
+            f"SECTIONS_FILE = {str(ROOT / 'content' / 'sections.toml')!r}",
+        ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -30,7 +39,10 @@ def settings_for(tmp_path: pathlib.Path, content: pathlib.Path, flat: bool = Tru
 def run_build(settings: pathlib.Path, output: pathlib.Path):
     return subprocess.run(
         [sys.executable, "-m", "buildtools.build", "--settings", str(settings), "--output", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -47,14 +59,20 @@ def test_content_error_fails_without_traceback_and_keeps_old_output(tmp_path):
     # no staging left behind; the build report and the incremental work folder sit
     # beside the output, never inside it
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "output", "output.build-report.json", "output.work", "testconf.py"]
+        "output",
+        "output.build-report.json",
+        "output.work",
+        "testconf.py",
+    ]
 
 
 def test_pelican_warning_about_broken_content_fails_the_build(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "plugins" / "editions" / "test_data" / "good", content)
     article = content / "a.md"
-    article.write_text(article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8"
+    )
     result = run_build(settings_for(tmp_path, content), tmp_path / "output")
     assert result.returncode == 1
     assert "missing.md" in result.stderr
@@ -76,7 +94,9 @@ def test_unresolved_filename_link_names_the_article_line_and_column(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "plugins" / "editions" / "test_data" / "good", content)
     article = content / "b.md"
-    article.write_text(article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8"
+    )
     result = run_build(settings_for(tmp_path, content), tmp_path / "output")
     assert result.returncode == 1
     assert "b.md:12:8: 链接的文件“{filename}/missing.md”不存在（应在 missing.md）" in result.stderr
@@ -100,13 +120,16 @@ def test_problems_from_every_plugin_are_reported_in_one_run(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     article = content / "news" / "2020-07-08" / "lottery-jackpot.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("Edition_Position: 4", "Edition_Position: 1"),
-                       encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("Edition_Position: 4", "Edition_Position: 1"), encoding="utf-8"
+    )
     ledger = content / "disclosures" / "finance" / "xiangshui" / "2020-05.csv"
     ledger.write_text(ledger.read_text(encoding="utf-8-sig").replace(",8000.00,", ",8000.0o,"), encoding="utf-8-sig")
     result = run_build(settings_for(tmp_path, content, flat=False), tmp_path / "output")
     assert result.returncode == 1
-    assert ("news/2020-07-08/wechat-group-supervision-best-case.md:11:19: 2020-07-08 这一期已有第 1 篇"
-            "（news/2020-07-08/lottery-jackpot.md）") in result.stderr
+    assert (
+        "news/2020-07-08/wechat-group-supervision-best-case.md:11:19: 2020-07-08 这一期已有第 1 篇"
+        "（news/2020-07-08/lottery-jackpot.md）"
+    ) in result.stderr
     assert "disclosures/finance/xiangshui/2020-05.csv:2:6:" in result.stderr
     assert "共 2 处问题" in result.stderr

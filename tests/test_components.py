@@ -7,20 +7,24 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader
 
 from conftest import ROOT
 
 TEMPLATES = ROOT / "theme" / "templates"
 EXAMPLES = json.loads((TEMPLATES / "components" / "examples.json").read_text(encoding="utf-8"))
-CASES = [(name, index, params) for name, examples in EXAMPLES.items() if not name.startswith("_")
-         for index, params in enumerate(examples)]
+CASES = [
+    (name, index, params)
+    for name, examples in EXAMPLES.items()
+    if not name.startswith("_")
+    for index, params in enumerate(examples)
+]
 GLOBALS = {"SITEURL": "", "SITENAME": "醴陵新闻", "SITE_SUBTITLE": "株洲日报·醴陵版", "PUBLISHER": "株洲日报社"}
 
 
 def render(name: str, params: dict) -> str:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True)
-    source = '{% from "components/' + name + '.html" import ' + name + ' with context %}{{ ' + name + '(params) }}'
+    source = '{% from "components/' + name + '.html" import ' + name + " with context %}{{ " + name + "(params) }}"
     return env.from_string(source).render(params=params, **GLOBALS)
 
 
@@ -28,7 +32,9 @@ def test_every_component_has_examples():
     components = {path.stem for path in (TEMPLATES / "components").glob("*.html")}
     # These take Pelican objects (articles, paginators): the site tests cover them.
     # ledger_table takes the village disclosure models: tests/test_village_disclosure*.py cover it.
-    assert components - {"header", "footer", "article_meta", "article_card", "pagination", "ledger_table"} <= set(EXAMPLES)
+    assert components - {"header", "footer", "article_meta", "article_card", "pagination", "ledger_table"} <= set(
+        EXAMPLES
+    )
 
 
 def test_breadcrumbs_marks_the_current_page_without_a_link():
@@ -48,6 +54,7 @@ def test_component_text_is_escaped():
 def test_component_example_passes_axe(browser_page, name, index, params):
     body = render(name, params)
     browser_page.set_content(
-        f'<!doctype html><html lang="zh-CN"><head><title>{name}</title></head><body><main><h1>{name}</h1>{body}</main></body></html>')
+        f'<!doctype html><html lang="zh-CN"><head><title>{name}</title></head><body><main><h1>{name}</h1>{body}</main></body></html>'
+    )
     violations = Axe().run(browser_page).response["violations"]
     assert [(v["id"], v["impact"]) for v in violations if v["impact"] in ("serious", "critical")] == []

@@ -23,8 +23,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 cell_text = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12)
-rows = st.lists(st.lists(st.one_of(cell_text, st.sampled_from(["", " ", '"', "1,200.00", "香水村", "\r\n", "\x00"])),
-                         min_size=0, max_size=6), max_size=8)
+rows = st.lists(
+    st.lists(
+        st.one_of(cell_text, st.sampled_from(["", " ", '"', "1,200.00", "香水村", "\r\n", "\x00"])),
+        min_size=0,
+        max_size=6,
+    ),
+    max_size=8,
+)
 encodings = st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "latin-1"])
 
 
@@ -50,8 +56,13 @@ def test_arbitrary_bytes_never_crash(data):
 
 
 @FUZZ
-@given(rows, encodings, st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]),
-       st.sampled_from(["\r\n", "\n", "\r"]), st.sampled_from(["", "\xef\xbb\xbf"]))
+@given(
+    rows,
+    encodings,
+    st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]),
+    st.sampled_from(["\r\n", "\n", "\r"]),
+    st.sampled_from(["", "\xef\xbb\xbf"]),
+)
 def test_any_row_shape_in_any_encoding_parses_or_reports(table_rows, encoding, quoting, newline, bom):
     buffer = io.StringIO(newline="")
     csv.writer(buffer, quoting=quoting, lineterminator=newline).writerows(table_rows)
@@ -77,10 +88,16 @@ def test_arbitrary_markdown_never_crashes_the_checks(text):
     find_personal_data(text)
 
 
-front_matter_lines = st.lists(st.tuples(
-    st.sampled_from(["Title", "Date", "Category", "Slug", "Author", "Summary", "Edition", "Edition_Position", "x"]),
-    st.one_of(st.text(max_size=40), st.from_regex(r"\d{4}-\d{1,2}-\d{1,2}( \d{1,2}:\d{2})?( [+-]\d{2}:?\d{2})?", fullmatch=True)),
-), max_size=10)
+front_matter_lines = st.lists(
+    st.tuples(
+        st.sampled_from(["Title", "Date", "Category", "Slug", "Author", "Summary", "Edition", "Edition_Position", "x"]),
+        st.one_of(
+            st.text(max_size=40),
+            st.from_regex(r"\d{4}-\d{1,2}-\d{1,2}( \d{1,2}:\d{2})?( [+-]\d{2}:?\d{2})?", fullmatch=True),
+        ),
+    ),
+    max_size=10,
+)
 
 
 @FUZZ

@@ -7,8 +7,8 @@ import pathlib
 import shutil
 
 from buildtools.build import build_site
-from conftest import comparable_name, comparable_output
 from buildtools.publish import publish
+from conftest import comparable_name, comparable_output
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LEDGER = "disclosures/finance/xiangshui/2020-06.csv"
@@ -25,9 +25,17 @@ def attempt(content, theme, output, incremental=True, audit=True):
     """Incremental builds here run in audit mode unless told not to: every page is rendered anyway,
     and a page whose render key matched but whose bytes changed fails the build (the key missed an
     input). An audit never takes the nothing-changed shortcut."""
-    return build_site(str(ROOT / "pelicanconf.py"), str(output), {
-        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00", "INCREMENTAL_BUILD": incremental,
-        "RENDER_KEYS_AUDIT": audit})
+    return build_site(
+        str(ROOT / "pelicanconf.py"),
+        str(output),
+        {
+            "PATH": str(content),
+            "THEME": str(theme),
+            "BUILD_TIME": "2030-01-01T00:00",
+            "INCREMENTAL_BUILD": incremental,
+            "RENDER_KEYS_AUDIT": audit,
+        },
+    )
 
 
 def build(content, theme, output, incremental=True, audit=True):
@@ -37,8 +45,9 @@ def build(content, theme, output, incremental=True, audit=True):
 
 
 def files(root: pathlib.Path) -> dict[str, bytes]:
-    return comparable_output({p.relative_to(root).as_posix(): p.read_bytes()
-                              for p in sorted(root.rglob("*")) if p.is_file()})
+    return comparable_output(
+        {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    )
 
 
 def mtimes(root: pathlib.Path) -> dict[str, int]:
@@ -50,9 +59,20 @@ def differing(a: dict, b: dict) -> set[str]:
 
 
 def fresh(content, theme, tmp_path, name) -> dict[str, bytes]:
-    return files(pathlib.Path(build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / name), {
-        "PATH": str(content), "THEME": str(theme), "BUILD_TIME": "2030-01-01T00:00",
-        "INCREMENTAL_BUILD": False}).output_path))
+    return files(
+        pathlib.Path(
+            build_site(
+                str(ROOT / "pelicanconf.py"),
+                str(tmp_path / name),
+                {
+                    "PATH": str(content),
+                    "THEME": str(theme),
+                    "BUILD_TIME": "2030-01-01T00:00",
+                    "INCREMENTAL_BUILD": False,
+                },
+            ).output_path
+        )
+    )
 
 
 def build_with_clock(content, theme, output, monkeypatch, when: str):
@@ -61,8 +81,11 @@ def build_with_clock(content, theme, output, monkeypatch, when: str):
 
     moment = scheduled_publishing.parse_build_time(when, "Asia/Shanghai")
     monkeypatch.setattr(scheduled_publishing, "build_time", lambda settings, environ=None: moment)
-    result = build_site(str(ROOT / "pelicanconf.py"), str(output), {
-        "PATH": str(content), "THEME": str(theme), "INCREMENTAL_BUILD": True})
+    result = build_site(
+        str(ROOT / "pelicanconf.py"),
+        str(output),
+        {"PATH": str(content), "THEME": str(theme), "INCREMENTAL_BUILD": True},
+    )
     assert result.ok, result.problems
     return result.report
 
@@ -77,8 +100,11 @@ def test_nothing_changed_runs_nothing_and_touches_nothing(tmp_path):
     assert "read" not in report["phases_s"] and "write" not in report["phases_s"]  # Pelican did not run
     assert report["files_changed"] == {"added": 0, "removed": 0, "changed": 0}
     assert mtimes(output) == before
-    assert (report["pages"], report["pages_by_kind"], report["articles"]) == \
-        (first["pages"], first["pages_by_kind"], first["articles"])
+    assert (report["pages"], report["pages_by_kind"], report["articles"]) == (
+        first["pages"],
+        first["pages_by_kind"],
+        first["articles"],
+    )
 
 
 def test_a_rebuild_that_rewrites_nothing_keeps_every_file(tmp_path):
@@ -153,7 +179,9 @@ def test_the_clock_passing_a_scheduled_time_rebuilds_and_nothing_else_does(tmp_p
     (content / "news/2030-06-01").mkdir()
     (content / "news/2030-06-01/scheduled.md").write_text(
         "Title: 九点整发布的稿件\nDate: 2030-06-01 09:00\nCategory: 社会\nAuthor: 王定时\nSlug: scheduled-at-nine\n"
-        "Summary: 定时发布的稿件。\n\n九点整发布。\n", encoding="utf-8")
+        "Summary: 定时发布的稿件。\n\n九点整发布。\n",
+        encoding="utf-8",
+    )
     page = output / "news/2030/06/scheduled-at-nine/index.html"
     report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T08:59")
     assert not page.exists() and report["scheduled"][0]["date"].startswith("2030-06-01T09:00")
@@ -184,8 +212,11 @@ def test_one_ledger_edit_rewrites_exactly_the_pages_that_show_it(tmp_path):
     touched = {name for name, mtime in mtimes(output).items() if before.get(name) != mtime}
     # Pagefind's unstable file names (see conftest.comparable_output) change whenever it reindexes.
     assert {name for name in touched if not name.startswith("pagefind/")} == {
-        name for name in shows_the_ledger if not name.startswith("pagefind/")}
-    assert any(name.startswith("pagefind/") for name in touched) and any(name.startswith("pagefind/") for name in shows_the_ledger)
+        name for name in shows_the_ledger if not name.startswith("pagefind/")
+    }
+    assert any(name.startswith("pagefind/") for name in touched) and any(
+        name.startswith("pagefind/") for name in shows_the_ledger
+    )
     assert MONTH_PAGE in touched and "disclosures/villages/xiangshui/2020-06.csv" in touched
     assert report["incremental"]["pages_changed"] is True
     assert not [name for name in touched if name.startswith(("news/", "editions/", "tag/"))]
@@ -258,17 +289,21 @@ def test_a_build_that_fails_after_writing_starts_the_next_one_clean(tmp_path, mo
 def test_releases_share_unchanged_files_and_are_never_written_to(tmp_path):
     content, theme = copy_site(tmp_path)
     settings = tmp_path / "settings.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-                        f"PATH = {str(content)!r}\nTHEME = {str(theme)!r}\nBUILD_TIME = '2030-01-01T00:00'\n",
-                        encoding="utf-8")
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"PATH = {str(content)!r}\nTHEME = {str(theme)!r}\nBUILD_TIME = '2030-01-01T00:00'\n",
+        encoding="utf-8",
+    )
     first = pathlib.Path(publish(str(settings), str(tmp_path / "releases")).site_path)
     first_files = files(first)
     ledger = content / LEDGER
     ledger.write_bytes(ledger.read_bytes().replace(b"253.17", b"263.17"))
     second = pathlib.Path(publish(str(settings), str(tmp_path / "releases")).site_path)
     assert files(first) == first_files  # the old release did not change under the new one
-    assert os.stat(first / "news/2020/07/lottery-jackpot/index.html").st_ino == \
-        os.stat(second / "news/2020/07/lottery-jackpot/index.html").st_ino
+    assert (
+        os.stat(first / "news/2020/07/lottery-jackpot/index.html").st_ino
+        == os.stat(second / "news/2020/07/lottery-jackpot/index.html").st_ino
+    )
     assert os.stat(first / MONTH_PAGE).st_ino != os.stat(second / MONTH_PAGE).st_ino
     assert (first / MONTH_PAGE).read_bytes() != (second / MONTH_PAGE).read_bytes()
 
@@ -286,7 +321,8 @@ def test_one_article_edit_through_the_content_cache_matches_a_fresh_build(tmp_pa
     assert files(output) == truth_after
     touched = {comparable_name(name) for name, mtime in mtimes(output).items() if before.get(name) != mtime}
     assert touched - {"pagefind/ (unstable names)"} == {
-        comparable_name(name) for name in differing(truth_before, truth_after)} - {"pagefind/ (unstable names)"}
+        comparable_name(name) for name in differing(truth_before, truth_after)
+    } - {"pagefind/ (unstable names)"}
     assert "news/2020/07/giant-apple-melon/index.html" in touched and "index.html" in touched  # summary is listed
     assert 0 < report["incremental"]["written"] < report["pages"]
 
@@ -301,16 +337,24 @@ def _replace(path: pathlib.Path, old: str, new: str, count: int = 1) -> None:
 # own page, cards on listings and on other articles (related stories, edition neighbours), the
 # navigation, the front page, generated disclosure pages and their back-references.
 EDITS = {
-    "article title": lambda c: _replace(c / "news/2020-07-08/lottery-jackpot.md", "Title: 醴陵一福彩站点", "Title: 醴陵一个福彩站点"),
-    "article category": lambda c: _replace(c / "news/2020-07-08/giant-apple-melon.md", "Category: 三农", "Category: 社会"),
+    "article title": lambda c: _replace(
+        c / "news/2020-07-08/lottery-jackpot.md", "Title: 醴陵一福彩站点", "Title: 醴陵一个福彩站点"
+    ),
+    "article category": lambda c: _replace(
+        c / "news/2020-07-08/giant-apple-melon.md", "Category: 三农", "Category: 社会"
+    ),
     "article tag": lambda c: _replace(c / "news/2020-07-08/first-ciyi-post.md", "Tags: ", "Tags: 新标签, "),
     "new article": lambda c: (c / "news/2020-07-08/new-brief.md").write_text(
         "Title: 醴陵简讯\nDate: 2020-07-08 08:00\nCategory: 社会\nTags: 简讯\nSlug: new-brief\nAuthor: 张洁\n"
-        "Summary: 一条新的简讯。\nEdition: 2020-07-08\nEdition_Position: 6\n\n一条新的简讯。\n", encoding="utf-8"),
+        "Summary: 一条新的简讯。\nEdition: 2020-07-08\nEdition_Position: 6\n\n一条新的简讯。\n",
+        encoding="utf-8",
+    ),
     "section name": lambda c: _replace(c / "sections.toml", 'name = "城建"', 'name = "城市建设"'),
     "standing page": lambda c: _replace(c / "pages/about.md", "Title: 关于本站", "Title: 关于我们"),
-    "department name": lambda c: [_replace(c / "disclosures" / name, "醴陵市民政局,", "醴陵市民政事务局,", count=-1)
-                                  for name in ("departments.csv", "power-list.csv")],
+    "department name": lambda c: [
+        _replace(c / "disclosures" / name, "醴陵市民政局,", "醴陵市民政事务局,", count=-1)
+        for name in ("departments.csv", "power-list.csv")
+    ],
     "village supervisor": lambda c: _replace(c / "disclosures/villages.csv", "刘桂英", "刘桂兰"),
     # an early month: every later month's opening and closing balances change with it
     "early ledger month": lambda c: _replace(c / "disclosures/finance/xiangshui/2020-01.csv", ",7000.00,", ",7001.00,"),
@@ -363,8 +407,11 @@ def test_an_audit_names_each_page_a_render_key_would_have_left_stale(tmp_path, m
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
     full_view = render_keys.TEMPLATE_VIEWS[Section]
-    monkeypatch.setitem(render_keys.TEMPLATE_VIEWS, Section,
-                        lambda section: {k: v for k, v in full_view(section).items() if k != "name"})
+    monkeypatch.setitem(
+        render_keys.TEMPLATE_VIEWS,
+        Section,
+        lambda section: {k: v for k, v in full_view(section).items() if k != "name"},
+    )
     build(content, theme, output)
     _replace(content / "sections.toml", 'name = "城建"', 'name = "城市建设"')
     failed = attempt(content, theme, output)

@@ -59,9 +59,13 @@ def test_a_digest_is_reused_only_for_a_settled_file_with_the_same_stat(tmp_path)
 
 def test_the_publishing_window():
     shanghai = dt.timezone(dt.timedelta(hours=8))
-    state = InputState(facts={"build_time": "2030-06-01T08:00:00+08:00",
-                              "scheduled": [{"date": "2030-06-01T09:00:00+08:00"}, {"date": "2030-07-01T00:00:00+08:00"}]})
+    state = InputState(
+        facts={
+            "build_time": "2030-06-01T08:00:00+08:00",
+            "scheduled": [{"date": "2030-06-01T09:00:00+08:00"}, {"date": "2030-07-01T00:00:00+08:00"}],
+        }
+    )
     assert within_window(state, dt.datetime(2030, 6, 1, 8, 59, tzinfo=shanghai))
-    assert not within_window(state, dt.datetime(2030, 6, 1, 9, 0, tzinfo=shanghai))   # an article is due
-    assert not within_window(state, dt.datetime(2030, 6, 1, 7, 0, tzinfo=shanghai))   # the clock went back
+    assert not within_window(state, dt.datetime(2030, 6, 1, 9, 0, tzinfo=shanghai))  # an article is due
+    assert not within_window(state, dt.datetime(2030, 6, 1, 7, 0, tzinfo=shanghai))  # the clock went back
     assert within_window(InputState(facts={}), None)  # no scheduled publishing: time is no input

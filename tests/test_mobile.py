@@ -12,12 +12,23 @@ pytestmark = pytest.mark.browser
 ARTICLE = "/news/2020/07/wechat-group-supervision-best-case/"
 MONTH = "/disclosures/villages/xiangshui/2020-06/"
 PAGE_TYPES = {
-    "home": "/", "edition": "/editions/2020-07-08/", "editions": "/editions/", "article": ARTICLE,
-    "section": "/yaowen/", "archives": "/archives/", "month-archive": "/archives/2020/07/",
-    "tag": "/tag/bin-he-lu/", "author": "/author/zhang-ji/", "about": "/about/", "search": "/search/",
-    "villages": "/disclosures/villages/", "town": "/disclosures/towns/wangxian/",
-    "village": "/disclosures/villages/xiangshui/", "village-month": MONTH,
-    "power-list": "/disclosures/power-list/", "power-item": "/disclosures/power-list/items/1/",
+    "home": "/",
+    "edition": "/editions/2020-07-08/",
+    "editions": "/editions/",
+    "article": ARTICLE,
+    "section": "/yaowen/",
+    "archives": "/archives/",
+    "month-archive": "/archives/2020/07/",
+    "tag": "/tag/bin-he-lu/",
+    "author": "/author/zhang-ji/",
+    "about": "/about/",
+    "search": "/search/",
+    "villages": "/disclosures/villages/",
+    "town": "/disclosures/towns/wangxian/",
+    "village": "/disclosures/villages/xiangshui/",
+    "village-month": MONTH,
+    "power-list": "/disclosures/power-list/",
+    "power-item": "/disclosures/power-list/items/1/",
     "power-department": "/disclosures/power-list/departments/chengguan/",
 }
 WIDTHS = (375, 1280)
@@ -69,19 +80,23 @@ def test_every_voucher_field_lies_inside_a_phone_screen(browser_page, site_url, 
     for fields in vouchers:
         # 日期, 凭证号, 摘要, 科目, 收入 or 支出, and the three signatures: eight labelled fields.
         assert [f["label"] for f in fields] in (
-            ["日期", "凭证号", "摘要", "科目", side, "经办人", "证明人", "审批人"] for side in ("收入", "支出"))
+            ["日期", "凭证号", "摘要", "科目", side, "经办人", "证明人", "审批人"] for side in ("收入", "支出")
+        )
         for field in fields:
             assert field["width"] > 0 and 0 <= field["left"] and field["right"] <= 375, field
     # Each field shows its label on screen (drawn from data-label), not only in the hidden header row.
     label = browser_page.locator(".lp-ledger-table tbody td[data-label='支出']").first.evaluate(
-        "el => getComputedStyle(el, '::before').content")
+        "el => getComputedStyle(el, '::before').content"
+    )
     assert "支出" in label
     # The table is still a table for screen readers.
     assert browser_page.get_by_role("columnheader", name="审批人").count() == 1
     assert browser_page.get_by_role("rowheader", name="01").count() == 1
 
 
-@pytest.mark.parametrize("path", ["/disclosures/villages/xiangshui/", "/disclosures/villages/", "/disclosures/towns/wangxian/"])
+@pytest.mark.parametrize(
+    "path", ["/disclosures/villages/xiangshui/", "/disclosures/villages/", "/disclosures/towns/wangxian/"]
+)
 @pytest.mark.parametrize("mode", MODES)
 def test_every_balance_of_the_village_and_index_tables_fits_a_phone(browser_page, site_url, path, mode):
     open_page(browser_page, site_url, path, 375, mode)
@@ -100,9 +115,21 @@ def test_all_nine_voucher_columns_show_at_1280px(browser_page, site_url, screens
         const r = th.getBoundingClientRect();
         return [th.textContent, getComputedStyle(th).display, r.left, r.right, r.height];
     })""")
-    assert [h[0] for h in headers] == ["日期", "凭证号", "摘要", "科目", "收入（元）", "支出（元）", "经办人", "证明人", "审批人"]
-    assert all(display == "table-cell" and left >= 0 and right <= 1280 and height > 0
-               for _, display, left, right, height in headers), headers
+    assert [h[0] for h in headers] == [
+        "日期",
+        "凭证号",
+        "摘要",
+        "科目",
+        "收入（元）",
+        "支出（元）",
+        "经办人",
+        "证明人",
+        "审批人",
+    ]
+    assert all(
+        display == "table-cell" and left >= 0 and right <= 1280 and height > 0
+        for _, display, left, right, height in headers
+    ), headers
     region = browser_page.locator(".lp-table-scroll").first
     assert region.evaluate("el => el.scrollWidth - el.clientWidth") <= 0  # nothing hidden behind a scroll
     for fields in browser_page.evaluate(VOUCHER_FIELDS_JS):
@@ -177,7 +204,9 @@ TARGETS_JS = """(minimum) => {
 }"""
 
 
-@pytest.mark.parametrize("name,mode", [(n, m) for n in PAGE_TYPES for m in MODES], ids=[f"{n}-{m}" for n in PAGE_TYPES for m in MODES])
+@pytest.mark.parametrize(
+    "name,mode", [(n, m) for n in PAGE_TYPES for m in MODES], ids=[f"{n}-{m}" for n in PAGE_TYPES for m in MODES]
+)
 def test_every_target_is_large_enough_or_spaced(browser_page, site_url, name, mode):
     open_page(browser_page, site_url, PAGE_TYPES[name], 375, mode)
     assert browser_page.evaluate(TARGETS_JS, MIN_TARGET[mode]) == []
@@ -188,7 +217,9 @@ def test_byline_and_headline_links_reach_44px(browser_page, site_url):
     author = browser_page.locator(".lp-article-meta__author a").bounding_box()
     assert author["width"] >= 44 and author["height"] >= 44
     open_page(browser_page, site_url, "/")
-    for box in browser_page.locator(".lp-card__link").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)"):
+    for box in browser_page.locator(".lp-card__link").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().height)"
+    ):
         assert box >= 44
 
 
@@ -207,7 +238,9 @@ ONE_LINE_JS = """() => [...document.querySelectorAll('main time, main .lp-nowrap
     }).map(el => el.textContent.trim())"""
 
 
-@pytest.mark.parametrize("name", ["home", "edition", "article", "section", "village-month", "village", "villages", "power-item"])
+@pytest.mark.parametrize(
+    "name", ["home", "edition", "article", "section", "village-month", "village", "villages", "power-item"]
+)
 @pytest.mark.parametrize("mode", MODES)
 def test_each_date_amount_and_name_is_one_line_box(browser_page, site_url, name, mode):
     open_page(browser_page, site_url, PAGE_TYPES[name], 375, mode)
@@ -224,7 +257,11 @@ def test_lead_heading_date_and_byline_names_do_not_break(browser_page, site_url)
 
 
 def test_sample_phone_numbers_are_not_call_links(page):
-    for path in ("disclosures/power-list/items/1/", "disclosures/power-list/", "disclosures/power-list/departments/chengguan/"):
+    for path in (
+        "disclosures/power-list/items/1/",
+        "disclosures/power-list/",
+        "disclosures/power-list/departments/chengguan/",
+    ):
         soup = page(path)
         assert soup.select('a[href^="tel:"]') == [], path
     number = page("disclosures/power-list/items/1/").select_one(".lp-power-item__number")

@@ -8,8 +8,8 @@ import io
 import re
 import unicodedata
 
-import pytest
 import pypdf
+import pytest
 
 pytestmark = pytest.mark.browser
 
@@ -62,8 +62,16 @@ def test_a_village_month_prints_as_the_notice_board_sheet(browser_page, site_url
     assert rows == numbers
     for figure in ("25,884.90", "15,753.17", "91,645.96", "101,777.69", "本月合计(7张凭证)"):
         assert figure in text
-    for line in ("经办人邓春芳、易建军", "审批人刘志明", "村务监督委员会审核意见", "村务监督委员会成员(签字)",
-                 "(盖章)", "公示日期:年月日", "监督电话", "示例数据"):
+    for line in (
+        "经办人邓春芳、易建军",
+        "审批人刘志明",
+        "村务监督委员会审核意见",
+        "村务监督委员会成员(签字)",
+        "(盖章)",
+        "公示日期:年月日",
+        "监督电话",
+        "示例数据",
+    ):
         assert line in text, line
     # The site's navigation, chart and downloads are not on the notice board.
     assert "按科目汇总" not in text and "下载" not in text and "长辈模式" not in text

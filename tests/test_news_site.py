@@ -13,18 +13,52 @@ EDITION = "editions/2020-07-08/"
 ARTICLES = {
     # slug: (title, 记者, 通讯员, category, phrases that must appear in the body)
     "wechat-group-supervision-best-case": (
-        "醴陵新时代网上群众路线这样走", "张洁", ["欧村法", "张威", "彭丽娜"], "要闻",
-        ["270个村（社区）", "672个", "94%", "23.5万", "21家市直职能部门", "27项事项",
-         "276个", "办结271个", "7406个", "满意率达100%", "全国也仅10个"],
+        "醴陵新时代网上群众路线这样走",
+        "张洁",
+        ["欧村法", "张威", "彭丽娜"],
+        "要闻",
+        [
+            "270个村（社区）",
+            "672个",
+            "94%",
+            "23.5万",
+            "21家市直职能部门",
+            "27项事项",
+            "276个",
+            "办结271个",
+            "7406个",
+            "满意率达100%",
+            "全国也仅10个",
+        ],
     ),
-    "first-ciyi-post": ("首个“瓷城驿站”下旬投入使用", "李逸峰", ["刘斌", "吴嘉慧"], "城建",
-                        ["滨河路", "松木", "城管岗亭和环卫工人休息室"]),
-    "parking-arrears-lawsuits": ("道路停车欠费不缴 车主将被起诉", "李逸峰", ["匡凤"], "法治",
-                                 ["2412个停车位", "1000余个", "醴陵公用停车", "3名车主"]),
-    "lottery-jackpot": ("醴陵一福彩站点再中双色球一等奖", "李逸峰", ["丁时伟"], "社会",
-                        ["2020060期", "左权路18号", "43033061", "523万元", "560万元"]),
-    "giant-apple-melon": ("醴陵农民种出特大苹果瓜", "张洁", ["邓立平"], "三农",
-                          ["1.6公斤", "0.5-0.6公斤", "珠峰种养农民专业合作社", "有机鸟粪"]),
+    "first-ciyi-post": (
+        "首个“瓷城驿站”下旬投入使用",
+        "李逸峰",
+        ["刘斌", "吴嘉慧"],
+        "城建",
+        ["滨河路", "松木", "城管岗亭和环卫工人休息室"],
+    ),
+    "parking-arrears-lawsuits": (
+        "道路停车欠费不缴 车主将被起诉",
+        "李逸峰",
+        ["匡凤"],
+        "法治",
+        ["2412个停车位", "1000余个", "醴陵公用停车", "3名车主"],
+    ),
+    "lottery-jackpot": (
+        "醴陵一福彩站点再中双色球一等奖",
+        "李逸峰",
+        ["丁时伟"],
+        "社会",
+        ["2020060期", "左权路18号", "43033061", "523万元", "560万元"],
+    ),
+    "giant-apple-melon": (
+        "醴陵农民种出特大苹果瓜",
+        "张洁",
+        ["邓立平"],
+        "三农",
+        ["1.6公斤", "0.5-0.6公斤", "珠峰种养农民专业合作社", "有机鸟粪"],
+    ),
 }
 
 
@@ -64,7 +98,11 @@ def test_lead_story_keeps_its_kicker_and_three_sections_in_order(page):
     soup = page(article_url("wechat-group-supervision-best-case"))
     assert soup.select_one(".lp-article__kicker").get_text() == "“全面推行监督与服务微信群”获评创新社会治理全国最佳案例"
     headings = [h.get_text() for h in soup.select(".lp-article__body h2")]
-    assert headings == ["新路径：村村有群，户户入群", "新机制：网上有人看，网下有人办", "新常态：推行便民服务，群众满意率达100%"]
+    assert headings == [
+        "新路径：村村有群，户户入群",
+        "新机制：网上有人看，网下有人办",
+        "新常态：推行便民服务，群众满意率达100%",
+    ]
 
 
 def test_apple_melon_shows_the_photo_caption_with_its_credit(page):
@@ -146,11 +184,19 @@ def test_footer_leaves_out_registration_numbers_that_are_not_configured(page):
 
 
 def test_footer_shows_registration_numbers_once_configured(tmp_path):
-    output = build_into(tmp_path / "out", overrides={
-        "SITE_ID_CODE": "4302810001", "ICP_NUMBER": "湘ICP备00000000号", "PSB_NUMBER": "湘公网安备 43028102000000号"})
+    output = build_into(
+        tmp_path / "out",
+        overrides={
+            "SITE_ID_CODE": "4302810001",
+            "ICP_NUMBER": "湘ICP备00000000号",
+            "PSB_NUMBER": "湘公网安备 43028102000000号",
+        },
+    )
     soup = parse(output / "index.html")
     footer = text_of(soup.find("footer"))
-    assert "网站标识码：4302810001" in footer and "湘ICP备00000000号" in footer and "湘公网安备43028102000000号" in footer
+    assert (
+        "网站标识码：4302810001" in footer and "湘ICP备00000000号" in footer and "湘公网安备43028102000000号" in footer
+    )
     assert soup.find("meta", attrs={"name": "SiteIDCode"})["content"] == "4302810001"
 
 

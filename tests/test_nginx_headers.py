@@ -24,9 +24,11 @@ import pytest
 from conftest import ROOT
 
 NGINX = "/usr/sbin/nginx"
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-       "frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 SHORT, IMMUTABLE = "public, max-age=300", "public, max-age=31536000, immutable"
 ARTICLE = "/news/2020/07/lottery-jackpot/"
 PROBE_SEARCH = "/csp-probe/search/"
@@ -74,24 +76,32 @@ def prepare_site(site, folder):
     (folder / "csp-probe" / "inline").mkdir(parents=True)
     (folder / "csp-probe" / "inline" / "index.html").write_text(
         '<!doctype html><html><head><meta charset="utf-8"><title>x</title><script>window.ran = 1</script></head>'
-        '<body><p style="color: red">x</p></body></html>', encoding="utf-8")
+        '<body><p style="color: red">x</p></body></html>',
+        encoding="utf-8",
+    )
 
 
 def add_pagefind_probe(folder):
     """Pagefind's own UI on a test-only page, to learn whether it runs under our CSP."""
-    result = subprocess.run(["python", "-m", "pagefind", "--site", str(folder)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        ["python", "-m", "pagefind", "--site", str(folder)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     probe = folder / "csp-probe" / "search"
     probe.mkdir(parents=True)
     (probe / "search.js").write_text(
         'window.addEventListener("DOMContentLoaded", function () {\n'
         '  new PagefindUI({ element: "#search", showSubResults: true });\n'
-        '});\n', encoding="utf-8")
+        "});\n",
+        encoding="utf-8",
+    )
     (probe / "index.html").write_text(
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>probe</title>'
         '<link rel="stylesheet" href="/pagefind/pagefind-ui.css">'
         '<script src="/pagefind/pagefind-ui.js"></script><script src="search.js"></script>'
-        '</head><body><div id="search"></div></body></html>', encoding="utf-8")
+        '</head><body><div id="search"></div></body></html>',
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -101,23 +111,57 @@ def nginx(site, tmp_path_factory):
     served = tmp / "site"
     prepare_site(site, served)
     cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     ports = {"http": free_port(), "https": free_port()}
-    (tmp / "liling").symlink_to(ROOT / "deploy" / "liling")   # relative includes resolve beside nginx.conf
-    (tmp / "modules").symlink_to("/usr/lib/nginx/modules")     # Debian's module lines name modules/ under the prefix
+    (tmp / "liling").symlink_to(ROOT / "deploy" / "liling")  # relative includes resolve beside nginx.conf
+    (tmp / "modules").symlink_to("/usr/lib/nginx/modules")  # Debian's module lines name modules/ under the prefix
     (tmp / "liling.conf").write_text(render_production_conf(served, ports, cert, key), encoding="utf-8")
-    temp_paths = "".join(f"{name}_temp_path {tmp}/{name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp_paths = "".join(
+        f"{name}_temp_path {tmp}/{name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     (tmp / "nginx.conf").write_text(
         # As root (CI), workers would drop to `nobody`, who cannot read a private tmp folder.
         ("user root;\n" if os.geteuid() == 0 else "")
         + "include /etc/nginx/modules-enabled/*.conf;\n"  # as Debian's own nginx.conf: the brotli module
         + "worker_processes 1;\nevents { worker_connections 64; }\n"
         + "http {\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n access_log off;\n"
-        + temp_paths + " include liling.conf;\n}\n", encoding="utf-8")
+        + temp_paths
+        + " include liling.conf;\n}\n",
+        encoding="utf-8",
+    )
     process = subprocess.Popen(
-        [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", f"daemon off; pid {tmp}/nginx.pid; error_log stderr;"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        [
+            NGINX,
+            "-p",
+            str(tmp),
+            "-c",
+            str(tmp / "nginx.conf"),
+            "-g",
+            f"daemon off; pid {tmp}/nginx.pid; error_log stderr;",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_for(ports["https"], process)
         yield ports
@@ -172,17 +216,20 @@ def test_plain_http_only_redirects_and_sends_no_hsts(nginx):
     assert response.getheader("Strict-Transport-Security") is None
 
 
-@pytest.mark.parametrize("path, content_type, cache", [
-    ("/", "text/html; charset=utf-8", SHORT),
-    (ARTICLE, "text/html; charset=utf-8", SHORT),
-    ("/theme/css/main.css", "text/css; charset=utf-8", SHORT),          # not fingerprinted: short
-    ("/theme/js/elder-mode.js", "application/javascript; charset=utf-8", SHORT),
-    ("/theme/css/main.0123abcd.css", "text/css; charset=utf-8", IMMUTABLE),
-    ("/downloads/ledger.csv", "text/csv; charset=utf-8", SHORT),
-    ("/downloads/ledger.json", "application/json; charset=utf-8", SHORT),
-    ("/feeds/all.atom.xml", "application/atom+xml; charset=utf-8", SHORT),
-    ("/pagefind/pagefind-entry.json", "application/json; charset=utf-8", SHORT),
-])
+@pytest.mark.parametrize(
+    "path, content_type, cache",
+    [
+        ("/", "text/html; charset=utf-8", SHORT),
+        (ARTICLE, "text/html; charset=utf-8", SHORT),
+        ("/theme/css/main.css", "text/css; charset=utf-8", SHORT),  # not fingerprinted: short
+        ("/theme/js/elder-mode.js", "application/javascript; charset=utf-8", SHORT),
+        ("/theme/css/main.0123abcd.css", "text/css; charset=utf-8", IMMUTABLE),
+        ("/downloads/ledger.csv", "text/csv; charset=utf-8", SHORT),
+        ("/downloads/ledger.json", "application/json; charset=utf-8", SHORT),
+        ("/feeds/all.atom.xml", "application/atom+xml; charset=utf-8", SHORT),
+        ("/pagefind/pagefind-entry.json", "application/json; charset=utf-8", SHORT),
+    ],
+)
 def test_types_and_caching(nginx, path, content_type, cache):
     response, _ = fetch(nginx, path)
     assert response.status == 200
@@ -195,7 +242,7 @@ def test_pagefind_index_files_are_immutable(nginx):
     [language] = json.loads(body)["languages"].values()
     response, _ = fetch(nginx, f"/pagefind/pagefind.{language['hash']}.pf_meta")
     assert response.status == 200 and response.getheader("Cache-Control") == IMMUTABLE
-    response, _ = fetch(nginx, "/pagefind/pagefind-ui.js")                  # same name across releases
+    response, _ = fetch(nginx, "/pagefind/pagefind-ui.js")  # same name across releases
     assert response.getheader("Cache-Control") == SHORT
 
 
@@ -232,7 +279,9 @@ def test_the_public_domain_is_the_one_nginx_serves():
     conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
     assert conf.count("include liling/server-name.conf;") == conf.count("server {") == 2
     assert "server_name" not in conf.replace("include liling/server-name.conf;", "")
-    name = re.search(r"^server_name (\S+);$", (ROOT / "deploy/liling/server-name.conf").read_text(encoding="utf-8"), re.M)
+    name = re.search(
+        r"^server_name (\S+);$", (ROOT / "deploy/liling/server-name.conf").read_text(encoding="utf-8"), re.M
+    )
     assert SITEURL == f"https://{name.group(1)}"
 
 

@@ -42,10 +42,13 @@ def nightly(tmp_path, pytest_args: str):
         shutil.copytree(ROOT / "content", content)
     settings = tmp_path / "settings.py"
     settings.write_text(SETTINGS.format(root=str(ROOT), content=str(content)), encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "invoke", "nightly", "--args", pytest_args,
-                           "--root", str(tmp_path / "releases")], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "LILING_NIGHTLY_SETTINGS": str(settings),
-                               "LILING_BUILD_TIME": "2030-01-01T00:00"})
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "nightly", "--args", pytest_args, "--root", str(tmp_path / "releases")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LILING_NIGHTLY_SETTINGS": str(settings), "LILING_BUILD_TIME": "2030-01-01T00:00"},
+    )
 
 
 def test_invoke_nightly_tests_builds_checks_and_publishes_a_fixture_site(tmp_path):
@@ -56,13 +59,16 @@ def test_invoke_nightly_tests_builds_checks_and_publishes_a_fixture_site(tmp_pat
     # built with publishconf: absolute URLs on the real domain
     assert "https://news.liling.example/" in (live / "site/index.html").read_text(encoding="utf-8")
     assert [line for line in done.stdout.splitlines() if line.startswith("== 第")] == [
-        "== 第 1/2 步：测试", "== 第 2/2 步：构建（publishconf）、检查、发布"]
+        "== 第 1/2 步：测试",
+        "== 第 2/2 步：构建（publishconf）、检查、发布",
+    ]
     published = os.readlink(live)
     failed = nightly(tmp_path, "plugins/no_such_plugin")
     assert failed.returncode != 0 and "测试 失败" in failed.stdout
     assert os.readlink(live) == published
     assert sorted(p.name for p in (tmp_path / "releases").iterdir() if not p.name.startswith(".")) == sorted(
-        [published, "live"])
+        [published, "live"]
+    )
 
 
 def readme_commands() -> list[str]:
@@ -100,4 +106,6 @@ def test_publish_runs_on_the_host_only_after_tests_passed_and_every_fifteen_minu
     commands = [step["run"] for step in job["steps"] if "run" in step]
     assert commands[1:] == [readme_commands()[0].split(" && ")[0], ".venv/bin/python -m invoke publish"]
     # Nothing on the publishing host needs root or a browser.
-    assert not any(word in command for command in commands for word in ("apt-get", "install-test-deps", "pytest", "sudo"))
+    assert not any(
+        word in command for command in commands for word in ("apt-get", "install-test-deps", "pytest", "sudo")
+    )

@@ -30,8 +30,11 @@ def test_a_shared_build_writes_the_same_bytes_as_one_process(tmp_path):
     outputs = {}
     for workers in (1, 3):
         output = tmp_path / f"out-{workers}"
-        result = build_site(str(ROOT / "pelicanconf.py"), str(output),
-                            {"BUILD_WORKERS": workers, "SEARCH_INDEX": False, "PRECOMPRESS": False})
+        result = build_site(
+            str(ROOT / "pelicanconf.py"),
+            str(output),
+            {"BUILD_WORKERS": workers, "SEARCH_INDEX": False, "PRECOMPRESS": False},
+        )
         assert result.ok, result.problems
         outputs[workers] = output
     one, shared = tree(outputs[1]), tree(outputs[3])
@@ -39,23 +42,28 @@ def test_a_shared_build_writes_the_same_bytes_as_one_process(tmp_path):
     assert one.keys() == shared.keys()
     assert [name for name in one if one[name] != shared[name]] == []
     # the merged record: every page's render key, and the counts of the whole output
-    keys = {workers: json.loads((tmp_path / f"out-{workers}.work" / "cache" / "render-keys.json").read_text())
-            for workers in (1, 3)}
+    keys = {
+        workers: json.loads((tmp_path / f"out-{workers}.work" / "cache" / "render-keys.json").read_text())
+        for workers in (1, 3)
+    }
     assert {path: value[0] for path, value in keys[1].items()} == {path: value[0] for path, value in keys[3].items()}
     reports = {workers: json.loads((tmp_path / f"out-{workers}.build-report.json").read_text()) for workers in (1, 3)}
     assert reports[3]["incremental"]["written"] == reports[1]["incremental"]["written"] > 100
 
 
 def test_a_shared_rebuild_after_one_edit_rewrites_only_that_page(tmp_path):
-    from buildtools.build import build_site
     import shutil
+
+    from buildtools.build import build_site
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     settings = tmp_path / "conf.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-                        f"PATH = {str(content)!r}\nSEARCH_INDEX = False\nPRECOMPRESS = False\nBUILD_WORKERS = 2\n",
-                        encoding="utf-8")
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"PATH = {str(content)!r}\nSEARCH_INDEX = False\nPRECOMPRESS = False\nBUILD_WORKERS = 2\n",
+        encoding="utf-8",
+    )
     output = tmp_path / "output"
     assert build_site(str(settings), str(output)).ok
     article = next(content.glob("news/**/*.md"))
@@ -67,6 +75,7 @@ def test_a_shared_rebuild_after_one_edit_rewrites_only_that_page(tmp_path):
 
 
 # --- write_shared on pages made for the test: which worker renders a page is known in advance ---
+
 
 def pages_for(share: int, workers: int, count: int, prefix: str) -> list[str]:
     names, number = [], 0
@@ -82,8 +91,9 @@ class PageList:
     """A generator writing one page per name through the writer, as Pelican's generators do."""
 
     def __init__(self, names, action=lambda name: ""):
-        environment = jinja2.Environment(loader=jinja2.DictLoader(
-            {"page.html": "<p>{{ output_file }}{{ act(output_file) }}</p>"}))
+        environment = jinja2.Environment(
+            loader=jinja2.DictLoader({"page.html": "<p>{{ output_file }}{{ act(output_file) }}</p>"})
+        )
         environment.globals["act"] = action
         self.template = environment.get_template("page.html")
         self.names = names
@@ -145,7 +155,9 @@ def test_a_worker_that_dies_fails_the_build_with_a_clear_message(tmp_path):
             os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
         return ""
 
-    with pytest.raises(RuntimeError, match=r"^输出进程 1 未交回结果（被信号 9 终止）：它负责的页面没有写完，本次构建作废。$"):
+    with pytest.raises(
+        RuntimeError, match=r"^输出进程 1 未交回结果（被信号 9 终止）：它负责的页面没有写完，本次构建作废。$"
+    ):
         write_shared([PageList(pages_for(0, 2, 2, "z") + [page], action)], writer_for(tmp_path), 2, {})
 
 
@@ -194,8 +206,11 @@ def test_indexed_lists_answer_in_as_lists_do_for_articles():
     lookalike = Article("<p>正文</p>", metadata={"title": "第 0 篇"})
     indexed = IndexedList(articles[:2])
     assert indexed == articles[:2] and isinstance(indexed, list)
-    assert [article in indexed for article in [*articles, lookalike]] == [
-        article in articles[:2] for article in [*articles, lookalike]] == [True, True, False, False]
+    assert (
+        [article in indexed for article in [*articles, lookalike]]
+        == [article in articles[:2] for article in [*articles, lookalike]]
+        == [True, True, False, False]
+    )
 
 
 def test_an_editors_error_found_in_another_worker_keeps_its_positions(tmp_path):
@@ -225,13 +240,20 @@ def test_linear_period_archives_are_pelicans_archives():
     from buildtools.parallel_output import LinearArchivesGenerator
 
     chooser = random.Random(8)
-    articles = [SimpleNamespace(date=dt.datetime(2015, 1, 1) + dt.timedelta(days=chooser.randrange(3000), hours=n % 24),
-                                number=n) for n in range(400)]
+    articles = [
+        SimpleNamespace(
+            date=dt.datetime(2015, 1, 1) + dt.timedelta(days=chooser.randrange(3000), hours=n % 24), number=n
+        )
+        for n in range(400)
+    ]
     chooser.shuffle(articles)
     dates = sorted(articles, key=lambda article: article.date, reverse=True)
-    settings = {**DEFAULT_CONFIG, "YEAR_ARCHIVE_SAVE_AS": "archives/{date:%Y}/index.html",
-                "MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/index.html",
-                "DAY_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/{date:%d}/index.html"}
+    settings = {
+        **DEFAULT_CONFIG,
+        "YEAR_ARCHIVE_SAVE_AS": "archives/{date:%Y}/index.html",
+        "MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/index.html",
+        "DAY_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/{date:%d}/index.html",
+    }
     pelicans = ArticlesGenerator._build_period_archives(None, dates, articles, settings)
     ours = LinearArchivesGenerator.__new__(LinearArchivesGenerator)._build_period_archives(dates, articles, settings)
     assert set(ours) == {"year", "month", "day"}
@@ -274,9 +296,14 @@ def test_a_warning_every_worker_logs_is_reported_once(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     article = next(content.glob("news/**/*.md"))
-    article.write_text(article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8")
-    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "out"),
-                        {"PATH": str(content), "BUILD_WORKERS": 2, "SEARCH_INDEX": False, "PRECOMPRESS": False})
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8"
+    )
+    result = build_site(
+        str(ROOT / "pelicanconf.py"),
+        str(tmp_path / "out"),
+        {"PATH": str(content), "BUILD_WORKERS": 2, "SEARCH_INDEX": False, "PRECOMPRESS": False},
+    )
     assert not result.ok
     missing = [problem for problem in result.problems if "missing.md" in problem]
     assert len(missing) == 1, result.problems
@@ -285,8 +312,11 @@ def test_a_warning_every_worker_logs_is_reported_once(tmp_path):
 def test_a_wrong_build_workers_setting_fails_the_build_with_its_message(tmp_path):
     from buildtools.build import build_site
 
-    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "out"),
-                        {"BUILD_WORKERS": "2", "SEARCH_INDEX": False, "PRECOMPRESS": False})
+    result = build_site(
+        str(ROOT / "pelicanconf.py"),
+        str(tmp_path / "out"),
+        {"BUILD_WORKERS": "2", "SEARCH_INDEX": False, "PRECOMPRESS": False},
+    )
     assert not result.ok
     assert result.problems == ["构建失败：ValueError: BUILD_WORKERS 应为正整数（例：2），现为 '2'"]
 

@@ -57,8 +57,10 @@ def test_register_headline_and_groups_follow_the_data(page):
     departments = list(dict.fromkeys(row["实施部门"] for row in rows))
     assert soup.select_one(".lp-power-headline__count").get_text() == f"{len(departments)} 个部门 {len(rows)} 项"
     assert "21个部门27项" in text_of(soup.find("caption"))
-    headings = [(g.a.get_text(), g.select_one(".lp-power-table__group-count").get_text())
-                for g in soup.select(".lp-power-table__group-heading")]
+    headings = [
+        (g.a.get_text(), g.select_one(".lp-power-table__group-count").get_text())
+        for g in soup.select(".lp-power-table__group-heading")
+    ]
     assert sorted(headings) == sorted((d, f"{sum(r['实施部门'] == d for r in rows)} 项") for d in departments)
     assert len(soup.select("tr.lp-power-table__row")) == len(rows)
     assert soup.select_one(NOTICE) and "虚构号码" in soup.select_one(NOTICE).get_text()
@@ -68,11 +70,11 @@ def test_register_headline_and_groups_follow_the_data(page):
 def test_register_works_without_javascript(page):
     soup = page(REGISTER)
     form = soup.select_one("form[data-power-filter]")
-    assert form.has_attr("hidden")          # only the script reveals it
+    assert form.has_attr("hidden")  # only the script reveals it
     assert not soup.select("tr[hidden], tbody[hidden]")
     links = soup.select(".lp-power-departments__link")
     assert len(links) == 21 and all(a["href"].endswith("/") for a in links)
-    assert not soup.select("script:not([src])")   # the CSP forbids inline scripts
+    assert not soup.select("script:not([src])")  # the CSP forbids inline scripts
 
 
 @pytest.mark.parametrize("index", range(27))
@@ -127,6 +129,7 @@ def test_json_download_round_trips_with_numbers_as_numbers(site):
 
 def test_data_package_validates_the_csv_download(site):
     import frictionless  # requirements-test.txt
+
     report = frictionless.validate(str(site / REGISTER / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
@@ -138,9 +141,11 @@ def test_a_28th_row_from_a_new_department_changes_every_count(tmp_path):
     with open(disclosures / "departments.csv", "a", encoding="utf-8") as handle:
         handle.write("醴陵市商务局,shangwu\n")
     with open(disclosures / "power-list.csv", "a", encoding="utf-8") as handle:
-        handle.write("28,醴陵市商务局,再生资源回收经营者备案,其他行政权力,《再生资源回收管理办法》第七条,"
-                     "从事再生资源回收经营活动的经营者,营业执照；备案登记表,提交备案材料；商务局登记,"
-                     "5,1,不收费,窗口、网上,备案责任：及时登记,0731-23000022,2020-07-01\n")
+        handle.write(
+            "28,醴陵市商务局,再生资源回收经营者备案,其他行政权力,《再生资源回收管理办法》第七条,"
+            "从事再生资源回收经营活动的经营者,营业执照；备案登记表,提交备案材料；商务局登记,"
+            "5,1,不收费,窗口、网上,备案责任：及时登记,0731-23000022,2020-07-01\n"
+        )
     output = build_into(tmp_path / "output", overrides={"PATH": str(content)})
     register = parse(output / REGISTER / "index.html")
     assert register.select_one(".lp-power-headline__count").get_text() == "22 个部门 28 项"
@@ -153,9 +158,11 @@ def test_a_28th_row_from_a_new_department_changes_every_count(tmp_path):
 
 # ---- In Chromium ----
 
+
 def visible_rows(browser_page) -> list[str]:
     return browser_page.eval_on_selector_all(
-        "tr.lp-power-table__row", "rows => rows.filter(r => r.offsetParent !== null).map(r => r.dataset.department)")
+        "tr.lp-power-table__row", "rows => rows.filter(r => r.offsetParent !== null).map(r => r.dataset.department)"
+    )
 
 
 def overflow(browser_page) -> int:
@@ -188,7 +195,7 @@ def test_filtering_by_department_narrows_the_table_and_announces_the_count(brows
 @pytest.mark.browser
 def test_a_shared_filtered_link_opens_filtered(browser_page, site_url):
     browser_page.goto(site_url + "/" + REGISTER + "?department=minzheng&channel=%E7%BD%91%E4%B8%8A&category=bogus")
-    assert visible_rows(browser_page) == ["minzheng"]     # 民政局's matters handled 网上; unknown values ignored
+    assert visible_rows(browser_page) == ["minzheng"]  # 民政局's matters handled 网上; unknown values ignored
     assert browser_page.get_by_label("事项类别").input_value() == ""
     assert browser_page.get_by_role("status").text_content() == "显示 1 项（共 27 项）"
 

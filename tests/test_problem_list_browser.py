@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
 from test_problem_list import REGISTER, source_rows
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"register": REGISTER, "problem": REGISTER + "items/2020-0034/", "major": REGISTER + "items/2020-0039/",
-         "village": REGISTER + "villages/xinyang/", "department": REGISTER + "departments/shuili/"}
+PAGES = {
+    "register": REGISTER,
+    "problem": REGISTER + "items/2020-0034/",
+    "major": REGISTER + "items/2020-0039/",
+    "village": REGISTER + "villages/xinyang/",
+    "department": REGISTER + "departments/shuili/",
+}
 
 
 @pytest.fixture
@@ -25,7 +29,9 @@ def overflow(browser_page) -> int:
 
 
 def visible_numbers(browser_page) -> list[str]:
-    return browser_page.locator("#problem-table tr.lp-problem-table__row:visible .lp-problem-table__number").all_text_contents()
+    return browser_page.locator(
+        "#problem-table tr.lp-problem-table__row:visible .lp-problem-table__number"
+    ).all_text_contents()
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -55,22 +61,26 @@ def test_filter_by_village_and_status_narrows_and_announces_and_can_be_shared(ph
     phone.select_option("#problem-filter-kind", "重大")
     expected = [row["编号"] for row in rows if row["村社区代码"] == "xinyang" and row["办理类型"] == "重大"]
     assert visible_numbers(phone) == expected
-    assert phone.locator("#problem-table-closed").is_hidden()   # an empty status group disappears
+    assert phone.locator("#problem-table-closed").is_hidden()  # an empty status group disappears
     assert "village=xinyang" in phone.url and "kind=" in phone.url
     screenshot(phone, "problem-list-filtered-375")
     shared = phone.url
     phone.goto(shared)
     assert visible_numbers(phone) == expected
     phone.get_by_role("button", name="显示全部").click()
-    phone.wait_for_function(f"document.querySelectorAll('#problem-table tr.lp-problem-table__row:not([hidden])').length === {len(rows)}")
+    phone.wait_for_function(
+        f"document.querySelectorAll('#problem-table tr.lp-problem-table__row:not([hidden])').length === {len(rows)}"
+    )
     phone.select_option("#problem-filter-unit", "local")
     local = sorted(row["编号"] for row in rows if not row["责任单位"].startswith("醴陵市"))
     assert sorted(visible_numbers(phone)) == local
     phone.select_option("#problem-filter-unit", "")
     phone.select_option("#problem-filter-status", "overdue")
     phone.select_option("#problem-filter-town", "wangxian")
-    assert all(n in [row["编号"] for row in rows if row["村社区代码"] == "xiangshui" and not row["办结日期"]]
-               for n in visible_numbers(phone))
+    assert all(
+        n in [row["编号"] for row in rows if row["村社区代码"] == "xiangshui" and not row["办结日期"]]
+        for n in visible_numbers(phone)
+    )
     phone.select_option("#problem-filter-town", "lailongmen")
     phone.select_option("#problem-filter-kind", "急办")
     assert visible_numbers(phone) == [] and phone.locator("#problem-table-empty").is_visible()

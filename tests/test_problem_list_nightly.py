@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import shutil
 
+from test_build_runner import settings_for
+
 from buildtools.build import build_site
 from buildtools.inputs import InputState
 from conftest import ROOT, parse
-from test_build_runner import settings_for
 
 ROW_2027 = "2027-0001,xiangshui,2027-09-29,微信群,示例：村道路灯不亮,一般,香水村,2027-09-30,,,,2027-09-30\r\n"
 
 
 def test_next_status_change_ends_the_unchanged_window():
-    state = InputState(facts={"build_time": "2027-10-05T02:00:00+08:00", "scheduled": [],
-                              "pages_change_at": "2027-10-06T00:00:00+08:00"})
+    state = InputState(
+        facts={
+            "build_time": "2027-10-05T02:00:00+08:00",
+            "scheduled": [],
+            "pages_change_at": "2027-10-06T00:00:00+08:00",
+        }
+    )
     assert state.next_release.isoformat() == "2027-10-06T00:00:00+08:00"
 
 

@@ -23,13 +23,17 @@ sys.exit(main(["--settings", "pelicanconf.py", "--output", sys.argv[1]]))
 
 
 def test_a_program_error_prints_one_line_and_keeps_the_traceback_in_a_log(tmp_path):
-    done = subprocess.run([sys.executable, "-c", BREAK_THE_BUILD, str(tmp_path / "output")], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", BREAK_THE_BUILD, str(tmp_path / "output")], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert "Traceback" not in done.stderr
-    match = re.fullmatch(r"构建失败（程序出错，不是稿件的问题）：RuntimeError: 磁盘出错；完整的出错信息在 (\S+\.log)，"
-                         r"请交给网站的开发人员", lines[0])
+    match = re.fullmatch(
+        r"构建失败（程序出错，不是稿件的问题）：RuntimeError: 磁盘出错；完整的出错信息在 (\S+\.log)，"
+        r"请交给网站的开发人员",
+        lines[0],
+    )
     assert match, lines
     assert lines[1:] == [f"构建失败，{tmp_path / 'output'} 保持原样。"]
     log = pathlib.Path(match.group(1))

@@ -104,7 +104,11 @@ def test_search_index_is_required_only_when_search_is_configured(fixture_site, t
     without_search = {"SEARCH_INDEX": False, "PUBLISH_SEARCH_INDEX": None, "TEMPLATE_PAGES": {}, "SEARCH_URL": ""}
     publish(str(settings), str(releases), overrides=without_search)  # no search configured: no check
     with pytest.raises(PublishError, match="搜索索引 pagefind/pagefind-entry.json 不存在"):
-        publish(str(settings), str(releases), overrides={**without_search, "PUBLISH_SEARCH_INDEX": "pagefind/pagefind-entry.json"})
+        publish(
+            str(settings),
+            str(releases),
+            overrides={**without_search, "PUBLISH_SEARCH_INDEX": "pagefind/pagefind-entry.json"},
+        )
     publish(str(settings), str(releases))  # the real settings: the build indexes, the check passes
     site = tmp_path / "with-search"
     (site / "pagefind").mkdir(parents=True)
@@ -118,13 +122,22 @@ def test_a_second_publish_at_the_same_time_is_refused(fixture_site):
     publish(str(settings), str(releases))
     before = snapshot(releases)
     # Another process holds the lock, as a second `invoke publish` would (the lock is per process).
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import fcntl, sys, time\n"
-        f"handle = open({str(releases / LOCK)!r}, 'a')\n"
-        "fcntl.lockf(handle, fcntl.LOCK_EX)\n"
-        "handle.write('进程 另一个，开始于 刚才\\n'); handle.flush()\n"
-        "print('held', flush=True)\n"
-        "time.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import fcntl, sys, time\n"
+                f"handle = open({str(releases / LOCK)!r}, 'a')\n"
+                "fcntl.lockf(handle, fcntl.LOCK_EX)\n"
+                "handle.write('进程 另一个，开始于 刚才\\n'); handle.flush()\n"
+                "print('held', flush=True)\n"
+                "time.sleep(60)\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(PublishError, match="另一个发布或回滚正在进行"):
@@ -145,7 +158,9 @@ def test_only_the_last_releases_are_kept_and_rollback_restores_the_previous(fixt
         names.append(publish(str(settings), str(releases), overrides={"PUBLISH_KEEP": 2}).release)
     assert completed_releases(str(releases)) == names[1:]
     assert rollback(str(releases)) == names[1]
-    assert "老彩民二一。" in (releases / "live/site/news/2020/07/lottery-jackpot/index.html").read_text(encoding="utf-8")
+    assert "老彩民二一。" in (releases / "live/site/news/2020/07/lottery-jackpot/index.html").read_text(
+        encoding="utf-8"
+    )
     with pytest.raises(PublishError, match="没有更早的版本可以回滚"):
         rollback(str(releases))
 
@@ -157,7 +172,9 @@ def test_killing_a_publish_during_its_build_leaves_live_unchanged(fixture_site):
     for number in range(400):  # enough articles that the build takes a while
         (content / f"news/bulk-{number}.md").write_text(
             f"Title: 批量稿件{number}\nDate: 2021-01-01 08:00\nCategory: 社会\nSlug: bulk-{number}\n"
-            f"Author: 测试\nSummary: 摘要{number}。\n\n正文{number}。\n", encoding="utf-8")
+            f"Author: 测试\nSummary: 摘要{number}。\n\n正文{number}。\n",
+            encoding="utf-8",
+        )
     command = [sys.executable, "-m", "buildtools.publish", "--settings", str(settings), "--root", str(releases)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -173,7 +190,8 @@ def test_killing_a_publish_during_its_build_leaves_live_unchanged(fixture_site):
     assert result.report["incremental"]["reused_work_folder"] is False
     assert (releases / "live/site/news/2021/01/bulk-399/index.html").is_file()
     assert sorted(p.name for p in releases.iterdir() if not p.name.startswith(".")) == sorted(
-        [before[0], result.release, "live"])
+        [before[0], result.release, "live"]
+    )
 
 
 def test_a_publish_with_nothing_changed_keeps_the_live_release(fixture_site):
@@ -190,8 +208,10 @@ def test_a_publish_with_nothing_changed_keeps_the_live_release(fixture_site):
     assert not changed.unchanged and changed.release != first.release
     assert "老彩民甲" in (releases / "live/site/news/2020/07/lottery-jackpot/index.html").read_text(encoding="utf-8")
     # the manifest was pointed back at the live release, so the new one still shares its files
-    assert os.stat(releases / first.release / "site/about/index.html").st_ino == \
-        os.stat(releases / changed.release / "site/about/index.html").st_ino
+    assert (
+        os.stat(releases / first.release / "site/about/index.html").st_ino
+        == os.stat(releases / changed.release / "site/about/index.html").st_ino
+    )
 
 
 def test_a_rolled_back_release_is_not_published_again_from_the_same_inputs(fixture_site):
@@ -206,8 +226,10 @@ def test_a_rolled_back_release_is_not_published_again_from_the_same_inputs(fixtu
         publish(str(settings), str(releases))
     message = str(refused.value)
     assert message.startswith(f"版本 {second.release} 已于 ")
-    assert message.endswith("回滚，这次发布的内容与它相同，所以没有发布，线上网站保持原样。要重新发布：提交新的修改（新的 commit）后再发布，"
-                            "或确认无误后运行 invoke publish --force。")
+    assert message.endswith(
+        "回滚，这次发布的内容与它相同，所以没有发布，线上网站保持原样。要重新发布：提交新的修改（新的 commit）后再发布，"
+        "或确认无误后运行 invoke publish --force。"
+    )
     assert snapshot(releases) == before
     # A new change publishes as usual, and the rollback no longer stands in the way.
     edit(content, "老彩民乙", "老彩民丙")
@@ -228,8 +250,11 @@ def test_force_publishes_what_was_rolled_back(fixture_site):
 
 
 def test_releases_sort_in_time_order_whatever_their_count(tmp_path):
-    names = ["20260101T000000Z-abc1234"] + [f"20260101T000000Z-abc1234.{n}" for n in range(2, 12)] + [
-        "20260101T000001Z-def5678"]
+    names = (
+        ["20260101T000000Z-abc1234"]
+        + [f"20260101T000000Z-abc1234.{n}" for n in range(2, 12)]
+        + ["20260101T000001Z-def5678"]
+    )
     for name in names:
         (tmp_path / name).mkdir()
         (tmp_path / name / MARKER).write_text(name)
@@ -237,8 +262,12 @@ def test_releases_sort_in_time_order_whatever_their_count(tmp_path):
 
 
 def run_audit(settings, releases) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "buildtools.audit", "--settings", str(settings), "--root", str(releases)],
-                          cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "buildtools.audit", "--settings", str(settings), "--root", str(releases)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_audit_passes_on_a_clean_release_and_lists_every_page_that_differs(fixture_site):
@@ -255,5 +284,8 @@ def test_audit_passes_on_a_clean_release_and_lists_every_page_that_differs(fixtu
     (releases / "live/site/about/index.html").unlink()
     failed = run_audit(settings, releases)
     assert failed.returncode == 1
-    assert failed.stdout.splitlines() == ["线上版本缺少：about/index.html", "内容不同：news/2020/07/lottery-jackpot/index.html"]
+    assert failed.stdout.splitlines() == [
+        "线上版本缺少：about/index.html",
+        "内容不同：news/2020/07/lottery-jackpot/index.html",
+    ]
     assert failed.stderr.startswith("核对不通过：从头构建的网站与线上版本有 2 处不同（见上）。")

@@ -10,17 +10,32 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-TOP_FOLDERS = ("content/", "theme/", "plugins/", "buildtools/", "tests/", "benchmarks/", "deploy/", "scripts/",
-               ".ci/", ".github/", "docs/")
+TOP_FOLDERS = (
+    "content/",
+    "theme/",
+    "plugins/",
+    "buildtools/",
+    "tests/",
+    "benchmarks/",
+    "deploy/",
+    "scripts/",
+    ".ci/",
+    ".github/",
+    "docs/",
+)
 # Files the README tells someone to create when they first need one; until then they do not exist.
 CREATED_WHEN_NEEDED = {"content/personal-data-allowlist.toml"}
 
 
 def invoke_tasks() -> set[str]:
-    listing = subprocess.run([sys.executable, "-m", "invoke", "--list"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout
-    return {line.split()[0] for line in listing.splitlines()[1:] if line.startswith("  ") and line.strip()
-            and not line.startswith("   ")}
+    listing = subprocess.run(
+        [sys.executable, "-m", "invoke", "--list"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return {
+        line.split()[0]
+        for line in listing.splitlines()[1:]
+        if line.startswith("  ") and line.strip() and not line.startswith("   ")
+    }
 
 
 def named_paths(text: str) -> set[str]:

@@ -36,11 +36,16 @@ def build_in_new_process(tmp_path: pathlib.Path, name: str, seed: int) -> dict[s
     settings = tmp_path / "settings.py"
     settings.write_text(SETTINGS.format(root=str(ROOT)), encoding="utf-8")
     output = tmp_path / name / "output"
-    subprocess.run([sys.executable, "-m", "buildtools.build", "--settings", str(settings), "--output", str(output)],
-                   cwd=ROOT, check=True, capture_output=True,
-                   env={**os.environ, "PYTHONHASHSEED": str(seed), "LILING_BUILD_TIME": "2030-01-01T00:00"})
-    return comparable_output({p.relative_to(output).as_posix(): p.read_bytes()
-                              for p in sorted(output.rglob("*")) if p.is_file()})
+    subprocess.run(
+        [sys.executable, "-m", "buildtools.build", "--settings", str(settings), "--output", str(output)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONHASHSEED": str(seed), "LILING_BUILD_TIME": "2030-01-01T00:00"},
+    )
+    return comparable_output(
+        {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    )
 
 
 def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
@@ -51,8 +56,11 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
     assert "feeds/all.atom.xml" in first and "index.html.gz" in first and "index.html.br" in first
     # no build clock in any page: the year of the build time given above appears nowhere, except on the
     # problem list, whose statuses are computed for the build date and say which date that is
-    assert not [name for name, data in first.items() if name.endswith((".html", ".xml")) and b"2030" in data
-                and not name.startswith("disclosures/problems/")]
+    assert not [
+        name
+        for name, data in first.items()
+        if name.endswith((".html", ".xml")) and b"2030" in data and not name.startswith("disclosures/problems/")
+    ]
 
 
 def test_precompressed_copies_are_the_page_and_carry_no_time_or_name(tmp_path):
@@ -85,7 +93,9 @@ def test_compressing_on_two_cores_gives_the_same_bytes_as_on_one(tmp_path):
             page = tmp_path / folder / f"p{number}" / "index.html"
             page.parent.mkdir(parents=True)
             page.write_text(f"<p>第{number}页</p>" * (20 + number % 7), encoding="utf-8")
-    assert precompress_tree(str(tmp_path / "one"), workers=1) == precompress_tree(str(tmp_path / "two"), workers=2) == 500
+    assert (
+        precompress_tree(str(tmp_path / "one"), workers=1) == precompress_tree(str(tmp_path / "two"), workers=2) == 500
+    )
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*.*")}
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*.*")}
     assert one == two and len(one) == 750

@@ -38,8 +38,9 @@ def segmenter_page(request, browser, site_url):
 
 def search(browser_page, site_url, query: str) -> list[str]:
     browser_page.goto(f"{site_url}/search/?q={urllib.parse.quote(query)}")
-    browser_page.wait_for_function("q => document.getElementById('lp-search').dataset.searchDone === q", arg=query,
-                                   timeout=15000)
+    browser_page.wait_for_function(
+        "q => document.getElementById('lp-search').dataset.searchDone === q", arg=query, timeout=15000
+    )
     return [title.strip() for title in browser_page.locator(RESULT_TITLES).all_inner_texts()]
 
 
@@ -52,7 +53,8 @@ def test_each_story_is_found_first_by_its_own_words(segmenter_page, site_url, qu
 def test_the_segmenter_injection_really_changes_the_browser(segmenter_page, site_url):
     segmenter_page.goto(site_url + "/search/")
     words = segmenter_page.evaluate(
-        "() => Array.from(new Intl.Segmenter('zh', {granularity: 'word'}).segment('苹果瓜')).map(s => s.segment)")
+        "() => Array.from(new Intl.Segmenter('zh', {granularity: 'word'}).segment('苹果瓜')).map(s => s.segment)"
+    )
     single = segmenter_page.evaluate("() => Intl.Segmenter.name") == "SingleCharacterSegmenter"
     assert (words == ["苹", "果", "瓜"]) == single
 
@@ -82,7 +84,11 @@ def test_disclosures_are_labelled_by_their_register(browser_page, site_url, quer
 
 def test_boilerplate_is_not_searched(browser_page, site_url):
     """The 示例数据 notice and the power list's standard sentences are on many pages: not indexed."""
-    for query in ("演示用", "有疑问", "清单以外"):  # words of the notice, the ledger's and the matter's standard sentences
+    for query in (
+        "演示用",
+        "有疑问",
+        "清单以外",
+    ):  # words of the notice, the ledger's and the matter's standard sentences
         search(browser_page, site_url, query)
         assert not {"村务公开", "权力清单"} & set(browser_page.locator(".lp-search-result__type").all_inner_texts())
 
@@ -121,8 +127,11 @@ def test_results_can_be_filtered_by_section(browser_page, site_url):
     # 年份 has one value on this site: a filter that offers no choice is not shown.
     assert browser_page.locator(".lp-search__filter-name").all_inner_texts() == ["栏目"]
     browser_page.select_option("select[name=栏目]", "权力清单")
-    browser_page.wait_for_function("() => document.querySelector('[data-search-status]').textContent.startsWith('找到 27 ')"
-                                   " && document.getElementById('lp-search').dataset.searchDone === '醴陵'", timeout=15000)
+    browser_page.wait_for_function(
+        "() => document.querySelector('[data-search-status]').textContent.startsWith('找到 27 ')"
+        " && document.getElementById('lp-search').dataset.searchDone === '醴陵'",
+        timeout=15000,
+    )
     types = browser_page.locator(".lp-search-result__type").all_inner_texts()
     assert types and set(types) == {"权力清单"} and len(everything) == 10
 
@@ -148,13 +157,16 @@ CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self
 
 def test_search_works_under_the_content_security_policy(browser_page, site_url):
     """No inline script: the server's planned CSP (script-src 'self' 'wasm-unsafe-eval') is enough."""
+
     def with_csp(route):
         response = route.fetch()
         route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
 
     violations = []
-    browser_page.on("console", lambda message: violations.append(message.text)
-                    if "Content Security Policy" in message.text else None)
+    browser_page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     browser_page.route("**/*", with_csp)  # every response, as the server will send it
     titles = search(browser_page, site_url, "苹果瓜")
     assert titles[:1] == ["醴陵农民种出特大苹果瓜"] and violations == []
@@ -182,8 +194,14 @@ def test_one_search_covers_every_shard(browser_page, site_url):
     shards = browser_page.context.request.get(f"{site_url}/pagefind/shards.json").json()["shards"]
     assert shards == ["ledgers-2020", "news-2020-2024", "site"]
     entries = []
-    browser_page.on("request", lambda request: entries.append(request.url.split("/pagefind/")[1].split("/")[0])
-                    if "pagefind-entry.json" in request.url else None)
+    browser_page.on(
+        "request",
+        lambda request: (
+            entries.append(request.url.split("/pagefind/")[1].split("/")[0])
+            if "pagefind-entry.json" in request.url
+            else None
+        ),
+    )
     search(browser_page, site_url, "权力清单")
     assert sorted(set(entries)) == shards
     while browser_page.locator("[data-search-more]").is_visible():

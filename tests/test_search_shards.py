@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import pathlib
 import shutil
 
@@ -20,17 +19,20 @@ ALL_SHARDS = ["ledgers-2020", "news-2020-2024", "site"]
 MELON = "content/news/2020-07-08/giant-apple-melon.md"
 
 
-@pytest.mark.parametrize("path, shard", [
-    ("news/2020/07/lottery-jackpot/index.html", "news-2020-2024"),
-    ("news/2024/12/x/index.html", "news-2020-2024"),
-    ("news/2019/01/x/index.html", "news-2015-2019"),
-    ("news/2025/01/x/index.html", "news-2025-2029"),
-    ("disclosures/villages/xiangshui/2020-06/index.html", "ledgers-2020"),
-    ("disclosures/villages/xiangshui/index.html", "site"),          # the village's own page
-    ("disclosures/power-list/items/12/index.html", "site"),
-    ("about/index.html", "site"),
-    ("newsletter/2020/index.html", "site"),                         # not under news/
-])
+@pytest.mark.parametrize(
+    "path, shard",
+    [
+        ("news/2020/07/lottery-jackpot/index.html", "news-2020-2024"),
+        ("news/2024/12/x/index.html", "news-2020-2024"),
+        ("news/2019/01/x/index.html", "news-2015-2019"),
+        ("news/2025/01/x/index.html", "news-2025-2029"),
+        ("disclosures/villages/xiangshui/2020-06/index.html", "ledgers-2020"),
+        ("disclosures/villages/xiangshui/index.html", "site"),  # the village's own page
+        ("disclosures/power-list/items/12/index.html", "site"),
+        ("about/index.html", "site"),
+        ("newsletter/2020/index.html", "site"),  # not under news/
+    ],
+)
 def test_each_page_has_one_shard_by_its_path(path, shard):
     assert shard_for(path, shard_settings({})) == shard
 
@@ -41,12 +43,17 @@ def test_the_shards_are_a_setting():
     assert shard_for("disclosures/villages/a/2020-01/index.html", config) == "other"
 
 
-@pytest.mark.parametrize("settings, message", [
-    ({"SEARCH_SHARDS": [(r"^news/(\d{4})/", r"news/\1")]},
-     "SEARCH_SHARDS 的规则 “^news/(\\d{4})/” 把 news/2020/07/x/index.html 归入分片 “news/2020”：分片名只能含字母、数字、- 和 _"),
-    ({"SEARCH_SHARDS": [("^news/(", "news")]}, "SEARCH_SHARDS 的规则 ('^news/(', 'news') 无效"),
-    ({"SEARCH_SHARD_DEFAULT": "../site"}, "SEARCH_SHARD_DEFAULT = '../site'：分片名只能含字母、数字、- 和 _"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        (
+            {"SEARCH_SHARDS": [(r"^news/(\d{4})/", r"news/\1")]},
+            "SEARCH_SHARDS 的规则 “^news/(\\d{4})/” 把 news/2020/07/x/index.html 归入分片 “news/2020”：分片名只能含字母、数字、- 和 _",
+        ),
+        ({"SEARCH_SHARDS": [("^news/(", "news")]}, "SEARCH_SHARDS 的规则 ('^news/(', 'news') 无效"),
+        ({"SEARCH_SHARD_DEFAULT": "../site"}, "SEARCH_SHARD_DEFAULT = '../site'：分片名只能含字母、数字、- 和 _"),
+    ],
+)
 def test_a_wrong_shard_setting_is_named(settings, message):
     with pytest.raises(ValueError) as raised:
         shard_for("news/2020/07/x/index.html", shard_settings(settings))
@@ -57,10 +64,20 @@ def test_a_wrong_shard_setting_fails_the_build_and_keeps_the_output(tmp_path):
     copy_site(tmp_path)
     build(tmp_path)
     before = (tmp_path / "output/pagefind/shards.json").read_bytes()
-    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "output"), {
-        "PATH": str(tmp_path / "content"), "THEME": str(tmp_path / "theme"), "BUILD_TIME": "2030-01-01T00:00",
-        "INCREMENTAL_BUILD": False, "SEARCH_SHARD_DEFAULT": "a b"})
-    assert not result.ok and result.problems == ["搜索索引设置有误：SEARCH_SHARD_DEFAULT = 'a b'：分片名只能含字母、数字、- 和 _"]
+    result = build_site(
+        str(ROOT / "pelicanconf.py"),
+        str(tmp_path / "output"),
+        {
+            "PATH": str(tmp_path / "content"),
+            "THEME": str(tmp_path / "theme"),
+            "BUILD_TIME": "2030-01-01T00:00",
+            "INCREMENTAL_BUILD": False,
+            "SEARCH_SHARD_DEFAULT": "a b",
+        },
+    )
+    assert not result.ok and result.problems == [
+        "搜索索引设置有误：SEARCH_SHARD_DEFAULT = 'a b'：分片名只能含字母、数字、- 和 _"
+    ]
     assert (tmp_path / "output/pagefind/shards.json").read_bytes() == before
 
 
@@ -71,8 +88,11 @@ def copy_site(tmp_path):
 
 
 def build(tmp_path, output="output"):
-    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / output), {
-        "PATH": str(tmp_path / "content"), "THEME": str(tmp_path / "theme"), "BUILD_TIME": "2030-01-01T00:00"})
+    result = build_site(
+        str(ROOT / "pelicanconf.py"),
+        str(tmp_path / output),
+        {"PATH": str(tmp_path / "content"), "THEME": str(tmp_path / "theme"), "BUILD_TIME": "2030-01-01T00:00"},
+    )
     assert result.ok, result.problems
     return result.report
 
@@ -83,7 +103,7 @@ def indexed_urls(site: pathlib.Path) -> dict[str, set[str]]:
     urls = {}
     for shard in shards:
         fragments = (site / "pagefind" / shard / "fragment").glob("*.pf_fragment")
-        urls[shard] = {json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):])["url"] for f in fragments}
+        urls[shard] = {json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd") :])["url"] for f in fragments}
     return urls
 
 
@@ -172,9 +192,16 @@ def test_a_fresh_build_indexes_every_shard_again(tmp_path):
     """A non-incremental build (and any build that cannot trust its work folder) passes None."""
     copy_site(tmp_path)
     build(tmp_path)
-    result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "output"), {
-        "PATH": str(tmp_path / "content"), "THEME": str(tmp_path / "theme"), "BUILD_TIME": "2030-01-01T00:00",
-        "INCREMENTAL_BUILD": False})
+    result = build_site(
+        str(ROOT / "pelicanconf.py"),
+        str(tmp_path / "output"),
+        {
+            "PATH": str(tmp_path / "content"),
+            "THEME": str(tmp_path / "theme"),
+            "BUILD_TIME": "2030-01-01T00:00",
+            "INCREMENTAL_BUILD": False,
+        },
+    )
     assert result.ok and result.report["search"]["reindexed"] == ALL_SHARDS
 
 
@@ -184,15 +211,19 @@ def test_publish_check_fails_when_a_listed_shard_is_missing(tmp_path):
     (site / "pagefind/news-2020-2024/pagefind-entry.json").write_text("{}", encoding="utf-8")
     (site / "pagefind/shards.json").write_text('{"shards": ["news-2020-2024", "site"]}\n', encoding="utf-8")
     assert check_search_index(str(site), "pagefind/shards.json") == [
-        "搜索索引分片 pagefind/site/ 不完整（缺少 pagefind-entry.json）：搜索步骤没有运行或失败了"]
+        "搜索索引分片 pagefind/site/ 不完整（缺少 pagefind-entry.json）：搜索步骤没有运行或失败了"
+    ]
     (site / "pagefind/site").mkdir()
     (site / "pagefind/site/pagefind-entry.json").write_text("{}", encoding="utf-8")
     assert check_search_index(str(site), "pagefind/shards.json") == []
     (site / "pagefind/shards.json").write_text('{"shards": []}\n', encoding="utf-8")
-    assert check_search_index(str(site), "pagefind/shards.json") == ["搜索索引清单 pagefind/shards.json 没有列出任何分片"]
+    assert check_search_index(str(site), "pagefind/shards.json") == [
+        "搜索索引清单 pagefind/shards.json 没有列出任何分片"
+    ]
     (site / "pagefind/shards.json").write_text("[]", encoding="utf-8")
     assert check_search_index(str(site), "pagefind/shards.json") == [
-        '搜索索引清单 pagefind/shards.json 无法读取：应为 {"shards": [...]}']
+        '搜索索引清单 pagefind/shards.json 无法读取：应为 {"shards": [...]}'
+    ]
 
 
 def test_every_setting_is_documented_in_the_readme():

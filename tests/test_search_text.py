@@ -16,15 +16,19 @@ import pytest
 from buildtools.search_text import search_document, search_tokens
 from conftest import ROOT
 
-PAGE = ('<html lang="zh-CN"><head><title>{title}</title><meta name="description" content="{description}"></head>'
-        '<body><nav>{nav}</nav><article data-pagefind-body data-pagefind-filter="栏目:村务公开" '
-        'data-pagefind-meta="类型:村务公开, 日期:2020-01"><h1>长岭村 2020年1月</h1>'
-        '<div class="lp-sample-notice" data-pagefind-ignore="all">示例数据 本页数据为演示用的示例数据</div>'
-        '<dl><div data-pagefind-ignore="all"><dt>期初余额</dt><dd>{balance} 元</dd></div>'
-        '<div><dt>本月收入</dt><dd>{income} 元</dd></div></dl><p>修路 &amp; 清淤</p>'
-        '<p data-pagefind-ignore>对本月收支有疑问<span data-pagefind-filter="年份">2020</span></p></article>'
-        '<footer>{footer}</footer></body></html>')
-BASE = dict(title="长岭村", description="期末余额 1.00 元", nav="村务公开", balance="1.00", income="5.00", footer="醴陵")
+PAGE = (
+    '<html lang="zh-CN"><head><title>{title}</title><meta name="description" content="{description}"></head>'
+    '<body><nav>{nav}</nav><article data-pagefind-body data-pagefind-filter="栏目:村务公开" '
+    'data-pagefind-meta="类型:村务公开, 日期:2020-01"><h1>长岭村 2020年1月</h1>'
+    '<div class="lp-sample-notice" data-pagefind-ignore="all">示例数据 本页数据为演示用的示例数据</div>'
+    '<dl><div data-pagefind-ignore="all"><dt>期初余额</dt><dd>{balance} 元</dd></div>'
+    "<div><dt>本月收入</dt><dd>{income} 元</dd></div></dl><p>修路 &amp; 清淤</p>"
+    '<p data-pagefind-ignore>对本月收支有疑问<span data-pagefind-filter="年份">2020</span></p></article>'
+    "<footer>{footer}</footer></body></html>"
+)
+BASE = dict(
+    title="长岭村", description="期末余额 1.00 元", nav="村务公开", balance="1.00", income="5.00", footer="醴陵"
+)
 
 
 def page(**changes) -> str:
@@ -49,20 +53,31 @@ def test_no_index_token_is_a_shorter_start_of_a_query_token():
             assert short == long or not long.startswith(short), (short, long)
 
 
-@pytest.mark.parametrize("changes", [dict(balance="2.00"), dict(description="期末余额 2.00 元"), dict(nav="栏目"),
-                                     dict(footer="株洲"), dict(title="别的标题")])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(balance="2.00"),
+        dict(description="期末余额 2.00 元"),
+        dict(nav="栏目"),
+        dict(footer="株洲"),
+        dict(title="别的标题"),
+    ],
+)
 def test_changes_pagefind_does_not_read_leave_the_search_document_alone(changes):
     assert search_document(page(**changes)) == search_document(page())
 
 
-@pytest.mark.parametrize("changed", [
-    page(income="6.00"),                                               # text in the body
-    page().replace("修路", "修桥"),
-    page().replace('栏目:村务公开', '栏目:权力清单'),                     # a filter
-    page().replace('类型:村务公开', '类型:问题清单'),                     # metadata
-    page().replace('<footer>', '<footer data-pagefind-meta="作者:某">'),  # metadata outside the body
-    page().replace('>2020</span>', '>2021</span>'),                    # a filter inside an ignored part
-])
+@pytest.mark.parametrize(
+    "changed",
+    [
+        page(income="6.00"),  # text in the body
+        page().replace("修路", "修桥"),
+        page().replace("栏目:村务公开", "栏目:权力清单"),  # a filter
+        page().replace("类型:村务公开", "类型:问题清单"),  # metadata
+        page().replace("<footer>", '<footer data-pagefind-meta="作者:某">'),  # metadata outside the body
+        page().replace(">2020</span>", ">2021</span>"),  # a filter inside an ignored part
+    ],
+)
 def test_every_change_the_index_holds_changes_the_search_document(changed):
     assert search_document(changed) != search_document(page())
 
@@ -77,12 +92,14 @@ def test_pagefind_stores_exactly_the_document_we_give_it(tmp_path):
     site = tmp_path / "site"
     (site / "ledger").mkdir(parents=True)
     (site / "ledger" / "index.html").write_text(search_document(page()), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(site / "pagefind"),
-                    "--quiet"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(site / "pagefind"), "--quiet"],
+        check=True,
+    )
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["und"]  # neither stemmed nor split by a dictionary
     [fragment_path] = glob.glob(str(site / "pagefind" / "fragment" / "*.pf_fragment"))
-    fragment = json.loads(gzip.decompress(open(fragment_path, "rb").read())[len("pagefind_dcd"):])
+    fragment = json.loads(gzip.decompress(open(fragment_path, "rb").read())[len("pagefind_dcd") :])
     indexed = fragment["content"].replace(".", " ").split()
     assert indexed == search_tokens("长岭村 2020年1月") + search_tokens("本月收入 5.00 元 修路 & 清淤")
     assert fragment["meta"]["title"] == "长岭村 2020年1月"
@@ -97,8 +114,12 @@ def test_a_correction_reindexes_only_the_month_whose_search_text_changed(tmp_pat
     from buildtools.build import build_site
 
     shutil.copytree(ROOT / "content", tmp_path / "content")
-    overrides = {"PATH": str(tmp_path / "content"), "BUILD_TIME": "2030-01-01T00:00", "PRECOMPRESS": False,
-                 "SEARCH_SHARDS": [(r"^disclosures/villages/[^/]+/(\d{4}-\d\d)/", r"ledgers-\1")]}
+    overrides = {
+        "PATH": str(tmp_path / "content"),
+        "BUILD_TIME": "2030-01-01T00:00",
+        "PRECOMPRESS": False,
+        "SEARCH_SHARDS": [(r"^disclosures/villages/[^/]+/(\d{4}-\d\d)/", r"ledgers-\1")],
+    }
     output = tmp_path / "output"
     assert build_site(str(ROOT / "pelicanconf.py"), str(output), overrides).ok
     corrected = touch_ledger(str(tmp_path / "content"))  # the earliest month of the first village

@@ -48,11 +48,11 @@ def test_every_article_is_listed_in_exactly_its_own_section(site, page):
 def test_navigation_follows_the_declaration_and_shows_no_empty_section(site, page):
     declared = [section["name"] for section in DECLARED]
     nav = nav_names(page(""))
-    assert nav == [name for name in declared if name in nav]          # declared order
+    assert nav == [name for name in declared if name in nav]  # declared order
     assert set(NEWS_SECTIONS) <= set(nav)
     for section in DECLARED:
         has_page = (site / section["slug"] / "index.html").exists()
-        assert has_page == (section["name"] in nav), section["slug"]   # empty sections: no page, no link
+        assert has_page == (section["name"] in nav), section["slug"]  # empty sections: no page, no link
         if has_page:
             assert listed_urls(page(section["slug"] + "/")), section["slug"]
     for url in ["editions/2020-07-08/", "archives/", "search/", next(iter(ARTICLES))]:
@@ -93,7 +93,12 @@ def test_archives_by_year_and_month(page):
     month = page("archives/2020/07/")
     assert month.h1.get_text() == "2020年7月的报道"
     assert len(month.select(".lp-card")) == len(ARTICLES)
-    assert [li.get_text(strip=True) for li in month.select(".lp-breadcrumbs__item")] == ["首页", "文章归档", "2020年", "2020年7月"]
+    assert [li.get_text(strip=True) for li in month.select(".lp-breadcrumbs__item")] == [
+        "首页",
+        "文章归档",
+        "2020年",
+        "2020年7月",
+    ]
 
 
 @pytest.mark.parametrize("feed_path", ["feed.atom.xml"] + [f"{slug}/feed.atom.xml" for slug in NEWS_SECTIONS.values()])
@@ -103,11 +108,11 @@ def test_feeds_parse_with_beijing_time_and_the_hand_written_summary(site, feed_p
     assert feed.version == "atom10" and feed.entries
     for entry in feed.entries:
         url = urllib.parse.urlsplit(entry.link)
-        assert url.scheme == "http" and url.netloc == "127.0.0.1:8000"   # local build: the preview address
+        assert url.scheme == "http" and url.netloc == "127.0.0.1:8000"  # local build: the preview address
         assert (site / url.path.lstrip("/") / "index.html").is_file(), entry.link
         assert entry.published.endswith("+08:00") and entry.updated.endswith("+08:00")
         meta = ARTICLES.get(url.path.lstrip("/"))
-        if meta:   # an article; other entries are pages the disclosure generators made
+        if meta:  # an article; other entries are pages the disclosure generators made
             assert entry.summary == meta["summary"] and entry.title == meta["title"]
 
 
@@ -120,7 +125,10 @@ def test_site_feed_lists_every_article_once(site):
 
 def sitemap_rows(site):
     root = ET.fromstring((site / "sitemap.xml").read_text(encoding="utf-8"))
-    return [(u.find("s:loc", SITEMAP_NS).text, u.find("s:lastmod", SITEMAP_NS).text) for u in root.findall("s:url", SITEMAP_NS)]
+    return [
+        (u.find("s:loc", SITEMAP_NS).text, u.find("s:lastmod", SITEMAP_NS).text)
+        for u in root.findall("s:url", SITEMAP_NS)
+    ]
 
 
 def test_sitemap_lists_exactly_the_public_pages_with_lastmod(site):
@@ -132,11 +140,16 @@ def test_sitemap_lists_exactly_the_public_pages_with_lastmod(site):
         assert (target / "index.html" if loc.endswith("/") else target).is_file(), loc
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", lastmod), (loc, lastmod)
         urls.add(path)
-    pages = {str(p.relative_to(site)).removesuffix("index.html") for p in site.rglob("*.html")
-             if not str(p.relative_to(site)).startswith(("pagefind/", "theme/"))}
+    pages = {
+        str(p.relative_to(site)).removesuffix("index.html")
+        for p in site.rglob("*.html")
+        if not str(p.relative_to(site)).startswith(("pagefind/", "theme/"))
+    }
     assert urls == pages
     assert dict(rows)["http://127.0.0.1:8000/news/2020/07/lottery-jackpot/"] == "2020-07-08T00:00:00+08:00"
-    assert (site / "robots.txt").read_text(encoding="utf-8").splitlines()[-1] == "Sitemap: http://127.0.0.1:8000/sitemap.xml"
+    assert (site / "robots.txt").read_text(encoding="utf-8").splitlines()[
+        -1
+    ] == "Sitemap: http://127.0.0.1:8000/sitemap.xml"
 
 
 def test_description_and_open_graph_come_from_the_summary(page):
@@ -179,14 +192,17 @@ def test_article_with_an_unknown_category_fails_the_build_naming_the_file(tmp_pa
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     article = content / "news" / "2020-07-08" / "lottery-jackpot.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("Category: 社会", "Category: 体育"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("Category: 社会", "Category: 体育"), encoding="utf-8"
+    )
     from buildtools.build import build_site
 
     output = tmp_path / "output"
     result = build_site(str(ROOT / "pelicanconf.py"), str(output), {"PATH": str(content)})
     assert not result.ok and not output.exists()
     assert result.problems[0].startswith(
-        "news/2020-07-08/lottery-jackpot.md:3:11: 栏目“体育”不存在；可用的栏目：要闻、城建、法治、社会、三农")
+        "news/2020-07-08/lottery-jackpot.md:3:11: 栏目“体育”不存在；可用的栏目：要闻、城建、法治、社会、三农"
+    )
 
 
 def test_sections_declared_as_sample_data_carry_the_notice_wherever_they_are_listed(site, page):

@@ -8,8 +8,12 @@ from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"section": "/sannong/", "archive-month": "/archives/2020/07/", "archives": "/archives/",
-         "search": "/search/?q=苹果瓜"}
+PAGES = {
+    "section": "/sannong/",
+    "archive-month": "/archives/2020/07/",
+    "archives": "/archives/",
+    "search": "/search/?q=苹果瓜",
+}
 
 
 def settle(browser_page, name):
@@ -31,6 +35,9 @@ def test_axe_finds_no_serious_or_critical_violation(browser_page, site_url, name
     browser_page.goto(site_url + PAGES[name])
     settle(browser_page, name)
     violations = Axe().run(browser_page).response["violations"]
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in violations if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []

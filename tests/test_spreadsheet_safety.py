@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import ROOT
 from test_build_runner import settings_for
 from test_check_task import run_check
+
+from conftest import ROOT
 
 MESSAGE = "“{column}”列以“=”开头，表格软件会把它当作公式执行；公示数据里不能有公式，请删去开头的这个字符或改写这段文字"
 
@@ -15,8 +16,12 @@ def test_a_hyperlink_formula_in_a_ledger_or_the_power_list_is_refused(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     ledger = content / "disclosures" / "finance" / "xiangshui" / "2020-05.csv"
-    ledger.write_text(ledger.read_text(encoding="utf-8-sig").replace(
-        "支付村干部4月误工补贴", '"=HYPERLINK(""http://x.example"";""点此查看"")"', 1), encoding="utf-8-sig")
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8-sig").replace(
+            "支付村干部4月误工补贴", '"=HYPERLINK(""http://x.example"";""点此查看"")"', 1
+        ),
+        encoding="utf-8-sig",
+    )
     villages = content / "disclosures" / "villages.csv"
     lines = villages.read_text(encoding="utf-8-sig").splitlines()
     cells = lines[1].split(",")

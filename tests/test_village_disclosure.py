@@ -115,9 +115,13 @@ def test_data_package_rejects_a_broken_row(site, tmp_path):
     package = json.loads((site / "disclosures" / "finance-datapackage.json").read_text(encoding="utf-8"))
     resource = package["resources"][0]
     bad = tmp_path / "bad.csv"
-    bad.write_text("日期,凭证号,摘要,科目,收入,支出,经办人,证明人,审批人\n2020-01-05,01,x,没有这个科目,12o,,甲,乙,丙\n",
-                   encoding="utf-8")
-    report = frictionless.Resource(path="bad.csv", basepath=str(tmp_path), schema=frictionless.Schema.from_descriptor(resource["schema"])).validate()
+    bad.write_text(
+        "日期,凭证号,摘要,科目,收入,支出,经办人,证明人,审批人\n2020-01-05,01,x,没有这个科目,12o,,甲,乙,丙\n",
+        encoding="utf-8",
+    )
+    report = frictionless.Resource(
+        path="bad.csv", basepath=str(tmp_path), schema=frictionless.Schema.from_descriptor(resource["schema"])
+    ).validate()
     assert {error.type for error in report.tasks[0].errors} == {"constraint-error", "type-error"}
 
 
@@ -125,8 +129,12 @@ def test_a_new_csv_in_content_becomes_a_page(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     new = content / "disclosures" / "finance" / "changling" / "2020-06.csv"
-    new.write_bytes(("日期,凭证号,摘要,科目,收入,支出,经办人,证明人,审批人\r\n"
-                     "2020-06-05,01,支付村干部5月误工补贴,管理费用,,\"5,100.00\",罗桂兰,彭海军,朱新华\r\n").encode("gbk"))
+    new.write_bytes(
+        (
+            "日期,凭证号,摘要,科目,收入,支出,经办人,证明人,审批人\r\n"
+            '2020-06-05,01,支付村干部5月误工补贴,管理费用,,"5,100.00",罗桂兰,彭海军,朱新华\r\n'
+        ).encode("gbk")
+    )
     output = build_into(tmp_path / "output", overrides={"PATH": str(content)})
     soup = parse(output / "disclosures/villages/changling/2020-06/index.html")
     assert shown(soup.select_one(".lp-ledger-table__expenditure-total")) == Decimal("5100.00")
@@ -147,4 +155,7 @@ def test_a_bad_csv_fails_the_build_and_names_the_cell(tmp_path):
     ledger.write_bytes(("\ufeff" + "\r\n".join(lines)).encode("utf-8"))
     result = build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / "output"), {"PATH": str(content)})
     assert not result.ok
-    assert "disclosures/finance/xiangshui/2020-05.csv:5:6: 第 5 行 支出 列的“12o.00”不是金额（例：1,234.50）" in result.problems[0]
+    assert (
+        "disclosures/finance/xiangshui/2020-05.csv:5:6: 第 5 行 支出 列的“12o.00”不是金额（例：1,234.50）"
+        in result.problems[0]
+    )

@@ -8,8 +8,12 @@ from axe_playwright_python.sync_playwright import Axe
 pytestmark = pytest.mark.browser
 
 MONTH = "/disclosures/villages/xiangshui/2020-06/"
-PAGES = {"village-month": MONTH, "village": "/disclosures/villages/xiangshui/", "villages": "/disclosures/villages/",
-         "town": "/disclosures/towns/wangxian/"}
+PAGES = {
+    "village-month": MONTH,
+    "village": "/disclosures/villages/xiangshui/",
+    "villages": "/disclosures/villages/",
+    "town": "/disclosures/towns/wangxian/",
+}
 
 
 @pytest.fixture

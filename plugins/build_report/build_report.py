@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pelican import signals
 
+
 @dataclass
 class PhaseClock:
     """Seconds per named phase, in the order the phases ended."""

@@ -21,8 +21,9 @@ def copy_content(tmp_path: pathlib.Path) -> pathlib.Path:
 
 
 def build(content: pathlib.Path, output: pathlib.Path):
-    return build_site(str(ROOT / "pelicanconf.py"), str(output),
-                      {"PATH": str(content), "BUILD_TIME": "2030-01-01T00:00"})
+    return build_site(
+        str(ROOT / "pelicanconf.py"), str(output), {"PATH": str(content), "BUILD_TIME": "2030-01-01T00:00"}
+    )
 
 
 def test_report_counts_pages_by_kind_and_lies_outside_the_served_folder(tmp_path):
@@ -32,7 +33,9 @@ def test_report_counts_pages_by_kind_and_lies_outside_the_served_folder(tmp_path
     assert result.ok and report["ok"] and report == result.report
     pages = [p.relative_to(output).as_posix() for p in output.rglob("*.html")]
     assert report["pages"] == len(pages) and report["pages_by_kind"]["news"] == 5
-    assert report["pages_by_kind"] == {kind: sum(page_kind(p) == kind for p in pages) for kind in report["pages_by_kind"]}
+    assert report["pages_by_kind"] == {
+        kind: sum(page_kind(p) == kind for p in pages) for kind in report["pages_by_kind"]
+    }
     assert set(report["phases_s"]) >= {"read", "write", "search-and-precompress", "report"}
     assert report["articles"] == 5 and report["warnings"] == []
     assert not list(output.rglob("*report*"))
@@ -59,8 +62,9 @@ def test_a_failing_build_reports_its_problems_and_keeps_the_output(tmp_path):
     build(content, output)
     kept = (output / "index.html").read_bytes()
     article = content / ARTICLE
-    article.write_text(article.read_text(encoding="utf-8").replace("Edition_Position: 4", "Edition_Position: 1"),
-                       encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("Edition_Position: 4", "Edition_Position: 1"), encoding="utf-8"
+    )
     result = build(content, output)
     report = json.loads((tmp_path / "output.build-report.json").read_text(encoding="utf-8"))
     assert not result.ok and not report["ok"]

@@ -19,10 +19,26 @@ NEWS_REQUIRED = ("title", "date", "category", "slug", "author", "summary")
 PAGE_REQUIRED = ("title",)
 SUMMARY_MAX = 120
 # How editors spell each key in the README, for messages.
-SPELLING = {"title": "Title", "date": "Date", "category": "Category", "slug": "Slug", "author": "Author",
-            "summary": "Summary", "edition": "Edition", "edition_position": "Edition_Position"}
-WHAT_IT_IS = {"title": "标题", "date": "发布时间", "category": "栏目", "slug": "网址名", "author": "记者署名",
-              "summary": "摘要", "edition": "所在期", "edition_position": "版面顺序"}
+SPELLING = {
+    "title": "Title",
+    "date": "Date",
+    "category": "Category",
+    "slug": "Slug",
+    "author": "Author",
+    "summary": "Summary",
+    "edition": "Edition",
+    "edition_position": "Edition_Position",
+}
+WHAT_IT_IS = {
+    "title": "标题",
+    "date": "发布时间",
+    "category": "栏目",
+    "slug": "网址名",
+    "author": "记者署名",
+    "summary": "摘要",
+    "edition": "所在期",
+    "edition_position": "版面顺序",
+}
 
 
 @dataclass
@@ -30,13 +46,13 @@ class Source:
     """One Markdown file as the checks see it; `path` is shown to editors (relative to content/)."""
 
     path: str
-    kind: str                      # "article" or "page"
+    kind: str  # "article" or "page"
     text: str
     fields: dict[str, Field] = field(default_factory=dict)
-    end_line: int = 1              # the line just after the front matter (where a missing key goes)
+    end_line: int = 1  # the line just after the front matter (where a missing key goes)
 
     @classmethod
-    def parse(cls, path: str, kind: str, text: str) -> "Source":
+    def parse(cls, path: str, kind: str, text: str) -> Source:
         fields, end_line = parse_front_matter(text)
         return cls(path, kind, text, fields, end_line)
 
@@ -57,11 +73,21 @@ def check_required(source: Source):
         if not source.value(key):
             name = f"{SPELLING[key]}（{WHAT_IT_IS[key]}）"
             if key in source.fields:
-                yield _error(source, source.fields[key].line, 1, "missing-field",
-                             f"{name}是空的；请在“{SPELLING[key]}:”后面写上内容")
+                yield _error(
+                    source,
+                    source.fields[key].line,
+                    1,
+                    "missing-field",
+                    f"{name}是空的；请在“{SPELLING[key]}:”后面写上内容",
+                )
             else:
-                yield _error(source, source.end_line, 1, "missing-field",
-                             f"缺少 {name}；请在开头的元数据里加一行“{SPELLING[key]}: …”")
+                yield _error(
+                    source,
+                    source.end_line,
+                    1,
+                    "missing-field",
+                    f"缺少 {name}；请在开头的元数据里加一行“{SPELLING[key]}: …”",
+                )
 
 
 def check_date(source: Source, zone: ZoneInfo):
@@ -83,8 +109,13 @@ def check_slug(source: Source):
 def check_summary(source: Source):
     found = source.fields.get("summary")
     if found and len(found.value) > SUMMARY_MAX:
-        yield _error(source, found.line, found.column, "summary-too-long",
-                     f"Summary 有 {len(found.value)} 个字，超过 {SUMMARY_MAX} 字；请缩短摘要")
+        yield _error(
+            source,
+            found.line,
+            found.column,
+            "summary-too-long",
+            f"Summary 有 {len(found.value)} 个字，超过 {SUMMARY_MAX} 字；请缩短摘要",
+        )
 
 
 def check_file(source: Source, zone: ZoneInfo):
@@ -104,8 +135,13 @@ def check_unique_slugs(sources: list[Source]):
             continue
         key = (source.kind, found.value)
         if key in seen:
-            yield _error(source, found.line, found.column, "duplicate-slug",
-                         f"Slug “{found.value}”已被 {seen[key].path} 使用；每篇的 Slug 应不同")
+            yield _error(
+                source,
+                found.line,
+                found.column,
+                "duplicate-slug",
+                f"Slug “{found.value}”已被 {seen[key].path} 使用；每篇的 Slug 应不同",
+            )
         else:
             seen[key] = source
 
@@ -127,7 +163,12 @@ def check_duplicate_titles(sources: list[Source], zone: ZoneInfo):
             continue
         key = (title.value, when.date())
         if key in seen:
-            yield _error(source, title.line, title.column, "duplicate-title",
-                         f"{when.date()} 已有同题文章 {seen[key].path}；同一天的标题应不同（是否重复提交了同一篇？）")
+            yield _error(
+                source,
+                title.line,
+                title.column,
+                "duplicate-title",
+                f"{when.date()} 已有同题文章 {seen[key].path}；同一天的标题应不同（是否重复提交了同一篇？）",
+            )
         else:
             seen[key] = source

@@ -39,7 +39,9 @@ def read_one(shown: str, kind: str, data: bytes, zone: ZoneInfo):
 def source_from_cache(shown: str, kind: str, stored) -> Source:
     """The Source that read_one kept: its cross-file front matter, without the text."""
     end_line, kept = stored
-    return Source(shown, kind, "", {key: Field(key, value, line, column) for key, value, line, column in kept}, end_line)
+    return Source(
+        shown, kind, "", {key: Field(key, value, line, column) for key, value, line, column in kept}, end_line
+    )
 
 
 def content_problems(settings: dict) -> list:
@@ -48,12 +50,16 @@ def content_problems(settings: dict) -> list:
     content_root = os.path.abspath(settings["PATH"])
     errors, sources = [], []
     template_folders = [os.path.join(settings["THEME"], "templates"), *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
-    cache = FileCache.for_settings(settings, "content-checks", checks, images, links, sys.modules[__name__],
-                                   codes, dates, front_matter, positions)
+    cache = FileCache.for_settings(
+        settings, "content-checks", checks, images, links, sys.modules[__name__], codes, dates, front_matter, positions
+    )
     for item in markdown_files(settings):
         stored, own, image_refs, link_refs = cache.get(
-            item.path, item.shown, (item.kind, zone.key),
-            lambda data, item=item: read_one(item.shown, item.kind, data, zone))
+            item.path,
+            item.shown,
+            (item.kind, zone.key),
+            lambda data, item=item: read_one(item.shown, item.kind, data, zone),
+        )
         source = source_from_cache(item.shown, item.kind, stored)
         sources.append(source)
         errors += own

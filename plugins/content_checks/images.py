@@ -57,9 +57,14 @@ def leaves_content(path: str, content_root: str) -> bool:
 
 
 def outside_content_error(shown_path: str, line: int, column: int, written: str):
-    return DataError(shown_path, line, column, "outside-content",
-                     f"“{written}”指向 content/ 以外的文件；只能引用 content/ 里的文章、页面和图片，"
-                     "请把文件放进 content/ 再引用（例：{static}/images/文件名.jpg）")
+    return DataError(
+        shown_path,
+        line,
+        column,
+        "outside-content",
+        f"“{written}”指向 content/ 以外的文件；只能引用 content/ 里的文章、页面和图片，"
+        "请把文件放进 content/ 再引用（例：{static}/images/文件名.jpg）",
+    )
 
 
 def image_references(text: str) -> list[tuple[int, int, str, str | None]]:
@@ -73,17 +78,38 @@ def check_image_references(shown_path: str, references, source_file: str, conten
         if src.startswith("data:"):
             pass
         elif not src:
-            yield DataError(shown_path, line, column, "missing-image-src", "图片没有写地址；应写成 ![图片说明]({static}/images/文件名.jpg)")
+            yield DataError(
+                shown_path,
+                line,
+                column,
+                "missing-image-src",
+                "图片没有写地址；应写成 ![图片说明]({static}/images/文件名.jpg)",
+            )
         else:
             target = resolve(src, source_file, content_root)
             if target is None:
-                yield DataError(shown_path, line, column, "external-image",
-                                f"图片“{src}”在别的网站上；请把图片放进 content/images/ 再用 {{static}}/images/… 引用")
+                yield DataError(
+                    shown_path,
+                    line,
+                    column,
+                    "external-image",
+                    f"图片“{src}”在别的网站上；请把图片放进 content/images/ 再用 {{static}}/images/… 引用",
+                )
             elif leaves_content(target, content_root):
                 yield outside_content_error(shown_path, line, column, src)
             elif not os.path.isfile(target):
-                yield DataError(shown_path, line, column, "missing-image",
-                                f"找不到图片“{src}”（应在 {os.path.relpath(target, content_root)}）；请检查文件名和文件夹")
+                yield DataError(
+                    shown_path,
+                    line,
+                    column,
+                    "missing-image",
+                    f"找不到图片“{src}”（应在 {os.path.relpath(target, content_root)}）；请检查文件名和文件夹",
+                )
         if alt is None or not alt.strip():
-            yield DataError(shown_path, line, column, "missing-alt",
-                            "图片没有替代文字；请在 ![ ] 的方括号里（或 alt=\"…\"）用一句话写图片内容，供读屏软件朗读")
+            yield DataError(
+                shown_path,
+                line,
+                column,
+                "missing-alt",
+                '图片没有替代文字；请在 ![ ] 的方括号里（或 alt="…"）用一句话写图片内容，供读屏软件朗读',
+            )

@@ -15,7 +15,9 @@ from plugins.portal_data.positions import line_column
 
 from .images import image_spans, leaves_content, outside_content_error
 
-_INTERNAL = re.compile(r"(?P<prefix>\{(?:filename|static|attach)\}|\|(?:filename|static|attach)\|)(?P<target>[^)\s\"'>#?]*)")
+_INTERNAL = re.compile(
+    r"(?P<prefix>\{(?:filename|static|attach)\}|\|(?:filename|static|attach)\|)(?P<target>[^)\s\"'>#?]*)"
+)
 
 
 def link_references(text: str) -> list[tuple[int, int, str, str]]:
@@ -38,9 +40,14 @@ def check_link_references(shown_path: str, references, source_file: str, content
         if leaves_content(resolved, content_root):
             yield outside_content_error(shown_path, line, column, written)
         elif not os.path.isfile(resolved):
-            yield DataError(shown_path, line, column, "broken-link",
-                            f"链接的文件“{written}”不存在（应在 {os.path.relpath(resolved, content_root)}）；"
-                            "请检查文件名，或改为存在的文章（例：{filename}/news/2020-07-08/lottery-jackpot.md）")
+            yield DataError(
+                shown_path,
+                line,
+                column,
+                "broken-link",
+                f"链接的文件“{written}”不存在（应在 {os.path.relpath(resolved, content_root)}）；"
+                "请检查文件名，或改为存在的文章（例：{filename}/news/2020-07-08/lottery-jackpot.md）",
+            )
 
 
 def check_template(shown_path: str, field, template_folders: list[str]):
@@ -48,6 +55,10 @@ def check_template(shown_path: str, field, template_folders: list[str]):
     if field is None or not field.value:
         return
     if not any(os.path.isfile(os.path.join(folder, f"{field.value}.html")) for folder in template_folders):
-        yield DataError(shown_path, field.line, field.column, "missing-template",
-                        f"Template “{field.value}”在主题里不存在（theme/templates/{field.value}.html）；"
-                        "请删除这一行，使用默认版式")
+        yield DataError(
+            shown_path,
+            field.line,
+            field.column,
+            "missing-template",
+            f"Template “{field.value}”在主题里不存在（theme/templates/{field.value}.html）；请删除这一行，使用默认版式",
+        )

@@ -20,10 +20,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def settings_for(folder: str, **extra):
-    return read_settings(str(ROOT / "pelicanconf.py"), override={
-        "PATH": str(HERE / "test_data" / folder), "ARTICLE_PATHS": [""], "PAGE_PATHS": ["pages"],
-        "STATIC_PATHS": ["images"], **extra,
-    })
+    return read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(HERE / "test_data" / folder),
+            "ARTICLE_PATHS": [""],
+            "PAGE_PATHS": ["pages"],
+            "STATIC_PATHS": ["images"],
+            **extra,
+        },
+    )
 
 
 def test_good_fixture_has_no_problems():
@@ -35,17 +41,17 @@ def test_every_problem_in_every_file_is_reported_at_once():
     assert found == [
         ("news/a.md", 2, 7, "bad-date"),
         ("news/a.md", 4, 7, "bad-slug"),
-        ("news/a.md", 7, 1, "missing-field"),      # Author, where the front matter ends
-        ("news/a.md", 7, 1, "missing-field"),      # Edition_Position, because Edition is given
+        ("news/a.md", 7, 1, "missing-field"),  # Author, where the front matter ends
+        ("news/a.md", 7, 1, "missing-field"),  # Edition_Position, because Edition is given
         ("news/a.md", 8, 1, "missing-alt"),
         ("news/a.md", 8, 1, "missing-image"),
         ("news/a.md", 9, 1, "external-image"),
         ("news/a.md", 10, 8, "broken-link"),
         ("news/b.md", 2, 7, "bad-date"),
-        ("news/b.md", 6, 1, "missing-field"),      # Summary is empty
+        ("news/b.md", 6, 1, "missing-field"),  # Summary is empty
         ("news/c.md", 4, 7, "duplicate-slug"),
         ("news/c.md", 6, 10, "summary-too-long"),
-        ("news/d.md", 1, 8, "duplicate-title"),    # c.md's headline on the same day (b.md's date is refused)
+        ("news/d.md", 1, 8, "duplicate-title"),  # c.md's headline on the same day (b.md's date is refused)
         ("pages/about.md", 2, 11, "missing-template"),
     ]
 
@@ -53,15 +59,23 @@ def test_every_problem_in_every_file_is_reported_at_once():
 def test_messages_say_what_is_wrong_and_what_is_expected():
     messages = {(e.path, e.code): str(e) for e in content_problems(settings_for("bad"))}
     assert messages[("news/a.md", "bad-date")] == (
-        "news/a.md:2:7: Date “2021-02-30 09:30”不是真实存在的日期或时间；请核对年月日和时分（例：2020-07-08 09:30）")
-    assert messages[("news/b.md", "bad-date")].startswith("news/b.md:2:7: Date “2021-03-02 08:00 +09:00”带的时区不是北京时间")
+        "news/a.md:2:7: Date “2021-02-30 09:30”不是真实存在的日期或时间；请核对年月日和时分（例：2020-07-08 09:30）"
+    )
+    assert messages[("news/b.md", "bad-date")].startswith(
+        "news/b.md:2:7: Date “2021-03-02 08:00 +09:00”带的时区不是北京时间"
+    )
     assert messages[("news/c.md", "duplicate-slug")] == (
-        "news/c.md:4:7: Slug “lead”已被 news/b.md 使用；每篇的 Slug 应不同")
-    assert messages[("news/b.md", "missing-field")] == "news/b.md:6:1: Summary（摘要）是空的；请在“Summary:”后面写上内容"
+        "news/c.md:4:7: Slug “lead”已被 news/b.md 使用；每篇的 Slug 应不同"
+    )
+    assert (
+        messages[("news/b.md", "missing-field")] == "news/b.md:6:1: Summary（摘要）是空的；请在“Summary:”后面写上内容"
+    )
     assert messages[("news/d.md", "duplicate-title")] == (
-        "news/d.md:1:8: 2021-03-02 已有同题文章 news/c.md；同一天的标题应不同（是否重复提交了同一篇？）")
+        "news/d.md:1:8: 2021-03-02 已有同题文章 news/c.md；同一天的标题应不同（是否重复提交了同一篇？）"
+    )
     assert messages[("news/a.md", "missing-image")] == (
-        "news/a.md:8:1: 找不到图片“images/missing.jpg”（应在 news/images/missing.jpg）；请检查文件名和文件夹")
+        "news/a.md:8:1: 找不到图片“images/missing.jpg”（应在 news/images/missing.jpg）；请检查文件名和文件夹"
+    )
     assert "news/a.md:10:8: 链接的文件“{filename}/news/nope.md”不存在" in messages[("news/a.md", "broken-link")]
     assert messages[("news/c.md", "summary-too-long")].endswith("Summary 有 121 个字，超过 120 字；请缩短摘要")
 

@@ -79,13 +79,25 @@ def build_editions(articles, config, content_path: str = "") -> tuple[list[Editi
         raw_position = str(getattr(article, "edition_position", "")).strip()
         position = whole_number(raw_position)
         if position is None or position < 1:
-            errors.append(DataError(shown, *_where(path, "edition_position"), "bad-edition-position",
-                                    f"Edition_Position 的值“{raw_position}”不是版面顺序；应为 1、2、3…（1 是头条）"))
+            errors.append(
+                DataError(
+                    shown,
+                    *_where(path, "edition_position"),
+                    "bad-edition-position",
+                    f"Edition_Position 的值“{raw_position}”不是版面顺序；应为 1、2、3…（1 是头条）",
+                )
+            )
             continue
         slots = placed.setdefault(day, {})
         if position in slots:
-            errors.append(DataError(shown, *_where(path, "edition_position"), "duplicate-edition-position",
-                                    f"{day} 这一期已有第 {position} 篇（{os.path.relpath(slots[position].source_path, content_path or os.sep)}）；每篇文章的 Edition_Position 应不同"))
+            errors.append(
+                DataError(
+                    shown,
+                    *_where(path, "edition_position"),
+                    "duplicate-edition-position",
+                    f"{day} 这一期已有第 {position} 篇（{os.path.relpath(slots[position].source_path, content_path or os.sep)}）；每篇文章的 Edition_Position 应不同",
+                )
+            )
             continue
         slots[position] = article
 
@@ -120,10 +132,22 @@ class EditionsGenerator(Generator):
     def generate_output(self, writer):
         relative = self.settings.get("RELATIVE_URLS")
         for edition in self.editions:
-            writer.write_file(edition.save_as, self.get_template("edition"), self.context,
-                              relative_urls=relative, url=edition.url, edition=edition)
-        writer.write_file(self.config["EDITIONS_SAVE_AS"], self.get_template("editions"), self.context,
-                          relative_urls=relative, url=self.config["EDITIONS_URL"], editions=self.editions)
+            writer.write_file(
+                edition.save_as,
+                self.get_template("edition"),
+                self.context,
+                relative_urls=relative,
+                url=edition.url,
+                edition=edition,
+            )
+        writer.write_file(
+            self.config["EDITIONS_SAVE_AS"],
+            self.get_template("editions"),
+            self.context,
+            relative_urls=relative,
+            url=self.config["EDITIONS_URL"],
+            editions=self.editions,
+        )
 
 
 def get_generators(pelican_object):

@@ -16,10 +16,16 @@ ROOT = HERE.parent.parent
 
 
 def build(content: str, output: pathlib.Path):
-    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
-        "PATH": str(HERE / "test_data" / content), "ARTICLE_PATHS": [""], "PAGE_PATHS": [],
-        "OUTPUT_PATH": str(output), "PLUGINS": ["plugins.news_article", "plugins.editions"],
-    })
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(HERE / "test_data" / content),
+            "ARTICLE_PATHS": [""],
+            "PAGE_PATHS": [],
+            "OUTPUT_PATH": str(output),
+            "PLUGINS": ["plugins.news_article", "plugins.editions"],
+        },
+    )
     Pelican(settings=settings).run()
     return output
 

@@ -56,7 +56,7 @@ def share_of(relative: str, workers: int) -> int:
 class _ReplaceIfChanged(io.StringIO):
     """Collects what Pelican writes; on close, replaces the file only when the bytes differ."""
 
-    def __init__(self, path: str, encoding: str, record: "OutputRecord"):
+    def __init__(self, path: str, encoding: str, record: OutputRecord):
         super().__init__()
         self.path, self.text_encoding, self.record = path, encoding, record
         self.not_rendered = False
@@ -97,19 +97,24 @@ class OutputRecord:
         self.paths: set[str] = set()
         self.written: set[str] = set()
         self.tally = {"written": 0, "kept": 0, "not_rendered": 0}
-        self.previous_keys = previous_keys      # output-relative path -> [key, size, mtime_ns]; None: render all
-        self.render_keys: dict[str, str] = {}   # this build's keys, saved by the runner after a clean build
-        self.audit = audit                      # render anyway and list pages whose key matched but bytes differ
+        self.previous_keys = previous_keys  # output-relative path -> [key, size, mtime_ns]; None: render all
+        self.render_keys: dict[str, str] = {}  # this build's keys, saved by the runner after a clean build
+        self.audit = audit  # render anyway and list pages whose key matched but bytes differ
         self.key_misses: list[str] = []
-        self.share, self.workers = 0, 1         # parallel output: this process renders share_of(path) == share
+        self.share, self.workers = 0, 1  # parallel output: this process renders share_of(path) == share
 
     def mine(self, relative: str) -> bool:
         return self.workers == 1 or share_of(relative, self.workers) == self.share
 
     def share_result(self) -> dict:
         """What one worker produced, for the process that merges the shares (picklable)."""
-        return {"paths": self.paths, "written": self.written, "tally": self.tally,
-                "render_keys": self.render_keys, "key_misses": self.key_misses}
+        return {
+            "paths": self.paths,
+            "written": self.written,
+            "tally": self.tally,
+            "render_keys": self.render_keys,
+            "key_misses": self.key_misses,
+        }
 
     def merge(self, result: dict) -> None:
         self.paths |= result["paths"]
@@ -136,7 +141,7 @@ def _unchanged_since(previous: list | None, key: str, path: str) -> bool:
 class _KeyedTemplate:
     """Stands in for a Jinja template in Writer.write_file: renders only when the page's key changed."""
 
-    def __init__(self, template, writer: "UnchangedFilesWriter"):
+    def __init__(self, template, writer: UnchangedFilesWriter):
         self.template, self.writer = template, writer
 
     def __getattr__(self, name):
@@ -226,12 +231,15 @@ class UnchangedFilesWriter(Writer):
         # Pelican's bookkeeping, unchanged: refuse a second write to one path unless overriding.
         if filename in self._overridden_files:
             if override:
-                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+                )
             return open(os.devnull, "w", encoding=encoding)
         if filename in self._written_files and not override:
             raise FileOverwriteFailedError(
                 f'Failed to overwrite "{filename}" as Pelican has already written to it previously '
-                "(set `override=True` if intended)")
+                "(set `override=True` if intended)"
+            )
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)

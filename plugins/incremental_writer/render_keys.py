@@ -58,16 +58,43 @@ from plugins.village_disclosure.model import LedgerMonth
 MAX_DEPTH = 8
 IDENTITY_SITEURL = "{render-key-siteurl}"
 SKIPPED_ATTRIBUTES = frozenset({"settings", "_context"})
-PLAIN = (str, int, float, bool, type(None), bytes, dt.date, dt.time, dt.timedelta, dt.tzinfo, decimal.Decimal,
-         enum.Enum, pathlib.PurePath)
+PLAIN = (
+    str,
+    int,
+    float,
+    bool,
+    type(None),
+    bytes,
+    dt.date,
+    dt.time,
+    dt.timedelta,
+    dt.tzinfo,
+    decimal.Decimal,
+    enum.Enum,
+    pathlib.PurePath,
+)
 
 
 EXACT_PLAIN = frozenset({str, int, float, bool, type(None)})  # most values: one set lookup before isinstance(PLAIN)
 
 
 def _section_view(section: Section) -> dict:
-    return {name: getattr(section, name) for name in ("slug", "name", "description", "categories", "tags", "order",
-                                                      "sample_data", "url", "save_as", "feed_url", "feed_save_as")}
+    return {
+        name: getattr(section, name)
+        for name in (
+            "slug",
+            "name",
+            "description",
+            "categories",
+            "tags",
+            "order",
+            "sample_data",
+            "url",
+            "save_as",
+            "feed_url",
+            "feed_save_as",
+        )
+    }
 
 
 def _own_fields(model, leave_out: tuple[str, ...]) -> dict:
@@ -131,8 +158,10 @@ class TemplateVariables:
         if name not in self._own:
             source = self.environment.loader.get_source(self.environment, name)[0]
             tree = self.environment.parse(source)
-            self._own[name] = (frozenset(meta.find_undeclared_variables(tree)),
-                               tuple(meta.find_referenced_templates(tree)))
+            self._own[name] = (
+                frozenset(meta.find_undeclared_variables(tree)),
+                tuple(meta.find_referenced_templates(tree)),
+            )
         return self._own[name]
 
 
@@ -199,10 +228,18 @@ class ValueDigests:
         if isinstance(value, URLWrapper):
             return digest_parts(kind, value.name, value.slug, value.url, value.save_as)
         if isinstance(value, Paginator):
-            return digest_parts(kind, value.name, str(value.url), str(value.count), str(value.per_page), str(value.orphans))
+            return digest_parts(
+                kind, value.name, str(value.url), str(value.count), str(value.per_page), str(value.orphans)
+            )
         if isinstance(value, PaginatorPage):
-            return digest_parts(kind, value.full_name, str(value.base_url), str(value.number),
-                         self.digest(value.paginator, depth + 1), self.digest(list(value.object_list), depth + 1))
+            return digest_parts(
+                kind,
+                value.full_name,
+                str(value.base_url),
+                str(value.number),
+                self.digest(value.paginator, depth + 1),
+                self.digest(list(value.object_list), depth + 1),
+            )
         if isinstance(value, Generator):
             return kind  # templates call its methods (url formatting), which read only settings
         if callable(value) and hasattr(value, "__code__"):
@@ -216,7 +253,9 @@ class ValueDigests:
             return digest_parts(kind, self._mapping(view(value), depth + 1))
         if dataclasses.is_dataclass(value):
             values = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-            if all(isinstance(item, PLAIN) for item in values.values()):  # a voucher row: one repr, not a digest per cell
+            if all(
+                isinstance(item, PLAIN) for item in values.values()
+            ):  # a voucher row: one repr, not a digest per cell
                 return digest_parts(kind, repr(sorted(values.items())))
             return digest_parts(kind, self._mapping(values, depth + 1))
         if hasattr(value, "__dict__") and not callable(value):
@@ -231,5 +270,12 @@ class ValueDigests:
         metadata (digested here) or cut from that same text."""
         raw = content._get_content() if hasattr(content, "_get_content") else content._content
         text = content._update_content(raw or "", IDENTITY_SITEURL)
-        return digest_parts(kind, content.get_relative_source_path() or "", content.url, content.save_as,
-                     str(getattr(content, "status", "")), self._mapping(dict(content.metadata), 1), digest_parts(str(text)))
+        return digest_parts(
+            kind,
+            content.get_relative_source_path() or "",
+            content.url,
+            content.save_as,
+            str(getattr(content, "status", "")),
+            self._mapping(dict(content.metadata), 1),
+            digest_parts(str(text)),
+        )

@@ -41,8 +41,10 @@ def shared_markdown(instance: Markdown | None, settings: dict) -> Markdown:
     if instance is None:
         instance = Markdown(**settings["MARKDOWN"])
         registry = instance.preprocessors
-        instance.pelican_meta = (registry["meta"], next(item.priority for item in registry._priority
-                                                        if item.name == "meta"))
+        instance.pelican_meta = (
+            registry["meta"],
+            next(item.priority for item in registry._priority if item.name == "meta"),
+        )
     else:
         instance.preprocessors.register(instance.pelican_meta[0], "meta", instance.pelican_meta[1])
         instance.reset()
@@ -117,12 +119,16 @@ def files_to_convert(generator, paths_setting: str, excludes_setting: str) -> li
     readers = generator.readers
     if getattr(readers, "_cache", None) or getattr(generator, "_cache", None):  # FileStampDataCacher's loaded cache
         return []
-    markdown_extensions = {extension for extension, reader in readers.readers.items()
-                           if isinstance(reader, ReusedMarkdownReader)}
-    return [os.path.abspath(os.path.join(generator.path, relative))
-            for relative in generator.get_files(generator.settings[paths_setting],
-                                                exclude=generator.settings[excludes_setting])
-            if relative.rsplit(".", 1)[-1] in markdown_extensions]
+    markdown_extensions = {
+        extension for extension, reader in readers.readers.items() if isinstance(reader, ReusedMarkdownReader)
+    }
+    return [
+        os.path.abspath(os.path.join(generator.path, relative))
+        for relative in generator.get_files(
+            generator.settings[paths_setting], exclude=generator.settings[excludes_setting]
+        )
+        if relative.rsplit(".", 1)[-1] in markdown_extensions
+    ]
 
 
 def convert_ahead(generator, paths: list[str]) -> int:

@@ -96,25 +96,41 @@ def test_plugin_replaces_only_pelicans_own_markdown_reader():
 
 # --- conversion ahead, in worker processes ---
 
+
 def fixture_site(tmp_path, articles: int = 12):
     content = tmp_path / "content"
     (content / "news").mkdir(parents=True)
     for number in range(articles):
         (content / "news" / f"a{number:03d}.md").write_text(
             f"Title: 第 {number} 篇\nDate: 2020-07-{1 + number % 28:02d} 08:00\nCategory: 要闻\nSlug: a{number:03d}\n"
-            f"Tags: 甲, 乙\n\n正文 {number}[^1]，*[HTML]* 一词。\n\n[^1]: 脚注 {number}。\n", encoding="utf-8")
+            f"Tags: 甲, 乙\n\n正文 {number}[^1]，*[HTML]* 一词。\n\n[^1]: 脚注 {number}。\n",
+            encoding="utf-8",
+        )
     return content
 
 
 def run_site(tmp_path, content, name: str, **overrides):
     from pelican import Pelican
 
-    settings = read_settings(None, override={
-        "PATH": str(content), "OUTPUT_PATH": str(tmp_path / name), "ARTICLE_PATHS": ["news"], "PAGE_PATHS": [],
-        "PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["plugins.markdown_reader"], "CACHE_PATH": str(tmp_path / f"{name}-cache"),
-        "MARKDOWN": {"extension_configs": {"markdown.extensions.extra": {}, "markdown.extensions.meta": {}},
-                     "output_format": "html5"},
-        "TIMEZONE": "Asia/Shanghai", "SITEURL": "", **overrides})
+    settings = read_settings(
+        None,
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(tmp_path / name),
+            "ARTICLE_PATHS": ["news"],
+            "PAGE_PATHS": [],
+            "PLUGIN_PATHS": [str(ROOT / "plugins")],
+            "PLUGINS": ["plugins.markdown_reader"],
+            "CACHE_PATH": str(tmp_path / f"{name}-cache"),
+            "MARKDOWN": {
+                "extension_configs": {"markdown.extensions.extra": {}, "markdown.extensions.meta": {}},
+                "output_format": "html5",
+            },
+            "TIMEZONE": "Asia/Shanghai",
+            "SITEURL": "",
+            **overrides,
+        },
+    )
     Pelican(settings).run()
     return tmp_path / name
 

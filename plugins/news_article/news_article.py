@@ -24,8 +24,11 @@ def related_in_section(article, articles, limit: int) -> list:
     """Other articles of the same category, newest first."""
     # An article without Category has no .category; the sections plugin reports it with its position.
     category = getattr(article, "category", None)
-    same = [other for other in articles
-            if other is not article and category is not None and getattr(other, "category", None) == category]
+    same = [
+        other
+        for other in articles
+        if other is not article and category is not None and getattr(other, "category", None) == category
+    ]
     same.sort(key=lambda other: other.date, reverse=True)
     return same[:limit]
 
@@ -60,7 +63,7 @@ def attach_related(generator) -> None:
     for section in by_section.values():
         section.sort(key=lambda other: other.date, reverse=True)  # stable, as in related_in_section
         for article in section:
-            article.related_articles = [other for other in section[:limit + 1] if other is not article][:limit]
+            article.related_articles = [other for other in section[: limit + 1] if other is not article][:limit]
 
 
 def register():

@@ -11,8 +11,10 @@ from plugins.news_article.news_article import attach_related, related_in_section
 
 def test_attach_related_matches_the_definition_including_date_ties():
     rng = random.Random(8)
-    articles = [SimpleNamespace(category=rng.choice(["要闻", "城建", "三农"]),
-                                date=dt.datetime(2020, 7, rng.randint(1, 4))) for _ in range(200)]
+    articles = [
+        SimpleNamespace(category=rng.choice(["要闻", "城建", "三农"]), date=dt.datetime(2020, 7, rng.randint(1, 4)))
+        for _ in range(200)
+    ]
     generator = SimpleNamespace(articles=articles, settings={"RELATED_ARTICLES_LIMIT": 5})
     attach_related(generator)
     for article in articles:

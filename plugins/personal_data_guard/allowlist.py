@@ -16,14 +16,16 @@ from plugins.portal_data import DataError
 from plugins.portal_data.positions import toml_error_position, toml_table_lines
 
 REQUIRED_KEYS = ("value", "file", "reason", "reviewer", "date")
-EXAMPLE = ('[[allow]]\nvalue = "13907330000"\nfile = "disclosures/supervision.csv"\n'
-           'reason = "村监委会公开的监督电话"\nreviewer = "李某"\ndate = 2024-05-01')
+EXAMPLE = (
+    '[[allow]]\nvalue = "13907330000"\nfile = "disclosures/supervision.csv"\n'
+    'reason = "村监委会公开的监督电话"\nreviewer = "李某"\ndate = 2024-05-01'
+)
 
 
 @dataclass(frozen=True)
 class Allowed:
-    value: str   # without separators, as detectors.Finding.digits gives it
-    file: str    # relative to content/, as the build shows paths
+    value: str  # without separators, as detectors.Finding.digits gives it
+    file: str  # relative to content/, as the build shows paths
     reason: str
     reviewer: str
     date: dt.date
@@ -43,19 +45,34 @@ def load_allowlist(path: str, shown: str) -> tuple[list[Allowed], list[DataError
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return [], [DataError(shown, *toml_error_position(exc), "bad-allowlist", f"允许清单格式错误（{exc}）；每条应写成：\n{EXAMPLE}")]
+        return [], [
+            DataError(
+                shown, *toml_error_position(exc), "bad-allowlist", f"允许清单格式错误（{exc}）；每条应写成：\n{EXAMPLE}"
+            )
+        ]
     entries, errors = [], []
     lines = toml_table_lines(text, "allow")
     for index, entry in enumerate(document.get("allow", [])):
         line = lines[index] if index < len(lines) else 1
         missing = [key for key in REQUIRED_KEYS if not str(entry.get(key, "")).strip()]
         if missing or not isinstance(entry.get("date"), dt.date):
-            errors.append(DataError(shown, line, 1, "bad-allowlist",
-                                    "这一条缺少 " + "、".join(missing or ["date（应为 2024-05-01 这样的日期，不加引号）"])
-                                    + f"；每条都要写明号码、文件、理由、审核人和日期：\n{EXAMPLE}"))
+            errors.append(
+                DataError(
+                    shown,
+                    line,
+                    1,
+                    "bad-allowlist",
+                    "这一条缺少 "
+                    + "、".join(missing or ["date（应为 2024-05-01 这样的日期，不加引号）"])
+                    + f"；每条都要写明号码、文件、理由、审核人和日期：\n{EXAMPLE}",
+                )
+            )
             continue
-        entries.append(Allowed(normalise(str(entry["value"])), entry["file"].strip(), entry["reason"],
-                               entry["reviewer"], entry["date"]))
+        entries.append(
+            Allowed(
+                normalise(str(entry["value"])), entry["file"].strip(), entry["reason"], entry["reviewer"], entry["date"]
+            )
+        )
     return entries, errors
 
 

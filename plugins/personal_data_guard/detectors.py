@@ -27,8 +27,8 @@ _PLATE = re.compile(rf"[{_PROVINCES}][A-HJ-NP-Z][·•\s]?[A-HJ-NP-Z0-9]{{5,6}}(
 @dataclass(frozen=True)
 class Finding:
     kind: str
-    value: str     # exactly as written
-    start: int     # offset in the scanned text
+    value: str  # exactly as written
+    start: int  # offset in the scanned text
 
     @property
     def digits(self) -> str:

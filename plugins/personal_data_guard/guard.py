@@ -38,7 +38,10 @@ def guard_settings(settings: dict) -> dict:
 def _problem(shown: str, line: int, column: int, finding: Finding) -> DataError:
     name = KIND_NAMES[finding.kind]
     return DataError(
-        shown, line, column, f"personal-data-{finding.kind}",
+        shown,
+        line,
+        column,
+        f"personal-data-{finding.kind}",
         f"疑似{name} {finding.masked()}：个人信息不得公开；请删除或改为打码（如 {finding.masked()}）。"
         "确属公开的公务号码，经审核后登记在 content/personal-data-allowlist.toml",
     )
@@ -51,8 +54,11 @@ def text_findings(text: str) -> list[tuple[int, int, Finding]]:
 
 def _not_allowed(shown: str, findings, allowed) -> list[DataError]:
     """The allow-list is applied on every build, so editing it takes effect without re-scanning files."""
-    return [_problem(shown, line, column, finding) for line, column, finding in findings
-            if not is_allowed(allowed, finding.digits, shown)]
+    return [
+        _problem(shown, line, column, finding)
+        for line, column, finding in findings
+        if not is_allowed(allowed, finding.digits, shown)
+    ]
 
 
 def scan_text(shown: str, text: str, allowed) -> list[DataError]:
@@ -124,8 +130,7 @@ def personal_data_problems(settings: dict) -> list[DataError]:
         findings = cache.get(item.path, item.shown, "markdown", lambda data: text_findings(as_text(data)))
         errors += _not_allowed(item.shown, findings, allowed)
     for item in csv_files(settings):
-        findings = cache.get(item.path, item.shown, ("csv", phone_words),
-                             lambda data: csv_findings(data, phone_words))
+        findings = cache.get(item.path, item.shown, ("csv", phone_words), lambda data: csv_findings(data, phone_words))
         errors += _not_allowed(item.shown, findings, allowed)
     cache.save()
     return sorted(errors)

@@ -17,9 +17,15 @@ ROOT = HERE.parent.parent
 
 
 def settings_for(folder: str, **extra):
-    return read_settings(str(ROOT / "pelicanconf.py"), override={
-        "PATH": str(HERE / "test_data" / folder), "ARTICLE_PATHS": [""], "PAGE_PATHS": [], **extra,
-    })
+    return read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(HERE / "test_data" / folder),
+            "ARTICLE_PATHS": [""],
+            "PAGE_PATHS": [],
+            **extra,
+        },
+    )
 
 
 def kinds(text: str, plates: bool = True):
@@ -77,23 +83,39 @@ def test_the_real_lottery_article_does_not_trigger():
     assert kinds(text) == []
 
 
-@pytest.mark.parametrize("text", [
-    "站点编号43033061", "期号2020060", "电话0731-23212345", "073123212345", "138123456789",   # 12 digits
-    "订单号 91138001380013800", "2020年7月8日", "12345678901", "邮编412200", "湘B1234", "湘BAKERY",
-    "4302811985061312", "身份证 430281198506131232",  # wrong check digit, and not Luhn-valid either
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "站点编号43033061",
+        "期号2020060",
+        "电话0731-23212345",
+        "073123212345",
+        "138123456789",  # 12 digits
+        "订单号 91138001380013800",
+        "2020年7月8日",
+        "12345678901",
+        "邮编412200",
+        "湘B1234",
+        "湘BAKERY",
+        "4302811985061312",
+        "身份证 430281198506131232",  # wrong check digit, and not Luhn-valid either
+    ],
+)
 def test_numbers_that_are_not_personal_data(text):
     assert kinds(text) == []
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("手机13907331234。", [("mobile", "13907331234")]),
-    ("手机 +86 139 0733 1234", [("mobile", "+86 139 0733 1234")]),
-    ("证号11010519491231002X", [("id-card", "11010519491231002X")]),
-    ("卡号6228480012345671", [("bank-card", "6228480012345671")]),
-    ("车牌湘B·12345", [("licence-plate", "湘B·12345")]),
-    ("新能源湘B12345D", [("licence-plate", "湘B12345D")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("手机13907331234。", [("mobile", "13907331234")]),
+        ("手机 +86 139 0733 1234", [("mobile", "+86 139 0733 1234")]),
+        ("证号11010519491231002X", [("id-card", "11010519491231002X")]),
+        ("卡号6228480012345671", [("bank-card", "6228480012345671")]),
+        ("车牌湘B·12345", [("licence-plate", "湘B·12345")]),
+        ("新能源湘B12345D", [("licence-plate", "湘B12345D")]),
+    ],
+)
 def test_personal_data_as_people_write_it(text, expected):
     assert kinds(text) == expected
 
@@ -119,8 +141,11 @@ def test_every_setting_is_documented_in_the_readme():
 def test_malformed_csv_is_still_scanned_but_its_format_is_left_to_its_plugin(tmp_path):
     (tmp_path / "broken.csv").write_bytes("姓名,电话\n张三,13907331234,多余\n".encode() + b"\xff\xfe\x81 13807335678\n")
     (tmp_path / "quotes.csv").write_bytes('a,b\n"未闭合,430281198506131231\n'.encode())
-    problems = personal_data_problems(read_settings(str(ROOT / "pelicanconf.py"), override={
-        "PATH": str(tmp_path), "ARTICLE_PATHS": [], "PAGE_PATHS": []}))
+    problems = personal_data_problems(
+        read_settings(
+            str(ROOT / "pelicanconf.py"), override={"PATH": str(tmp_path), "ARTICLE_PATHS": [], "PAGE_PATHS": []}
+        )
+    )
     assert [(e.path, e.line, e.column, e.code) for e in problems] == [
         ("broken.csv", 2, 2, "personal-data-mobile"),
         ("broken.csv", 3, 1, "personal-data-mobile"),
@@ -129,16 +154,16 @@ def test_malformed_csv_is_still_scanned_but_its_format_is_left_to_its_plugin(tmp
 
 
 CSV_EDGES = [
-    "\ufeff13812345678,备注\r\n",                               # first cell of the file, after the BOM
-    '日期,摘要\r\n2020-07-01,"家属""13812345678""代领"\r\n',     # quotes doubled around the number
+    "\ufeff13812345678,备注\r\n",  # first cell of the file, after the BOM
+    '日期,摘要\r\n2020-07-01,"家属""13812345678""代领"\r\n',  # quotes doubled around the number
     '日期,摘要\r\n2020-07-01,"第一行\r\n430281199001011234 第二行"\r\n',  # a cell over two lines
-    "联系电话,说明\r\n0731-23456789,公开热线\r\n13812345678,手机\r\n",   # the phone column's own rule
+    "联系电话,说明\r\n0731-23456789,公开热线\r\n13812345678,手机\r\n",  # the phone column's own rule
     "编号,卡号\r\n1,6222 0212 3456 7890 128\r\n2,1381234,5678\r\n",  # a card; digits split by a comma are not one
-    '"未闭合的引号,13812345678\r\n',                            # malformed: scanned line by line
-    "日期,金额\r\n2020-07-01,1280.50\r\n",                       # nothing at all
-    '姓名,电话\r\n张三,"138"12345678\r\n',                        # a quote inside the digits (one cell: 13812345678)
-    '姓名,备注\r\n张三,"5""13812345678"\r\n',                     # an escaped quote just before them
-    '凭证号,金额\r\n记-2020-07-001,1280.50\r\n',                  # a voucher number: ten digits, not personal
+    '"未闭合的引号,13812345678\r\n',  # malformed: scanned line by line
+    "日期,金额\r\n2020-07-01,1280.50\r\n",  # nothing at all
+    '姓名,电话\r\n张三,"138"12345678\r\n',  # a quote inside the digits (one cell: 13812345678)
+    '姓名,备注\r\n张三,"5""13812345678"\r\n',  # an escaped quote just before them
+    "凭证号,金额\r\n记-2020-07-001,1280.50\r\n",  # a voucher number: ten digits, not personal
 ]
 
 

@@ -7,9 +7,20 @@ too: atomic writing (atomic), digests (digests), the tree walk (tree) and worker
 Not a Pelican plugin itself (it has no register()); the content plugins import it.
 """
 
-from .errors import (ContentError, DataError, collect_problems, connect_source_check, raise_collected_problems,
-                     raise_if_any)
+from .errors import (
+    ContentError,
+    DataError,
+    collect_problems,
+    connect_source_check,
+    raise_collected_problems,
+    raise_if_any,
+)
 
 __all__ = [
-    "ContentError", "DataError", "collect_problems", "connect_source_check", "raise_collected_problems", "raise_if_any",
+    "ContentError",
+    "DataError",
+    "collect_problems",
+    "connect_source_check",
+    "raise_collected_problems",
+    "raise_if_any",
 ]

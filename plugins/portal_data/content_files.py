@@ -16,9 +16,9 @@ MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 
 @dataclass(frozen=True)
 class ContentFile:
-    path: str    # absolute
-    shown: str   # relative to the content folder, as editors see it in the repository
-    kind: str    # "article" or "page"
+    path: str  # absolute
+    shown: str  # relative to the content folder, as editors see it in the repository
+    kind: str  # "article" or "page"
 
     def read_text(self) -> str:
         with open(self.path, encoding="utf-8", errors="replace") as handle:
@@ -37,8 +37,16 @@ def _walk(root: str, extensions: tuple[str, ...]):
 def markdown_files(settings: dict) -> list[ContentFile]:
     """Every Markdown article and page under PATH; a file under PAGE_PATHS is a page, as in Pelican."""
     content = os.path.abspath(settings["PATH"])
-    pages = {path for sub in settings.get("PAGE_PATHS", []) for path in _walk(os.path.join(content, sub), MARKDOWN_EXTENSIONS)}
-    articles = {path for sub in settings.get("ARTICLE_PATHS", []) for path in _walk(os.path.join(content, sub), MARKDOWN_EXTENSIONS)}
+    pages = {
+        path
+        for sub in settings.get("PAGE_PATHS", [])
+        for path in _walk(os.path.join(content, sub), MARKDOWN_EXTENSIONS)
+    }
+    articles = {
+        path
+        for sub in settings.get("ARTICLE_PATHS", [])
+        for path in _walk(os.path.join(content, sub), MARKDOWN_EXTENSIONS)
+    }
     found = [ContentFile(p, os.path.relpath(p, content), "page") for p in pages]
     found += [ContentFile(p, os.path.relpath(p, content), "article") for p in articles - pages]
     return sorted(found, key=lambda item: item.shown)

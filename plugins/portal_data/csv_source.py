@@ -12,7 +12,8 @@ import io
 from dataclasses import dataclass, field
 
 from .errors import DataError
-from .formulas import formula_start, shown as shown_character
+from .formulas import formula_start
+from .formulas import shown as shown_character
 from .positions import line_column
 
 
@@ -82,7 +83,10 @@ def read_csv_table(
     except UnicodeDecodeError as exc:
         return None, [
             DataError(
-                shown, line_column(data, exc.start)[0], 0, "bad-encoding",
+                shown,
+                line_column(data, exc.start)[0],
+                0,
+                "bad-encoding",
                 "文件编码无法识别；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 GB18030/GBK 编码的 CSV",
             )
         ]
@@ -113,10 +117,15 @@ def read_csv_table(
         while len(cells) > len(header) and cells[-1].strip() == "":
             cells = cells[:-1]
         if len(cells) > len(header):
-            errors.append(DataError(
-                shown, line, len(header) + 1, "extra-cells",
-                f"这一行有 {len(cells)} 个单元格，表头只有 {len(header)} 列；多出的内容可能是金额里的逗号没有加引号",
-            ))
+            errors.append(
+                DataError(
+                    shown,
+                    line,
+                    len(header) + 1,
+                    "extra-cells",
+                    f"这一行有 {len(cells)} 个单元格，表头只有 {len(header)} 列；多出的内容可能是金额里的逗号没有加引号",
+                )
+            )
             continue
         cells = cells + [""] * (len(header) - len(cells))
         errors += formula_errors(shown, line, header, cells)
@@ -130,11 +139,16 @@ def formula_errors(shown: str, line: int, header: list[str], cells: list[str]) -
     for number, (name, cell) in enumerate(zip(header, cells), 1):
         start = formula_start(cell) or formula_start(cell.strip())
         if start is not None:
-            errors.append(DataError(
-                shown, line, number, "formula-cell",
-                f"“{name}”列以{shown_character(start)}开头，表格软件会把它当作公式执行；"
-                "公示数据里不能有公式，请删去开头的这个字符或改写这段文字",
-            ))
+            errors.append(
+                DataError(
+                    shown,
+                    line,
+                    number,
+                    "formula-cell",
+                    f"“{name}”列以{shown_character(start)}开头，表格软件会把它当作公式执行；"
+                    "公示数据里不能有公式，请删去开头的这个字符或改写这段文字",
+                )
+            )
     return errors
 
 
@@ -152,12 +166,21 @@ def _header_errors(shown, header, exact_header, required_columns) -> list[DataEr
         )
         got = header[column - 1] if column <= len(header) else "（空）"
         want = exact_header[column - 1] if column <= len(exact_header) else "（不应再有列）"
-        return [DataError(
-            shown, 1, column, "bad-header",
-            f"表头第 {column} 列是“{got}”，应为“{want}”；完整表头应为：" + ",".join(exact_header),
-        )]
+        return [
+            DataError(
+                shown,
+                1,
+                column,
+                "bad-header",
+                f"表头第 {column} 列是“{got}”，应为“{want}”；完整表头应为：" + ",".join(exact_header),
+            )
+        ]
     errors = []
     for name in required_columns or []:
         if name not in header:
-            errors.append(DataError(shown, 1, 0, "missing-column", f"表头缺少“{name}”列；需要的列：" + "、".join(required_columns)))
+            errors.append(
+                DataError(
+                    shown, 1, 0, "missing-column", f"表头缺少“{name}”列；需要的列：" + "、".join(required_columns)
+                )
+            )
     return errors

@@ -66,7 +66,9 @@ def parse_day(text: str, example: str = EXAMPLE_DAY) -> dt.date:
         if day is None:
             raise DateFormError(f"“{text}”不是真实存在的日期；请核对年月日（例：{example}）")
         corrected = f"{day:%Y-%m-%d}"
-        raise DateFormError(f"“{text}”应写成 {corrected}（格式 YYYY-MM-DD：年四位，月、日各两位，用“-”连接）", corrected)
+        raise DateFormError(
+            f"“{text}”应写成 {corrected}（格式 YYYY-MM-DD：年四位，月、日各两位，用“-”连接）", corrected
+        )
     raise DateFormError(f"“{text}”不是日期；应写成 {example} 这样的 YYYY-MM-DD")
 
 

@@ -28,7 +28,8 @@ import io
 import os
 import pickle
 import time
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .atomic import write_atomically
 from .digests import bytes_digest, settled, stat_key
@@ -77,7 +78,7 @@ class FileCache:
         self.hits = self.misses = 0
 
     @classmethod
-    def for_settings(cls, settings: dict, name: str, *modules) -> "FileCache":
+    def for_settings(cls, settings: dict, name: str, *modules) -> FileCache:
         """The cache for `name`, or a disabled one (computes every time, stores nothing)."""
         if not enabled(settings):
             return cls(None, name)
@@ -131,8 +132,12 @@ class FileCache:
             return
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            write_atomically(self.path, pickle.dumps({"format": FORMAT, "version": self.version, "entries": self.used},
-                                                     protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomically(
+                self.path,
+                pickle.dumps(
+                    {"format": FORMAT, "version": self.version, "entries": self.used}, protocol=pickle.HIGHEST_PROTOCOL
+                ),
+            )
         except OSError:
             pass  # a cache that cannot be written costs time next build, never correctness
         self.entries, self.changed = dict(self.used), False

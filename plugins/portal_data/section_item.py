@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SectionItem:
-    section: str          # the section's slug, e.g. "cunwu" (村务公开)
+    section: str  # the section's slug, e.g. "cunwu" (村务公开)
     title: str
-    url: str              # site-relative, e.g. "disclosures/villages/xiangshui/2020-06/"
-    date: dt.datetime     # timezone-aware (Asia/Shanghai); newest first in lists
+    url: str  # site-relative, e.g. "disclosures/villages/xiangshui/2020-06/"
+    date: dt.datetime  # timezone-aware (Asia/Shanghai); newest first in lists
     summary: str = ""
-    kind: str = ""        # what it is, for filters: "ledger", "power-item", …
+    kind: str = ""  # what it is, for filters: "ledger", "power-item", …
 
 
 def add_section_items(context: dict, items) -> None:

@@ -25,5 +25,9 @@ def canonical_siteurl(settings) -> str:
 
 def feed_siteurl(settings) -> str:
     """FEED_DOMAIN, else an absolute SITEURL, else the local preview address: never ""."""
-    return (_absolute(settings.get("FEED_DOMAIN")) or canonical_siteurl(settings)
-            or _absolute(settings.get("PREVIEW_SITEURL")) or PREVIEW_SITEURL)
+    return (
+        _absolute(settings.get("FEED_DOMAIN"))
+        or canonical_siteurl(settings)
+        or _absolute(settings.get("PREVIEW_SITEURL"))
+        or PREVIEW_SITEURL
+    )

@@ -76,6 +76,10 @@ def test_the_walk_is_in_os_walk_order_and_skips_what_it_is_told(tmp_path):
         expected += [os.path.relpath(os.path.join(folder, n), tmp_path) for n in sorted(files)]
     walked = [relative for relative, _ in tree_files(str(tmp_path))]
     assert walked == expected
-    assert [r for r, _ in tree_files(str(tmp_path), skip_hidden=True, skip_folders={"pagefind"})] == \
-        ["a.txt", "b/a.txt", "b/z.txt", "c/d/e.txt"]
+    assert [r for r, _ in tree_files(str(tmp_path), skip_hidden=True, skip_folders={"pagefind"})] == [
+        "a.txt",
+        "b/a.txt",
+        "b/z.txt",
+        "c/d/e.txt",
+    ]
     assert "link/a.txt" in [r for r, _ in tree_files(str(tmp_path), follow_links=True)]

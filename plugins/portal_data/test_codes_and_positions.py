@@ -14,15 +14,20 @@ def test_codes(text):
     assert is_code(text) and code_problem(text, "xiangshui") == ""
 
 
-@pytest.mark.parametrize("text, corrected", [
-    ("Giant-Apple-Melon", "giant-apple-melon"),
-    ("giant_apple melon", "giant-apple-melon"),
-    ("-xiangshui-", "xiangshui"),
-    ("min--zheng", "min-zheng"),
-    ("ｘｉａｎｇｓｈｕｉ", "xiangshui"),
-])
+@pytest.mark.parametrize(
+    "text, corrected",
+    [
+        ("Giant-Apple-Melon", "giant-apple-melon"),
+        ("giant_apple melon", "giant-apple-melon"),
+        ("-xiangshui-", "xiangshui"),
+        ("min--zheng", "min-zheng"),
+        ("ｘｉａｎｇｓｈｕｉ", "xiangshui"),
+    ],
+)
 def test_a_code_in_another_form_is_refused_with_the_corrected_form(text, corrected):
-    assert code_problem(text, "xiangshui") == f"“{text}”不能用作网址；应写成 {corrected}（只用小写英文字母、数字和连字符）"
+    assert (
+        code_problem(text, "xiangshui") == f"“{text}”不能用作网址；应写成 {corrected}（只用小写英文字母、数字和连字符）"
+    )
 
 
 @pytest.mark.parametrize("text", ["香水村", "", "---", "渌江书院"])

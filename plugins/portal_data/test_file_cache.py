@@ -118,7 +118,7 @@ def test_results_of_deleted_files_are_dropped(tmp_path, counted):
 
 def test_as_text_reads_like_open_in_text_mode(tmp_path):
     path = tmp_path / "a.md"
-    data = "标题\r\n正文\r末行\n\xff".encode("utf-8")[:-2] + b"\xff"
+    data = "标题\r\n正文\r末行\n\xff".encode()[:-2] + b"\xff"
     path.write_bytes(data)
     with open(path, encoding="utf-8", errors="replace") as handle:
         assert file_cache.as_text(data) == handle.read()

@@ -34,8 +34,9 @@ def tree_files(root: str, follow_links: bool = False, skip_hidden: bool = False,
             except OSError:
                 is_folder = False
             if is_folder:
-                if (follow_links or not entry.is_symlink()) and \
-                        (not skip_folders or entry.path[prefix:].replace(os.sep, "/") not in skip_folders):
+                if (follow_links or not entry.is_symlink()) and (
+                    not skip_folders or entry.path[prefix:].replace(os.sep, "/") not in skip_folders
+                ):
                     folders.append(entry.path)
             else:
                 yield entry.path[prefix:].replace(os.sep, "/"), entry.path

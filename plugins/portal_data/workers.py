@@ -83,8 +83,12 @@ def _start_pool_worker(parent_pid: int, initializer, initargs) -> None:
 
 def process_pool(workers: int, initializer=None, initargs=()) -> ProcessPoolExecutor:
     """`workers` forked processes that die with this one; call only when build_workers(...) > 1."""
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_pool_worker, initargs=(os.getpid(), initializer, initargs))
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_pool_worker,
+        initargs=(os.getpid(), initializer, initargs),
+    )
 
 
 @dataclass
@@ -103,8 +107,11 @@ class ForkedWorker:
             os.waitpid(self.pid, 0)
             raise
         _, status = os.waitpid(self.pid, 0)
-        how = (f"被信号 {os.WTERMSIG(status)} 终止" if os.WIFSIGNALED(status)
-               else f"退出码 {os.waitstatus_to_exitcode(status)}")
+        how = (
+            f"被信号 {os.WTERMSIG(status)} 终止"
+            if os.WIFSIGNALED(status)
+            else f"退出码 {os.waitstatus_to_exitcode(status)}"
+        )
         if data:
             try:
                 return pickle.loads(data), how

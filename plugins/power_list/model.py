@@ -14,8 +14,23 @@ from plugins.portal_data import DataError
 from plugins.portal_data.codes import code_problem, is_code
 from plugins.portal_data.csv_source import CsvTable
 
-HEADER = ["序号", "实施部门", "事项名称", "事项类别", "设定依据", "办理条件", "申请材料", "办理流程",
-          "法定时限", "承诺时限", "收费标准", "办理方式", "责任事项", "监督电话", "更新日期"]
+HEADER = [
+    "序号",
+    "实施部门",
+    "事项名称",
+    "事项类别",
+    "设定依据",
+    "办理条件",
+    "申请材料",
+    "办理流程",
+    "法定时限",
+    "承诺时限",
+    "收费标准",
+    "办理方式",
+    "责任事项",
+    "监督电话",
+    "更新日期",
+]
 DEPARTMENTS_HEADER = ["部门", "代码"]
 POWER_TYPES_HEADER = ["类别", "说明"]
 
@@ -96,8 +111,7 @@ class PowerItem:
         """The plain-language steps a resident follows, from the row's own fields."""
         ways = "；".join(CHANNEL_PLAIN[channel] for channel in self.channels)
         materials = "、".join(self.materials)
-        limit = ("当场办结" if self.promised_days == 0
-                 else f"承诺在 {self.promised_days} 个工作日内办结")
+        limit = "当场办结" if self.promised_days == 0 else f"承诺在 {self.promised_days} 个工作日内办结"
         return [
             f"看看自己是否符合条件：{self.conditions}。",
             f"准备材料（共 {len(self.materials)} 项）：{materials}。",
@@ -115,7 +129,7 @@ def days_text(days: int) -> str:
 @dataclass
 class PowerList:
     items: list[PowerItem]
-    departments: list[Department]   # only those with matters, in the departments file's order
+    departments: list[Department]  # only those with matters, in the departments file's order
     power_types: list[PowerType]
 
     @property
@@ -158,8 +172,7 @@ def read_power_types(table: CsvTable) -> tuple[list[PowerType], list[DataError]]
         if not name:
             errors.append(DataError(table.path, row.line, 1, "empty-cell", "类别 为空；每一行都要写类别名称"))
         elif name in seen:
-            errors.append(DataError(table.path, row.line, 1, "duplicate-type",
-                                    f"类别“{name}”与第 {seen[name]} 行重复"))
+            errors.append(DataError(table.path, row.line, 1, "duplicate-type", f"类别“{name}”与第 {seen[name]} 行重复"))
         else:
             seen[name] = row.line
             types.append(PowerType(name, row["说明"]))
@@ -176,14 +189,22 @@ def read_departments(table: CsvTable) -> tuple[list[Department], list[DataError]
             errors.append(DataError(table.path, row.line, 1, "empty-cell", "部门 为空；每一行都要写部门全称"))
             continue
         if name in names:
-            errors.append(DataError(table.path, row.line, 1, "duplicate-department",
-                                    f"部门“{name}”与第 {names[name]} 行重复"))
+            errors.append(
+                DataError(table.path, row.line, 1, "duplicate-department", f"部门“{name}”与第 {names[name]} 行重复")
+            )
             continue
         if not is_code(code):
             errors.append(DataError(table.path, row.line, 2, "bad-code", f"代码{code_problem(code, 'minzheng')}"))
         elif code in codes:
-            errors.append(DataError(table.path, row.line, 2, "duplicate-code",
-                                    f"代码“{code}”与第 {codes[code]} 行重复；每个部门的代码应不同"))
+            errors.append(
+                DataError(
+                    table.path,
+                    row.line,
+                    2,
+                    "duplicate-code",
+                    f"代码“{code}”与第 {codes[code]} 行重复；每个部门的代码应不同",
+                )
+            )
         names[name] = row.line
         codes.setdefault(code, row.line)
         departments.append(Department(name, code))

@@ -40,22 +40,29 @@ DEFAULTS = {
     "POWER_LIST_SECTION": "zhengwu",
 }
 # Each URL pattern must use its placeholder, or every page would be written to the same file.
-PLACEHOLDERS = {"POWER_ITEM_URL": "{number}", "POWER_ITEM_SAVE_AS": "{number}",
-                "POWER_DEPARTMENT_URL": "{code}", "POWER_DEPARTMENT_SAVE_AS": "{code}"}
+PLACEHOLDERS = {
+    "POWER_ITEM_URL": "{number}",
+    "POWER_ITEM_SAVE_AS": "{number}",
+    "POWER_DEPARTMENT_URL": "{code}",
+    "POWER_DEPARTMENT_SAVE_AS": "{code}",
+}
 
 
 def power_list_settings(settings) -> tuple[dict, list[DataError]]:
     config = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
     errors = [
-        DataError("pelicanconf.py", 0, 0, "bad-setting",
-                  f"{key} = {config[key]!r} 缺少 {placeholder}；例如 {DEFAULTS[key]!r}")
-        for key, placeholder in PLACEHOLDERS.items() if placeholder not in str(config[key])
+        DataError(
+            "pelicanconf.py", 0, 0, "bad-setting", f"{key} = {config[key]!r} 缺少 {placeholder}；例如 {DEFAULTS[key]!r}"
+        )
+        for key, placeholder in PLACEHOLDERS.items()
+        if placeholder not in str(config[key])
     ]
     return config, errors
 
 
 def load_power_list(content_path: str, config: dict) -> tuple[PowerList | None, list[DataError]]:
     """Read and check the three files; returns (None, errors) when any problem was found."""
+
     def read(key, header):
         shown = config[key]
         return read_csv_table(os.path.join(content_path, shown), exact_header=header, display_path=shown)
@@ -73,8 +80,9 @@ def load_power_list(content_path: str, config: dict) -> tuple[PowerList | None, 
     errors += found
     departments, found = read_departments(departments_table)
     errors += found
-    items, found = read_power_items(items_table, departments, power_types,
-                                    config["POWER_DEPARTMENTS_PATH"], config["POWER_TYPES_PATH"])
+    items, found = read_power_items(
+        items_table, departments, power_types, config["POWER_DEPARTMENTS_PATH"], config["POWER_TYPES_PATH"]
+    )
     errors += found
     if errors:
         return None, errors
@@ -99,10 +107,14 @@ def assemble(items, departments, power_types, config) -> PowerList:
 def section_items(power_list: PowerList, section: str, timezone: str) -> list[SectionItem]:
     zone = zoneinfo.ZoneInfo(timezone)
     return [
-        SectionItem(section=section, title=f"{item.name}（{item.department.name}）", url=item.url,
-                    date=dt.datetime.combine(item.updated, dt.time(), tzinfo=zone),
-                    summary=f"权力清单 · {item.category} · 承诺时限 {item.promised_text} · {item.channels_text}",
-                    kind="power-item")
+        SectionItem(
+            section=section,
+            title=f"{item.name}（{item.department.name}）",
+            url=item.url,
+            date=dt.datetime.combine(item.updated, dt.time(), tzinfo=zone),
+            summary=f"权力清单 · {item.category} · 承诺时限 {item.promised_text} · {item.channels_text}",
+            kind="power-item",
+        )
         for item in power_list.items
     ]
 
@@ -135,35 +147,70 @@ class PowerListGenerator(Generator):
         self.context["power_list"] = self.power_list
         self.context["POWER_LIST_URL"] = self.config["POWER_LIST_URL"]
         self.context["power_list_downloads"] = download_links(self.config)
-        add_section_items(self.context, section_items(
-            self.power_list, self.config["POWER_LIST_SECTION"], self.settings.get("TIMEZONE", "Asia/Shanghai")))
+        add_section_items(
+            self.context,
+            section_items(
+                self.power_list, self.config["POWER_LIST_SECTION"], self.settings.get("TIMEZONE", "Asia/Shanghai")
+            ),
+        )
 
     def generate_output(self, writer):
         if self.power_list is None:
             return
         relative = self.settings.get("RELATIVE_URLS")
         write = writer.write_file
-        write(self.config["POWER_LIST_SAVE_AS"], self.get_template("power_list"), self.context,
-              relative_urls=relative, url=self.config["POWER_LIST_URL"], power_list=self.power_list)
+        write(
+            self.config["POWER_LIST_SAVE_AS"],
+            self.get_template("power_list"),
+            self.context,
+            relative_urls=relative,
+            url=self.config["POWER_LIST_URL"],
+            power_list=self.power_list,
+        )
         for department in self.power_list.departments:
-            write(department.save_as, self.get_template("power_department"), self.context,
-                  relative_urls=relative, url=department.url, department=department)
+            write(
+                department.save_as,
+                self.get_template("power_department"),
+                self.context,
+                relative_urls=relative,
+                url=department.url,
+                department=department,
+            )
         for item in self.power_list.items:
-            write(item.save_as, self.get_template("power_item"), self.context,
-                  relative_urls=relative, url=item.url, power_item=item)
+            write(
+                item.save_as,
+                self.get_template("power_item"),
+                self.context,
+                relative_urls=relative,
+                url=item.url,
+                power_item=item,
+            )
         self.write_downloads(writer)
 
     def write_downloads(self, writer):
         output, config, power_list = self.output_path, self.config, self.power_list
         # Made from the power list alone: the incremental writer skips them when it did not change.
-        write_derived(writer, output, config["POWER_LIST_CSV_SAVE_AS"], power_list,
-                      lambda: csv_bytes(HEADER, schema.csv_rows(power_list)))
-        write_derived(writer, output, config["POWER_LIST_JSON_SAVE_AS"], power_list,
-                      lambda: json_bytes(schema.json_document(power_list)))
-        csv_name = posixpath.relpath(config["POWER_LIST_CSV_SAVE_AS"],
-                                     posixpath.dirname(config["POWER_LIST_DATAPACKAGE_SAVE_AS"]))
+        write_derived(
+            writer,
+            output,
+            config["POWER_LIST_CSV_SAVE_AS"],
+            power_list,
+            lambda: csv_bytes(HEADER, schema.csv_rows(power_list)),
+        )
+        write_derived(
+            writer,
+            output,
+            config["POWER_LIST_JSON_SAVE_AS"],
+            power_list,
+            lambda: json_bytes(schema.json_document(power_list)),
+        )
+        csv_name = posixpath.relpath(
+            config["POWER_LIST_CSV_SAVE_AS"], posixpath.dirname(config["POWER_LIST_DATAPACKAGE_SAVE_AS"])
+        )
         types = [power_type.name for power_type in self.power_list.power_types]
-        write_download(output, config["POWER_LIST_DATAPACKAGE_SAVE_AS"], json_bytes(schema.data_package(types, csv_name)))
+        write_download(
+            output, config["POWER_LIST_DATAPACKAGE_SAVE_AS"], json_bytes(schema.data_package(types, csv_name))
+        )
 
 
 def get_generators(pelican_object):

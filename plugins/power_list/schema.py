@@ -32,8 +32,9 @@ def csv_rows(power_list: PowerList) -> list[list[str]]:
 def json_document(power_list: PowerList, site_url: str = "") -> dict:
     items = []
     for item in power_list.items:
-        record = {column: (int(item.cells[column]) if column in INTEGER_COLUMNS else item.cells[column])
-                  for column in HEADER}
+        record = {
+            column: (int(item.cells[column]) if column in INTEGER_COLUMNS else item.cells[column]) for column in HEADER
+        }
         record["部门代码"] = item.department.code
         record["网址"] = f"{site_url}/{item.url}" if site_url else item.url
         items.append(record)
@@ -71,12 +72,14 @@ def data_package(power_types: list[str], csv_name: str) -> dict:
         "name": "liling-power-list",
         "title": "醴陵市市直部门权力清单（示例数据）",
         "description": "示例数据，不是醴陵市的真实数据；监督电话均为虚构号码。",
-        "resources": [{
-            "name": "power-list",
-            "path": csv_name,
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": table_schema(power_types),
-        }],
+        "resources": [
+            {
+                "name": "power-list",
+                "path": csv_name,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": table_schema(power_types),
+            }
+        ],
     }

@@ -11,8 +11,20 @@ from dataclasses import dataclass, field
 
 from .workdays import WorkingCalendar
 
-HEADER = ["编号", "村社区代码", "反映日期", "反映渠道", "问题摘要", "办理类型", "责任单位", "交办日期",
-          "办结日期", "办理结果", "群众评价", "更新日期"]
+HEADER = [
+    "编号",
+    "村社区代码",
+    "反映日期",
+    "反映渠道",
+    "问题摘要",
+    "办理类型",
+    "责任单位",
+    "交办日期",
+    "办结日期",
+    "办理结果",
+    "群众评价",
+    "更新日期",
+]
 CHANNELS = ("微信群", "网格员", "电话", "来访")
 # Working days after 交办日期 within which each type must be closed; 急办 the same day; 重大 has no
 # deadline: it gets an explanation instead (matters beyond the city's powers, historical problems).
@@ -43,7 +55,7 @@ class Unit:
     """Who handled a problem: a department (with its page) or the village or town itself."""
 
     name: str
-    code: str = ""      # the department's code; "" for a village or town
+    code: str = ""  # the department's code; "" for a village or town
     url: str = ""
 
 
@@ -52,12 +64,12 @@ class Assessment:
     """A problem's deadline and status on one date."""
 
     due: dt.date | None
-    estimated: bool           # the deadline rests on weekends-only counting (估算)
+    estimated: bool  # the deadline rests on weekends-only counting (估算)
     status: str
-    detail: str               # the status in a sentence: 还剩 3 个工作日, 超期 2 个工作日 …
-    on_time: bool | None      # closed by the deadline; None while open, and for 重大
-    working_days: int = 0     # left (办理中), late (已办结 late) or overdue (逾期未办结)
-    is_closed: bool = False   # 办结日期 filled and on or before the date assessed
+    detail: str  # the status in a sentence: 还剩 3 个工作日, 超期 2 个工作日 …
+    on_time: bool | None  # closed by the deadline; None while open, and for 重大
+    working_days: int = 0  # left (办理中), late (已办结 late) or overdue (逾期未办结)
+    is_closed: bool = False  # 办结日期 filled and on or before the date assessed
 
 
 @dataclass
@@ -103,12 +115,14 @@ class Problem:
         return "交办当日办结" if days == 0 else f"{days} 个工作日"
 
 
-def assess(kind: str, assigned: dt.date, closed: dt.date | None, today: dt.date,
-           calendar: WorkingCalendar) -> Assessment:
+def assess(
+    kind: str, assigned: dt.date, closed: dt.date | None, today: dt.date, calendar: WorkingCalendar
+) -> Assessment:
     """Deadline and status on `today`. A 办结日期 after `today` is not yet known on `today`."""
     if kind == EXPLAINED_KIND:
-        return Assessment(None, False, EXPLAINED, "已作解释说明", None,
-                          is_closed=closed is not None and closed <= today)
+        return Assessment(
+            None, False, EXPLAINED, "已作解释说明", None, is_closed=closed is not None and closed <= today
+        )
     if KIND_DAYS[kind]:
         due, estimated = calendar.nth_working_day_after(assigned, KIND_DAYS[kind])
     else:
@@ -162,9 +176,9 @@ class Tally:
     overdue: int
     open: int
     explained: int
-    by_kind: tuple        # ((kind, count), …) in KINDS order
-    by_channel: tuple     # ((channel, count), …) in CHANNELS order
-    by_status: tuple      # ((status, code, count), …) in STATUSES order
+    by_kind: tuple  # ((kind, count), …) in KINDS order
+    by_channel: tuple  # ((channel, count), …) in CHANNELS order
+    by_status: tuple  # ((status, code, count), …) in STATUSES order
 
     @property
     def due_known(self) -> int:
@@ -192,8 +206,9 @@ def tally(problems: list[Problem]) -> Tally:
         explained=count(lambda p: p.status == EXPLAINED),
         by_kind=tuple((kind, count(lambda p, k=kind: p.kind == k)) for kind in KINDS),
         by_channel=tuple((channel, count(lambda p, c=channel: p.channel == c)) for channel in CHANNELS),
-        by_status=tuple((status, STATUS_CODES[status], count(lambda p, s=status: p.status == s))
-                        for status in STATUSES),
+        by_status=tuple(
+            (status, STATUS_CODES[status], count(lambda p, s=status: p.status == s)) for status in STATUSES
+        ),
     )
 
 
@@ -216,12 +231,12 @@ class ProblemGroup:
 
 @dataclass
 class ProblemList:
-    problems: list[Problem]            # register order
-    villages: list[ProblemGroup]       # villages.csv order, only those with problems
-    departments: list[ProblemGroup]    # departments.csv order, only those that handled problems
-    towns: list[tuple[str, str]]       # (town slug, town name), villages.csv order
+    problems: list[Problem]  # register order
+    villages: list[ProblemGroup]  # villages.csv order, only those with problems
+    departments: list[ProblemGroup]  # departments.csv order, only those that handled problems
+    towns: list[tuple[str, str]]  # (town slug, town name), villages.csv order
     tally: Tally
-    as_of: dt.date                     # the date statuses were computed for (build time, Beijing)
+    as_of: dt.date  # the date statuses were computed for (build time, Beijing)
     updated: dt.date | None
 
     @property
@@ -252,5 +267,7 @@ class StatusGroup:
 
 def status_groups(problems: list[Problem]) -> list[StatusGroup]:
     """The problems (already in register order) split by status, in STATUSES order."""
-    return [StatusGroup(status, STATUS_CODES[status], tuple(p for p in problems if p.status == status))
-            for status in STATUSES]
+    return [
+        StatusGroup(status, STATUS_CODES[status], tuple(p for p in problems if p.status == status))
+        for status in STATUSES
+    ]

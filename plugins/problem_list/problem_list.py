@@ -24,8 +24,7 @@ from plugins.portal_data.site_url import feed_siteurl
 
 from . import schema
 from .checks import read_problems
-from .model import (HEADER, OPEN, OVERDUE, Place, ProblemGroup, ProblemList, Unit, assess, register_order,
-                    tally)
+from .model import HEADER, OPEN, OVERDUE, Place, ProblemGroup, ProblemList, Unit, assess, register_order, tally
 from .workdays import HOLIDAYS_HEADER, WorkingCalendar, read_holidays
 
 CHINA = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -49,19 +48,28 @@ DEFAULTS = {
     "PROBLEM_LIST_SAMPLE_DATA": True,
 }
 # The villages and departments files belong to the village and power-list registers: their settings, their defaults.
-SHARED_FILES = {"VILLAGE_DISCLOSURE_VILLAGES": "disclosures/villages.csv",
-                "POWER_DEPARTMENTS_PATH": "disclosures/departments.csv"}
-PLACEHOLDERS = {"PROBLEM_URL": "{number}", "PROBLEM_SAVE_AS": "{number}",
-                "PROBLEM_VILLAGE_URL": "{code}", "PROBLEM_VILLAGE_SAVE_AS": "{code}",
-                "PROBLEM_DEPARTMENT_URL": "{code}", "PROBLEM_DEPARTMENT_SAVE_AS": "{code}"}
+SHARED_FILES = {
+    "VILLAGE_DISCLOSURE_VILLAGES": "disclosures/villages.csv",
+    "POWER_DEPARTMENTS_PATH": "disclosures/departments.csv",
+}
+PLACEHOLDERS = {
+    "PROBLEM_URL": "{number}",
+    "PROBLEM_SAVE_AS": "{number}",
+    "PROBLEM_VILLAGE_URL": "{code}",
+    "PROBLEM_VILLAGE_SAVE_AS": "{code}",
+    "PROBLEM_DEPARTMENT_URL": "{code}",
+    "PROBLEM_DEPARTMENT_SAVE_AS": "{code}",
+}
 
 
 def problem_list_settings(settings) -> tuple[dict, list[DataError]]:
     config = {key: settings.get(key, default) for key, default in {**DEFAULTS, **SHARED_FILES}.items()}
     errors = [
-        DataError("pelicanconf.py", 0, 0, "bad-setting",
-                  f"{key} = {config[key]!r} 缺少 {placeholder}；例如 {DEFAULTS[key]!r}")
-        for key, placeholder in PLACEHOLDERS.items() if placeholder not in str(config[key])
+        DataError(
+            "pelicanconf.py", 0, 0, "bad-setting", f"{key} = {config[key]!r} 缺少 {placeholder}；例如 {DEFAULTS[key]!r}"
+        )
+        for key, placeholder in PLACEHOLDERS.items()
+        if placeholder not in str(config[key])
     ]
     return config, errors
 
@@ -75,31 +83,47 @@ def status_date(settings) -> dt.date:
 
 def load_problem_list(content_path: str, config: dict, today: dt.date) -> tuple[ProblemList | None, list[DataError]]:
     """Read and check problems.csv and the files it refers to; (None, errors) when anything is wrong."""
+
     def path(key):
         return os.path.join(content_path, config[key])
 
-    from plugins.village_disclosure.ledger_source import read_villages  # the village register's reader
     from plugins.power_list.model import DEPARTMENTS_HEADER, read_departments  # the power list's reader
+    from plugins.village_disclosure.ledger_source import read_villages  # the village register's reader
 
     villages, errors = read_villages(path("VILLAGE_DISCLOSURE_VILLAGES"), config["VILLAGE_DISCLOSURE_VILLAGES"])
-    departments_table, found = read_csv_table(path("POWER_DEPARTMENTS_PATH"), exact_header=DEPARTMENTS_HEADER,
-                                              display_path=config["POWER_DEPARTMENTS_PATH"])
+    departments_table, found = read_csv_table(
+        path("POWER_DEPARTMENTS_PATH"), exact_header=DEPARTMENTS_HEADER, display_path=config["POWER_DEPARTMENTS_PATH"]
+    )
     errors += found
     departments, found = read_departments(departments_table) if departments_table else ([], [])
     errors += found
     calendar, found = read_calendar(path("PROBLEM_HOLIDAYS_PATH"), config["PROBLEM_HOLIDAYS_PATH"])
     errors += found
-    table, found = read_csv_table(path("PROBLEM_LIST_PATH"), exact_header=HEADER, display_path=config["PROBLEM_LIST_PATH"])
+    table, found = read_csv_table(
+        path("PROBLEM_LIST_PATH"), exact_header=HEADER, display_path=config["PROBLEM_LIST_PATH"]
+    )
     errors += found
     if table is None:
         return None, errors
-    places = {village.code: Place(village.code, village.name, village.town, village.town_slug,
-                                  config["PROBLEM_VILLAGE_URL"].format(code=village.code)) for village in villages}
-    units = {department.name: Unit(department.name, department.code,
-                                   config["PROBLEM_DEPARTMENT_URL"].format(code=department.code))
-             for department in departments}
-    problems, found = read_problems(table, places, units, config["VILLAGE_DISCLOSURE_VILLAGES"],
-                                    config["POWER_DEPARTMENTS_PATH"])
+    places = {
+        village.code: Place(
+            village.code,
+            village.name,
+            village.town,
+            village.town_slug,
+            config["PROBLEM_VILLAGE_URL"].format(code=village.code),
+        )
+        for village in villages
+    }
+    units = {
+        department.name: Unit(
+            department.name, department.code, config["PROBLEM_DEPARTMENT_URL"].format(code=department.code)
+        )
+        for department in departments
+    }
+    problems, found = read_problems(
+        table, places, units, config["VILLAGE_DISCLOSURE_VILLAGES"], config["POWER_DEPARTMENTS_PATH"]
+    )
     errors += found
     if errors:
         return None, errors
@@ -124,18 +148,51 @@ def assemble(problems, places, departments, config, today) -> ProblemList:
     ordered = sorted(problems, key=register_order)
 
     def group(name, code, url_key, save_key, members, town=""):
-        return ProblemGroup(name, code, config[url_key].format(code=code), config[save_key].format(code=code),
-                            members, tally(members), town)
+        return ProblemGroup(
+            name,
+            code,
+            config[url_key].format(code=code),
+            config[save_key].format(code=code),
+            members,
+            tally(members),
+            town,
+        )
 
-    villages = [group(place.name, place.code, "PROBLEM_VILLAGE_URL", "PROBLEM_VILLAGE_SAVE_AS",
-                      [p for p in ordered if p.place.code == place.code], place.town) for place in places]
-    units = [group(department.name, department.code, "PROBLEM_DEPARTMENT_URL", "PROBLEM_DEPARTMENT_SAVE_AS",
-                   [p for p in ordered if p.unit.code == department.code]) for department in departments]
-    towns = list(dict.fromkeys((place.town_slug, place.town) for place in places if any(
-        p.place.code == place.code for p in ordered)))
-    return ProblemList(problems=ordered, villages=[v for v in villages if v.problems],
-                       departments=[d for d in units if d.problems], towns=towns, tally=tally(ordered),
-                       as_of=today, updated=max((p.updated for p in ordered), default=None))
+    villages = [
+        group(
+            place.name,
+            place.code,
+            "PROBLEM_VILLAGE_URL",
+            "PROBLEM_VILLAGE_SAVE_AS",
+            [p for p in ordered if p.place.code == place.code],
+            place.town,
+        )
+        for place in places
+    ]
+    units = [
+        group(
+            department.name,
+            department.code,
+            "PROBLEM_DEPARTMENT_URL",
+            "PROBLEM_DEPARTMENT_SAVE_AS",
+            [p for p in ordered if p.unit.code == department.code],
+        )
+        for department in departments
+    ]
+    towns = list(
+        dict.fromkeys(
+            (place.town_slug, place.town) for place in places if any(p.place.code == place.code for p in ordered)
+        )
+    )
+    return ProblemList(
+        problems=ordered,
+        villages=[v for v in villages if v.problems],
+        departments=[d for d in units if d.problems],
+        towns=towns,
+        tally=tally(ordered),
+        as_of=today,
+        updated=max((p.updated for p in ordered), default=None),
+    )
 
 
 def read_problem_list(content_path: str, settings: dict):
@@ -149,11 +206,15 @@ def read_problem_list(content_path: str, settings: dict):
 
 def section_items(problem_list: ProblemList, section: str) -> list[SectionItem]:
     return [
-        SectionItem(section=section, title=f"问题清单 {problem.number}：{problem.place.name}{problem.summary}",
-                    url=problem.url, date=dt.datetime.combine(problem.updated, dt.time(), tzinfo=CHINA),
-                    # The status, not its day count: section pages and feeds should not change every night.
-                    summary=f"问题清单 · {problem.kind} · {problem.unit.name} · {problem.status}",
-                    kind="problem")
+        SectionItem(
+            section=section,
+            title=f"问题清单 {problem.number}：{problem.place.name}{problem.summary}",
+            url=problem.url,
+            date=dt.datetime.combine(problem.updated, dt.time(), tzinfo=CHINA),
+            # The status, not its day count: section pages and feeds should not change every night.
+            summary=f"问题清单 · {problem.kind} · {problem.unit.name} · {problem.status}",
+            kind="problem",
+        )
         for problem in problem_list.problems
     ]
 
@@ -166,8 +227,12 @@ def next_status_change(problem_list: ProblemList) -> dt.datetime | None:
 
 
 def download_links(config: dict) -> dict:
-    return {"csv": config["PROBLEM_LIST_CSV_SAVE_AS"], "json": config["PROBLEM_LIST_JSON_SAVE_AS"],
-            "datapackage": config["PROBLEM_LIST_DATAPACKAGE_SAVE_AS"], "feed": config["PROBLEM_LIST_FEED_SAVE_AS"]}
+    return {
+        "csv": config["PROBLEM_LIST_CSV_SAVE_AS"],
+        "json": config["PROBLEM_LIST_JSON_SAVE_AS"],
+        "datapackage": config["PROBLEM_LIST_DATAPACKAGE_SAVE_AS"],
+        "feed": config["PROBLEM_LIST_FEED_SAVE_AS"],
+    }
 
 
 class ProblemListGenerator(Generator):
@@ -179,15 +244,20 @@ class ProblemListGenerator(Generator):
         if self.problem_list is None:
             return
         config = self.config
-        self.context.update({
-            "problem_list": self.problem_list, "PROBLEM_LIST_URL": config["PROBLEM_LIST_URL"],
-            "problem_list_downloads": download_links(config),
-            "problem_list_sample_data": bool(config["PROBLEM_LIST_SAMPLE_DATA"]),
-        })
+        self.context.update(
+            {
+                "problem_list": self.problem_list,
+                "PROBLEM_LIST_URL": config["PROBLEM_LIST_URL"],
+                "problem_list_downloads": download_links(config),
+                "problem_list_sample_data": bool(config["PROBLEM_LIST_SAMPLE_DATA"]),
+            }
+        )
         add_section_items(self.context, section_items(self.problem_list, config["PROBLEM_LIST_SECTION"]))
         # For the build report and the next build's "nothing changed" shortcut (plugins/build_report).
         self.context["estimated_deadlines"] = [
-            {"编号": p.number, "line": p.line, "办理期限": p.assessment.due.isoformat()} for p in self.problem_list.estimated]
+            {"编号": p.number, "line": p.line, "办理期限": p.assessment.due.isoformat()}
+            for p in self.problem_list.estimated
+        ]
         change = next_status_change(self.problem_list)
         if change is not None:
             self.context.setdefault("pages_change_at", []).append(change)
@@ -197,29 +267,67 @@ class ProblemListGenerator(Generator):
             return
         relative = self.settings.get("RELATIVE_URLS")
         write, template = writer.write_file, self.get_template
-        write(self.config["PROBLEM_LIST_SAVE_AS"], template("problem_list"), self.context,
-              relative_urls=relative, url=self.config["PROBLEM_LIST_URL"])
+        write(
+            self.config["PROBLEM_LIST_SAVE_AS"],
+            template("problem_list"),
+            self.context,
+            relative_urls=relative,
+            url=self.config["PROBLEM_LIST_URL"],
+        )
         for group in self.problem_list.villages:
-            write(group.save_as, template("problem_group"), self.context, relative_urls=relative, url=group.url,
-                  problem_group=group, group_kind="village")
+            write(
+                group.save_as,
+                template("problem_group"),
+                self.context,
+                relative_urls=relative,
+                url=group.url,
+                problem_group=group,
+                group_kind="village",
+            )
         for group in self.problem_list.departments:
-            write(group.save_as, template("problem_group"), self.context, relative_urls=relative, url=group.url,
-                  problem_group=group, group_kind="department")
+            write(
+                group.save_as,
+                template("problem_group"),
+                self.context,
+                relative_urls=relative,
+                url=group.url,
+                problem_group=group,
+                group_kind="department",
+            )
         for problem in self.problem_list.problems:
-            write(problem.save_as, template("problem"), self.context, relative_urls=relative, url=problem.url,
-                  problem=problem)
+            write(
+                problem.save_as,
+                template("problem"),
+                self.context,
+                relative_urls=relative,
+                url=problem.url,
+                problem=problem,
+            )
         self.write_downloads(writer)
 
     def write_downloads(self, writer):
         output, config, problem_list = self.output_path, self.config, self.problem_list
         sample = bool(config["PROBLEM_LIST_SAMPLE_DATA"])
-        write_derived(writer, output, config["PROBLEM_LIST_CSV_SAVE_AS"], problem_list,
-                      lambda: csv_bytes(HEADER, schema.csv_rows(problem_list)))
-        write_derived(writer, output, config["PROBLEM_LIST_JSON_SAVE_AS"], problem_list,
-                      lambda: json_bytes(schema.json_document(problem_list, sample)))
-        csv_name = posixpath.relpath(config["PROBLEM_LIST_CSV_SAVE_AS"],
-                                     posixpath.dirname(config["PROBLEM_LIST_DATAPACKAGE_SAVE_AS"]))
-        write_download(output, config["PROBLEM_LIST_DATAPACKAGE_SAVE_AS"], json_bytes(schema.data_package(csv_name, sample)))
+        write_derived(
+            writer,
+            output,
+            config["PROBLEM_LIST_CSV_SAVE_AS"],
+            problem_list,
+            lambda: csv_bytes(HEADER, schema.csv_rows(problem_list)),
+        )
+        write_derived(
+            writer,
+            output,
+            config["PROBLEM_LIST_JSON_SAVE_AS"],
+            problem_list,
+            lambda: json_bytes(schema.json_document(problem_list, sample)),
+        )
+        csv_name = posixpath.relpath(
+            config["PROBLEM_LIST_CSV_SAVE_AS"], posixpath.dirname(config["PROBLEM_LIST_DATAPACKAGE_SAVE_AS"])
+        )
+        write_download(
+            output, config["PROBLEM_LIST_DATAPACKAGE_SAVE_AS"], json_bytes(schema.data_package(csv_name, sample))
+        )
         write_download(output, config["PROBLEM_LIST_FEED_SAVE_AS"], self.feed_bytes(sample))
 
     def feed_bytes(self, sample: bool) -> bytes:
@@ -227,10 +335,13 @@ class ProblemListGenerator(Generator):
 
         site_url = feed_siteurl(self.settings)
         entries = schema.feed_entries(self.problem_list, sample, int(self.config["PROBLEM_LIST_FEED_MAX_ITEMS"]))
-        return atom_bytes(title=f"{self.settings.get('SITENAME', '')} · 问题清单：新办结的问题",
-                          subtitle="村（社区）监督与服务微信群问题清单中新办结的问题和办理结果",
-                          site_url=site_url, feed_url=f"{site_url}/{self.config['PROBLEM_LIST_FEED_SAVE_AS']}",
-                          entries=entries)
+        return atom_bytes(
+            title=f"{self.settings.get('SITENAME', '')} · 问题清单：新办结的问题",
+            subtitle="村（社区）监督与服务微信群问题清单中新办结的问题和办理结果",
+            site_url=site_url,
+            feed_url=f"{site_url}/{self.config['PROBLEM_LIST_FEED_SAVE_AS']}",
+            entries=entries,
+        )
 
 
 def get_generators(pelican_object):

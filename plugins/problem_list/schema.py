@@ -38,21 +38,29 @@ def json_document(problem_list: ProblemList, sample_data: bool) -> dict:
     records = []
     for problem in by_number(problem_list):
         record = {column: (problem.cells[column] or None) for column in HEADER}
-        record.update({
-            "村社区": problem.place.name, "镇街": problem.place.town,
-            "办理期限": problem.assessment.due.isoformat() if problem.assessment.due else None,
-            "期限为估算": problem.assessment.estimated,
-            "状态": problem.status, "状态说明": problem.assessment.detail,
-            "网址": problem.url,
-        })
+        record.update(
+            {
+                "村社区": problem.place.name,
+                "镇街": problem.place.town,
+                "办理期限": problem.assessment.due.isoformat() if problem.assessment.due else None,
+                "期限为估算": problem.assessment.estimated,
+                "状态": problem.status,
+                "状态说明": problem.assessment.detail,
+                "网址": problem.url,
+            }
+        )
         records.append(record)
     tally = problem_list.tally
     return {
         "title": "醴陵市村（社区）监督与服务微信群问题清单",
         "sample_data": sample_data,
         "status_date": problem_list.as_of.isoformat(),
-        "total": tally.total, "closed": tally.closed, "on_time": tally.on_time,
-        "overdue": tally.overdue, "open": tally.open, "explained": tally.explained,
+        "total": tally.total,
+        "closed": tally.closed,
+        "on_time": tally.on_time,
+        "overdue": tally.overdue,
+        "open": tally.open,
+        "explained": tally.explained,
         "problems": records,
     }
 
@@ -79,9 +87,20 @@ def table_schema() -> dict:
 
 def data_package(csv_name: str, sample_data: bool) -> dict:
     title = "醴陵市村（社区）问题清单" + ("（示例数据）" if sample_data else "")
-    package = {"name": "liling-problem-list", "title": title, "resources": [{
-        "name": "problems", "path": csv_name, "format": "csv", "mediatype": "text/csv",
-        "encoding": "utf-8", "schema": table_schema()}]}
+    package = {
+        "name": "liling-problem-list",
+        "title": title,
+        "resources": [
+            {
+                "name": "problems",
+                "path": csv_name,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": table_schema(),
+            }
+        ],
+    }
     if sample_data:
         package["description"] = "示例数据，不是醴陵市的真实数据；问题、日期和办理结果均为虚构。"
     return package
@@ -95,9 +114,17 @@ def feed_entries(problem_list: ProblemList, sample_data: bool, limit: int):
     prefix = "【示例数据】" if sample_data else ""
     entries = []
     for problem in problem_list.newly_closed[:limit]:
-        summary = (f"{prefix}{problem.place.town}{problem.place.name}：{problem.summary}。"
-                   f"{problem.status}（{problem.assessment.detail}），{problem.closed.isoformat()} 办结。{problem.result}")
-        entries.append(FeedEntry(title=f"{problem.number} {problem.place.name}：{problem.summary}", url=problem.url,
-                                 date=dt.datetime.combine(problem.closed, dt.time(), tzinfo=zone),
-                                 summary=summary, section_name="问题清单"))
+        summary = (
+            f"{prefix}{problem.place.town}{problem.place.name}：{problem.summary}。"
+            f"{problem.status}（{problem.assessment.detail}），{problem.closed.isoformat()} 办结。{problem.result}"
+        )
+        entries.append(
+            FeedEntry(
+                title=f"{problem.number} {problem.place.name}：{problem.summary}",
+                url=problem.url,
+                date=dt.datetime.combine(problem.closed, dt.time(), tzinfo=zone),
+                summary=summary,
+                section_name="问题清单",
+            )
+        )
     return entries

@@ -49,8 +49,8 @@ def test_the_two_examples_in_the_issue():
 
 
 def test_make_up_days_count_and_holidays_do_not():
-    assert CALENDAR.working_day(D("2020-06-28")) == (True, False)    # a Sunday, worked (调休)
-    assert CALENDAR.working_day(D("2020-06-25")) == (False, False)   # 端午, a Thursday
+    assert CALENDAR.working_day(D("2020-06-28")) == (True, False)  # a Sunday, worked (调休)
+    assert CALENDAR.working_day(D("2020-06-25")) == (False, False)  # 端午, a Thursday
     assert CALENDAR.working_days_between(D("2020-06-24"), D("2020-06-29")) == (2, False)  # 28 and 29 June
 
 
@@ -81,7 +81,9 @@ def holidays_file(tmp_path, rows: str, encoding="utf-8-sig"):
     return read_holidays(table)
 
 
-NATIONAL_DAY_2027 = "".join(f"2027-10-0{day},休息日\r\n" for day in range(1, 8)) + "2027-09-26,调休上班日\r\n2027-10-09,调休上班日\r\n"
+NATIONAL_DAY_2027 = (
+    "".join(f"2027-10-0{day},休息日\r\n" for day in range(1, 8)) + "2027-09-26,调休上班日\r\n2027-10-09,调休上班日\r\n"
+)
 
 
 def test_2027_with_holidays_file_follows_the_notice_and_is_not_an_estimate(tmp_path):
@@ -95,8 +97,11 @@ def test_2027_with_holidays_file_follows_the_notice_and_is_not_an_estimate(tmp_p
 
 
 def test_holidays_file_errors_are_positioned(tmp_path):
-    _, errors = holidays_file(tmp_path, "2027-10-1,休息日\r\n2027-10-02,放假\r\n2027-10-04,调休上班日\r\n"
-                                        "2027-10-05,休息日\r\n2027-10-05,休息日\r\n2020-06-28,休息日\r\n2020-06-25,休息日\r\n")
+    _, errors = holidays_file(
+        tmp_path,
+        "2027-10-1,休息日\r\n2027-10-02,放假\r\n2027-10-04,调休上班日\r\n"
+        "2027-10-05,休息日\r\n2027-10-05,休息日\r\n2020-06-28,休息日\r\n2020-06-25,休息日\r\n",
+    )
     assert [str(error) for error in errors] == [
         "disclosures/holidays.csv:2:1: 日期“2027-10-1”应写成 2027-10-01（格式 YYYY-MM-DD：年四位，月、日各两位，用“-”连接）",
         "disclosures/holidays.csv:3:2: 类型“放假”不认识；应为“休息日”或“调休上班日”",
@@ -107,11 +112,21 @@ def test_holidays_file_errors_are_positioned(tmp_path):
 
 
 def test_status_moves_with_the_date():
-    assigned, calendar = D("2020-07-01"), CALENDAR   # 复杂: due 2020-07-22
-    seen = [(assess("复杂", assigned, None, D(day), calendar).status, assess("复杂", assigned, None, D(day), calendar).detail)
-            for day in ("2020-07-08", "2020-07-22", "2020-07-23", "2020-07-25", "2020-07-27")]
-    assert seen == [("办理中", "还剩 10 个工作日"), ("办理中", "今天到期"), ("逾期未办结", "已超期 1 个工作日"),
-                    ("逾期未办结", "已超期 2 个工作日"), ("逾期未办结", "已超期 3 个工作日")]
+    assigned, calendar = D("2020-07-01"), CALENDAR  # 复杂: due 2020-07-22
+    seen = [
+        (
+            assess("复杂", assigned, None, D(day), calendar).status,
+            assess("复杂", assigned, None, D(day), calendar).detail,
+        )
+        for day in ("2020-07-08", "2020-07-22", "2020-07-23", "2020-07-25", "2020-07-27")
+    ]
+    assert seen == [
+        ("办理中", "还剩 10 个工作日"),
+        ("办理中", "今天到期"),
+        ("逾期未办结", "已超期 1 个工作日"),
+        ("逾期未办结", "已超期 2 个工作日"),
+        ("逾期未办结", "已超期 3 个工作日"),
+    ]
     closed_late = assess("复杂", assigned, D("2020-07-24"), D("2020-07-27"), calendar)
     assert (closed_late.status, closed_late.detail, closed_late.on_time) == ("已办结", "超期 2 个工作日办结", False)
     # A closing date after the build date is not yet known at the build date.

@@ -79,6 +79,7 @@ def read_holidays(table: CsvTable) -> tuple[WorkingCalendar, list[DataError]]:
     seen: dict[dt.date, int] = {}
     errors: list[DataError] = []
     for row in table.rows:
+
         def error(column: str, code: str, message: str) -> DataError:
             return DataError(table.path, row.line, table.column_number(column), code, message)
 
@@ -89,7 +90,9 @@ def read_holidays(table: CsvTable) -> tuple[WorkingCalendar, list[DataError]]:
             errors.append(error("日期", "bad-date", f"日期{problem}"))
             continue
         if kind not in (REST_DAY, MAKE_UP_WORKING_DAY):
-            errors.append(error("类型", "bad-day-type", f"类型“{kind}”不认识；应为“{REST_DAY}”或“{MAKE_UP_WORKING_DAY}”"))
+            errors.append(
+                error("类型", "bad-day-type", f"类型“{kind}”不认识；应为“{REST_DAY}”或“{MAKE_UP_WORKING_DAY}”")
+            )
             continue
         if day in seen:
             errors.append(error("日期", "duplicate-date", f"日期 {day.isoformat()} 与第 {seen[day]} 行重复"))
@@ -97,14 +100,24 @@ def read_holidays(table: CsvTable) -> tuple[WorkingCalendar, list[DataError]]:
         seen[day] = row.line
         working = kind == MAKE_UP_WORKING_DAY
         if working and day.weekday() < 5:
-            errors.append(error("类型", "make-up-on-weekday",
-                                f"{day.isoformat()} 是星期{'一二三四五'[day.weekday()]}，本来就上班；调休上班日应是周六或周日"))
+            errors.append(
+                error(
+                    "类型",
+                    "make-up-on-weekday",
+                    f"{day.isoformat()} 是星期{'一二三四五'[day.weekday()]}，本来就上班；调休上班日应是周六或周日",
+                )
+            )
             continue
         known = package_working_day(day)
         if known is not None and known != working:
             actual = MAKE_UP_WORKING_DAY if known and day.weekday() >= 5 else ("工作日" if known else REST_DAY)
-            errors.append(error("类型", "contradicts-schedule",
-                                f"国务院公布的安排中 {day.isoformat()} 是{actual}，这里写的是{kind}；请核对通知"))
+            errors.append(
+                error(
+                    "类型",
+                    "contradicts-schedule",
+                    f"国务院公布的安排中 {day.isoformat()} 是{actual}，这里写的是{kind}；请核对通知",
+                )
+            )
             continue
         overrides[day] = working
     return WorkingCalendar(overrides), errors

@@ -30,8 +30,9 @@ def unsafe_html_problems(settings: dict) -> list:
     cache = FileCache.for_settings(settings, "unsafe-html", sanitise_module, positions, sys.modules[__name__])
     for item in markdown_files(settings):
         # One file's problems depend on that file alone, so they are cached per file.
-        errors += cache.get(item.path, item.shown, None,
-                            lambda data, shown=item.shown: list(refused_html(shown, as_text(data))))
+        errors += cache.get(
+            item.path, item.shown, None, lambda data, shown=item.shown: list(refused_html(shown, as_text(data)))
+        )
     cache.save()
     return sorted(errors)
 

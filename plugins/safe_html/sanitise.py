@@ -17,10 +17,51 @@ from plugins.portal_data import DataError
 from plugins.portal_data.positions import line_column
 
 ALLOWED_TAGS = {
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "dl", "dt", "dd", "a", "img",
-    "figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "colgroup", "col", "em", "strong", "b", "i", "code", "pre", "blockquote", "br", "hr", "abbr",
-    "sub", "sup", "del", "ins", "mark", "small", "q", "cite",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "colgroup",
+    "col",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "br",
+    "hr",
+    "abbr",
+    "sub",
+    "sup",
+    "del",
+    "ins",
+    "mark",
+    "small",
+    "q",
+    "cite",
 }
 _HEADINGS = {f"h{level}": {"id"} for level in range(1, 7)}
 ALLOWED_ATTRIBUTES = {
@@ -29,34 +70,52 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "title", "width", "height"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
-    "col": {"span"}, "colgroup": {"span"},
+    "col": {"span"},
+    "colgroup": {"span"},
     "ol": {"start"},
-    "li": {"id"},          # footnotes (Markdown extra) link to these
+    "li": {"id"},  # footnotes (Markdown extra) link to these
     "sup": {"id"},
     "abbr": {"title"},
-    "q": {"cite"}, "blockquote": {"cite"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 # (code, pattern, what to tell the editor). Matched on the source and on its entity-decoded form.
 REFUSED = (
-    ("script-tag", re.compile(r"<\s*script\b", re.IGNORECASE),
-     "文章里不能有 <script>（脚本）；请删除。网页上的功能由网站程序提供，不能写在文章里"),
-    ("iframe-tag", re.compile(r"<\s*iframe\b", re.IGNORECASE),
-     "文章里不能嵌入 <iframe>（别的网页）；请改成普通链接 [说明](https://…)"),
-    ("event-handler", re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=", re.IGNORECASE),
-     "HTML 标签里不能有 on… 事件属性（如 onclick、onerror）；请删除这个属性"),
-    ("javascript-url", re.compile(r"(?:java|vb)\s*script\s*:", re.IGNORECASE),
-     "链接地址不能以 javascript: 开头；请写 https://… 或站内地址"),
+    (
+        "script-tag",
+        re.compile(r"<\s*script\b", re.IGNORECASE),
+        "文章里不能有 <script>（脚本）；请删除。网页上的功能由网站程序提供，不能写在文章里",
+    ),
+    (
+        "iframe-tag",
+        re.compile(r"<\s*iframe\b", re.IGNORECASE),
+        "文章里不能嵌入 <iframe>（别的网页）；请改成普通链接 [说明](https://…)",
+    ),
+    (
+        "event-handler",
+        re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=", re.IGNORECASE),
+        "HTML 标签里不能有 on… 事件属性（如 onclick、onerror）；请删除这个属性",
+    ),
+    (
+        "javascript-url",
+        re.compile(r"(?:java|vb)\s*script\s*:", re.IGNORECASE),
+        "链接地址不能以 javascript: 开头；请写 https://… 或站内地址",
+    ),
 )
 
 
 def sanitise(fragment: str) -> str:
     """HTML from Markdown with only the allow-listed tags, attributes and URL schemes left."""
     return nh3.clean(
-        fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
         clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript"},
-        link_rel=None, strip_comments=True,
+        link_rel=None,
+        strip_comments=True,
     )
 
 

@@ -22,10 +22,16 @@ ATTACKS = (HERE / "test_data/refused/attacks.md").read_text(encoding="utf-8").sp
 def build(folder: str, output: pathlib.Path):
     # Signal handlers stay connected for the whole test process, so other plugins' checks may run
     # too: the fixtures are otherwise valid content (x.gif exists, front matter complete).
-    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
-        "PATH": str(HERE / "test_data" / folder), "ARTICLE_PATHS": [""], "PAGE_PATHS": [],
-        "OUTPUT_PATH": str(output), "PLUGINS": ["plugins.news_article", "plugins.safe_html"],
-    })
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(HERE / "test_data" / folder),
+            "ARTICLE_PATHS": [""],
+            "PAGE_PATHS": [],
+            "OUTPUT_PATH": str(output),
+            "PLUGINS": ["plugins.news_article", "plugins.safe_html"],
+        },
+    )
     Pelican(settings=settings).run()
     return output
 
@@ -51,7 +57,7 @@ def test_each_refused_attack_is_a_build_error_with_its_line(tmp_path):
         ("attacks.md", 9, 26, "event-handler"),
         ("attacks.md", 10, 6, "javascript-url"),
         ("attacks.md", 11, 1, "iframe-tag"),
-        ("attacks.md", 12, 1, "javascript-url"),   # &#106;avascript: decoded as a browser would
+        ("attacks.md", 12, 1, "javascript-url"),  # &#106;avascript: decoded as a browser would
         ("attacks.md", 13, 6, "event-handler"),
         ("attacks.md", 14, 10, "javascript-url"),
         ("attacks.md", 15, 1, "script-tag"),
@@ -82,10 +88,12 @@ def test_other_html_is_removed_quietly_and_the_page_still_builds(tmp_path):
     assert [form.get("class") for form in soup.find_all("form")] == [["lp-search-form"]]
     assert not soup.find_all(["iframe", "object", "embed", "style", "base"])
     assert [tag["href"] for tag in soup.find_all("link") if tag.get("rel") != ["alternate"]] == [
-        "../../../../theme/css/main.css", "../../../../theme/css/print.css"]
+        "../../../../theme/css/main.css",
+        "../../../../theme/css/print.css",
+    ]
     assert [tag["href"] for tag in soup.find_all("link", rel="alternate")] in ([], ["../../../../feed.atom.xml"])
-    assert not [tag for tag in soup.find_all(True) if tag.get("style")]        # CSP: no inline styles
-    assert "lp-header" not in str(body)                                          # no borrowed site classes
+    assert not [tag for tag in soup.find_all(True) if tag.get("style")]  # CSP: no inline styles
+    assert "lp-header" not in str(body)  # no borrowed site classes
     assert body.find("p", string="带样式的段落") is not None
     assert [th["scope"] for th in body.select("th[scope]")] == ["col"]
     assert body.find("th", colspan="2").get_text() == "保留的表头"

@@ -26,9 +26,9 @@ from plugins.portal_data.dates import parse_iso_time
 ENV_BUILD_TIME = "LILING_BUILD_TIME"
 SCHEDULED_STATUS = "scheduled"
 DEFAULTS = {
-    "BUILD_TIME": None,             # datetime or ISO 8601 text; None: env var, then the clock
+    "BUILD_TIME": None,  # datetime or ISO 8601 text; None: env var, then the clock
     "TIMEZONE": "Asia/Shanghai",
-    "WITHHOLD_DRAFTS": True,        # drafts are never written, not even under drafts/
+    "WITHHOLD_DRAFTS": True,  # drafts are never written, not even under drafts/
 }
 
 
@@ -72,8 +72,17 @@ def withhold_until_due(generator) -> None:
     """Runs at article_generator_pretaxonomy: before any listing is derived from generator.articles."""
     settings = generator.settings
     if settings.get("WITH_FUTURE_DATES") is False:
-        raise_if_any([DataError("pelicanconf.py", 0, 0, "bad-setting",
-                                "WITH_FUTURE_DATES 必须为 True：定时发布由 scheduled_publishing 插件按构建时间判断")])
+        raise_if_any(
+            [
+                DataError(
+                    "pelicanconf.py",
+                    0,
+                    0,
+                    "bad-setting",
+                    "WITH_FUTURE_DATES 必须为 True：定时发布由 scheduled_publishing 插件按构建时间判断",
+                )
+            ]
+        )
     now = build_time(settings)
     generator.articles, waiting = split_due(generator.articles, now)
     generator.translations, waiting_translations = split_due(generator.translations, now)

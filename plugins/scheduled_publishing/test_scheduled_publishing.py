@@ -19,14 +19,18 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def build(output: pathlib.Path, when: str | None, **extra) -> pathlib.Path:
     overrides = {
-        "PATH": str(HERE / "test_data" / "site"), "ARTICLE_PATHS": [""], "PAGE_PATHS": [],
+        "PATH": str(HERE / "test_data" / "site"),
+        "ARTICLE_PATHS": [""],
+        "PAGE_PATHS": [],
         "OUTPUT_PATH": str(output),
         # With the sections plugin and the real declaration: section pages, feeds and the front page
         # are where a resident would see a scheduled article too early.
         "PLUGINS": ["plugins.news_article", "plugins.editions", "plugins.scheduled_publishing", "plugins.sections"],
         "SECTIONS_FILE": str(ROOT / "content" / "sections.toml"),
-        "FEED_ALL_ATOM": "feeds/all.atom.xml", "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",
-        "FEED_DOMAIN": "https://example.test", **extra,
+        "FEED_ALL_ATOM": "feeds/all.atom.xml",
+        "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",
+        "FEED_DOMAIN": "https://example.test",
+        **extra,
     }
     if when:
         overrides["BUILD_TIME"] = when
@@ -36,13 +40,15 @@ def build(output: pathlib.Path, when: str | None, **extra) -> pathlib.Path:
 
 def everything_text(output: pathlib.Path) -> str:
     """Every written file's text, so a title anywhere (page, listing, feed) is found."""
-    return "\n".join(path.read_text(encoding="utf-8") for path in sorted(output.rglob("*"))
-                     if path.is_file() and path.suffix in {".html", ".xml"})
+    return "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in sorted(output.rglob("*"))
+        if path.is_file() and path.suffix in {".html", ".xml"}
+    )
 
 
 # Pages that list articles by title, and the pages of the article's own category, tag and author.
-LISTINGS = ["index.html", "archives/2021/03/index.html", "editions/2021-03-02/index.html",
-            "feeds/all.atom.xml"]
+LISTINGS = ["index.html", "archives/2021/03/index.html", "editions/2021-03-02/index.html", "feeds/all.atom.xml"]
 OWN_TERMS = ["shehui/index.html", "shehui/feed.atom.xml", "tag/ding-shi/index.html", "author/wang-ding-shi/index.html"]
 TERM_INDEXES = {"tag/index.html": "定时", "author/index.html": "王定时"}
 
@@ -98,8 +104,9 @@ def test_environment_variable_sets_build_time(tmp_path, monkeypatch):
 
 
 def test_build_time_precedence_and_zone():
-    assert build_time({"BUILD_TIME": "2021-03-02T09:00", "TIMEZONE": "Asia/Shanghai"},
-                      {"LILING_BUILD_TIME": "1999-01-01"}) == dt.datetime(2021, 3, 2, 9, tzinfo=SHANGHAI)
+    assert build_time(
+        {"BUILD_TIME": "2021-03-02T09:00", "TIMEZONE": "Asia/Shanghai"}, {"LILING_BUILD_TIME": "1999-01-01"}
+    ) == dt.datetime(2021, 3, 2, 9, tzinfo=SHANGHAI)
     # 01:00 UTC is 09:00 in Beijing
     assert parse_build_time("2021-03-02T01:00+00:00", "Asia/Shanghai") == dt.datetime(2021, 3, 2, 9, tzinfo=SHANGHAI)
     now = build_time({"TIMEZONE": "Asia/Shanghai"}, {})

@@ -24,8 +24,8 @@ class Section:
     description: str
     categories: tuple[str, ...]
     tags: tuple[str, ...]
-    order: int                                   # 0-based position in the declaration
-    sample_data: bool = False                    # its pages show invented data: lists carry the 示例数据 notice
+    order: int  # 0-based position in the declaration
+    sample_data: bool = False  # its pages show invented data: lists carry the 示例数据 notice
     url: str = ""
     save_as: str = ""
     feed_url: str = ""
@@ -62,14 +62,14 @@ def _check_block(raw: dict, where, path: str) -> list[DataError]:
     if not isinstance(slug, str) or not is_code(slug):
         error("slug", "bad-slug", f"slug {code_problem(str(slug or ''), 'yaowen')}")
     if not isinstance(raw.get("name"), str) or not raw.get("name", "").strip():
-        error("name", "missing-name", "缺少栏目名称；请写 name = \"要闻\" 这样的一行")
+        error("name", "missing-name", '缺少栏目名称；请写 name = "要闻" 这样的一行')
     if not isinstance(raw.get("sample_data", False), bool):
         error("sample_data", "bad-sample-data", "sample_data 应写 true 或 false（不加引号）")
     if not isinstance(raw.get("description", ""), str):
         error("description", "bad-description", "description 应是一句用引号括起来的话")
     for key in ("categories", "tags"):
         if key in raw and _string_list(raw[key]) is None:
-            error(key, f"bad-{key}", f"{key} 应写成 [\"要闻\", \"时政\"] 这样的列表")
+            error(key, f"bad-{key}", f'{key} 应写成 ["要闻", "时政"] 这样的列表')
     return errors
 
 
@@ -78,8 +78,11 @@ def parse_sections(text: str, path: str) -> tuple[list[Section], list[DataError]
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return [], [DataError(path, *toml_error_position(exc), "bad-toml",
-                              f"文件格式有误（{exc}）；请检查引号、等号和方括号是否成对")]
+        return [], [
+            DataError(
+                path, *toml_error_position(exc), "bad-toml", f"文件格式有误（{exc}）；请检查引号、等号和方括号是否成对"
+            )
+        ]
     raw_sections = document.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
         return [], [DataError(path, 1, 0, "no-sections", "没有声明任何栏目；每个栏目以一行 [[sections]] 开头")]
@@ -100,18 +103,36 @@ def parse_sections(text: str, path: str) -> tuple[list[Section], list[DataError]
             continue
         slug, name = raw["slug"], raw["name"].strip()
         if slug in seen_slugs:
-            errors.append(DataError(path, *where("slug"), "duplicate-slug", f"slug “{slug}”已被前面的栏目使用；每个栏目的 slug 应不同"))
+            errors.append(
+                DataError(
+                    path, *where("slug"), "duplicate-slug", f"slug “{slug}”已被前面的栏目使用；每个栏目的 slug 应不同"
+                )
+            )
             continue
         seen_slugs.add(slug)
         categories = _string_list(raw.get("categories", [])) or ()
         for category in categories:
             if category in owner_of_category:
-                errors.append(DataError(path, *where("categories"), "duplicate-category",
-                                        f"分类“{category}”已归入栏目“{owner_of_category[category]}”；一个分类只能归入一个栏目"))
+                errors.append(
+                    DataError(
+                        path,
+                        *where("categories"),
+                        "duplicate-category",
+                        f"分类“{category}”已归入栏目“{owner_of_category[category]}”；一个分类只能归入一个栏目",
+                    )
+                )
             owner_of_category[category] = name
-        sections.append(Section(slug=slug, name=name, description=raw.get("description", "").strip(),
-                                categories=categories, tags=_string_list(raw.get("tags", [])) or (),
-                                order=len(sections), sample_data=raw.get("sample_data", False)))
+        sections.append(
+            Section(
+                slug=slug,
+                name=name,
+                description=raw.get("description", "").strip(),
+                categories=categories,
+                tags=_string_list(raw.get("tags", [])) or (),
+                order=len(sections),
+                sample_data=raw.get("sample_data", False),
+            )
+        )
     return sections, errors
 
 

@@ -28,15 +28,15 @@ from .declaration import Section, load_sections
 from .feeds import FeedEntry, atom_bytes
 
 DEFAULTS = {
-    "SECTIONS_FILE": "sections.toml",              # relative to PATH (content/)
+    "SECTIONS_FILE": "sections.toml",  # relative to PATH (content/)
     "SECTION_URL": "{slug}/",
     "SECTION_SAVE_AS": "{slug}/index.html",
     "SECTION_FEED_URL": "{slug}/feed.atom.xml",
     "SECTION_FEED_SAVE_AS": "{slug}/feed.atom.xml",
-    "SECTIONS_FEED_URL": "feed.atom.xml",          # the site-wide feed
+    "SECTIONS_FEED_URL": "feed.atom.xml",  # the site-wide feed
     "SECTIONS_FEED_SAVE_AS": "feed.atom.xml",
     "SECTIONS_FEED_MAX_ITEMS": 50,
-    "SECTIONS_FRONT_PAGE_ITEMS": 3,                # newest items per section on the front page
+    "SECTIONS_FRONT_PAGE_ITEMS": 3,  # newest items per section on the front page
 }
 NO_POSITION = 10_000  # generated pages and articles outside an edition sort after placed stories
 
@@ -51,7 +51,7 @@ class SectionEntry:
     summary: str
     position: int = NO_POSITION
     kind: str = "article"
-    article: object = None     # the Pelican Article, for article cards; None for generated pages
+    article: object = None  # the Pelican Article, for article cards; None for generated pages
 
     @property
     def sort_key(self):
@@ -66,8 +66,14 @@ def entry_for_article(article) -> SectionEntry:
     position = whole_number(str(getattr(article, "edition_position", "")))
     if position is None:
         position = NO_POSITION
-    return SectionEntry(title=article.title, url=article.url, date=article.date,
-                        summary=str(getattr(article, "summary", "") or ""), position=position, article=article)
+    return SectionEntry(
+        title=article.title,
+        url=article.url,
+        date=article.date,
+        summary=str(getattr(article, "summary", "") or ""),
+        position=position,
+        article=article,
+    )
 
 
 def place_articles(sections: list[Section], articles, content_path: str) -> list[DataError]:
@@ -85,8 +91,14 @@ def place_articles(sections: list[Section], articles, content_path: str) -> list
             if position is None:
                 errors.append(DataError(shown, 1, 0, "missing-category", f"缺少 Category 一行；可用的栏目：{choices}"))
             else:
-                errors.append(DataError(shown, *position, "unknown-category",
-                                        f"栏目“{category.name}”不存在；可用的栏目：{choices}（新栏目请先在 content/sections.toml 中声明）"))
+                errors.append(
+                    DataError(
+                        shown,
+                        *position,
+                        "unknown-category",
+                        f"栏目“{category.name}”不存在；可用的栏目：{choices}（新栏目请先在 content/sections.toml 中声明）",
+                    )
+                )
             continue
         article.section = home
         tag_names = {tag.name for tag in getattr(article, "tags", [])}
@@ -103,12 +115,16 @@ def place_items(sections: list[Section], items) -> list[DataError]:
     for item in items:
         section = by_slug.get(item.section)
         if section is None or item.date.tzinfo is None:
-            problem = (f"栏目“{item.section}”没有在栏目声明中出现；可用的 slug：" + "、".join(by_slug)
-                       if section is None else "日期缺少时区；应为 Asia/Shanghai 时间")
+            problem = (
+                f"栏目“{item.section}”没有在栏目声明中出现；可用的 slug：" + "、".join(by_slug)
+                if section is None
+                else "日期缺少时区；应为 Asia/Shanghai 时间"
+            )
             errors.append(DataError(item.url, 0, 0, "bad-section-item", f"“{item.title}”：{problem}"))
             continue
-        section.entries.append(SectionEntry(title=item.title, url=item.url, date=item.date,
-                                            summary=item.summary, kind=item.kind or "page"))
+        section.entries.append(
+            SectionEntry(title=item.title, url=item.url, date=item.date, summary=item.summary, kind=item.kind or "page")
+        )
     return errors
 
 
@@ -122,8 +138,9 @@ class SectionsGenerator(Generator):
 
     def generate_context(self):
         self.config = section_settings(self.settings)
-        sections, errors = load_sections(os.path.join(self.path, self.config["SECTIONS_FILE"]),
-                                         self.config["SECTIONS_FILE"])
+        sections, errors = load_sections(
+            os.path.join(self.path, self.config["SECTIONS_FILE"]), self.config["SECTIONS_FILE"]
+        )
         for section in sections:
             section.url = self.config["SECTION_URL"].format(slug=section.slug)
             section.save_as = self.config["SECTION_SAVE_AS"].format(slug=section.slug)
@@ -148,24 +165,44 @@ class SectionsGenerator(Generator):
             section.front_entries = front_page_entries(section, lead_url, self.config["SECTIONS_FRONT_PAGE_ITEMS"])
         # An empty section is never shown: not in the navigation, the front page or the sitemap.
         self.context["section_nav"] = [section for section in self.sections if section.entries]
-        self.context["front_page_sections"] = [(section, section.front_entries) for section in self.context["section_nav"]
-                                               if section.front_entries]
+        self.context["front_page_sections"] = [
+            (section, section.front_entries) for section in self.context["section_nav"] if section.front_entries
+        ]
 
     def generate_output(self, writer):
         template = self.get_template("section")
         for section in self.context["section_nav"]:
-            writer.write_file(section.save_as, template, self.context, relative_urls=self.settings.get("RELATIVE_URLS"),
-                              paginated={"entries": section.entries}, template_name="section",
-                              url=section.url, section=section)
-            self._write_feed(section.feed_save_as, section.feed_url, f"{self.settings['SITENAME']} - {section.name}",
-                             section.description, [(entry, section) for entry in section.entries])
-        self._write_feed(self.config["SECTIONS_FEED_SAVE_AS"], self.config["SECTIONS_FEED_URL"], self.settings["SITENAME"],
-                         self.settings.get("SITE_SUBTITLE", ""), site_wide_entries(self.sections))
+            writer.write_file(
+                section.save_as,
+                template,
+                self.context,
+                relative_urls=self.settings.get("RELATIVE_URLS"),
+                paginated={"entries": section.entries},
+                template_name="section",
+                url=section.url,
+                section=section,
+            )
+            self._write_feed(
+                section.feed_save_as,
+                section.feed_url,
+                f"{self.settings['SITENAME']} - {section.name}",
+                section.description,
+                [(entry, section) for entry in section.entries],
+            )
+        self._write_feed(
+            self.config["SECTIONS_FEED_SAVE_AS"],
+            self.config["SECTIONS_FEED_URL"],
+            self.settings["SITENAME"],
+            self.settings.get("SITE_SUBTITLE", ""),
+            site_wide_entries(self.sections),
+        )
 
     def _write_feed(self, save_as, url, title, subtitle, entries_with_section):
         site = feed_siteurl(self.settings)
-        entries = [FeedEntry.from_section_entry(entry, section.name, section.sample_data)
-                   for entry, section in entries_with_section[: self.config["SECTIONS_FEED_MAX_ITEMS"]]]
+        entries = [
+            FeedEntry.from_section_entry(entry, section.name, section.sample_data)
+            for entry, section in entries_with_section[: self.config["SECTIONS_FEED_MAX_ITEMS"]]
+        ]
         data = atom_bytes(title=title, subtitle=subtitle, site_url=site, feed_url=f"{site}/{url}", entries=entries)
         # Atomic and kept when unchanged; with the output shared between workers each writes it alike.
         write_download(self.output_path, save_as, data)

@@ -22,11 +22,18 @@ PLUGINS = ["plugins.news_article", "plugins.editions", "plugins.sections", "sect
 
 
 def build(content: str, output: pathlib.Path, **overrides):
-    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
-        "PATH": str(HERE / "test_data" / content), "ARTICLE_PATHS": [""], "PAGE_PATHS": [],
-        "OUTPUT_PATH": str(output), "PLUGINS": PLUGINS,
-        "PLUGIN_PATHS": [str(ROOT / "plugins"), str(HERE / "test_data")], **overrides,
-    })
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(HERE / "test_data" / content),
+            "ARTICLE_PATHS": [""],
+            "PAGE_PATHS": [],
+            "OUTPUT_PATH": str(output),
+            "PLUGINS": PLUGINS,
+            "PLUGIN_PATHS": [str(ROOT / "plugins"), str(HERE / "test_data")],
+            **overrides,
+        },
+    )
     Pelican(settings=settings).run()
     return output
 
@@ -91,8 +98,11 @@ def test_front_page_has_a_block_per_section_without_repeating_the_lead(site):
     page = soup(site / "index.html")
     assert page.select_one(".lp-front-lead .lp-card__title").get_text() == "甲二（头条）"
     blocks = {block.h2.get_text(): card_titles(block) for block in page.select(".lp-front-section")}
-    assert blocks == {"甲栏目": ["甲一", "甲三（较早）", "甲四（专题）"], "乙栏目": ["乙一", "甲四（专题）"],
-                      "公开": ["香水村 2021年2月 收支", "香水村 2021年1月 收支"]}
+    assert blocks == {
+        "甲栏目": ["甲一", "甲三（较早）", "甲四（专题）"],
+        "乙栏目": ["乙一", "甲四（专题）"],
+        "公开": ["香水村 2021年2月 收支", "香水村 2021年1月 收支"],
+    }
 
 
 def test_section_pages_paginate_into_folders(tmp_path):
@@ -144,15 +154,25 @@ DECLARATION_ERRORS = {
     "bad slug": ('[[sections]]\nslug = "要闻"\nname = "要闻"\n', [(2, 8, "bad-slug")]),
     "missing name": ('[[sections]]\nslug = "yaowen"\n', [(1, 0, "missing-name")]),
     "typo in a key": ('[[sections]]\nslug = "a"\nname = "甲"\ncatagories = ["甲"]\n', [(4, 14, "unknown-key")]),
-    "duplicate slug": ('[[sections]]\nslug = "a"\nname = "甲"\n\n[[sections]]\nslug = "a"\nname = "乙"\n',
-                       [(6, 8, "duplicate-slug")]),
-    "category in two sections": ('[[sections]]\nslug = "a"\nname = "甲"\ncategories = ["要闻"]\n\n'
-                                 '[[sections]]\nslug = "b"\nname = "乙"\ncategories = ["社会", "要闻"]\n',
-                                 [(9, 14, "duplicate-category")]),
-    "categories not a list": ('[[sections]]\nslug = "a"\nname = "甲"\ncategories = "要闻"\n', [(4, 14, "bad-categories")]),
+    "duplicate slug": (
+        '[[sections]]\nslug = "a"\nname = "甲"\n\n[[sections]]\nslug = "a"\nname = "乙"\n',
+        [(6, 8, "duplicate-slug")],
+    ),
+    "category in two sections": (
+        '[[sections]]\nslug = "a"\nname = "甲"\ncategories = ["要闻"]\n\n'
+        '[[sections]]\nslug = "b"\nname = "乙"\ncategories = ["社会", "要闻"]\n',
+        [(9, 14, "duplicate-category")],
+    ),
+    "categories not a list": (
+        '[[sections]]\nslug = "a"\nname = "甲"\ncategories = "要闻"\n',
+        [(4, 14, "bad-categories")],
+    ),
     "toml syntax": ('[[sections]]\nslug = "a\nname = "甲"\n', [(2, 10, "bad-toml")]),
-    "no sections": ('# nothing yet\n', [(1, 0, "no-sections")]),
-    "sample_data quoted": ('[[sections]]\nslug = "a"\nname = "甲"\nsample_data = "true"\n', [(4, 15, "bad-sample-data")]),
+    "no sections": ("# nothing yet\n", [(1, 0, "no-sections")]),
+    "sample_data quoted": (
+        '[[sections]]\nslug = "a"\nname = "甲"\nsample_data = "true"\n',
+        [(4, 15, "bad-sample-data")],
+    ),
 }
 
 
@@ -169,8 +189,11 @@ def test_declaration_keeps_order_and_fields():
     sections, errors = parse_sections(text, "sections.toml")
     assert errors == []
     assert [(s.slug, s.name, s.categories, s.tags, s.order) for s in sections] == [
-        ("jia", "甲栏目", ("甲",), (), 0), ("kong", "空栏目", ("空",), (), 1),
-        ("yi", "乙栏目", ("乙",), ("专题",), 2), ("gongkai", "公开", (), (), 3)]
+        ("jia", "甲栏目", ("甲",), (), 0),
+        ("kong", "空栏目", ("空",), (), 1),
+        ("yi", "乙栏目", ("乙",), ("专题",), 2),
+        ("gongkai", "公开", (), (), 3),
+    ]
 
 
 def test_every_setting_is_documented_in_the_readme():

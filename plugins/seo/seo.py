@@ -70,8 +70,9 @@ def page_facts(data: bytes) -> tuple[bool, dt.datetime | None]:
     return bool(_NOINDEX.search(html)), page_lastmod(html)
 
 
-def public_pages(output_path: str, exclude_prefixes, cache: FileCache | None = None,
-                 listed=None) -> list[tuple[str, dt.datetime | None]]:
+def public_pages(
+    output_path: str, exclude_prefixes, cache: FileCache | None = None, listed=None
+) -> list[tuple[str, dt.datetime | None]]:
     """(url, lastmod or None) of every HTML page meant for search engines, sorted by URL.
 
     With a cache (incremental builds), a page's facts are read again only when its bytes changed:
@@ -102,8 +103,7 @@ def public_pages(output_path: str, exclude_prefixes, cache: FileCache | None = N
 def sitemap_xml(site_url: str, pages) -> str:
     """Pages without a date of their own (the about page, the search page) take the site's newest date."""
     newest = max((lastmod for _, lastmod in pages if lastmod), default=None)
-    lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url, lastmod in pages:
         lines.append(f"  <url><loc>{escape(site_url + '/' + urllib.parse.quote(url, safe='/'))}</loc>")
         stamp = lastmod or newest
@@ -141,7 +141,9 @@ def write_sitemap_files(output_path: str, settings: dict, listed=None) -> None:
     cache = FileCache.for_settings(settings, "sitemap", sys.modules[__name__])
     pages = public_pages(os.path.abspath(output_path), config["SITEMAP_EXCLUDE_PREFIXES"], cache, listed)
     write_download(output_path, config["SITEMAP_SAVE_AS"], sitemap_xml(site_url, pages).encode("utf-8"))
-    write_download(output_path, config["ROBOTS_SAVE_AS"], robots_txt(site_url, config["SITEMAP_SAVE_AS"]).encode("utf-8"))
+    write_download(
+        output_path, config["ROBOTS_SAVE_AS"], robots_txt(site_url, config["SITEMAP_SAVE_AS"]).encode("utf-8")
+    )
 
 
 def register():

@@ -16,8 +16,10 @@ def write(root, relative, html):
 
 
 def test_lastmod_prefers_the_modified_time_then_the_newest_dated_item():
-    article = ('<meta property="article:modified_time" content="2021-03-04T10:00:00+08:00">'
-               '<time datetime="2021-03-02T00:00:00+08:00"></time><time datetime="2021-05-01T00:00:00+08:00"></time>')
+    article = (
+        '<meta property="article:modified_time" content="2021-03-04T10:00:00+08:00">'
+        '<time datetime="2021-03-02T00:00:00+08:00"></time><time datetime="2021-05-01T00:00:00+08:00"></time>'
+    )
     assert page_lastmod(article).isoformat() == "2021-03-04T10:00:00+08:00"
     listing = '<time datetime="2021-03-02T00:00:00+08:00">a</time><time class="x" datetime="2021-05-01T08:00:00+08:00">b</time>'
     assert page_lastmod(listing).isoformat() == "2021-05-01T08:00:00+08:00"
@@ -47,8 +49,12 @@ def test_pages_listed_by_the_build_are_read_instead_of_walking(tmp_path):
     write(tmp_path, "news/a/index.html", "<h1>甲</h1>")
     write(tmp_path, "news/withdrawn/index.html", "<h1>已撤下，还在磁盘上</h1>")
     write(tmp_path, "drafts/x/index.html", "draft")
-    listed = {str(tmp_path / "index.html"), str(tmp_path / "news/a/index.html"), str(tmp_path / "drafts/x/index.html"),
-              str(tmp_path / "news/a/feed.xml")}
+    listed = {
+        str(tmp_path / "index.html"),
+        str(tmp_path / "news/a/index.html"),
+        str(tmp_path / "drafts/x/index.html"),
+        str(tmp_path / "news/a/feed.xml"),
+    }
     pages = public_pages(str(tmp_path), ("drafts/",), listed=listed)
     assert [url for url, _ in pages] == ["", "news/a/"]
     assert [url for url, _ in public_pages(str(tmp_path), ("drafts/",))] == ["", "news/a/", "news/withdrawn/"]
@@ -56,4 +62,8 @@ def test_pages_listed_by_the_build_are_read_instead_of_walking(tmp_path):
 
 def test_robots_points_at_the_sitemap():
     assert robots_txt("https://news.example.cn", "sitemap.xml").splitlines() == [
-        "User-agent: *", "Allow: /", "", "Sitemap: https://news.example.cn/sitemap.xml"]
+        "User-agent: *",
+        "Allow: /",
+        "",
+        "Sitemap: https://news.example.cn/sitemap.xml",
+    ]

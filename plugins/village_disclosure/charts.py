@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from .model import format_amount
 
-WIDTH = 360            # viewBox units; CSS caps the drawn width so text stays near body size
+WIDTH = 360  # viewBox units; CSS caps the drawn width so text stays near body size
 LABEL_SIZE = 16
 HEADING_ROW = 30
 BAR_ROW = 52
@@ -27,8 +27,8 @@ COLOURS = {"income": "#00703c", "expenditure": "#a3000b", "balance": "#0b4ea2"}
 class Bar:
     label: str
     value: Decimal
-    kind: str              # "income", "expenditure" or "balance": sets the colour
-    note: str = ""         # e.g. "42.5%"
+    kind: str  # "income", "expenditure" or "balance": sets the colour
+    note: str = ""  # e.g. "42.5%"
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,8 @@ def bar_chart(chart_id: str, title: str, description: str, groups) -> Markup:
         f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'font-size="{LABEL_SIZE}">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
-        + "".join(parts) + "</svg>"
+        + "".join(parts)
+        + "</svg>"
     )
 
 
@@ -65,8 +66,10 @@ def _bar(y: int, bar: Bar, largest: Decimal) -> str:
     length = max(int(round(float(bar.value / largest) * WIDTH)), 2 if bar.value else 0)
     note = f"（{bar.note}）" if bar.note else ""
     label = f"{bar.label}　{format_amount(bar.value)} 元{note}"
-    return (_text(0, y + 20, label)
-            + f'<rect x="0" y="{y + 28}" width="{length}" height="{BAR_HEIGHT}" fill="{COLOURS[bar.kind]}"/>')
+    return (
+        _text(0, y + 20, label)
+        + f'<rect x="0" y="{y + 28}" width="{length}" height="{BAR_HEIGHT}" fill="{COLOURS[bar.kind]}"/>'
+    )
 
 
 def _text(x: int, y: int, content: str, weight: str = "400") -> str:
@@ -77,7 +80,9 @@ def breakdown_chart(chart_id: str, ledger, village_name: str) -> Markup:
     """A month's income and expenditure by account."""
     groups = [
         BarGroup("收入", tuple(Bar(s.account, s.amount, "income", s.percent) for s in ledger.income_by_account)),
-        BarGroup("支出", tuple(Bar(s.account, s.amount, "expenditure", s.percent) for s in ledger.expenditure_by_account)),
+        BarGroup(
+            "支出", tuple(Bar(s.account, s.amount, "expenditure", s.percent) for s in ledger.expenditure_by_account)
+        ),
     ]
     title = f"{village_name} {ledger.label} 收支按科目"
     description = "；".join(
@@ -90,8 +95,10 @@ def breakdown_chart(chart_id: str, ledger, village_name: str) -> Markup:
 def trend_chart(chart_id: str, village) -> Markup:
     """A village's income and expenditure month by month."""
     groups = [
-        BarGroup(ledger.label, (Bar("收入", ledger.income_total, "income"),
-                                Bar("支出", ledger.expenditure_total, "expenditure")))
+        BarGroup(
+            ledger.label,
+            (Bar("收入", ledger.income_total, "income"), Bar("支出", ledger.expenditure_total, "expenditure")),
+        )
         for ledger in village.months
     ]
     description = "；".join(

@@ -30,16 +30,22 @@ def load_villages(content_path: str, config: dict, settings: dict | None = None)
     accounts_path = os.path.join(content_path, config["VILLAGE_DISCLOSURE_ACCOUNTS"])
     villages_path = os.path.join(content_path, config["VILLAGE_DISCLOSURE_VILLAGES"])
     finance_path = os.path.join(content_path, config["VILLAGE_DISCLOSURE_FINANCE_PATH"])
-    missing = [DataError(shown(path), 0, 0, "missing-file", f"缺少 {shown(path)}；村务公开需要这个文件（格式见 README 的“村务公开”）")
-               for path in (accounts_path, villages_path) if not os.path.isfile(path)]
+    missing = [
+        DataError(
+            shown(path), 0, 0, "missing-file", f"缺少 {shown(path)}；村务公开需要这个文件（格式见 README 的“村务公开”）"
+        )
+        for path in (accounts_path, villages_path)
+        if not os.path.isfile(path)
+    ]
     if missing:
         return [], [], missing
     account_sets, errors = read_account_sets(accounts_path, shown(accounts_path))
     villages, village_errors = read_villages(villages_path, shown(villages_path))
     errors.extend(village_errors)
 
-    cache = FileCache.for_settings(settings or {}, "village-ledgers", ledger_source, model, csv_source,
-                                   codes, dates, positions)
+    cache = FileCache.for_settings(
+        settings or {}, "village-ledgers", ledger_source, model, csv_source, codes, dates, positions
+    )
     found, ledger_errors = _read_ledgers(finance_path, shown, villages, account_sets, shown(villages_path), cache)
     errors.extend(ledger_errors)
     for village in villages:
@@ -68,9 +74,13 @@ def _read_ledgers(finance_path, shown, villages, account_sets, villages_shown, c
             continue
         accounts = account_set_for(account_sets, month)
         rows, ledger_errors = cache.get(
-            path, shown_path, (month, account_keys[id(accounts)]),
+            path,
+            shown_path,
+            (month, account_keys[id(accounts)]),
             lambda data, path=path, shown_path=shown_path, month=month, accounts=accounts: _ledger_rows(
-                read_ledger(path, shown_path, month, accounts, data=data)))
+                read_ledger(path, shown_path, month, accounts, data=data)
+            ),
+        )
         errors.extend(ledger_errors)
         found[folder].append((month, [Voucher(*row) for row in rows], shown_path))
     cache.save()
@@ -87,20 +97,35 @@ def _month_of_file(path, folder, name, by_code, account_sets, villages_shown):
     """The month a ledger file covers, or None with the reason it cannot be read."""
     village = by_code.get(folder)
     if village is None:
-        return None, [DataError(path, 0, 0, "unknown-village",
-                                f"文件夹“{folder}”不是已登记的村代码；请先在 {villages_shown} 中添加这个村，或把文件夹改名为已有的代码")]
+        return None, [
+            DataError(
+                path,
+                0,
+                0,
+                "unknown-village",
+                f"文件夹“{folder}”不是已登记的村代码；请先在 {villages_shown} 中添加这个村，或把文件夹改名为已有的代码",
+            )
+        ]
     try:
         month = parse_month(name[: -len(".csv")])
     except DateFormError as problem:
         expected = f"{problem.corrected}.csv" if problem.corrected else "YYYY-MM.csv（例：2020-06.csv）"
         return None, [DataError(path, 0, 0, "bad-month-name", f"文件名“{name}”不是月份；应为 {expected}")]
     if month < village.opening_month:
-        return None, [DataError(path, 0, 0, "month-before-opening",
-                                f"{month:%Y-%m} 早于{village.full_name}的期初月份 {village.opening_month:%Y-%m}；"
-                                f"请改正文件名，或在 {villages_shown} 中把期初月份提前")]
+        return None, [
+            DataError(
+                path,
+                0,
+                0,
+                "month-before-opening",
+                f"{month:%Y-%m} 早于{village.full_name}的期初月份 {village.opening_month:%Y-%m}；"
+                f"请改正文件名，或在 {villages_shown} 中把期初月份提前",
+            )
+        ]
     if account_set_for(account_sets, month) is None:
-        return None, [DataError(path, 0, 0, "no-account-set",
-                                f"{month:%Y-%m} 没有适用的会计科目；请在科目表中添加当时施行的制度")]
+        return None, [
+            DataError(path, 0, 0, "no-account-set", f"{month:%Y-%m} 没有适用的会计科目；请在科目表中添加当时施行的制度")
+        ]
     return month, []
 
 
@@ -115,7 +140,12 @@ def _missing_months(village, months, finance_path, shown):
         if month not in published:
             after = min(m for m in published if m > month)
             expected = shown(os.path.join(finance_path, village.code, f"{month:%Y-%m}.csv"))
-            yield DataError(published[after], 0, 0, "missing-month",
-                            f"缺少 {month:%Y-%m} 的收支表 {expected}；从期初月份 {village.opening_month:%Y-%m} "
-                            f"到已公开的 {after:%Y-%m}，每个月都要公开")
+            yield DataError(
+                published[after],
+                0,
+                0,
+                "missing-month",
+                f"缺少 {month:%Y-%m} 的收支表 {expected}；从期初月份 {village.opening_month:%Y-%m} "
+                f"到已公开的 {after:%Y-%m}，每个月都要公开",
+            )
         month = next_month(month)

@@ -17,8 +17,20 @@ def _plain(amount) -> str:
 
 
 def ledger_csv_rows(ledger) -> list[list[str]]:
-    return [[v.date.isoformat(), v.number, v.summary, v.account, _plain(v.income), _plain(v.expenditure),
-             v.handler, v.witness, v.approver] for v in ledger.vouchers]
+    return [
+        [
+            v.date.isoformat(),
+            v.number,
+            v.summary,
+            v.account,
+            _plain(v.income),
+            _plain(v.expenditure),
+            v.handler,
+            v.witness,
+            v.approver,
+        ]
+        for v in ledger.vouchers
+    ]
 
 
 def ledger_document(village, ledger) -> dict:
@@ -40,15 +52,28 @@ def ledger_document(village, ledger) -> dict:
 def table_schema(account_sets) -> dict:
     accounts = sorted({name for account_set in account_sets for name in account_set.accounts})
     text = {"type": "string", "constraints": {"required": True}}
-    amount = {"type": "number", "groupChar": ",", "constraints": {"minimum": 0},
-              "description": "元，最多两位小数；空白表示 0。每行收入、支出只填一列"}
+    amount = {
+        "type": "number",
+        "groupChar": ",",
+        "constraints": {"minimum": 0},
+        "description": "元，最多两位小数；空白表示 0。每行收入、支出只填一列",
+    }
     fields = [
-        {"name": "日期", "type": "date", "format": "%Y-%m-%d", "constraints": {"required": True},
-         "description": "YYYY-MM-DD，须在文件名所示月份内"},
+        {
+            "name": "日期",
+            "type": "date",
+            "format": "%Y-%m-%d",
+            "constraints": {"required": True},
+            "description": "YYYY-MM-DD，须在文件名所示月份内",
+        },
         {"name": "凭证号", **text, "description": "同一村同一月内不重复"},
         {"name": "摘要", **text},
-        {"name": "科目", "type": "string", "constraints": {"required": True, "enum": accounts},
-         "description": "该月施行的会计制度中的收支科目（2024-01-01 起为财会〔2023〕14号）"},
+        {
+            "name": "科目",
+            "type": "string",
+            "constraints": {"required": True, "enum": accounts},
+            "description": "该月施行的会计制度中的收支科目（2024-01-01 起为财会〔2023〕14号）",
+        },
         {"name": "收入", **amount},
         {"name": "支出", **amount},
         {"name": "经办人", **text},
@@ -66,20 +91,30 @@ def datapackage(villages, account_sets, config, publisher: str) -> dict:
     for village in villages:
         for ledger in village.months:
             path = config["VILLAGE_MONTH_DOWNLOAD"].format(code=village.code, month=ledger.key) + ".csv"
-            resources.append({
-                "name": f"{village.code}-{ledger.key}",
-                "title": f"{village.full_name} {ledger.label} 收支明细",
-                "path": posixpath.relpath(path, base),
-                "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
-                "schema": schema,
-            })
+            resources.append(
+                {
+                    "name": f"{village.code}-{ledger.key}",
+                    "title": f"{village.full_name} {ledger.label} 收支明细",
+                    "path": posixpath.relpath(path, base),
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8-sig",
+                    "schema": schema,
+                }
+            )
     return {
         "name": "liling-village-finance",
         "title": "醴陵市村务公开：村集体每月收支明细",
         "description": "每个村（社区）每月一张收支表，一行一张凭证，金额单位为元。",
         "publisher": publisher,
-        "accountSets": [{"制度": s.name, "文号": s.document, "起用日期": s.start.isoformat(),
-                         "科目": [{"名称": name, "方向": side} for name, side in s.accounts.items()]}
-                        for s in account_sets],
+        "accountSets": [
+            {
+                "制度": s.name,
+                "文号": s.document,
+                "起用日期": s.start.isoformat(),
+                "科目": [{"名称": name, "方向": side} for name, side in s.accounts.items()],
+            }
+            for s in account_sets
+        ],
         "resources": resources,
     }

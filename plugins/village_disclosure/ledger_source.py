@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from plugins.portal_data import DataError
 from plugins.portal_data.codes import code_problem, is_code
-from plugins.portal_data.dates import DateFormError, parse_day, parse_month
 from plugins.portal_data.csv_source import read_csv_table
+from plugins.portal_data.dates import DateFormError, parse_day, parse_month
 
 from .model import Village, Voucher, parse_amount, parse_signed_amount
 
@@ -50,8 +50,9 @@ def read_account_sets(path: str, shown: str) -> tuple[list[AccountSet], list[Dat
             errors.append(DataError(shown, row.line, column(table, "起用日期"), "bad-date", f"起用日期{problem}"))
             continue
         if row["方向"] not in ("收入", "支出"):
-            errors.append(DataError(shown, row.line, column(table, "方向"), "bad-side",
-                                    f"方向“{row['方向']}”应为“收入”或“支出”"))
+            errors.append(
+                DataError(shown, row.line, column(table, "方向"), "bad-side", f"方向“{row['方向']}”应为“收入”或“支出”")
+            )
             continue
         key = (row["制度"], start)
         account_set = sets.setdefault(key, AccountSet(row["制度"], row["文号"], start, {}))
@@ -80,11 +81,18 @@ def read_villages(path: str, shown: str) -> tuple[list[Village], list[DataError]
         seen[row["代码"]] = row.line
         town_slug = row["镇街代码"] or row["镇街"]
         town_slugs.setdefault(row["镇街"], (town_slug, row.line))
-        villages.append(Village(
-            code=row["代码"], town=row["镇街"], name=row["村社区"], town_slug=town_slug,
-            opening_month=parse_month(row["期初月份"]), opening_balance=parse_signed_amount(row["期初余额"]),
-            supervisor=row["监督委员会联系人"], line=row.line,
-        ))
+        villages.append(
+            Village(
+                code=row["代码"],
+                town=row["镇街"],
+                name=row["村社区"],
+                town_slug=town_slug,
+                opening_month=parse_month(row["期初月份"]),
+                opening_balance=parse_signed_amount(row["期初余额"]),
+                supervisor=row["监督委员会联系人"],
+                line=row.line,
+            )
+        )
     return villages, errors
 
 
@@ -92,11 +100,17 @@ def _village_row_errors(table, row, seen, town_slugs):
     shown = table.path
     code = row["代码"]
     if not is_code(code):
-        yield DataError(shown, row.line, column(table, "代码"), "bad-village-code",
-                        f"代码{code_problem(code, 'xiangshui')}")
+        yield DataError(
+            shown, row.line, column(table, "代码"), "bad-village-code", f"代码{code_problem(code, 'xiangshui')}"
+        )
     elif code in seen:
-        yield DataError(shown, row.line, column(table, "代码"), "duplicate-village-code",
-                        f"代码“{code}”与第 {seen[code]} 行重复；每个村（社区）的代码应不同")
+        yield DataError(
+            shown,
+            row.line,
+            column(table, "代码"),
+            "duplicate-village-code",
+            f"代码“{code}”与第 {seen[code]} 行重复；每个村（社区）的代码应不同",
+        )
     for name in ("镇街", "村社区", "监督委员会联系人"):
         if not row[name]:
             yield DataError(shown, row.line, column(table, name), "missing-cell", f"{name}不能为空")
@@ -105,20 +119,36 @@ def _village_row_errors(table, row, seen, town_slugs):
     except DateFormError as problem:
         yield DataError(shown, row.line, column(table, "期初月份"), "bad-month", f"期初月份{problem}")
     if parse_signed_amount(row["期初余额"]) is None:
-        yield DataError(shown, row.line, column(table, "期初余额"), "bad-amount",
-                        f"期初余额“{row['期初余额']}”不是金额{AMOUNT_EXAMPLE}")
+        yield DataError(
+            shown,
+            row.line,
+            column(table, "期初余额"),
+            "bad-amount",
+            f"期初余额“{row['期初余额']}”不是金额{AMOUNT_EXAMPLE}",
+        )
     town_slug = row["镇街代码"]
     if town_slug and not is_code(town_slug):
-        yield DataError(shown, row.line, column(table, "镇街代码"), "bad-town-code",
-                        f"镇街代码{code_problem(town_slug, 'wangxian')}")
+        yield DataError(
+            shown,
+            row.line,
+            column(table, "镇街代码"),
+            "bad-town-code",
+            f"镇街代码{code_problem(town_slug, 'wangxian')}",
+        )
     known = town_slugs.get(row["镇街"])
     if known and town_slug and known[0] != town_slug:
-        yield DataError(shown, row.line, column(table, "镇街代码"), "conflicting-town-code",
-                        f"{row['镇街']}的镇街代码在第 {known[1]} 行是“{known[0]}”，这里是“{town_slug}”；同一镇街应使用同一代码")
+        yield DataError(
+            shown,
+            row.line,
+            column(table, "镇街代码"),
+            "conflicting-town-code",
+            f"{row['镇街']}的镇街代码在第 {known[1]} 行是“{known[0]}”，这里是“{town_slug}”；同一镇街应使用同一代码",
+        )
 
 
-def read_ledger(path: str, shown: str, month: dt.date, accounts: AccountSet,
-                data: bytes | None = None) -> tuple[list[Voucher], list[DataError]]:
+def read_ledger(
+    path: str, shown: str, month: dt.date, accounts: AccountSet, data: bytes | None = None
+) -> tuple[list[Voucher], list[DataError]]:
     """One village-month file -> its vouchers, or the problems found in it (all of them)."""
     table, errors = read_csv_table(path, exact_header=LEDGER_HEADER, display_path=shown, data=data)
     if table is None:
@@ -130,11 +160,20 @@ def read_ledger(path: str, shown: str, month: dt.date, accounts: AccountSet,
         first_line_of.setdefault(row["凭证号"], row.line)
         errors.extend(problems)
         if not problems:
-            vouchers.append(Voucher(
-                line=row.line, date=parse_day(row["日期"]), number=row["凭证号"], summary=row["摘要"],
-                account=row["科目"], income=parse_amount(row["收入"]), expenditure=parse_amount(row["支出"]),
-                handler=row["经办人"], witness=row["证明人"], approver=row["审批人"],
-            ))
+            vouchers.append(
+                Voucher(
+                    line=row.line,
+                    date=parse_day(row["日期"]),
+                    number=row["凭证号"],
+                    summary=row["摘要"],
+                    account=row["科目"],
+                    income=parse_amount(row["收入"]),
+                    expenditure=parse_amount(row["支出"]),
+                    handler=row["经办人"],
+                    witness=row["证明人"],
+                    approver=row["审批人"],
+                )
+            )
     return vouchers, errors
 
 
@@ -150,14 +189,24 @@ def _voucher_errors(shown, row, month, accounts, first_line_of):
         date = None
         yield DataError(shown, line, 1, "bad-date", f"日期{problem}")
     if date and (date.year, date.month) != (month.year, month.month):
-        yield DataError(shown, line, 1, "date-outside-month",
-                        f"日期 {date} 不在本文件的月份 {month:%Y-%m} 内；这张凭证应记在 {date:%Y-%m}.csv 里，或改正日期")
+        yield DataError(
+            shown,
+            line,
+            1,
+            "date-outside-month",
+            f"日期 {date} 不在本文件的月份 {month:%Y-%m} 内；这张凭证应记在 {date:%Y-%m}.csv 里，或改正日期",
+        )
     number = row["凭证号"]
     if not number:
         yield DataError(shown, line, 2, "missing-cell", "凭证号不能为空")
     elif number in first_line_of:
-        yield DataError(shown, line, 2, "duplicate-voucher",
-                        f"凭证号“{number}”与第 {first_line_of[number]} 行重复；同一村同一月的凭证号应不同")
+        yield DataError(
+            shown,
+            line,
+            2,
+            "duplicate-voucher",
+            f"凭证号“{number}”与第 {first_line_of[number]} 行重复；同一村同一月的凭证号应不同",
+        )
     if not row["摘要"]:
         yield DataError(shown, line, 3, "missing-cell", "摘要不能为空；请写明这笔钱的用途或来源")
     account_problems = list(_account_errors(shown, row, accounts))
@@ -168,14 +217,21 @@ def _voucher_errors(shown, row, month, accounts, first_line_of):
         yield from _side_errors(shown, row, accounts)
     for name in SIGNATURE_COLUMNS:
         if not row[name]:
-            yield DataError(shown, line, _col(name), "missing-signature", f"{name}未签名；每张凭证都要有经办人、证明人和审批人")
+            yield DataError(
+                shown, line, _col(name), "missing-signature", f"{name}未签名；每张凭证都要有经办人、证明人和审批人"
+            )
 
 
 def _account_errors(shown, row, accounts):
     if row["科目"] not in accounts.accounts:
         names = "、".join(accounts.accounts)
-        yield DataError(shown, row.line, 4, "unknown-account",
-                        f"科目“{row['科目']}”不是{accounts.name}（{accounts.document}）的收支科目；应为：{names}")
+        yield DataError(
+            shown,
+            row.line,
+            4,
+            "unknown-account",
+            f"科目“{row['科目']}”不是{accounts.name}（{accounts.document}）的收支科目；应为：{names}",
+        )
 
 
 def _side_errors(shown, row, accounts):
@@ -184,8 +240,13 @@ def _side_errors(shown, row, accounts):
     side = accounts.accounts[row["科目"]]
     filled = "收入" if parse_amount(row["收入"]) else "支出"
     if filled != side:
-        yield DataError(shown, row.line, _col(filled), "wrong-side",
-                        f"科目“{row['科目']}”是{side}科目，金额应填在“{side}”列，不是“{filled}”列")
+        yield DataError(
+            shown,
+            row.line,
+            _col(filled),
+            "wrong-side",
+            f"科目“{row['科目']}”是{side}科目，金额应填在“{side}”列，不是“{filled}”列",
+        )
 
 
 def _amount_errors(shown, row):
@@ -194,20 +255,32 @@ def _amount_errors(shown, row):
         text = row[name]
         value = parse_amount(text)
         if value is None and text.lstrip().startswith("-") and parse_amount(text.lstrip()[1:]) is not None:
-            yield DataError(shown, row.line, _col(name), "negative-amount",
-                            f"第 {row.line} 行 {name} 列的“{text}”是负数；金额应填正数{AMOUNT_EXAMPLE}")
+            yield DataError(
+                shown,
+                row.line,
+                _col(name),
+                "negative-amount",
+                f"第 {row.line} 行 {name} 列的“{text}”是负数；金额应填正数{AMOUNT_EXAMPLE}",
+            )
         elif value is None:
-            yield DataError(shown, row.line, _col(name), "bad-amount",
-                            f"第 {row.line} 行 {name} 列的“{text}”不是金额{AMOUNT_EXAMPLE}")
+            yield DataError(
+                shown,
+                row.line,
+                _col(name),
+                "bad-amount",
+                f"第 {row.line} 行 {name} 列的“{text}”不是金额{AMOUNT_EXAMPLE}",
+            )
         values[name] = value
     if None in values.values():
         return
     if values["收入"] and values["支出"]:
-        yield DataError(shown, row.line, _col("收入"), "both-amounts",
-                        "收入和支出都填了；一张凭证只填其中一列，另一列留空")
+        yield DataError(
+            shown, row.line, _col("收入"), "both-amounts", "收入和支出都填了；一张凭证只填其中一列，另一列留空"
+        )
     elif not values["收入"] and not values["支出"]:
-        yield DataError(shown, row.line, _col("收入"), "no-amount",
-                        "收入和支出都是空的（或为 0）；请在其中一列填写金额")
+        yield DataError(
+            shown, row.line, _col("收入"), "no-amount", "收入和支出都是空的（或为 0）；请在其中一列填写金额"
+        )
 
 
 def ledger_files(finance_path: str) -> list[tuple[str, str]]:

@@ -66,16 +66,16 @@ class Voucher:
     account: str
     income: Decimal
     expenditure: Decimal
-    handler: str      # 经办人
-    witness: str      # 证明人
-    approver: str     # 审批人
+    handler: str  # 经办人
+    witness: str  # 证明人
+    approver: str  # 审批人
 
 
 @dataclass(frozen=True)
 class AccountShare:
     account: str
     amount: Decimal
-    percent: str      # "42.5%", of the side (income or expenditure) it belongs to
+    percent: str  # "42.5%", of the side (income or expenditure) it belongs to
 
 
 @dataclass
@@ -87,8 +87,8 @@ class LedgerMonth:
     vouchers: list[Voucher]
     opening_balance: Decimal
     source_path: str = ""
-    previous: "LedgerMonth | None" = field(default=None, repr=False)
-    next: "LedgerMonth | None" = field(default=None, repr=False)
+    previous: LedgerMonth | None = field(default=None, repr=False)
+    next: LedgerMonth | None = field(default=None, repr=False)
 
     @property
     def income_total(self) -> Decimal:
@@ -119,7 +119,7 @@ class LedgerMonth:
         return account_shares(self.vouchers, "expenditure")
 
     @property
-    def signatories(self) -> "OrderedDict[str, list[str]]":
+    def signatories(self) -> OrderedDict[str, list[str]]:
         """Who signed this month's vouchers, per role, in order of first appearance."""
         roles = OrderedDict((("经办人", []), ("证明人", []), ("审批人", [])))
         for voucher in self.vouchers:
@@ -138,8 +138,9 @@ def account_shares(vouchers, side: str) -> list[AccountShare]:
             sums[voucher.account] = sums.get(voucher.account, ZERO) + amount
     total = sum(sums.values(), ZERO)
     ordered = sorted(sums.items(), key=lambda item: (-item[1], item[0]))
-    return [AccountShare(name, amount, f"{(amount * 100 / total).quantize(Decimal('0.1'))}%")
-            for name, amount in ordered]
+    return [
+        AccountShare(name, amount, f"{(amount * 100 / total).quantize(Decimal('0.1'))}%") for name, amount in ordered
+    ]
 
 
 def chain_months(village_code: str, opening_balance: Decimal, months) -> list[LedgerMonth]:
@@ -167,7 +168,7 @@ class Village:
     town_slug: str
     opening_month: dt.date
     opening_balance: Decimal
-    supervisor: str               # 村务监督委员会联系人
+    supervisor: str  # 村务监督委员会联系人
     line: int = 0
     months: list[LedgerMonth] = field(default_factory=list)
 
@@ -192,7 +193,7 @@ class Town:
 
 def group_towns(villages) -> list[Town]:
     """Towns in the order they first appear in villages.csv, each with its villages in file order."""
-    towns: "OrderedDict[str, Town]" = OrderedDict()
+    towns: OrderedDict[str, Town] = OrderedDict()
     for village in villages:
         towns.setdefault(village.town, Town(village.town, village.town_slug)).villages.append(village)
     return list(towns.values())

@@ -40,10 +40,14 @@ def voucher(day: dt.date, income="0", expenditure="0", account="管理费用"):
 
 def test_closing_balance_is_carried_to_the_next_month():
     january, february = dt.date(2020, 1, 1), dt.date(2020, 2, 1)
-    months = chain_months("demo", Decimal("100.00"), [
-        (february, [voucher(february, expenditure="30.25")], ""),
-        (january, [voucher(january, income="50.50"), voucher(january, expenditure="20.00")], ""),
-    ])
+    months = chain_months(
+        "demo",
+        Decimal("100.00"),
+        [
+            (february, [voucher(february, expenditure="30.25")], ""),
+            (january, [voucher(january, income="50.50"), voucher(january, expenditure="20.00")], ""),
+        ],
+    )
     assert [m.key for m in months] == ["2020-01", "2020-02"]
     assert months[0].closing_balance == Decimal("130.50") == months[1].opening_balance
     assert months[1].closing_balance == Decimal("100.25")
@@ -54,15 +58,19 @@ cents = st.integers(min_value=0, max_value=5_000_000).map(lambda c: Decimal(c) /
 month_vouchers = st.lists(st.tuples(st.booleans(), cents), max_size=12)
 
 
-@given(opening=st.integers(min_value=-10_000_000, max_value=10_000_000).map(lambda c: Decimal(c) / 100),
-       months=st.lists(month_vouchers, min_size=1, max_size=24))
+@given(
+    opening=st.integers(min_value=-10_000_000, max_value=10_000_000).map(lambda c: Decimal(c) / 100),
+    months=st.lists(month_vouchers, min_size=1, max_size=24),
+)
 def test_balances_chain_for_any_valid_ledger(opening, months):
     start = dt.date(2019, 1, 1)
     dated = []
     for index, rows in enumerate(months):
         month = dt.date(start.year + (start.month - 1 + index) // 12, (start.month - 1 + index) % 12 + 1, 1)
-        vouchers = [voucher(month, income=str(a) if is_income else "0", expenditure="0" if is_income else str(a))
-                    for is_income, a in rows]
+        vouchers = [
+            voucher(month, income=str(a) if is_income else "0", expenditure="0" if is_income else str(a))
+            for is_income, a in rows
+        ]
         dated.append((month, vouchers, ""))
     ledgers = chain_months("v", opening, dated)
     assert ledgers[0].opening_balance == opening
@@ -88,8 +96,12 @@ def test_account_set_follows_the_month():
 def test_a_2024_ledger_is_checked_against_the_2023_rule(tmp_path):
     sets, _ = read_account_sets(str(ACCOUNTS), "accounts.csv")
     path = tmp_path / "2024-01.csv"
-    path.write_bytes((HEADER + "2024-01-05,01,鱼塘承包金,发包及上交收入,3000,,甲,乙,丙\r\n"
-                      "2024-01-06,02,困难户慰问,公益支出,,800,甲,乙,丙\r\n").encode("gbk"))
+    path.write_bytes(
+        (
+            HEADER + "2024-01-05,01,鱼塘承包金,发包及上交收入,3000,,甲,乙,丙\r\n"
+            "2024-01-06,02,困难户慰问,公益支出,,800,甲,乙,丙\r\n"
+        ).encode("gbk")
+    )
     month = dt.date(2024, 1, 1)
     vouchers, errors = read_ledger(str(path), "f.csv", month, account_set_for(sets, month))
     assert [v.account for v in vouchers] == ["公益支出"]
@@ -102,7 +114,9 @@ def test_a_bad_date_says_how_to_write_it(tmp_path):
     path.write_bytes(("\ufeff" + HEADER + "2020/5/7,01,办公用品,管理费用,,10,甲,乙,丙\r\n").encode("utf-8"))
     sets, _ = read_account_sets(str(ACCOUNTS), "accounts.csv")
     _, errors = read_ledger(str(path), "f.csv", dt.date(2020, 5, 1), sets[0])
-    assert [str(e) for e in errors] == ["f.csv:2:1: 日期“2020/5/7”应写成 2020-05-07（格式 YYYY-MM-DD：年四位，月、日各两位，用“-”连接）"]
+    assert [str(e) for e in errors] == [
+        "f.csv:2:1: 日期“2020/5/7”应写成 2020-05-07（格式 YYYY-MM-DD：年四位，月、日各两位，用“-”连接）"
+    ]
 
 
 def test_every_setting_is_documented_in_the_readme():
@@ -116,9 +130,13 @@ def test_village_rows_are_checked_cell_by_cell(tmp_path):
     from .ledger_source import read_villages
 
     path = tmp_path / "villages.csv"
-    path.write_bytes(("代码,镇街,镇街代码,村社区,期初月份,期初余额,监督委员会联系人\r\n"
-                      "xiangshui,王仙镇,wangxian,香水村,2020-01,\"86,412.35\",刘桂英\r\n"
-                      "xiangshui,王仙镇,wx,香水二村,2020-1,八万,\r\n").encode("gbk"))
+    path.write_bytes(
+        (
+            "代码,镇街,镇街代码,村社区,期初月份,期初余额,监督委员会联系人\r\n"
+            'xiangshui,王仙镇,wangxian,香水村,2020-01,"86,412.35",刘桂英\r\n'
+            "xiangshui,王仙镇,wx,香水二村,2020-1,八万,\r\n"
+        ).encode("gbk")
+    )
     villages, errors = read_villages(str(path), "villages.csv")
     assert [v.opening_balance for v in villages] == [Decimal("86412.35")]
     assert [str(e) for e in errors] == [
@@ -132,8 +150,12 @@ def test_village_rows_are_checked_cell_by_cell(tmp_path):
 
 def test_an_amount_in_the_wrong_column_for_its_account(tmp_path):
     path = tmp_path / "2020-05.csv"
-    path.write_bytes(("\ufeff" + HEADER + "2020-05-07,01,办公用品,管理费用,10,,甲,乙,丙\r\n"
-                      "2020-05-08,02,镇拨运转经费,补助收入,,5000,甲,乙,丙\r\n").encode("utf-8"))
+    path.write_bytes(
+        (
+            "\ufeff" + HEADER + "2020-05-07,01,办公用品,管理费用,10,,甲,乙,丙\r\n"
+            "2020-05-08,02,镇拨运转经费,补助收入,,5000,甲,乙,丙\r\n"
+        ).encode("utf-8")
+    )
     sets, _ = read_account_sets(str(ACCOUNTS), "accounts.csv")
     vouchers, errors = read_ledger(str(path), "f.csv", dt.date(2020, 5, 1), sets[0])
     assert vouchers == []

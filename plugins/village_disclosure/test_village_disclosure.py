@@ -19,11 +19,18 @@ ACCOUNTS = str(ROOT / "content" / "disclosures" / "accounts.csv")
 
 
 def build(content: str, output: pathlib.Path, **overrides):
-    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
-        "PATH": str(HERE / "test_data" / content), "ARTICLE_PATHS": [], "PAGE_PATHS": [],
-        "OUTPUT_PATH": str(output), "PLUGINS": ["plugins.village_disclosure"],
-        "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS, **overrides,
-    })
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(HERE / "test_data" / content),
+            "ARTICLE_PATHS": [],
+            "PAGE_PATHS": [],
+            "OUTPUT_PATH": str(output),
+            "PLUGINS": ["plugins.village_disclosure"],
+            "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS,
+            **overrides,
+        },
+    )
     Pelican(settings=settings).run()
     return output
 
@@ -58,10 +65,16 @@ def test_month_page_shows_vouchers_totals_and_chained_balances(good):
 
 def test_month_page_links_neighbours_and_names_signatories(good):
     january = soup(good / "disclosures/villages/demo/2020-01/index.html")
-    assert [a["href"] for a in january.select(".lp-neighbours__link")] == ["../../../../disclosures/villages/demo/2020-02/"]
+    assert [a["href"] for a in january.select(".lp-neighbours__link")] == [
+        "../../../../disclosures/villages/demo/2020-02/"
+    ]
     signers = {row.dt.get_text(): row.dd.get_text() for row in january.select(".lp-signatories__row")}
-    assert signers == {"经办人": "周小梅、李建华", "证明人": "李建华、周秀兰", "审批人": "彭志刚",
-                       "村务监督委员会联系人": "周秀兰"}
+    assert signers == {
+        "经办人": "周小梅、李建华",
+        "证明人": "李建华、周秀兰",
+        "审批人": "彭志刚",
+        "村务监督委员会联系人": "周秀兰",
+    }
 
 
 def test_breakdown_chart_is_inline_svg_with_a_text_alternative(good):
@@ -69,8 +82,9 @@ def test_breakdown_chart_is_inline_svg_with_a_text_alternative(good):
     svg = january.select_one(".lp-chart svg")
     assert svg["role"] == "img"
     assert svg.title.get_text() == "王仙镇示范村 2020年1月 收支按科目"
-    assert svg.desc.get_text() == ("收入：补助收入 20,000.00 元、发包及上交收入 3,500.00 元；"
-                                   "支出：管理费用 7,250.50 元、其他支出 1,200.50 元")
+    assert svg.desc.get_text() == (
+        "收入：补助收入 20,000.00 元、发包及上交收入 3,500.00 元；支出：管理费用 7,250.50 元、其他支出 1,200.50 元"
+    )
     assert [text(t) for t in svg.find_all("text")][:2] == ["收入", "补助收入20,000.00元（85.1%）"]
     shares = [[text(c) for c in row.find_all(["th", "td"])] for row in january.select(".lp-account-table tbody tr")]
     assert shares[0] == ["收入", "补助收入", "20,000.00", "85.1%"]
@@ -105,8 +119,10 @@ def test_current_month_setting_makes_the_flag_deterministic(tmp_path):
 def test_village_page_lists_months_with_a_trend_chart(good):
     village = soup(good / "disclosures/villages/demo/index.html")
     months = [[text(c) for c in row.find_all(["th", "td"])] for row in village.select(".lp-months-table tbody tr")]
-    assert months == [["2020年2月", "25,049.00", "0.00", "2,622.45", "22,426.55"],
-                      ["2020年1月", "10,000.00", "23,500.00", "8,451.00", "25,049.00"]]
+    assert months == [
+        ["2020年2月", "25,049.00", "0.00", "2,622.45", "22,426.55"],
+        ["2020年1月", "10,000.00", "23,500.00", "8,451.00", "25,049.00"],
+    ]
     assert village.select_one(".lp-chart svg title").get_text() == "王仙镇示范村 每月收支"
 
 
@@ -114,9 +130,11 @@ def test_downloads_carry_the_same_rows(good):
     raw = (good / "disclosures/villages/demo/2020-02.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     lines = raw[3:].decode("utf-8").splitlines()
-    assert lines == ["日期,凭证号,摘要,科目,收入,支出,经办人,证明人,审批人",
-                     "2020-02-03,01,购买口罩、消毒液,其他支出,,2310.00,周小梅,李建华,彭志刚",
-                     "2020-02-21,02,缴纳村部1月电费,管理费用,,312.45,周小梅,李建华,彭志刚"]
+    assert lines == [
+        "日期,凭证号,摘要,科目,收入,支出,经办人,证明人,审批人",
+        "2020-02-03,01,购买口罩、消毒液,其他支出,,2310.00,周小梅,李建华,彭志刚",
+        "2020-02-21,02,缴纳村部1月电费,管理费用,,312.45,周小梅,李建华,彭志刚",
+    ]
     document = json.loads((good / "disclosures/villages/demo/2020-02.json").read_text(encoding="utf-8"))
     assert (document["期初余额"], document["期末余额"]) == ("25049.00", "22426.55")
     assert document["凭证"][0]["支出"] == "2310.00"
@@ -125,14 +143,18 @@ def test_downloads_carry_the_same_rows(good):
 def test_pages_register_in_the_cunwu_section(tmp_path):
     from .village_disclosure import VillageDisclosureGenerator
 
-    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
-        "PATH": str(HERE / "test_data" / "good"), "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS})
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={"PATH": str(HERE / "test_data" / "good"), "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS},
+    )
     context = {}
     generator = VillageDisclosureGenerator(context, settings, settings["PATH"], settings["THEME"], str(tmp_path))
     generator.generate_context()
     items = context["section_items"]
     assert [(i.section, i.kind, i.url) for i in items] == [
-        ("cunwu", "ledger", "disclosures/villages/demo/2020-01/"), ("cunwu", "ledger", "disclosures/villages/demo/2020-02/")]
+        ("cunwu", "ledger", "disclosures/villages/demo/2020-01/"),
+        ("cunwu", "ledger", "disclosures/villages/demo/2020-02/"),
+    ]
     assert items[0].title == "王仙镇示范村 2020年1月收支公开"
     assert items[0].date.isoformat() == "2020-01-01T00:00:00+08:00"
 
@@ -173,4 +195,5 @@ def test_bad_current_month_setting_names_the_key(tmp_path):
     with pytest.raises(ContentError) as raised:
         build("good", tmp_path, VILLAGE_DISCLOSURE_CURRENT_MONTH="六月")
     assert [str(e) for e in raised.value.errors] == [
-        "pelicanconf.py:0:0: VILLAGE_DISCLOSURE_CURRENT_MONTH = “六月”不是月份；应写成 2020-06 这样的 YYYY-MM，或留空"]
+        "pelicanconf.py:0:0: VILLAGE_DISCLOSURE_CURRENT_MONTH = “六月”不是月份；应写成 2020-06 这样的 YYYY-MM，或留空"
+    ]

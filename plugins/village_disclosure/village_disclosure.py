@@ -55,8 +55,9 @@ def disclosure_settings(settings) -> tuple[dict, list[DataError]]:
     try:
         configured_month(config)
     except DateFormError as problem:
-        errors.append(DataError("pelicanconf.py", 0, 0, "bad-setting",
-                                f"VILLAGE_DISCLOSURE_CURRENT_MONTH = {problem}，或留空"))
+        errors.append(
+            DataError("pelicanconf.py", 0, 0, "bad-setting", f"VILLAGE_DISCLOSURE_CURRENT_MONTH = {problem}，或留空")
+        )
     return config, errors
 
 
@@ -76,8 +77,9 @@ class VillageStatus:
 
 
 def village_statuses(villages, current_month) -> list[VillageStatus]:
-    return [VillageStatus(v, v.latest, current_month is not None and not v.has_published(current_month))
-            for v in villages]
+    return [
+        VillageStatus(v, v.latest, current_month is not None and not v.has_published(current_month)) for v in villages
+    ]
 
 
 def read_village_data(content_path: str, settings: dict):
@@ -87,8 +89,9 @@ def read_village_data(content_path: str, settings: dict):
     villages, account_sets = [], []
     # On when there is village data to publish (ledgers without villages.csv are an error it
     # reports); other disclosure plugins share the disclosures/ folder, so its mere existence is not enough.
-    active = (os.path.isfile(os.path.join(content_path, config["VILLAGE_DISCLOSURE_VILLAGES"]))
-              or os.path.isdir(os.path.join(content_path, config["VILLAGE_DISCLOSURE_FINANCE_PATH"])))
+    active = os.path.isfile(os.path.join(content_path, config["VILLAGE_DISCLOSURE_VILLAGES"])) or os.path.isdir(
+        os.path.join(content_path, config["VILLAGE_DISCLOSURE_FINANCE_PATH"])
+    )
     if active:
         villages, account_sets, load_errors = load_villages(content_path, config, settings)
         errors.extend(load_errors)
@@ -101,8 +104,7 @@ class VillageDisclosureGenerator(Generator):
     """Reads content/disclosures/ into villages and ledger months, then writes their pages."""
 
     def generate_context(self):
-        self.config, self.villages, self.account_sets, self.active, errors = read_village_data(
-            self.path, self.settings)
+        self.config, self.villages, self.account_sets, self.active, errors = read_village_data(self.path, self.settings)
         collect_problems(self.context, errors)  # reported with every other plugin's, before writing
         try:
             self.current_month = configured_month(self.config) or latest_month(self.villages)
@@ -114,8 +116,10 @@ class VillageDisclosureGenerator(Generator):
         self.context["ledgers"] = self.ledgers
         if self.active:
             self.context["VILLAGES_URL"] = self.config["VILLAGES_URL"]
-            add_section_items(self.context, [self.section_item(village, ledger)
-                                             for village in self.villages for ledger in village.months])
+            add_section_items(
+                self.context,
+                [self.section_item(village, ledger) for village in self.villages for ledger in village.months],
+            )
 
     def url(self, key: str, **fields) -> str:
         return self.config[key].format(**fields)
@@ -126,8 +130,10 @@ class VillageDisclosureGenerator(Generator):
             title=f"{village.full_name} {ledger.label}收支公开",
             url=self.url("VILLAGE_MONTH_URL", code=village.code, month=ledger.key),
             date=dt.datetime.combine(ledger.month, dt.time(), TIMEZONE),
-            summary=(f"收入 {format_amount(ledger.income_total)} 元，支出 {format_amount(ledger.expenditure_total)} 元，"
-                     f"期末余额 {format_amount(ledger.closing_balance)} 元"),
+            summary=(
+                f"收入 {format_amount(ledger.income_total)} 元，支出 {format_amount(ledger.expenditure_total)} 元，"
+                f"期末余额 {format_amount(ledger.closing_balance)} 元"
+            ),
             kind="ledger",
         )
 
@@ -135,37 +141,63 @@ class VillageDisclosureGenerator(Generator):
         if not self.active:
             return
         self.write_downloads(writer)
-        common = {"relative_urls": self.settings.get("RELATIVE_URLS"), "money": format_amount,
-                  "month_label": month_label, "current_month": self.current_month,
-                  "sample_data": self.config["VILLAGE_DISCLOSURE_SAMPLE_DATA"], "disclosure": self.config}
+        common = {
+            "relative_urls": self.settings.get("RELATIVE_URLS"),
+            "money": format_amount,
+            "month_label": month_label,
+            "current_month": self.current_month,
+            "sample_data": self.config["VILLAGE_DISCLOSURE_SAMPLE_DATA"],
+            "disclosure": self.config,
+        }
         for village in self.villages:
             self.write_village(writer, village, common)
         for town in self.towns:
-            writer.write_file(self.url("VILLAGE_TOWN_SAVE_AS", slug=town.slug), self.get_template("village_town"),
-                              self.context, url=self.url("VILLAGE_TOWN_URL", slug=town.slug), town=town,
-                              statuses=village_statuses(town.villages, self.current_month), **common)
-        writer.write_file(self.config["VILLAGES_SAVE_AS"], self.get_template("villages"), self.context,
-                          url=self.config["VILLAGES_URL"], towns=[
-                              (town, village_statuses(town.villages, self.current_month)) for town in self.towns],
-                          **common)
+            writer.write_file(
+                self.url("VILLAGE_TOWN_SAVE_AS", slug=town.slug),
+                self.get_template("village_town"),
+                self.context,
+                url=self.url("VILLAGE_TOWN_URL", slug=town.slug),
+                town=town,
+                statuses=village_statuses(town.villages, self.current_month),
+                **common,
+            )
+        writer.write_file(
+            self.config["VILLAGES_SAVE_AS"],
+            self.get_template("villages"),
+            self.context,
+            url=self.config["VILLAGES_URL"],
+            towns=[(town, village_statuses(town.villages, self.current_month)) for town in self.towns],
+            **common,
+        )
 
     def write_village(self, writer, village, common):
         town_url = self.url("VILLAGE_TOWN_URL", slug=village.town_slug)
-        common = {**common, "town_url": town_url, "village": village,
-                  "month_url": lambda other: self.url("VILLAGE_MONTH_URL", code=village.code, month=other.key)}
-        writer.write_file(self.url("VILLAGE_SAVE_AS", code=village.code), self.get_template("village"), self.context,
-                          url=self.url("VILLAGE_URL", code=village.code),
-                          chart=charts.trend_chart(f"trend-{village.code}", village) if village.months else None,
-                          **common)
+        common = {
+            **common,
+            "town_url": town_url,
+            "village": village,
+            "month_url": lambda other: self.url("VILLAGE_MONTH_URL", code=village.code, month=other.key),
+        }
+        writer.write_file(
+            self.url("VILLAGE_SAVE_AS", code=village.code),
+            self.get_template("village"),
+            self.context,
+            url=self.url("VILLAGE_URL", code=village.code),
+            chart=charts.trend_chart(f"trend-{village.code}", village) if village.months else None,
+            **common,
+        )
         for ledger in village.months:
             download = self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key)
             writer.write_file(
                 self.url("VILLAGE_MONTH_SAVE_AS", code=village.code, month=ledger.key),
-                self.get_template("village_month"), self.context,
+                self.get_template("village_month"),
+                self.context,
                 url=self.url("VILLAGE_MONTH_URL", code=village.code, month=ledger.key),
-                ledger=ledger, download=download,
+                ledger=ledger,
+                download=download,
                 chart=charts.breakdown_chart(f"breakdown-{village.code}-{ledger.key}", ledger, village.full_name),
-                **common)
+                **common,
+            )
 
     def write_downloads(self, writer):
         output = self.output_path
@@ -173,18 +205,34 @@ class VillageDisclosureGenerator(Generator):
             for ledger in village.months:
                 base = self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key)
                 # Made from (village, ledger) alone, so the incremental writer skips unchanged months.
-                write_derived(writer, output, base + ".csv", ledger,
-                              lambda ledger=ledger: csv_bytes(LEDGER_HEADER, ledger_csv_rows(ledger)))
-                write_derived(writer, output, base + ".json", (village, ledger),
-                              lambda village=village, ledger=ledger: json_bytes(ledger_document(village, ledger)))
+                write_derived(
+                    writer,
+                    output,
+                    base + ".csv",
+                    ledger,
+                    lambda ledger=ledger: csv_bytes(LEDGER_HEADER, ledger_csv_rows(ledger)),
+                )
+                write_derived(
+                    writer,
+                    output,
+                    base + ".json",
+                    (village, ledger),
+                    lambda village=village, ledger=ledger: json_bytes(ledger_document(village, ledger)),
+                )
         sitename = self.settings.get("SITENAME", "")
         # Keyed by what the data package lists (each month's name and file, not its vouchers), so
         # correcting an amount does not rewrite this file of every month of every village.
-        listed = [(village.code, village.full_name, [(ledger.key, ledger.label) for ledger in village.months])
-                  for village in self.villages]
-        write_derived(writer, output, self.config["VILLAGE_DISCLOSURE_DATAPACKAGE"],
-                      (listed, self.account_sets, self.config, sitename),
-                      lambda: json_bytes(datapackage(self.villages, self.account_sets, self.config, sitename)))
+        listed = [
+            (village.code, village.full_name, [(ledger.key, ledger.label) for ledger in village.months])
+            for village in self.villages
+        ]
+        write_derived(
+            writer,
+            output,
+            self.config["VILLAGE_DISCLOSURE_DATAPACKAGE"],
+            (listed, self.account_sets, self.config, sitename),
+            lambda: json_bytes(datapackage(self.villages, self.account_sets, self.config, sitename)),
+        )
 
 
 def get_generators(pelican_object):

@@ -13,12 +13,27 @@ BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 class SectionItemFixtureGenerator(Generator):
     def generate_context(self):
-        add_section_items(self.context, [
-            SectionItem("gongkai", "香水村 2021年2月 收支", "disclosures/xiangshui/2021-02/",
-                        dt.datetime(2021, 3, 10, 9, 0, tzinfo=BEIJING), "二月收支明细。", "ledger"),
-            SectionItem("gongkai", "香水村 2021年1月 收支", "disclosures/xiangshui/2021-01/",
-                        dt.datetime(2021, 2, 10, 9, 0, tzinfo=BEIJING), "一月收支明细。", "ledger"),
-        ])
+        add_section_items(
+            self.context,
+            [
+                SectionItem(
+                    "gongkai",
+                    "香水村 2021年2月 收支",
+                    "disclosures/xiangshui/2021-02/",
+                    dt.datetime(2021, 3, 10, 9, 0, tzinfo=BEIJING),
+                    "二月收支明细。",
+                    "ledger",
+                ),
+                SectionItem(
+                    "gongkai",
+                    "香水村 2021年1月 收支",
+                    "disclosures/xiangshui/2021-01/",
+                    dt.datetime(2021, 2, 10, 9, 0, tzinfo=BEIJING),
+                    "一月收支明细。",
+                    "ledger",
+                ),
+            ],
+        )
         self.context.setdefault("section_items", []).extend(self.settings.get("EXTRA_SECTION_ITEMS", []))
 
 
