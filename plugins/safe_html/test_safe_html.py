@@ -83,6 +83,7 @@ def test_other_html_is_removed_quietly_and_the_page_still_builds(tmp_path):
     assert [form.get("class") for form in soup.find_all("form")] == [["lp-search-form"]] * 2
     assert not soup.find_all(["iframe", "object", "embed", "style", "base"])
     assert [tag["href"] for tag in soup.find_all("link") if tag.get("rel") != ["alternate"]] == [
+        "../../../../theme/images/favicon.svg", "../../../../theme/images/apple-touch-icon.png",
         "../../../../theme/css/main.css", "../../../../theme/css/print.css"]
     assert [tag["href"] for tag in soup.find_all("link", rel="alternate")] in ([], ["../../../../feed.atom.xml"])
     assert not [tag for tag in soup.find_all(True) if tag.get("style")]        # CSP: no inline styles
