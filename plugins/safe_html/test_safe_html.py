@@ -84,10 +84,12 @@ def test_other_html_is_removed_quietly_and_the_page_still_builds(tmp_path):
     body = soup.select_one(".lp-article__body") or soup.main
     assert_nothing_executable(body)
     assert_nothing_executable(soup, own_scripts=("/theme/js/elder-mode.js",), fragment=False)
-    # The site's own header search form is the only form; nothing else embeds or styles.
-    assert [form.get("class") for form in soup.find_all("form")] == [["lp-search-form"]]
+    # Only the theme's own search forms (the bar's and the copy folded into 长辈模式's 菜单), none from content.
+    assert [form.get("class") for form in soup.find_all("form")] == [["lp-search-form"]] * 2
     assert not soup.find_all(["iframe", "object", "embed", "style", "base"])
     assert [tag["href"] for tag in soup.find_all("link") if tag.get("rel") != ["alternate"]] == [
+        "../../../../theme/images/favicon.svg",
+        "../../../../theme/images/apple-touch-icon.png",
         "../../../../theme/css/main.css",
         "../../../../theme/css/print.css",
     ]
