@@ -56,11 +56,12 @@ def test_content_error_fails_without_traceback_and_keeps_old_output(tmp_path):
     assert "共 1 处问题" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert (output / "index.html").read_text(encoding="utf-8") == "the live site"
-    # no staging left behind; the build report and the incremental work folder sit
+    # no staging left behind; the build report, the lock and the incremental work folder sit
     # beside the output, never inside it
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "output",
         "output.build-report.json",
+        "output.lock",
         "output.work",
         "testconf.py",
     ]

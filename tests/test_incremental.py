@@ -190,8 +190,11 @@ def test_the_clock_passing_a_scheduled_time_rebuilds_and_nothing_else_does(tmp_p
     report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T09:00")
     assert "unchanged_inputs" not in report["incremental"] and page.is_file()
     assert "九点整发布的稿件" in (output / "index.html").read_text(encoding="utf-8")
-    report = build_with_clock(content, theme, output, monkeypatch, "2030-06-02T09:00")
+    report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T09:01")
     assert report["incremental"]["unchanged_inputs"] is True and page.is_file()
+    # Past midnight the problem list's overdue counts move, with no file changed: pages are rebuilt.
+    report = build_with_clock(content, theme, output, monkeypatch, "2030-06-02T09:00")
+    assert "unchanged_inputs" not in report["incremental"] and page.is_file()
     report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T08:00")  # the clock went back
     assert "unchanged_inputs" not in report["incremental"] and not page.exists()
 
@@ -353,7 +356,7 @@ EDITS = {
     "standing page": lambda c: _replace(c / "pages/about.md", "Title: 关于本站", "Title: 关于我们"),
     "department name": lambda c: [
         _replace(c / "disclosures" / name, "醴陵市民政局,", "醴陵市民政事务局,", count=-1)
-        for name in ("departments.csv", "power-list.csv")
+        for name in ("departments.csv", "power-list.csv", "problems.csv")
     ],
     "village supervisor": lambda c: _replace(c / "disclosures/villages.csv", "刘桂英", "刘桂兰"),
     # an early month: every later month's opening and closing balances change with it
