@@ -6,7 +6,7 @@ import datetime as dt
 import pathlib
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from .ledger_source import account_set_for, read_account_sets, read_ledger
@@ -58,6 +58,8 @@ cents = st.integers(min_value=0, max_value=5_000_000).map(lambda c: Decimal(c) /
 month_vouchers = st.lists(st.tuples(st.booleans(), cents), max_size=12)
 
 
+# No time limit per example: speed belongs in the benchmarks, and a loaded CI machine is no bug.
+@settings(deadline=None)
 @given(
     opening=st.integers(min_value=-10_000_000, max_value=10_000_000).map(lambda c: Decimal(c) / 100),
     months=st.lists(month_vouchers, min_size=1, max_size=24),
