@@ -18,29 +18,13 @@ import shutil
 
 from benchmarks import corpus
 from plugins.portal_data.downloads import csv_bytes
+from plugins.power_list.model import HEADER as POWER_HEADER  # the data contracts, from their one place
+from plugins.village_disclosure.ledger_source import LEDGER_HEADER
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIRST_EDITION = dt.date(2015, 3, 2)
 LAST_LEDGER_MONTH = (2024, 12)
-LEDGER_HEADER = ["日期", "凭证号", "摘要", "科目", "收入", "支出", "经办人", "证明人", "审批人"]
 VILLAGES_HEADER = ["代码", "镇街代码", "镇街", "村社区", "期初月份", "期初余额", "监督委员会联系人"]
-POWER_HEADER = [
-    "序号",
-    "实施部门",
-    "事项名称",
-    "事项类别",
-    "设定依据",
-    "办理条件",
-    "申请材料",
-    "办理流程",
-    "法定时限",
-    "承诺时限",
-    "收费标准",
-    "办理方式",
-    "责任事项",
-    "监督电话",
-    "更新日期",
-]
 
 
 def person(rng: random.Random) -> str:

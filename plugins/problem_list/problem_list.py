@@ -274,26 +274,20 @@ class ProblemListGenerator(Generator):
             relative_urls=relative,
             url=self.config["PROBLEM_LIST_URL"],
         )
-        for group in self.problem_list.villages:
-            write(
-                group.save_as,
-                template("problem_group"),
-                self.context,
-                relative_urls=relative,
-                url=group.url,
-                problem_group=group,
-                group_kind="village",
-            )
-        for group in self.problem_list.departments:
-            write(
-                group.save_as,
-                template("problem_group"),
-                self.context,
-                relative_urls=relative,
-                url=group.url,
-                problem_group=group,
-                group_kind="department",
-            )
+        for group_kind, groups in (
+            ("village", self.problem_list.villages),
+            ("department", self.problem_list.departments),
+        ):
+            for group in groups:
+                write(
+                    group.save_as,
+                    template("problem_group"),
+                    self.context,
+                    relative_urls=relative,
+                    url=group.url,
+                    problem_group=group,
+                    group_kind=group_kind,
+                )
         for problem in self.problem_list.problems:
             write(
                 problem.save_as,
