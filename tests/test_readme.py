@@ -60,3 +60,12 @@ def test_every_repository_path_the_readme_names_exists():
 def test_paths_are_found_in_code_spans_and_blocks_but_not_patterns():
     text = "see `plugins/seo/seo.py`, `content/news/<YYYY-MM-DD>/<slug>.md`\n```\ntheme/ templates\n```\n"
     assert named_paths(text) == {"plugins/seo/seo.py", "theme/"}
+
+
+def test_the_module_map_names_every_plugin_and_build_module():
+    """A newcomer finds each plugin and build module in the README before opening the code."""
+    plugins = {path.name for path in (ROOT / "plugins").iterdir() if (path / "__init__.py").exists()}
+    modules = {path.name for path in (ROOT / "buildtools").glob("*.py") if path.name != "__init__.py"}
+    named = set(re.findall(r"`(?:plugins/)?([a-z_]+(?:\.py)?)/?`", README))
+    assert sorted(plugins - named) == []
+    assert sorted(modules - named) == []
