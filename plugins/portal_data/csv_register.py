@@ -49,6 +49,15 @@ def empty_cells(row: CsvRow, columns: Iterable[str], error: CellError, thing: st
             yield error(column, "empty-cell", f"{column} 为空；每个{thing}都要填写{column}")
 
 
+def unknown_value(
+    row: CsvRow, error: CellError, column: str, known, code: str, message: Callable[[str], str]
+) -> Iterator[DataError]:
+    """A filled cell that is not one of `known` (an empty one is empty_cells' to report); message(value) says what is."""
+    value = row[column]
+    if value and value not in known:
+        yield error(column, code, message(value))
+
+
 def read_register_rows(
     table: CsvTable,
     check_row: Callable[[CsvRow, CellError], Iterable[DataError]],

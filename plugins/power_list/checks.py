@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plugins.portal_data import DataError
-from plugins.portal_data.csv_register import empty_cells, read_register_rows, repeated_values
+from plugins.portal_data.csv_register import empty_cells, read_register_rows, repeated_values, unknown_value
 from plugins.portal_data.csv_source import CsvRow, CsvTable
 from plugins.portal_data.dates import DateFormError, parse_day
 from plugins.portal_data.numbers import whole_number
@@ -40,20 +40,22 @@ def check_row(row, error, departments, type_names, departments_path, types_path)
     number = row["序号"]
     if number and not (is_whole(number) and int(number) > 0):
         yield error("序号", "bad-number", f"序号“{number}”不是正整数；请写 1、2、3 这样的数字")
-    department = row["实施部门"]
-    if department and department not in departments:
-        yield error(
-            "实施部门",
-            "unknown-department",
-            f"实施部门“{department}”不在部门表中；请写部门全称，或先在 {departments_path} 添加这个部门和它的代码",
-        )
-    category = row["事项类别"]
-    if category and category not in type_names:
-        yield error(
-            "事项类别",
-            "unknown-category",
-            f"事项类别“{category}”不是十类行政权力之一；应为：{'、'.join(type_names)}（见 {types_path}）",
-        )
+    yield from unknown_value(
+        row,
+        error,
+        "实施部门",
+        departments,
+        "unknown-department",
+        lambda name: f"实施部门“{name}”不在部门表中；请写部门全称，或先在 {departments_path} 添加这个部门和它的代码",
+    )
+    yield from unknown_value(
+        row,
+        error,
+        "事项类别",
+        type_names,
+        "unknown-category",
+        lambda name: f"事项类别“{name}”不是十类行政权力之一；应为：{'、'.join(type_names)}（见 {types_path}）",
+    )
     yield from check_days(row, error)
     yield from check_channels(row, error)
     phone = row["监督电话"]

@@ -7,7 +7,6 @@ through Pelican's writer. A site without the matters file (a fixture site) gets 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import zoneinfo
 
@@ -99,13 +98,14 @@ def assemble(items, departments, power_types, config) -> PowerList:
 def section_items(power_list: PowerList, section: str, timezone: str) -> list[SectionItem]:
     zone = zoneinfo.ZoneInfo(timezone)
     return [
-        SectionItem(
-            section=section,
-            title=f"{item.name}（{item.department.name}）",
-            url=item.url,
-            date=dt.datetime.combine(item.updated, dt.time(), tzinfo=zone),
-            summary=f"权力清单 · {item.category} · 承诺时限 {item.promised_text} · {item.channels_text}",
-            kind="power-item",
+        SectionItem.of_day(
+            section,
+            "power-item",
+            item.updated,
+            f"{item.name}（{item.department.name}）",
+            item.url,
+            f"权力清单 · {item.category} · 承诺时限 {item.promised_text} · {item.channels_text}",
+            zone,
         )
         for item in power_list.items
     ]

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from plugins.portal_data import DataError
-from plugins.portal_data.csv_register import empty_cells, read_register_rows, repeated_values
+from plugins.portal_data.csv_register import empty_cells, read_register_rows, repeated_values, unknown_value
 from plugins.portal_data.csv_source import CsvRow, CsvTable
 from plugins.portal_data.dates import DateFormError, parse_day
 
@@ -45,15 +45,26 @@ def check_row(row, error, places, departments, villages_path, departments_path) 
     number = row["编号"]
     if number and not NUMBER_PATTERN.match(number):
         yield error("编号", "bad-number", f"编号“{number}”不能用作网址；请用数字、字母和连字符，如 2020-0001")
-    code = row["村社区代码"]
-    if code and code not in places:
-        yield error(
-            "村社区代码", "unknown-village", f"村社区代码“{code}”不在 {villages_path} 中；应为：{'、'.join(places)}"
-        )
+    yield from unknown_value(
+        row,
+        error,
+        "村社区代码",
+        places,
+        "unknown-village",
+        lambda code: f"村社区代码“{code}”不在 {villages_path} 中；应为：{'、'.join(places)}",
+    )
     for column, (code_name, choices, hint) in CHOICES.items():
-        value = row[column]
-        if value and value not in choices:
-            yield error(column, code_name, f"{column}“{value}”不认识；应为 {'、'.join(choices)} 之一{hint}")
+        yield from unknown_value(
+            row,
+            error,
+            column,
+            choices,
+            code_name,
+            lambda value, column=column, choices=choices, hint=hint: (
+                f"{column}“{value}”不认识；应为 {'、'.join(choices)} 之一{hint}"
+            ),
+        )
+    code = row["村社区代码"]
     yield from check_dates(row, error)
     place = places.get(code)
     unit = row["责任单位"]

@@ -200,14 +200,14 @@ def read_problem_list(content_path: str, settings: dict):
 
 def section_items(problem_list: ProblemList, section: str) -> list[SectionItem]:
     return [
-        SectionItem(
-            section=section,
-            title=f"问题清单 {problem.number}：{problem.place.name}{problem.summary}",
-            url=problem.url,
-            date=dt.datetime.combine(problem.updated, dt.time(), tzinfo=CHINA),
+        SectionItem.of_day(
+            section,
+            "problem",
+            problem.updated,
+            f"问题清单 {problem.number}：{problem.place.name}{problem.summary}",
+            problem.url,
             # The status, not its day count: section pages and feeds should not change every night.
-            summary=f"问题清单 · {problem.kind} · {problem.unit.name} · {problem.status}",
-            kind="problem",
+            f"问题清单 · {problem.kind} · {problem.unit.name} · {problem.status}",
         )
         for problem in problem_list.problems
     ]

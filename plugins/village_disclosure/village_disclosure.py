@@ -128,16 +128,15 @@ class VillageDisclosureGenerator(Generator):
         return self.config[key].format(**fields)
 
     def section_item(self, village, ledger) -> SectionItem:
-        return SectionItem(
-            section=self.config["VILLAGE_DISCLOSURE_SECTION"],
-            title=f"{village.full_name} {ledger.label}收支公开",
-            url=self.url("VILLAGE_MONTH_URL", code=village.code, month=ledger.key),
-            date=dt.datetime.combine(ledger.month, dt.time(), TIMEZONE),
-            summary=(
-                f"收入 {format_amount(ledger.income_total)} 元，支出 {format_amount(ledger.expenditure_total)} 元，"
-                f"期末余额 {format_amount(ledger.closing_balance)} 元"
-            ),
-            kind="ledger",
+        return SectionItem.of_day(
+            self.config["VILLAGE_DISCLOSURE_SECTION"],
+            "ledger",
+            ledger.month,
+            f"{village.full_name} {ledger.label}收支公开",
+            self.url("VILLAGE_MONTH_URL", code=village.code, month=ledger.key),
+            f"收入 {format_amount(ledger.income_total)} 元，支出 {format_amount(ledger.expenditure_total)} 元，"
+            f"期末余额 {format_amount(ledger.closing_balance)} 元",
+            TIMEZONE,
         )
 
     def generate_output(self, writer):
