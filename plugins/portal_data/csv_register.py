@@ -88,6 +88,20 @@ def repeated_values(
             first_lines[value] = row.line
 
 
+def publish_register(context: dict, name: str, register, config: dict, fields: list, downloads: dict) -> None:
+    """What a register's templates read, under its name (power_list, problem_list): the register, its
+    filter's fields, whether it is sample data, its downloads and its URL setting (POWER_LIST_URL)."""
+    context.update(
+        {
+            name: register,
+            f"{name}_filter": fields,
+            f"{name}_sample_data": config["sample_data"],
+            f"{name}_downloads": downloads,
+            f"{name.upper()}_URL": config[f"{name.upper()}_URL"],
+        }
+    )
+
+
 @dataclass(frozen=True)
 class FilterField:
     """One select of a register's filter form (theme/templates/components/register_filter.html)."""

@@ -13,7 +13,7 @@ import zoneinfo
 from pelican import signals
 
 from plugins.portal_data import DataError, collect_problems, raise_collected_problems
-from plugins.portal_data.csv_register import FilterField, register_settings, write_register_downloads
+from plugins.portal_data.csv_register import FilterField, publish_register, register_settings, write_register_downloads
 from plugins.portal_data.csv_source import read_csv_table
 from plugins.portal_data.page_generator import PageGenerator
 from plugins.portal_data.registers_file import read_sample_data
@@ -148,11 +148,14 @@ class PowerListGenerator(PageGenerator):
         collect_problems(self.context, errors)  # reported with every other plugin's, before writing
         if self.power_list is None:
             return
-        self.context["power_list"] = self.power_list
-        self.context["power_list_filter"] = filter_fields(self.power_list)
-        self.context["power_list_sample_data"] = self.config["sample_data"]
-        self.context["POWER_LIST_URL"] = self.config["POWER_LIST_URL"]
-        self.context["power_list_downloads"] = download_links(self.config)
+        publish_register(
+            self.context,
+            "power_list",
+            self.power_list,
+            self.config,
+            filter_fields(self.power_list),
+            download_links(self.config),
+        )
         add_section_items(
             self.context,
             section_items(

@@ -15,7 +15,7 @@ import zoneinfo
 from pelican import signals
 
 from plugins.portal_data import DataError, collect_problems, raise_collected_problems
-from plugins.portal_data.csv_register import FilterField, register_settings, write_register_downloads
+from plugins.portal_data.csv_register import FilterField, publish_register, register_settings, write_register_downloads
 from plugins.portal_data.csv_source import read_csv_table
 from plugins.portal_data.downloads import write_download
 from plugins.portal_data.page_generator import PageGenerator
@@ -261,14 +261,13 @@ class ProblemListGenerator(PageGenerator):
         if self.problem_list is None:
             return
         config = self.config
-        self.context.update(
-            {
-                "problem_list": self.problem_list,
-                "problem_list_filter": filter_fields(self.problem_list),
-                "PROBLEM_LIST_URL": config["PROBLEM_LIST_URL"],
-                "problem_list_downloads": download_links(config),
-                "problem_list_sample_data": config["sample_data"],
-            }
+        publish_register(
+            self.context,
+            "problem_list",
+            self.problem_list,
+            config,
+            filter_fields(self.problem_list),
+            download_links(config),
         )
         add_section_items(self.context, section_items(self.problem_list, config["PROBLEM_LIST_SECTION"]))
         # For the build report and the next build's "nothing changed" shortcut (plugins/build_report).
