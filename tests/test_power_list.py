@@ -69,7 +69,7 @@ def test_register_headline_and_groups_follow_the_data(page):
 
 def test_register_works_without_javascript(page):
     soup = page(REGISTER)
-    form = soup.select_one("form[data-power-filter]")
+    form = soup.select_one("form[data-register-filter='power-table']")
     assert form.has_attr("hidden")  # only the script reveals it
     assert not soup.select("tr[hidden], tbody[hidden]")
     links = soup.select(".lp-power-departments__link")
@@ -205,7 +205,7 @@ def test_without_javascript_the_form_stays_hidden_and_every_row_shows(browser, s
     context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
     no_js = context.new_page()
     no_js.goto(site_url + "/" + REGISTER)
-    assert not no_js.locator("form[data-power-filter]").is_visible()
+    assert not no_js.locator("form[data-register-filter='power-table']").is_visible()
     assert len(visible_rows(no_js)) == 27
     no_js.get_by_text("按部门查看").click()
     no_js.get_by_role("link", name=re.compile("醴陵市民政局")).first.click()
@@ -220,7 +220,7 @@ def test_usable_at_375px_without_sideways_scrolling(browser_page, site_url, scre
     browser_page.goto(site_url + "/" + url)
     assert overflow(browser_page) <= 0
     small = browser_page.evaluate("""() => [...document.querySelectorAll(
-        '.lp-power-filter__select, .lp-button, .lp-power-departments__summary, .lp-power-table__group-heading a')]
+        '.lp-register-filter__select, .lp-button, .lp-power-departments__summary, .lp-power-table__group-heading a')]
         .map(el => el.getBoundingClientRect()).filter(r => r.width > 0 && r.height < 44).length""")
     assert small == 0
     violations = Axe().run(browser_page).response["violations"]

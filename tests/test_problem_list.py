@@ -113,7 +113,7 @@ def test_overdue_problems_come_first_and_every_row_is_in_the_register(page):
 
 def test_register_works_without_javascript(page):
     register = page(REGISTER)
-    form = register.select_one("form[data-problem-filter]")
+    form = register.select_one("form[data-register-filter='problem-table']")
     assert form.has_attr("hidden")  # the script reveals it; without it the whole table shows
     links = [a["href"] for a in register.select(".lp-problem-tally a")]
     assert "#problem-table-overdue" in links and register.select_one("#problem-table-overdue")

@@ -39,7 +39,7 @@ def test_usable_at_375px_and_axe_finds_no_violations(phone, site_url, screenshot
     phone.goto(site_url + "/" + PAGES[name])
     assert overflow(phone) <= 0
     small = phone.evaluate("""() => [...document.querySelectorAll(
-        '.lp-problem-filter__select, .lp-button, .lp-problem-browse__summary, .lp-problem-browse__link, .lp-problem-tally a')]
+        '.lp-register-filter__select, .lp-button, .lp-problem-browse__summary, .lp-problem-browse__link, .lp-problem-tally a')]
         .map(el => el.getBoundingClientRect()).filter(r => r.width > 0 && r.height < 44).length""")
     assert small == 0
     violations = Axe().run(phone).response["violations"]
@@ -50,9 +50,9 @@ def test_usable_at_375px_and_axe_finds_no_violations(phone, site_url, screenshot
 def test_filter_by_village_and_status_narrows_and_announces_and_can_be_shared(phone, site_url, screenshot):
     rows = source_rows()
     phone.goto(site_url + "/" + REGISTER)
-    form = phone.locator("form[data-problem-filter]")
+    form = phone.locator("form[data-register-filter='problem-table']")
     assert form.is_visible()
-    status = phone.locator(".lp-problem-filter__status")
+    status = phone.locator(".lp-register-filter__status")
     assert status.text_content() == f"显示全部 {len(rows)} 个问题"
     phone.select_option("#problem-filter-village", "xinyang")
     expected = sorted(row["编号"] for row in rows if row["村社区代码"] == "xinyang")
@@ -90,7 +90,7 @@ def test_without_javascript_every_row_shows_and_the_links_filter(browser, site_u
     context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
     no_js = context.new_page()
     no_js.goto(site_url + "/" + REGISTER)
-    assert not no_js.locator("form[data-problem-filter]").is_visible()
+    assert not no_js.locator("form[data-register-filter='problem-table']").is_visible()
     assert len(visible_numbers(no_js)) == len(source_rows())
     no_js.get_by_text("按村（社区）查看").click()
     no_js.get_by_role("link", name="来龙门街道新阳村").click()

@@ -67,6 +67,17 @@ def outside_content_error(shown_path: str, line: int, column: int, written: str)
     )
 
 
+def target_problem(shown_path: str, line: int, column: int, written: str, target: str, content_root: str, missing):
+    """What is wrong with a resolved image or link target: outside content/, or not there
+    (`missing` is (code, message(target relative to content/))); None when it is fine."""
+    if leaves_content(target, content_root):
+        return outside_content_error(shown_path, line, column, written)
+    if not os.path.isfile(target):
+        code, message = missing
+        return DataError(shown_path, line, column, code, message(os.path.relpath(target, content_root)))
+    return None
+
+
 def image_references(text: str) -> list[tuple[int, int, str, str | None]]:
     """(line, column, src, alt or None) of every image: what one file says, cacheable per file."""
     return [(*line_column(text, offset), src, alt) for offset, src, alt in find_images(text)]
@@ -95,16 +106,14 @@ def check_image_references(shown_path: str, references, source_file: str, conten
                     "external-image",
                     f"图片“{src}”在别的网站上；请把图片放进 content/images/ 再用 {{static}}/images/… 引用",
                 )
-            elif leaves_content(target, content_root):
-                yield outside_content_error(shown_path, line, column, src)
-            elif not os.path.isfile(target):
-                yield DataError(
-                    shown_path,
-                    line,
-                    column,
+            else:
+                missing = (
                     "missing-image",
-                    f"找不到图片“{src}”（应在 {os.path.relpath(target, content_root)}）；请检查文件名和文件夹",
+                    lambda where, src=src: f"找不到图片“{src}”（应在 {where}）；请检查文件名和文件夹",
                 )
+                problem = target_problem(shown_path, line, column, src, target, content_root, missing)
+                if problem:
+                    yield problem
         if alt is None or not alt.strip():
             yield DataError(
                 shown_path,

@@ -13,7 +13,7 @@ import re
 from plugins.portal_data import DataError
 from plugins.portal_data.positions import line_column
 
-from .images import image_spans, leaves_content, outside_content_error
+from .images import image_spans, target_problem
 
 _INTERNAL = re.compile(
     r"(?P<prefix>\{(?:filename|static|attach)\}|\|(?:filename|static|attach)\|)(?P<target>[^)\s\"'>#?]*)"
@@ -37,17 +37,16 @@ def check_link_references(shown_path: str, references, source_file: str, content
     for line, column, written, target in references:
         base = content_root if target.startswith("/") else os.path.dirname(source_file)
         resolved = os.path.normpath(os.path.join(base, target.lstrip("/")))
-        if leaves_content(resolved, content_root):
-            yield outside_content_error(shown_path, line, column, written)
-        elif not os.path.isfile(resolved):
-            yield DataError(
-                shown_path,
-                line,
-                column,
-                "broken-link",
-                f"链接的文件“{written}”不存在（应在 {os.path.relpath(resolved, content_root)}）；"
-                "请检查文件名，或改为存在的文章（例：{filename}/news/2020-07-08/lottery-jackpot.md）",
-            )
+        missing = (
+            "broken-link",
+            lambda where, written=written: (
+                f"链接的文件“{written}”不存在（应在 {where}）；"
+                "请检查文件名，或改为存在的文章（例：{filename}/news/2020-07-08/lottery-jackpot.md）"
+            ),
+        )
+        problem = target_problem(shown_path, line, column, written, resolved, content_root, missing)
+        if problem:
+            yield problem
 
 
 def check_template(shown_path: str, field, template_folders: list[str]):

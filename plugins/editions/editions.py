@@ -11,12 +11,12 @@ import os
 from dataclasses import dataclass, field
 
 from pelican import signals
-from pelican.generators import Generator
 
 from plugins.portal_data import DataError, collect_problems, raise_collected_problems
 from plugins.portal_data.dates import DateFormError, parse_day
 from plugins.portal_data.front_matter import value_position
 from plugins.portal_data.numbers import whole_number
+from plugins.portal_data.page_generator import PageGenerator
 
 DEFAULTS = {
     "EDITION_NAME": "株洲日报·醴陵版",
@@ -118,7 +118,7 @@ def build_editions(articles, config, content_path: str = "") -> tuple[list[Editi
     return editions, errors
 
 
-class EditionsGenerator(Generator):
+class EditionsGenerator(PageGenerator):
     """Collects editions from the articles the ArticlesGenerator has read, then writes their pages."""
 
     def generate_context(self):
@@ -130,23 +130,10 @@ class EditionsGenerator(Generator):
         self.context["EDITIONS_URL"] = self.config["EDITIONS_URL"]
 
     def generate_output(self, writer):
-        relative = self.settings.get("RELATIVE_URLS")
         for edition in self.editions:
-            writer.write_file(
-                edition.save_as,
-                self.get_template("edition"),
-                self.context,
-                relative_urls=relative,
-                url=edition.url,
-                edition=edition,
-            )
-        writer.write_file(
-            self.config["EDITIONS_SAVE_AS"],
-            self.get_template("editions"),
-            self.context,
-            relative_urls=relative,
-            url=self.config["EDITIONS_URL"],
-            editions=self.editions,
+            self.write_page(writer, "edition", edition.save_as, edition.url, edition=edition)
+        self.write_page(
+            writer, "editions", self.config["EDITIONS_SAVE_AS"], self.config["EDITIONS_URL"], editions=self.editions
         )
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 
 from plugins.portal_data import DataError
-from plugins.portal_data.positions import toml_error_position, toml_table_lines
+from plugins.portal_data.positions import toml_table_lines
+from plugins.portal_data.toml_source import parse_toml
 
 REQUIRED_KEYS = ("value", "file", "reason", "reviewer", "date")
 EXAMPLE = (
@@ -42,14 +42,11 @@ def load_allowlist(path: str, shown: str) -> tuple[list[Allowed], list[DataError
     with open(path, "rb") as handle:
         raw = handle.read()
     text = raw.decode("utf-8", errors="replace")
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return [], [
-            DataError(
-                shown, *toml_error_position(exc), "bad-allowlist", f"允许清单格式错误（{exc}）；每条应写成：\n{EXAMPLE}"
-            )
-        ]
+    document, errors = parse_toml(
+        text, shown, "bad-allowlist", "允许清单格式错误（{problem}）；每条应写成：\n" + EXAMPLE
+    )
+    if document is None:
+        return [], errors
     entries, errors = [], []
     lines = toml_table_lines(text, "allow")
     for index, entry in enumerate(document.get("allow", [])):

@@ -28,13 +28,21 @@ def toml_table_lines(text: str, name: str) -> list[int]:
     return [number for number, line in enumerate(text.splitlines(), start=1) if line.replace(" ", "").strip() == header]
 
 
+def toml_header_line(text: str, name: str) -> int:
+    """1-based line of the `[name]` header; 0 when the file has none."""
+    header = f"[{name}]"
+    return next(
+        (number for number, line in enumerate(text.splitlines(), start=1) if line.replace(" ", "").strip() == header), 0
+    )
+
+
 def toml_key_position(text: str, table_line: int, key: str) -> tuple[int, int]:
-    """(line, column of the value) of `key = …` in the `[[…]]` entry starting at `table_line`;
-    (table_line, 0) when the entry does not write the key."""
+    """(line, column of the value) of `key = …` in the `[…]` table or `[[…]]` entry starting at
+    `table_line`; (table_line, 0) when it does not write the key."""
     lines = text.splitlines()
     for number in range(table_line + 1, len(lines) + 1):
         line = lines[number - 1]
-        if line.strip().startswith("[["):
+        if line.strip().startswith("["):
             break
         match = re.match(rf"\s*{re.escape(key)}\s*=\s*", line)
         if match:

@@ -9,7 +9,10 @@ with the section's articles. Nothing else about the generator needs to be known.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
+
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,11 @@ class SectionItem:
     date: dt.datetime  # timezone-aware (Asia/Shanghai); newest first in lists
     summary: str = ""
     kind: str = ""  # what it is, for filters: "ledger", "power-item", …
+
+    @classmethod
+    def of_day(cls, section: str, kind: str, day: dt.date, title: str, url: str, summary: str, zone=BEIJING):
+        """A register row dated by a day (its update, its month): listed from the start of that day."""
+        return cls(section, title, url, dt.datetime.combine(day, dt.time(), zone), summary, kind)
 
 
 def add_section_items(context: dict, items) -> None:

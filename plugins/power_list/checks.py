@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plugins.portal_data import DataError
+from plugins.portal_data.csv_register import empty_cells, read_register_rows, repeated_values, unknown_value
 from plugins.portal_data.csv_source import CsvRow, CsvTable
 from plugins.portal_data.dates import DateFormError, parse_day
 from plugins.portal_data.numbers import whole_number
@@ -25,40 +26,36 @@ def read_power_items(
 ) -> tuple[list[PowerItem], list[DataError]]:
     by_name = {department.name: department for department in departments}
     type_names = [power_type.name for power_type in power_types]
-    items, errors = [], []
-    for row in table.rows:
-        row_errors = list(check_row(table, row, by_name, type_names, departments_path, types_path))
-        errors.extend(row_errors)
-        if not row_errors:
-            items.append(make_item(row, by_name))
+    items, errors = read_register_rows(
+        table,
+        lambda row, error: check_row(row, error, by_name, type_names, departments_path, types_path),
+        lambda row: make_item(row, by_name),
+    )
     errors.extend(check_unique(table))
     return items, errors
 
 
-def check_row(table, row, departments, type_names, departments_path, types_path) -> Iterator[DataError]:
-    def error(column: str, code: str, message: str) -> DataError:
-        return DataError(table.path, row.line, table.column_number(column), code, message)
-
-    for column in REQUIRED:
-        if not row[column]:
-            yield error(column, "empty-cell", f"{column} 为空；每个事项都要填写{column}")
+def check_row(row, error, departments, type_names, departments_path, types_path) -> Iterator[DataError]:
+    yield from empty_cells(row, REQUIRED, error, "事项")
     number = row["序号"]
     if number and not (is_whole(number) and int(number) > 0):
         yield error("序号", "bad-number", f"序号“{number}”不是正整数；请写 1、2、3 这样的数字")
-    department = row["实施部门"]
-    if department and department not in departments:
-        yield error(
-            "实施部门",
-            "unknown-department",
-            f"实施部门“{department}”不在部门表中；请写部门全称，或先在 {departments_path} 添加这个部门和它的代码",
-        )
-    category = row["事项类别"]
-    if category and category not in type_names:
-        yield error(
-            "事项类别",
-            "unknown-category",
-            f"事项类别“{category}”不是十类行政权力之一；应为：{'、'.join(type_names)}（见 {types_path}）",
-        )
+    yield from unknown_value(
+        row,
+        error,
+        "实施部门",
+        departments,
+        "unknown-department",
+        lambda name: f"实施部门“{name}”不在部门表中；请写部门全称，或先在 {departments_path} 添加这个部门和它的代码",
+    )
+    yield from unknown_value(
+        row,
+        error,
+        "事项类别",
+        type_names,
+        "unknown-category",
+        lambda name: f"事项类别“{name}”不是十类行政权力之一；应为：{'、'.join(type_names)}（见 {types_path}）",
+    )
     yield from check_days(row, error)
     yield from check_channels(row, error)
     phone = row["监督电话"]
@@ -106,34 +103,20 @@ def check_channels(row: CsvRow, error) -> Iterator[DataError]:
 
 
 def check_unique(table: CsvTable) -> Iterator[DataError]:
-    numbers: dict[str, int] = {}
-    matters: dict[tuple[str, str], int] = {}
-    for row in table.rows:
-        number = row["序号"]
-        if is_whole(number):
-            key = str(int(number))
-            if key in numbers:
-                yield DataError(
-                    table.path,
-                    row.line,
-                    table.column_number("序号"),
-                    "duplicate-number",
-                    f"序号 {key} 与第 {numbers[key]} 行重复；每个事项的序号应不同",
-                )
-            else:
-                numbers[key] = row.line
-        matter = (row["实施部门"], row["事项名称"])
-        if all(matter):
-            if matter in matters:
-                yield DataError(
-                    table.path,
-                    row.line,
-                    table.column_number("事项名称"),
-                    "duplicate-matter",
-                    f"{matter[0]}的“{matter[1]}”与第 {matters[matter]} 行重复；同一部门的事项名称应不同",
-                )
-            else:
-                matters[matter] = row.line
+    yield from repeated_values(
+        table,
+        "序号",
+        lambda row: str(int(row["序号"])) if is_whole(row["序号"]) else None,
+        lambda number, line: f"序号 {number} 与第 {line} 行重复；每个事项的序号应不同",
+        "duplicate-number",
+    )
+    yield from repeated_values(
+        table,
+        "事项名称",
+        lambda row: (row["实施部门"], row["事项名称"]) if row["实施部门"] and row["事项名称"] else None,
+        lambda matter, line: f"{matter[0]}的“{matter[1]}”与第 {line} 行重复；同一部门的事项名称应不同",
+        "duplicate-matter",
+    )
 
 
 def is_whole(text: str) -> bool:

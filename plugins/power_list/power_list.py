@@ -7,17 +7,16 @@ through Pelican's writer. A site without the matters file (a fixture site) gets 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import posixpath
 import zoneinfo
 
 from pelican import signals
-from pelican.generators import Generator
 
 from plugins.portal_data import DataError, collect_problems, raise_collected_problems
+from plugins.portal_data.csv_register import FilterField, publish_register, register_settings, write_register_downloads
 from plugins.portal_data.csv_source import read_csv_table
-from plugins.portal_data.downloads import csv_bytes, json_bytes, write_derived, write_download
+from plugins.portal_data.page_generator import PageGenerator
+from plugins.portal_data.registers_file import read_sample_data
 from plugins.portal_data.section_item import SectionItem, add_section_items
 
 from . import schema
@@ -49,15 +48,7 @@ PLACEHOLDERS = {
 
 
 def power_list_settings(settings) -> tuple[dict, list[DataError]]:
-    config = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
-    errors = [
-        DataError(
-            "pelicanconf.py", 0, 0, "bad-setting", f"{key} = {config[key]!r} 缺少 {placeholder}；例如 {DEFAULTS[key]!r}"
-        )
-        for key, placeholder in PLACEHOLDERS.items()
-        if placeholder not in str(config[key])
-    ]
-    return config, errors
+    return register_settings(settings, DEFAULTS, PLACEHOLDERS)
 
 
 def load_power_list(content_path: str, config: dict) -> tuple[PowerList | None, list[DataError]]:
@@ -107,15 +98,25 @@ def assemble(items, departments, power_types, config) -> PowerList:
 def section_items(power_list: PowerList, section: str, timezone: str) -> list[SectionItem]:
     zone = zoneinfo.ZoneInfo(timezone)
     return [
-        SectionItem(
-            section=section,
-            title=f"{item.name}（{item.department.name}）",
-            url=item.url,
-            date=dt.datetime.combine(item.updated, dt.time(), tzinfo=zone),
-            summary=f"权力清单 · {item.category} · 承诺时限 {item.promised_text} · {item.channels_text}",
-            kind="power-item",
+        SectionItem.of_day(
+            section,
+            "power-item",
+            item.updated,
+            f"{item.name}（{item.department.name}）",
+            item.url,
+            f"权力清单 · {item.category} · 承诺时限 {item.promised_text} · {item.channels_text}",
+            zone,
         )
         for item in power_list.items
+    ]
+
+
+def filter_fields(power_list: PowerList) -> list[FilterField]:
+    """The register's filter form: by department, category and 办理方式, only what some matter uses."""
+    return [
+        FilterField("department", "实施部门", "全部部门", tuple((d.code, d.name) for d in power_list.departments)),
+        FilterField("category", "事项类别", "全部类别", tuple((c, c) for c in power_list.categories_in_use)),
+        FilterField("channel", "办理方式", "全部方式", tuple((c, c) for c in power_list.channels_in_use)),
     ]
 
 
@@ -128,15 +129,18 @@ def download_links(config: dict) -> dict:
 
 
 def read_power_list(content_path: str, settings: dict):
-    """(config, power_list or None, problems); used by the generator and by `invoke check`."""
+    """(config, power_list or None, problems); used by the generator and by `invoke check`.
+    config["sample_data"] is what content/disclosures/registers.toml says of the power list."""
     config, errors = power_list_settings(settings)
     if errors or not os.path.exists(os.path.join(content_path, config["POWER_LIST_PATH"])):
         return config, None, errors
-    power_list, errors = load_power_list(content_path, config)
+    config["sample_data"], errors = read_sample_data(content_path, settings, "power_list")
+    power_list, found = load_power_list(content_path, config)
+    errors += found
     return config, (None if errors else power_list), errors
 
 
-class PowerListGenerator(Generator):
+class PowerListGenerator(PageGenerator):
     """Publishes context["power_list"] in generate_context and writes pages only in generate_output."""
 
     def generate_context(self):
@@ -144,9 +148,14 @@ class PowerListGenerator(Generator):
         collect_problems(self.context, errors)  # reported with every other plugin's, before writing
         if self.power_list is None:
             return
-        self.context["power_list"] = self.power_list
-        self.context["POWER_LIST_URL"] = self.config["POWER_LIST_URL"]
-        self.context["power_list_downloads"] = download_links(self.config)
+        publish_register(
+            self.context,
+            "power_list",
+            self.power_list,
+            self.config,
+            filter_fields(self.power_list),
+            download_links(self.config),
+        )
         add_section_items(
             self.context,
             section_items(
@@ -157,59 +166,22 @@ class PowerListGenerator(Generator):
     def generate_output(self, writer):
         if self.power_list is None:
             return
-        relative = self.settings.get("RELATIVE_URLS")
-        write = writer.write_file
-        write(
-            self.config["POWER_LIST_SAVE_AS"],
-            self.get_template("power_list"),
-            self.context,
-            relative_urls=relative,
-            url=self.config["POWER_LIST_URL"],
-            power_list=self.power_list,
-        )
-        for department in self.power_list.departments:
-            write(
-                department.save_as,
-                self.get_template("power_department"),
-                self.context,
-                relative_urls=relative,
-                url=department.url,
-                department=department,
-            )
-        for item in self.power_list.items:
-            write(
-                item.save_as,
-                self.get_template("power_item"),
-                self.context,
-                relative_urls=relative,
-                url=item.url,
-                power_item=item,
-            )
-        self.write_downloads(writer)
-
-    def write_downloads(self, writer):
-        output, config, power_list = self.output_path, self.config, self.power_list
-        # Made from the power list alone: the incremental writer skips them when it did not change.
-        write_derived(
+        config, power_list = self.config, self.power_list
+        self.write_page(writer, "power_list", config["POWER_LIST_SAVE_AS"], config["POWER_LIST_URL"])
+        for department in power_list.departments:
+            self.write_page(writer, "power_department", department.save_as, department.url, department=department)
+        for item in power_list.items:
+            self.write_page(writer, "power_item", item.save_as, item.url, power_item=item)
+        sample = config["sample_data"]
+        types = [power_type.name for power_type in power_list.power_types]
+        write_register_downloads(
             writer,
-            output,
-            config["POWER_LIST_CSV_SAVE_AS"],
-            power_list,
-            lambda: csv_bytes(HEADER, schema.csv_rows(power_list)),
-        )
-        write_derived(
-            writer,
-            output,
-            config["POWER_LIST_JSON_SAVE_AS"],
-            power_list,
-            lambda: json_bytes(schema.json_document(power_list)),
-        )
-        csv_name = posixpath.relpath(
-            config["POWER_LIST_CSV_SAVE_AS"], posixpath.dirname(config["POWER_LIST_DATAPACKAGE_SAVE_AS"])
-        )
-        types = [power_type.name for power_type in self.power_list.power_types]
-        write_download(
-            output, config["POWER_LIST_DATAPACKAGE_SAVE_AS"], json_bytes(schema.data_package(types, csv_name))
+            self.output_path,
+            (power_list, sample),
+            download_links(config),
+            lambda: (HEADER, schema.csv_rows(power_list)),
+            lambda: schema.json_document(power_list, sample),
+            lambda csv_name: schema.data_package(types, csv_name, sample),
         )
 
 

@@ -29,7 +29,7 @@ def csv_rows(power_list: PowerList) -> list[list[str]]:
     return [[item.cells[column] for column in HEADER] for item in power_list.items]
 
 
-def json_document(power_list: PowerList, site_url: str = "") -> dict:
+def json_document(power_list: PowerList, sample_data: bool, site_url: str = "") -> dict:
     items = []
     for item in power_list.items:
         record = {
@@ -40,7 +40,7 @@ def json_document(power_list: PowerList, site_url: str = "") -> dict:
         items.append(record)
     return {
         "title": "醴陵市市直部门权力清单",
-        "sample_data": True,
+        "sample_data": sample_data,
         "department_count": power_list.department_count,
         "item_count": power_list.item_count,
         "updated": power_list.updated.isoformat() if power_list.updated else None,
@@ -67,11 +67,10 @@ def table_schema(power_types: list[str]) -> dict:
     return {"fields": fields, "primaryKey": ["序号"], "missingValues": [""]}
 
 
-def data_package(power_types: list[str], csv_name: str) -> dict:
-    return {
+def data_package(power_types: list[str], csv_name: str, sample_data: bool) -> dict:
+    package = {
         "name": "liling-power-list",
-        "title": "醴陵市市直部门权力清单（示例数据）",
-        "description": "示例数据，不是醴陵市的真实数据；监督电话均为虚构号码。",
+        "title": "醴陵市市直部门权力清单" + ("（示例数据）" if sample_data else ""),
         "resources": [
             {
                 "name": "power-list",
@@ -83,3 +82,6 @@ def data_package(power_types: list[str], csv_name: str) -> dict:
             }
         ],
     }
+    if sample_data:
+        package["description"] = "示例数据，不是醴陵市的真实数据；监督电话均为虚构号码。"
+    return package

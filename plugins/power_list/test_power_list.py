@@ -241,7 +241,7 @@ def test_fixture_site_writes_register_departments_matters_and_downloads(tmp_path
     assert [a.get_text() for a in department.select(".lp-power-table__name a")] == ["老年证年审", "最低生活保障审批"]
     matter = soup(output / "disclosures/power-list/items/2/index.html")
     assert matter.h1.get_text() == "健康证明"
-    # Sample data (POWER_LIST_SAMPLE_DATA unset): the number is text, not a call link.
+    # Sample data (the fixture has no registers.toml): the number is text, not a call link.
     assert matter.select_one('a[href^="tel:"]') is None
     assert matter.select_one(".lp-power-item__number").get_text() == "0731-23000002"
     package = json.loads((output / "disclosures/power-list/datapackage.json").read_text(encoding="utf-8"))

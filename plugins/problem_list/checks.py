@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from plugins.portal_data import DataError
+from plugins.portal_data.csv_register import empty_cells, read_register_rows, repeated_values, unknown_value
 from plugins.portal_data.csv_source import CsvRow, CsvTable
 from plugins.portal_data.dates import DateFormError, parse_day
 
@@ -30,35 +31,40 @@ CHOICES = {
 def read_problems(
     table: CsvTable, places: dict[str, Place], departments: dict[str, Unit], villages_path: str, departments_path: str
 ) -> tuple[list[Problem], list[DataError]]:
-    problems, errors = [], []
-    for row in table.rows:
-        row_errors = list(check_row(table, row, places, departments, villages_path, departments_path))
-        errors.extend(row_errors)
-        if not row_errors:
-            problems.append(make_problem(row, places, departments))
+    problems, errors = read_register_rows(
+        table,
+        lambda row, error: check_row(row, error, places, departments, villages_path, departments_path),
+        lambda row: make_problem(row, places, departments),
+    )
     errors.extend(check_unique(table))
     return problems, errors
 
 
-def check_row(table, row, places, departments, villages_path, departments_path) -> Iterator[DataError]:
-    def error(column: str, code: str, message: str) -> DataError:
-        return DataError(table.path, row.line, table.column_number(column), code, message)
-
-    for column in REQUIRED:
-        if not row[column]:
-            yield error(column, "empty-cell", f"{column} 为空；每个问题都要填写{column}")
+def check_row(row, error, places, departments, villages_path, departments_path) -> Iterator[DataError]:
+    yield from empty_cells(row, REQUIRED, error, "问题")
     number = row["编号"]
     if number and not NUMBER_PATTERN.match(number):
         yield error("编号", "bad-number", f"编号“{number}”不能用作网址；请用数字、字母和连字符，如 2020-0001")
-    code = row["村社区代码"]
-    if code and code not in places:
-        yield error(
-            "村社区代码", "unknown-village", f"村社区代码“{code}”不在 {villages_path} 中；应为：{'、'.join(places)}"
-        )
+    yield from unknown_value(
+        row,
+        error,
+        "村社区代码",
+        places,
+        "unknown-village",
+        lambda code: f"村社区代码“{code}”不在 {villages_path} 中；应为：{'、'.join(places)}",
+    )
     for column, (code_name, choices, hint) in CHOICES.items():
-        value = row[column]
-        if value and value not in choices:
-            yield error(column, code_name, f"{column}“{value}”不认识；应为 {'、'.join(choices)} 之一{hint}")
+        yield from unknown_value(
+            row,
+            error,
+            column,
+            choices,
+            code_name,
+            lambda value, column=column, choices=choices, hint=hint: (
+                f"{column}“{value}”不认识；应为 {'、'.join(choices)} 之一{hint}"
+            ),
+        )
+    code = row["村社区代码"]
     yield from check_dates(row, error)
     place = places.get(code)
     unit = row["责任单位"]
@@ -112,21 +118,13 @@ def check_result(row: CsvRow, error) -> Iterator[DataError]:
 
 
 def check_unique(table: CsvTable) -> Iterator[DataError]:
-    numbers: dict[str, int] = {}
-    for row in table.rows:
-        number = row["编号"]
-        if not number:
-            continue
-        if number in numbers:
-            yield DataError(
-                table.path,
-                row.line,
-                table.column_number("编号"),
-                "duplicate-number",
-                f"编号 {number} 与第 {numbers[number]} 行重复；每个问题的编号应不同",
-            )
-        else:
-            numbers[number] = row.line
+    return repeated_values(
+        table,
+        "编号",
+        lambda row: row["编号"] or None,
+        lambda number, line: f"编号 {number} 与第 {line} 行重复；每个问题的编号应不同",
+        "duplicate-number",
+    )
 
 
 def make_problem(row: CsvRow, places: dict[str, Place], departments: dict[str, Unit]) -> Problem:

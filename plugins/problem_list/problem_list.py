@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import posixpath
 import zoneinfo
 
 from pelican import signals
-from pelican.generators import Generator
 
 from plugins.portal_data import DataError, collect_problems, raise_collected_problems
+from plugins.portal_data.csv_register import FilterField, publish_register, register_settings, write_register_downloads
 from plugins.portal_data.csv_source import read_csv_table
-from plugins.portal_data.downloads import csv_bytes, json_bytes, write_derived, write_download
+from plugins.portal_data.downloads import write_download
+from plugins.portal_data.page_generator import PageGenerator
+from plugins.portal_data.registers_file import read_sample_data
 from plugins.portal_data.section_item import SectionItem, add_section_items
 from plugins.portal_data.site_url import feed_siteurl
 
 from . import schema
 from .checks import read_problems
-from .model import HEADER, OPEN, OVERDUE, Place, ProblemGroup, ProblemList, Unit, assess, register_order, tally
+from .model import HEADER, KINDS, OPEN, OVERDUE, Place, ProblemGroup, ProblemList, Unit, assess, register_order, tally
 from .workdays import HOLIDAYS_HEADER, WorkingCalendar, read_holidays
 
 CHINA = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -45,7 +46,6 @@ DEFAULTS = {
     "PROBLEM_LIST_FEED_SAVE_AS": "disclosures/problems/closed.atom.xml",
     "PROBLEM_LIST_FEED_MAX_ITEMS": 50,
     "PROBLEM_LIST_SECTION": "zhengwu",
-    "PROBLEM_LIST_SAMPLE_DATA": True,
 }
 # The villages and departments files belong to the village and power-list registers: their settings, their defaults.
 SHARED_FILES = {
@@ -63,15 +63,7 @@ PLACEHOLDERS = {
 
 
 def problem_list_settings(settings) -> tuple[dict, list[DataError]]:
-    config = {key: settings.get(key, default) for key, default in {**DEFAULTS, **SHARED_FILES}.items()}
-    errors = [
-        DataError(
-            "pelicanconf.py", 0, 0, "bad-setting", f"{key} = {config[key]!r} 缺少 {placeholder}；例如 {DEFAULTS[key]!r}"
-        )
-        for key, placeholder in PLACEHOLDERS.items()
-        if placeholder not in str(config[key])
-    ]
-    return config, errors
+    return register_settings(settings, {**DEFAULTS, **SHARED_FILES}, PLACEHOLDERS)
 
 
 def status_date(settings) -> dt.date:
@@ -200,20 +192,22 @@ def read_problem_list(content_path: str, settings: dict):
     config, errors = problem_list_settings(settings)
     if errors or not os.path.exists(os.path.join(content_path, config["PROBLEM_LIST_PATH"])):
         return config, None, errors
-    problem_list, errors = load_problem_list(content_path, config, status_date(settings))
+    config["sample_data"], errors = read_sample_data(content_path, settings, "problem_list")
+    problem_list, found = load_problem_list(content_path, config, status_date(settings))
+    errors += found
     return config, (None if errors else problem_list), errors
 
 
 def section_items(problem_list: ProblemList, section: str) -> list[SectionItem]:
     return [
-        SectionItem(
-            section=section,
-            title=f"问题清单 {problem.number}：{problem.place.name}{problem.summary}",
-            url=problem.url,
-            date=dt.datetime.combine(problem.updated, dt.time(), tzinfo=CHINA),
+        SectionItem.of_day(
+            section,
+            "problem",
+            problem.updated,
+            f"问题清单 {problem.number}：{problem.place.name}{problem.summary}",
+            problem.url,
             # The status, not its day count: section pages and feeds should not change every night.
-            summary=f"问题清单 · {problem.kind} · {problem.unit.name} · {problem.status}",
-            kind="problem",
+            f"问题清单 · {problem.kind} · {problem.unit.name} · {problem.status}",
         )
         for problem in problem_list.problems
     ]
@@ -226,6 +220,29 @@ def next_status_change(problem_list: ProblemList) -> dt.datetime | None:
     return None
 
 
+def filter_fields(problem_list: ProblemList) -> list[FilterField]:
+    """The register's filter form: by town, village, responsible unit, kind and status (only statuses some problem has)."""
+    return [
+        FilterField("town", "镇街", "全部镇街", tuple(problem_list.towns)),
+        FilterField(
+            "village", "村（社区）", "全部村（社区）", tuple((v.code, v.town + v.name) for v in problem_list.villages)
+        ),
+        FilterField(
+            "unit",
+            "责任单位",
+            "全部单位",
+            (("local", "村（社区）、镇街自办"), *((d.code, d.name) for d in problem_list.departments)),
+        ),
+        FilterField("kind", "办理类型", "全部类型", tuple((kind, kind) for kind in KINDS)),
+        FilterField(
+            "status",
+            "状态",
+            "全部状态",
+            tuple((code, status) for status, code, count in problem_list.tally.by_status if count),
+        ),
+    ]
+
+
 def download_links(config: dict) -> dict:
     return {
         "csv": config["PROBLEM_LIST_CSV_SAVE_AS"],
@@ -235,7 +252,7 @@ def download_links(config: dict) -> dict:
     }
 
 
-class ProblemListGenerator(Generator):
+class ProblemListGenerator(PageGenerator):
     """Publishes context["problem_list"] in generate_context and writes pages only in generate_output."""
 
     def generate_context(self):
@@ -244,13 +261,13 @@ class ProblemListGenerator(Generator):
         if self.problem_list is None:
             return
         config = self.config
-        self.context.update(
-            {
-                "problem_list": self.problem_list,
-                "PROBLEM_LIST_URL": config["PROBLEM_LIST_URL"],
-                "problem_list_downloads": download_links(config),
-                "problem_list_sample_data": bool(config["PROBLEM_LIST_SAMPLE_DATA"]),
-            }
+        publish_register(
+            self.context,
+            "problem_list",
+            self.problem_list,
+            config,
+            filter_fields(self.problem_list),
+            download_links(config),
         )
         add_section_items(self.context, section_items(self.problem_list, config["PROBLEM_LIST_SECTION"]))
         # For the build report and the next build's "nothing changed" shortcut (plugins/build_report).
@@ -265,64 +282,26 @@ class ProblemListGenerator(Generator):
     def generate_output(self, writer):
         if self.problem_list is None:
             return
-        relative = self.settings.get("RELATIVE_URLS")
-        write, template = writer.write_file, self.get_template
-        write(
-            self.config["PROBLEM_LIST_SAVE_AS"],
-            template("problem_list"),
-            self.context,
-            relative_urls=relative,
-            url=self.config["PROBLEM_LIST_URL"],
-        )
-        for group_kind, groups in (
-            ("village", self.problem_list.villages),
-            ("department", self.problem_list.departments),
-        ):
+        config, problem_list = self.config, self.problem_list
+        self.write_page(writer, "problem_list", config["PROBLEM_LIST_SAVE_AS"], config["PROBLEM_LIST_URL"])
+        for group_kind, groups in (("village", problem_list.villages), ("department", problem_list.departments)):
             for group in groups:
-                write(
-                    group.save_as,
-                    template("problem_group"),
-                    self.context,
-                    relative_urls=relative,
-                    url=group.url,
-                    problem_group=group,
-                    group_kind=group_kind,
+                self.write_page(
+                    writer, "problem_group", group.save_as, group.url, problem_group=group, group_kind=group_kind
                 )
-        for problem in self.problem_list.problems:
-            write(
-                problem.save_as,
-                template("problem"),
-                self.context,
-                relative_urls=relative,
-                url=problem.url,
-                problem=problem,
-            )
-        self.write_downloads(writer)
-
-    def write_downloads(self, writer):
-        output, config, problem_list = self.output_path, self.config, self.problem_list
-        sample = bool(config["PROBLEM_LIST_SAMPLE_DATA"])
-        write_derived(
+        for problem in problem_list.problems:
+            self.write_page(writer, "problem", problem.save_as, problem.url, problem=problem)
+        sample = config["sample_data"]
+        write_register_downloads(
             writer,
-            output,
-            config["PROBLEM_LIST_CSV_SAVE_AS"],
-            problem_list,
-            lambda: csv_bytes(HEADER, schema.csv_rows(problem_list)),
+            self.output_path,
+            (problem_list, sample),
+            download_links(config),
+            lambda: (HEADER, schema.csv_rows(problem_list)),
+            lambda: schema.json_document(problem_list, sample),
+            lambda csv_name: schema.data_package(csv_name, sample),
         )
-        write_derived(
-            writer,
-            output,
-            config["PROBLEM_LIST_JSON_SAVE_AS"],
-            problem_list,
-            lambda: json_bytes(schema.json_document(problem_list, sample)),
-        )
-        csv_name = posixpath.relpath(
-            config["PROBLEM_LIST_CSV_SAVE_AS"], posixpath.dirname(config["PROBLEM_LIST_DATAPACKAGE_SAVE_AS"])
-        )
-        write_download(
-            output, config["PROBLEM_LIST_DATAPACKAGE_SAVE_AS"], json_bytes(schema.data_package(csv_name, sample))
-        )
-        write_download(output, config["PROBLEM_LIST_FEED_SAVE_AS"], self.feed_bytes(sample))
+        write_download(self.output_path, config["PROBLEM_LIST_FEED_SAVE_AS"], self.feed_bytes(sample))
 
     def feed_bytes(self, sample: bool) -> bytes:
         from plugins.sections.feeds import atom_bytes

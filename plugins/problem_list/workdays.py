@@ -64,13 +64,8 @@ class WorkingCalendar:
 
     def working_days_between(self, start: dt.date, end: dt.date) -> tuple[int, bool]:
         """Working days d with start < d <= end (0 when end is not after start), and whether any was estimated."""
-        day, count, estimated = start, 0, False
-        while day < end:
-            day += ONE_DAY
-            working, guessed = self.working_day(day)
-            estimated = estimated or guessed
-            count += working
-        return count, estimated
+        days = [self.working_day(start + ONE_DAY * n) for n in range(1, (end - start).days + 1)]
+        return sum(working for working, _ in days), any(guessed for _, guessed in days)
 
 
 def read_holidays(table: CsvTable) -> tuple[WorkingCalendar, list[DataError]]:

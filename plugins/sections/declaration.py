@@ -7,12 +7,12 @@ the [[sections]] blocks is the order of the navigation.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 
 from plugins.portal_data import DataError
 from plugins.portal_data.codes import code_problem, is_code
-from plugins.portal_data.positions import toml_error_position, toml_key_position, toml_table_lines
+from plugins.portal_data.positions import toml_key_position, toml_table_lines
+from plugins.portal_data.toml_source import parse_toml
 
 KNOWN_KEYS = {"slug", "name", "description", "categories", "tags", "sample_data"}
 
@@ -75,14 +75,9 @@ def _check_block(raw: dict, where, path: str) -> list[DataError]:
 
 def parse_sections(text: str, path: str) -> tuple[list[Section], list[DataError]]:
     """Sections in declared order, or the problems that stop the file from being used."""
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return [], [
-            DataError(
-                path, *toml_error_position(exc), "bad-toml", f"文件格式有误（{exc}）；请检查引号、等号和方括号是否成对"
-            )
-        ]
+    document, errors = parse_toml(text, path, "bad-toml", "文件格式有误（{problem}）；请检查引号、等号和方括号是否成对")
+    if document is None:
+        return [], errors
     raw_sections = document.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
         return [], [DataError(path, 1, 0, "no-sections", "没有声明任何栏目；每个栏目以一行 [[sections]] 开头")]

@@ -33,9 +33,10 @@ def ledger_csv_rows(ledger) -> list[list[str]]:
     ]
 
 
-def ledger_document(village, ledger) -> dict:
+def ledger_document(village, ledger, sample_data: bool) -> dict:
     """The JSON download: the same rows plus the balances, amounts as exact decimal strings."""
     return {
+        "sample_data": sample_data,
         "代码": village.code,
         "镇街": village.town,
         "村社区": village.name,
@@ -102,10 +103,12 @@ def datapackage(villages, account_sets, config, publisher: str) -> dict:
                     "schema": schema,
                 }
             )
+    sample = config["sample_data"]
     return {
         "name": "liling-village-finance",
-        "title": "醴陵市村务公开：村集体每月收支明细",
-        "description": "每个村（社区）每月一张收支表，一行一张凭证，金额单位为元。",
+        "title": "醴陵市村务公开：村集体每月收支明细" + ("（示例数据）" if sample else ""),
+        "description": ("示例数据，不是醴陵市的真实数据。" if sample else "")
+        + "每个村（社区）每月一张收支表，一行一张凭证，金额单位为元。",
         "publisher": publisher,
         "accountSets": [
             {

@@ -19,6 +19,7 @@ from pelican.generators import Generator
 from plugins.portal_data import DataError, collect_problems, raise_collected_problems
 from plugins.portal_data.dates import DateFormError, parse_month
 from plugins.portal_data.downloads import csv_bytes, json_bytes, write_derived
+from plugins.portal_data.registers_file import read_sample_data
 from plugins.portal_data.section_item import SectionItem, add_section_items
 
 from . import charts
@@ -32,7 +33,6 @@ DEFAULTS = {
     "VILLAGE_DISCLOSURE_ACCOUNTS": "disclosures/accounts.csv",
     "VILLAGE_DISCLOSURE_FINANCE_PATH": "disclosures/finance",
     "VILLAGE_DISCLOSURE_CURRENT_MONTH": "",
-    "VILLAGE_DISCLOSURE_SAMPLE_DATA": True,
     "VILLAGE_DISCLOSURE_SECTION": "cunwu",
     "VILLAGES_URL": "disclosures/villages/",
     "VILLAGES_SAVE_AS": "disclosures/villages/index.html",
@@ -93,6 +93,9 @@ def read_village_data(content_path: str, settings: dict):
         os.path.join(content_path, config["VILLAGE_DISCLOSURE_FINANCE_PATH"])
     )
     if active:
+        # What content/disclosures/registers.toml says of the ledgers: notices, downloads and data package follow it.
+        config["sample_data"], found = read_sample_data(content_path, settings, "village_disclosure")
+        errors.extend(found)
         villages, account_sets, load_errors = load_villages(content_path, config, settings)
         errors.extend(load_errors)
     if errors:
@@ -125,16 +128,15 @@ class VillageDisclosureGenerator(Generator):
         return self.config[key].format(**fields)
 
     def section_item(self, village, ledger) -> SectionItem:
-        return SectionItem(
-            section=self.config["VILLAGE_DISCLOSURE_SECTION"],
-            title=f"{village.full_name} {ledger.label}收支公开",
-            url=self.url("VILLAGE_MONTH_URL", code=village.code, month=ledger.key),
-            date=dt.datetime.combine(ledger.month, dt.time(), TIMEZONE),
-            summary=(
-                f"收入 {format_amount(ledger.income_total)} 元，支出 {format_amount(ledger.expenditure_total)} 元，"
-                f"期末余额 {format_amount(ledger.closing_balance)} 元"
-            ),
-            kind="ledger",
+        return SectionItem.of_day(
+            self.config["VILLAGE_DISCLOSURE_SECTION"],
+            "ledger",
+            ledger.month,
+            f"{village.full_name} {ledger.label}收支公开",
+            self.url("VILLAGE_MONTH_URL", code=village.code, month=ledger.key),
+            f"收入 {format_amount(ledger.income_total)} 元，支出 {format_amount(ledger.expenditure_total)} 元，"
+            f"期末余额 {format_amount(ledger.closing_balance)} 元",
+            TIMEZONE,
         )
 
     def generate_output(self, writer):
@@ -146,7 +148,7 @@ class VillageDisclosureGenerator(Generator):
             "money": format_amount,
             "month_label": month_label,
             "current_month": self.current_month,
-            "sample_data": self.config["VILLAGE_DISCLOSURE_SAMPLE_DATA"],
+            "sample_data": self.config["sample_data"],
             "disclosure": self.config,
         }
         for village in self.villages:
@@ -200,7 +202,7 @@ class VillageDisclosureGenerator(Generator):
             )
 
     def write_downloads(self, writer):
-        output = self.output_path
+        output, sample = self.output_path, self.config["sample_data"]
         for village in self.villages:
             for ledger in village.months:
                 base = self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key)
@@ -216,8 +218,8 @@ class VillageDisclosureGenerator(Generator):
                     writer,
                     output,
                     base + ".json",
-                    (village, ledger),
-                    lambda village=village, ledger=ledger: json_bytes(ledger_document(village, ledger)),
+                    (village, ledger, sample),
+                    lambda village=village, ledger=ledger: json_bytes(ledger_document(village, ledger, sample)),
                 )
         sitename = self.settings.get("SITENAME", "")
         # Keyed by what the data package lists (each month's name and file, not its vouchers), so

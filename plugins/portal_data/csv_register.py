@@ -1,0 +1,125 @@
+"""What the CSV registers (power list, problem list) share: settings with URL placeholders, row checks,
+the fields of their filter form, and writing their downloads.
+
+A register reads one CSV of rows, checks each row with small functions that yield DataError values,
+builds a model only from a row with no problem (so a row is never shown half-right nor dropped
+silently: its errors fail the build), and publishes the rows as CSV, JSON and a Frictionless data package.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from .csv_source import CsvRow, CsvTable
+from .downloads import csv_bytes, json_bytes, write_derived, write_download
+from .errors import DataError
+
+
+def register_settings(settings, defaults: dict, placeholders: dict) -> tuple[dict, list[DataError]]:
+    """The register's settings over its defaults; each URL pattern must use its placeholder, or every
+    page would be written to the same file."""
+    config = {key: settings.get(key, default) for key, default in defaults.items()}
+    errors = [
+        DataError(
+            "pelicanconf.py", 0, 0, "bad-setting", f"{key} = {config[key]!r} 缺少 {placeholder}；例如 {defaults[key]!r}"
+        )
+        for key, placeholder in placeholders.items()
+        if placeholder not in str(config[key])
+    ]
+    return config, errors
+
+
+CellError = Callable[[str, str, str], DataError]
+
+
+def cell_error(table: CsvTable, row: CsvRow) -> CellError:
+    """error(column, code, message) at this row's line and the column's place in the header."""
+
+    def error(column: str, code: str, message: str) -> DataError:
+        return DataError(table.path, row.line, table.column_number(column), code, message)
+
+    return error
+
+
+def empty_cells(row: CsvRow, columns: Iterable[str], error: CellError, thing: str) -> Iterator[DataError]:
+    for column in columns:
+        if not row[column]:
+            yield error(column, "empty-cell", f"{column} 为空；每个{thing}都要填写{column}")
+
+
+def unknown_value(
+    row: CsvRow, error: CellError, column: str, known, code: str, message: Callable[[str], str]
+) -> Iterator[DataError]:
+    """A filled cell that is not one of `known` (an empty one is empty_cells' to report); message(value) says what is."""
+    value = row[column]
+    if value and value not in known:
+        yield error(column, code, message(value))
+
+
+def read_register_rows(
+    table: CsvTable,
+    check_row: Callable[[CsvRow, CellError], Iterable[DataError]],
+    make_model: Callable[[CsvRow], object],
+) -> tuple[list, list[DataError]]:
+    """Models of the rows with no problem, and every problem of every row."""
+    models, errors = [], []
+    for row in table.rows:
+        row_errors = list(check_row(row, cell_error(table, row)))
+        errors.extend(row_errors)
+        if not row_errors:
+            models.append(make_model(row))
+    return models, errors
+
+
+def repeated_values(
+    table: CsvTable, column: str, key: Callable[[CsvRow], object], message: Callable[[object, int], str], code: str
+) -> Iterator[DataError]:
+    """A row whose key (None: not judged) repeats an earlier row's; message(key, earlier line) says so."""
+    first_lines: dict = {}
+    for row in table.rows:
+        value = key(row)
+        if value is None:
+            continue
+        if value in first_lines:
+            yield DataError(table.path, row.line, table.column_number(column), code, message(value, first_lines[value]))
+        else:
+            first_lines[value] = row.line
+
+
+def publish_register(context: dict, name: str, register, config: dict, fields: list, downloads: dict) -> None:
+    """What a register's templates read, under its name (power_list, problem_list): the register, its
+    filter's fields, whether it is sample data, its downloads and its URL setting (POWER_LIST_URL)."""
+    context.update(
+        {
+            name: register,
+            f"{name}_filter": fields,
+            f"{name}_sample_data": config["sample_data"],
+            f"{name}_downloads": downloads,
+            f"{name.upper()}_URL": config[f"{name.upper()}_URL"],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One select of a register's filter form (theme/templates/components/register_filter.html)."""
+
+    name: str  # the query-string name and the rows' data-<name> attribute
+    label: str
+    all: str  # the first option, which filters nothing
+    options: tuple[tuple[str, str], ...]  # (value, text)
+
+
+def write_register_downloads(
+    writer, output_path: str, register, saves: dict, csv_of: Callable, json_of: Callable, package_for: Callable
+) -> None:
+    """CSV and JSON made from the register alone (the incremental writer skips them when it did not
+    change), and the data package, whose CSV path is written relative to the package itself.
+    saves: {"csv", "json", "datapackage"} save-as paths; csv_of() gives (header, rows),
+    json_of() the JSON document, package_for(csv_name) the data package."""
+    write_derived(writer, output_path, saves["csv"], register, lambda: csv_bytes(*csv_of()))
+    write_derived(writer, output_path, saves["json"], register, lambda: json_bytes(json_of()))
+    csv_name = posixpath.relpath(saves["csv"], posixpath.dirname(saves["datapackage"]))
+    write_download(output_path, saves["datapackage"], json_bytes(package_for(csv_name)))
