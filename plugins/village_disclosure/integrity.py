@@ -1,0 +1,130 @@
+"""The ledgers' correction history, publication deadlines and village feeds, as page models.
+
+Joins the git history of the finance folder (plugins/correction_history) with the villages read
+from the CSV files: each ledger month gets its 更正记录 and the day it first appeared, each
+village its due months, each town and the city their compliance counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from plugins.correction_history.corrections import BEIJING, NOT_RECORDED, correction_history
+from plugins.portal_data.csv_source import read_csv_table
+from plugins.sections.feeds import FeedEntry
+
+from . import deadlines
+from .model import format_amount, parse_amount
+
+AMOUNT_COLUMNS = ("收入", "支出")
+
+
+def shown_cell(column: str, text: str) -> str:
+    """A cell as the month page shows it: amounts with thousands separators and two decimals."""
+    if column in AMOUNT_COLUMNS:
+        value = parse_amount(text)
+        if value is not None:
+            return format_amount(value) if value else ""
+    return text.strip()
+
+
+def ledger_rows(data: bytes) -> list[dict[str, str]]:
+    """A committed version's rows; a version that cannot be read at all shows no rows."""
+    table, _problems = read_csv_table("", display_path="", data=data)
+    return [row.cells for row in table.rows] if table else []
+
+
+def ledger_histories(villages, folder_history, content_path: str) -> dict:
+    """{(village code, month key): CorrectionHistory} for every ledger month."""
+    prefix = None
+    if folder_history.root is not None:
+        prefix = os.path.relpath(os.path.abspath(content_path), folder_history.root).replace(os.sep, "/")
+    found = {}
+    for village in villages:
+        for ledger in village.months:
+            history = None
+            if prefix is not None:
+                path = ledger.source_path if prefix == "." else f"{prefix}/{ledger.source_path}"
+                history = folder_history.files.get(path)
+            found[(village.code, ledger.key)] = (
+                correction_history(history, folder_history.blobs, ledger_rows, "凭证号", shown_cell)
+                if history is not None
+                else NOT_RECORDED
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Everything the index, town, village and month pages show about deadlines, computed once."""
+
+    day: int
+    today: dt.date
+    statuses: dict  # village code -> [MonthStatus]
+    compliance: dict  # village code, town name or "" (the city) -> Compliance
+    overdue: dict  # town name -> [Overdue]
+
+    def late_note(self, village_code: str, month: dt.date):
+        """The month's status when it was published late, else None."""
+        for status in self.statuses.get(village_code, ()):
+            if status.month == month and status.status == deadlines.LATE:
+                return status
+        return None
+
+    def all_overdue(self) -> list:
+        return [entry for entries in self.overdue.values() for entry in entries]
+
+
+def assess_deadlines(villages, towns, histories: dict, day: int, today: dt.date, first_month=None) -> Deadlines:
+    statuses, compliance, overdue = {}, {}, {}
+    for village in villages:
+        published_on = {
+            ledger.month: (
+                histories[(village.code, ledger.key)].first_published.date()
+                if histories[(village.code, ledger.key)].recorded
+                else None
+            )
+            for ledger in village.months
+        }
+        statuses[village.code] = deadlines.village_month_statuses(village, published_on, day, today, first_month)
+        compliance[village.code] = deadlines.Compliance.of(village.full_name, statuses[village.code], today)
+    for town in towns:
+        compliance[town.name] = deadlines.Compliance.total(town.name, (compliance[v.code] for v in town.villages))
+        overdue[town.name] = [
+            entry for v in town.villages if (entry := deadlines.overdue(v, statuses[v.code])) is not None
+        ]
+    compliance[""] = deadlines.Compliance.total("全市", (compliance[t.name] for t in towns))
+    return Deadlines(day, today, statuses, compliance, overdue)
+
+
+def village_feed_entries(village, histories: dict, month_url, sample_data: bool) -> list:
+    """Newest first: each month's first publication and each of its corrections."""
+    mark = "【示例数据】" if sample_data else ""
+    entries = []
+    for ledger in village.months:
+        history = histories[(village.code, ledger.key)]
+        url = month_url(ledger)
+        published = history.first_published or dt.datetime.combine(ledger.month, dt.time(), BEIJING)
+        entries.append(
+            FeedEntry(
+                f"{village.full_name} {ledger.label}收支公开",
+                url,
+                published,
+                f"{mark}收入 {format_amount(ledger.income_total)} 元，支出 {format_amount(ledger.expenditure_total)} 元，"
+                f"期末余额 {format_amount(ledger.closing_balance)} 元",
+                "村务公开",
+            )
+        )
+        for correction in history.corrections:
+            entries.append(
+                FeedEntry(
+                    f"{village.full_name} {ledger.label}收支更正",
+                    url,
+                    correction.time,
+                    f"{mark}更正说明：{correction.reason or '未填写'}；变动 {len(correction.rows)} 行",
+                    "村务公开",
+                )
+            )
+    return sorted(entries, key=lambda entry: entry.date, reverse=True)
