@@ -1,5 +1,8 @@
 """Correction history (更正记录) of the editors' disclosure files, read from the repository's git history.
 
-A library, not a Pelican plugin (it has no register()): the village disclosure and power list
-generators ask it for the history of their folders and show it on their pages.
+git_log.py reads and caches the history, corrections.py turns it into page models; the village
+disclosure generator uses both for ledger months, and this plugin's generator
+(power_list_history.py) gives the power list's matter pages theirs.
 """
+
+from .plugin import register  # noqa: F401

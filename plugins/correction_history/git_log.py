@@ -108,7 +108,10 @@ def repository_of(folder: str) -> tuple[str | None, str | None]:
         return None, None
     lines = found.stdout.decode("utf-8", "replace").splitlines()
     if len(lines) < 2:
-        return None, None  # not a repository (git says so on stderr)
+        if _inside_repository(folder):  # e.g. git refuses a checkout owned by another user
+            reason = found.stderr.decode("utf-8", "replace").strip()
+            raise HistoryError(f"读取提交历史失败（git rev-parse）：{reason}")
+        return None, None  # not a repository at all
     if lines[1] == "true":
         raise HistoryError(SHALLOW_MESSAGE)
     head = lines[2] if found.returncode == 0 and len(lines) > 2 else None

@@ -281,3 +281,36 @@ def test_content_outside_git_builds_and_says_no_history_yet(tmp_path):
 )
 def test_a_default_commit_message_is_no_reason(message, reason):
     assert stated_reason(message) == reason
+
+
+def test_a_power_list_matter_shows_its_own_corrections(tmp_path):
+    repo = tmp_path / "power"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    for name in ("departments.csv", "power-types.csv", "power-list.csv"):
+        write(repo, name, (ROOT / "content" / "disclosures" / name).read_bytes())
+    commit(repo, "公开权力清单", "2020-07-01T09:00:00+08:00")
+    matters = (repo / "content/disclosures/power-list.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert matters[1].startswith("1,") and ",5,1,不收费," in matters[1]
+    matters[1] = matters[1].replace(",5,1,不收费,", ",5,2,不收费,")
+    (repo / "content/disclosures/power-list.csv").write_text("".join(matters), encoding="utf-8")
+    commit(repo, "老年证年审承诺时限按民政局 7 月 3 日通知改为 2 个工作日", "2020-07-03T15:30:00+08:00")
+    output = build(
+        repo / "content",
+        tmp_path / "output",
+        PLUGINS=["plugins.power_list", "plugins.correction_history"],
+    )
+    first = page(output, "disclosures/power-list/items/1").select_one(".lp-corrections")
+    assert text(first.select_one(".lp-corrections__when")) == "2020-07-03 15:30"
+    assert text(first.select_one(".lp-corrections__reason")).endswith("改为 2 个工作日")
+    assert text(first.select_one(".lp-corrections__row--changed")) == "修改 序号 1： 承诺时限 1 → 2"
+    second = page(output, "disclosures/power-list/items/2").select_one(".lp-corrections")
+    assert text(second.select_one(".lp-corrections__none")) == "2020-07-01 09:00 首次公开以来未作更正。"
+
+
+def test_every_ci_checkout_fetches_the_whole_history():
+    for workflow in sorted((ROOT / ".github" / "workflows").glob("*.yml")):
+        steps = re.split(r"\n\s*- ", workflow.read_text(encoding="utf-8"))
+        for step in steps:
+            if "actions/checkout@" in step:
+                assert "fetch-depth: 0" in step, workflow.name
