@@ -128,3 +128,50 @@ def village_feed_entries(village, histories: dict, month_url, sample_data: bool)
                 )
             )
     return sorted(entries, key=lambda entry: entry.date, reverse=True)
+
+
+def unexplained_corrections(villages, histories: dict) -> list[dict]:
+    """For the build report: each correction whose commit message gives no reason."""
+    return [
+        {"文件": ledger.source_path, "时间": correction.time_text, "提交": correction.commit}
+        for village in villages
+        for ledger in village.months
+        for correction in histories[(village.code, ledger.key)].corrections
+        if correction.reason_missing
+    ]
+
+
+def compliance_params(found: Deadlines, total_key: str, rows, overdue, csv_path: str, village_url) -> dict:
+    """The compliance_table component's params: plain values and site-relative URLs.
+
+    `rows` are (key in found.compliance, name shown, URL); `total_key` names the total row's counts.
+    """
+
+    def row(key, name, url):
+        counts = found.compliance[key]
+        return {
+            "name": name,
+            "url": url,
+            "due": counts.due,
+            "on_time": counts.on_time,
+            "late": counts.late,
+            "missing": counts.missing,
+            "unknown": counts.unknown,
+        }
+
+    return {
+        "rows": [row(*entry) for entry in rows],
+        "total": row(total_key, "合计", ""),
+        "overdue": [
+            {
+                "name": entry.village.full_name,
+                "code": entry.village.code,
+                "url": village_url(entry.village.code),
+                "summary": entry.summary,
+            }
+            for entry in overdue
+        ],
+        "deadline_day": found.day,
+        "today": f"{found.today:%Y-%m-%d}",
+        "csv_url": csv_path,
+    }

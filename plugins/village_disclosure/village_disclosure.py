@@ -184,11 +184,7 @@ class VillageDisclosureGenerator(Generator):
             self.context.setdefault("pages_change_at", []).append(tomorrow)
         # For the build report: corrections whose commit message gives no reason.
         self.context.setdefault("unexplained_corrections", []).extend(
-            {"文件": ledger.source_path, "时间": correction.time_text, "提交": correction.commit}
-            for village in self.villages
-            for ledger in village.months
-            for correction in self.histories[(village.code, ledger.key)].corrections
-            if correction.reason_missing
+            integrity.unexplained_corrections(self.villages, self.histories)
         )
 
     def url(self, key: str, **fields) -> str:
@@ -253,37 +249,9 @@ class VillageDisclosureGenerator(Generator):
         )
 
     def compliance_view(self, total_key, rows, overdue, csv_path) -> dict:
-        """The compliance_table component's params: plain values, site-relative URLs."""
-        counts = self.deadlines.compliance
-
-        def row(key, name, url):
-            found = counts[key]
-            return {
-                "name": name,
-                "url": url,
-                "due": found.due,
-                "on_time": found.on_time,
-                "late": found.late,
-                "missing": found.missing,
-                "unknown": found.unknown,
-            }
-
-        return {
-            "rows": [row(*entry) for entry in rows],
-            "total": row(total_key, "合计", ""),
-            "overdue": [
-                {
-                    "name": entry.village.full_name,
-                    "code": entry.village.code,
-                    "url": self.url("VILLAGE_URL", code=entry.village.code),
-                    "summary": entry.summary,
-                }
-                for entry in overdue
-            ],
-            "deadline_day": self.deadlines.day,
-            "today": f"{self.deadlines.today:%Y-%m-%d}",
-            "csv_url": csv_path,
-        }
+        return integrity.compliance_params(
+            self.deadlines, total_key, rows, overdue, csv_path, lambda code: self.url("VILLAGE_URL", code=code)
+        )
 
     def write_village(self, writer, village, common):
         town_url = self.url("VILLAGE_TOWN_URL", slug=village.town_slug)
