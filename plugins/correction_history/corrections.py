@@ -108,14 +108,14 @@ def row_changes(old: Rows, new: Rows, key_column: str, shown: Callable[[str, str
         return found
 
     before, after = keyed(old), keyed(new)
-    changes = [
-        RowChange("removed", key, tuple((name, shown(name, text)) for name, text in row.items()))
-        for key, row in before.items()
-        if key not in after
-    ]
+
+    def cells(row):  # the key is already the row's name
+        return tuple((name, shown(name, text)) for name, text in row.items() if name != key_column)
+
+    changes = [RowChange("removed", key, cells(row)) for key, row in before.items() if key not in after]
     for key, row in after.items():
         if key not in before:
-            changes.append(RowChange("added", key, tuple((name, shown(name, text)) for name, text in row.items())))
+            changes.append(RowChange("added", key, cells(row)))
             continue
         fields = tuple(
             FieldChange(name, shown(name, before[key].get(name, "")), shown(name, text))
