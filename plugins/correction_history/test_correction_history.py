@@ -22,7 +22,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from plugins.correction_history.corrections import stated_reason
-from plugins.correction_history.git_log import SHALLOW_MESSAGE
+from plugins.correction_history.git_log import SHALLOW_MESSAGE, read_folder_history
 from plugins.portal_data import ContentError
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
@@ -314,3 +314,36 @@ def test_every_ci_checkout_fetches_the_whole_history():
         for step in steps:
             if "actions/checkout@" in step:
                 assert "fetch-depth: 0" in step, workflow.name
+
+
+def test_the_build_report_lists_corrections_without_a_reason(repository):
+    from plugins.village_disclosure.collect import load_villages
+    from plugins.village_disclosure.integrity import ledger_histories, unexplained_corrections
+    from plugins.village_disclosure.village_disclosure import DEFAULTS
+
+    content = repository / "content"
+    villages, _sets, errors = load_villages(str(content), {**DEFAULTS, "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS})
+    assert errors == []
+    history = read_folder_history(str(content / "disclosures" / "finance"))
+    listed = unexplained_corrections(villages, ledger_histories(villages, history, str(content)))
+    assert [(entry["文件"], entry["时间"]) for entry in listed] == [
+        ("disclosures/finance/demo/2020-06.csv", "2020-07-13 10:00")
+    ]
+
+
+def test_a_rebuild_with_no_new_commit_reads_the_history_from_the_cache(repository, tmp_path, monkeypatch):
+    from plugins.correction_history import git_log
+
+    finance = str(repository / "content" / "disclosures" / "finance")
+    first = read_folder_history(finance, str(tmp_path))
+    calls = []
+    real = git_log._git
+
+    def counted(args, cwd, stdin=None):
+        calls.append(args[0])
+        return real(args, cwd, stdin)
+
+    monkeypatch.setattr(git_log, "_git", counted)
+    again = read_folder_history(finance, str(tmp_path))
+    assert calls == ["rev-parse"]
+    assert again.files.keys() == first.files.keys() and again.head == first.head
