@@ -304,6 +304,11 @@ def test_a_power_list_matter_shows_its_own_corrections(tmp_path):
     assert text(first.select_one(".lp-corrections__when")) == "2020-07-03 15:30"
     assert text(first.select_one(".lp-corrections__reason")).endswith("改为 2 个工作日")
     assert text(first.select_one(".lp-corrections__row--changed")) == "修改 序号 1： 承诺时限 1 → 2"
+    document = json.loads((output / "disclosures/power-list/items/1/history.json").read_text(encoding="utf-8"))
+    assert document["更正"][0]["变动"] == [
+        {"类型": "修改", "行": "1", "字段": [{"名称": "承诺时限", "原值": "1", "新值": "2"}]}
+    ]
+    assert first.select_one(".lp-corrections__download a")["href"].endswith("items/1/history.json")
     second = page(output, "disclosures/power-list/items/2").select_one(".lp-corrections")
     assert text(second.select_one(".lp-corrections__none")) == "2020-07-01 09:00 首次公开以来未作更正。"
 
