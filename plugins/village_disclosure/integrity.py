@@ -18,6 +18,11 @@ from plugins.sections.feeds import FeedEntry
 from . import deadlines
 from .model import format_amount, parse_amount
 
+
+def previous_month(month: dt.date) -> dt.date:
+    return (month - dt.timedelta(days=1)).replace(day=1)
+
+
 AMOUNT_COLUMNS = ("收入", "支出")
 
 
@@ -75,6 +80,17 @@ class Deadlines:
 
     def all_overdue(self) -> list:
         return [entry for entries in self.overdue.values() for entry in entries]
+
+    def next_change(self) -> dt.date:
+        """The first day the pages would say something else: tomorrow while a village is overdue
+        (days late grow), else the day after the next deadline (a month falls due)."""
+        if self.all_overdue():
+            return self.today + dt.timedelta(days=1)
+        this_month = self.today.replace(day=1)
+        upcoming = deadlines.deadline_of(this_month, self.day)
+        if self.today <= deadlines.deadline_of(previous_month(this_month), self.day):
+            upcoming = deadlines.deadline_of(previous_month(this_month), self.day)
+        return upcoming + dt.timedelta(days=1)
 
 
 def assess_deadlines(villages, towns, histories: dict, day: int, today: dt.date, first_month=None) -> Deadlines:

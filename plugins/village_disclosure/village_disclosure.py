@@ -178,10 +178,9 @@ class VillageDisclosureGenerator(Generator):
             today,
             deadlines_from(self.config),
         )
-        # Days late grow at midnight: a build that reuses the last output must not keep them past it.
-        if self.deadlines.all_overdue():
-            tomorrow = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), TIMEZONE)
-            self.context.setdefault("pages_change_at", []).append(tomorrow)
+        # Days late grow at midnight and months fall due: a build that reuses the last output must not keep it past then.
+        change = dt.datetime.combine(self.deadlines.next_change(), dt.time(), TIMEZONE)
+        self.context.setdefault("pages_change_at", []).append(change)
         # For the build report: corrections whose commit message gives no reason.
         self.context.setdefault("unexplained_corrections", []).extend(
             integrity.unexplained_corrections(self.villages, self.histories)
