@@ -154,7 +154,8 @@ def parse_log(output: str) -> list[tuple[str, dt.datetime, str, list[tuple[str, 
 def file_histories(commits) -> dict[str, FileHistory]:
     """Each current file's changes, following renames back to the file's first publication.
 
-    `commits` is newest first (git log's order). A name is followed back until the commit that
+    `commits` is children before parents (git log --topo-order), so a rename is met before the
+    older commits of the file under its old name. A name is followed back until the commit that
     added it; an older file that once had the same name and was deleted is a different file.
     """
     histories: dict[str, FileHistory] = {}
@@ -199,7 +200,9 @@ def read_folder_history(folder: str, cache_folder: str | None = None) -> FolderH
     cached = _load(cache_path, key)
     if cached is not None:
         return cached
-    log = _git(["log", "-z", "--raw", "-M", "--no-abbrev", f"--format={_LOG_FORMAT}", "--", prefix], root)
+    log = _git(
+        ["log", "-z", "--raw", "-M", "--topo-order", "--no-abbrev", f"--format={_LOG_FORMAT}", "--", prefix], root
+    )
     if log.returncode != 0:
         raise HistoryError(f"读取提交历史失败（git log）：{log.stderr.decode('utf-8', 'replace').strip()}")
     files = file_histories(parse_log(log.stdout.decode("utf-8", "replace")))
