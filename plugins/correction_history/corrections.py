@@ -8,11 +8,15 @@ file shows no change and an edited cell shows as 原值 → 新值.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from plugins.portal_data.csv_source import decode_text
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 # What web editors and upload pages write when the editor gives no reason of their own.
@@ -81,6 +85,20 @@ class CorrectionHistory:
 
 
 NOT_RECORDED = CorrectionHistory(False)
+
+
+def csv_rows(data: bytes) -> Rows:
+    """A committed version of an editor's CSV as {header: cell} rows, read leniently: only to compare
+    versions, never to check them (the build checks the current file). Unreadable: no rows."""
+    try:
+        text, _encoding = decode_text(data)
+        records = [cells for cells in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")) if any(cells)]
+    except (UnicodeDecodeError, csv.Error):
+        return []
+    if not records:
+        return []
+    header = [cell.strip() for cell in records[0]]
+    return [{name: cell.strip() for name, cell in zip(header, cells) if name} for cells in records[1:]]
 
 
 def stated_reason(message: str) -> str:

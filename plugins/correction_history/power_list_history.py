@@ -15,19 +15,13 @@ from dataclasses import dataclass
 from pelican.generators import Generator
 
 from plugins.portal_data import collect_problems
-from plugins.portal_data.csv_source import read_csv_table
 from plugins.portal_data.downloads import json_bytes, write_derived
 
-from .corrections import correction_history, history_document, keyed_histories
+from .corrections import correction_history, csv_rows, history_document, keyed_histories
 from .git_log import history_or_error
 
 POWER_LIST_PATH = "disclosures/power-list.csv"  # the power list plugin's default for POWER_LIST_PATH
 KEY_COLUMN = "序号"
-
-
-def matter_rows(data: bytes) -> list[dict[str, str]]:
-    table, _problems = read_csv_table("", display_path="", data=data)
-    return [row.cells for row in table.rows] if table else []
 
 
 def shown_cell(_column: str, text: str) -> str:
@@ -42,7 +36,7 @@ def power_item_corrections(content_path: str, settings, items) -> tuple[dict, li
     history = None
     if folder_history.root is not None:
         history = folder_history.files.get(os.path.relpath(path, folder_history.root).replace(os.sep, "/"))
-    whole = correction_history(history, folder_history.blobs, matter_rows, KEY_COLUMN, shown_cell)
+    whole = correction_history(history, folder_history.blobs, csv_rows, KEY_COLUMN, shown_cell)
     return keyed_histories(whole, [str(item.number) for item in items]), errors
 
 

@@ -36,9 +36,10 @@ class MonthStatus:
         return month_label(self.month)
 
 
-def month_status(month: dt.date, day: int, published_on: dt.date | None, published: bool, today: dt.date):
+def month_status(
+    month: dt.date, deadline: dt.date, published_on: dt.date | None, published: bool, today: dt.date
+) -> MonthStatus | None:
     """The status of one month, or None when it is not due yet (and not published late)."""
-    deadline = deadline_of(month, day)
     if published and published_on is None:
         return MonthStatus(month, deadline, UNKNOWN, None, 0) if deadline < today else None
     if published:
@@ -49,20 +50,30 @@ def month_status(month: dt.date, day: int, published_on: dt.date | None, publish
     return None
 
 
-def village_month_statuses(village, published_on: dict, day: int, today: dt.date, first_month=None) -> list:
+def month_calendar(first: dt.date, last: dt.date, day: int) -> list[tuple[dt.date, dt.date]]:
+    """(month, its deadline) from `first` to `last`: worked out once for every village."""
+    calendar, month = [], first
+    while month <= last:
+        calendar.append((month, deadline_of(month, day)))
+        month = next_month(month)
+    return calendar
+
+
+def village_month_statuses(village, published_on: dict, calendar, today: dt.date, first_month=None) -> list:
     """Every due month of `village` from its opening month (or `first_month`, if later) up to today.
 
-    `published_on` maps each published month to the Beijing day it first appeared (None: unknown).
+    `published_on` maps each published month to the Beijing day it first appeared (None: unknown);
+    `calendar` is month_calendar() covering every month of every village up to today's month.
     A month published before it is due is listed too, so its note can say it was on time.
     """
-    statuses, month = [], max(village.opening_month, first_month or village.opening_month)
-    published = {ledger.month for ledger in village.months}
-    last = max([*published, today.replace(day=1)])
-    while month <= last:
-        status = month_status(month, day, published_on.get(month), month in published, today)
+    start = max(village.opening_month, first_month or village.opening_month)
+    statuses = []
+    for month, deadline in calendar:
+        if month < start:
+            continue
+        status = month_status(month, deadline, published_on.get(month), month in published_on, today)
         if status is not None:
             statuses.append(status)
-        month = next_month(month)
     return statuses
 
 

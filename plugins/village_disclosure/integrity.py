@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from plugins.correction_history.corrections import BEIJING, NOT_RECORDED, correction_history
-from plugins.portal_data.csv_source import read_csv_table
+from plugins.correction_history.corrections import BEIJING, NOT_RECORDED, correction_history, csv_rows
 from plugins.sections.feeds import FeedEntry
 
 from . import deadlines
@@ -35,14 +34,8 @@ def shown_cell(column: str, text: str) -> str:
     return text.strip()
 
 
-def ledger_rows(data: bytes) -> list[dict[str, str]]:
-    """A committed version's rows; a version that cannot be read at all shows no rows."""
-    table, _problems = read_csv_table("", display_path="", data=data)
-    return [row.cells for row in table.rows] if table else []
-
-
 def ledger_histories(villages, folder_history, content_path: str) -> dict:
-    """{(village code, month key): CorrectionHistory} for every ledger month."""
+    """{(village code, month): CorrectionHistory} for every ledger month."""
     prefix = None
     if folder_history.root is not None:
         prefix = os.path.relpath(os.path.abspath(content_path), folder_history.root).replace(os.sep, "/")
@@ -53,8 +46,8 @@ def ledger_histories(villages, folder_history, content_path: str) -> dict:
             if prefix is not None:
                 path = ledger.source_path if prefix == "." else f"{prefix}/{ledger.source_path}"
                 history = folder_history.files.get(path)
-            found[(village.code, ledger.key)] = (
-                correction_history(history, folder_history.blobs, ledger_rows, "凭证号", shown_cell)
+            found[(village.code, ledger.month)] = (
+                correction_history(history, folder_history.blobs, csv_rows, "凭证号", shown_cell)
                 if history is not None
                 else NOT_RECORDED
             )
@@ -70,13 +63,11 @@ class Deadlines:
     statuses: dict  # village code -> [MonthStatus]
     compliance: dict  # village code, town name or "" (the city) -> Compliance
     overdue: dict  # town name -> [Overdue]
+    late: dict = field(default_factory=dict)  # (village code, month) -> MonthStatus of a month published late
 
     def late_note(self, village_code: str, month: dt.date):
         """The month's status when it was published late, else None."""
-        for status in self.statuses.get(village_code, ()):
-            if status.month == month and status.status == deadlines.LATE:
-                return status
-        return None
+        return self.late.get((village_code, month))
 
     def all_overdue(self) -> list:
         return [entry for entries in self.overdue.values() for entry in entries]
@@ -95,16 +86,15 @@ class Deadlines:
 
 def assess_deadlines(villages, towns, histories: dict, day: int, today: dt.date, first_month=None) -> Deadlines:
     statuses, compliance, overdue = {}, {}, {}
+    published = [ledger.month for village in villages for ledger in village.months]
+    first = min([village.opening_month for village in villages], default=today.replace(day=1))
+    calendar = deadlines.month_calendar(first, max([*published, today.replace(day=1)]), day)
     for village in villages:
-        published_on = {
-            ledger.month: (
-                histories[(village.code, ledger.key)].first_published.date()
-                if histories[(village.code, ledger.key)].recorded
-                else None
-            )
-            for ledger in village.months
-        }
-        statuses[village.code] = deadlines.village_month_statuses(village, published_on, day, today, first_month)
+        published_on = {}
+        for ledger in village.months:
+            history = histories[(village.code, ledger.month)]
+            published_on[ledger.month] = history.first_published.date() if history.recorded else None
+        statuses[village.code] = deadlines.village_month_statuses(village, published_on, calendar, today, first_month)
         compliance[village.code] = deadlines.Compliance.of(village.full_name, statuses[village.code], today)
     for town in towns:
         compliance[town.name] = deadlines.Compliance.total(town.name, (compliance[v.code] for v in town.villages))
@@ -112,7 +102,13 @@ def assess_deadlines(villages, towns, histories: dict, day: int, today: dt.date,
             entry for v in town.villages if (entry := deadlines.overdue(v, statuses[v.code])) is not None
         ]
     compliance[""] = deadlines.Compliance.total("全市", (compliance[t.name] for t in towns))
-    return Deadlines(day, today, statuses, compliance, overdue)
+    late = {
+        (code, status.month): status
+        for code, found in statuses.items()
+        for status in found
+        if status.status == deadlines.LATE
+    }
+    return Deadlines(day, today, statuses, compliance, overdue, late)
 
 
 def village_feed_entries(village, histories: dict, month_url, sample_data: bool) -> list:
@@ -120,7 +116,7 @@ def village_feed_entries(village, histories: dict, month_url, sample_data: bool)
     mark = "【示例数据】" if sample_data else ""
     entries = []
     for ledger in village.months:
-        history = histories[(village.code, ledger.key)]
+        history = histories[(village.code, ledger.month)]
         url = month_url(ledger)
         published = history.first_published or dt.datetime.combine(ledger.month, dt.time(), BEIJING)
         entries.append(
@@ -152,7 +148,7 @@ def unexplained_corrections(villages, histories: dict) -> list[dict]:
         {"文件": ledger.source_path, "时间": correction.time_text, "提交": correction.commit}
         for village in villages
         for ledger in village.months
-        for correction in histories[(village.code, ledger.key)].corrections
+        for correction in histories[(village.code, ledger.month)].corrections
         if correction.reason_missing
     ]
 

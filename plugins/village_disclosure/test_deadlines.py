@@ -23,7 +23,7 @@ JUNE = dt.date(2020, 6, 1)
     ],
 )
 def test_month_status_at_the_edges(published_on, published, today, expected):
-    status = month_status(JUNE, 10, published_on, published, today)
+    status = month_status(JUNE, deadline_of(JUNE, 10), published_on, published, today)
     assert (None if status is None else (status.status, status.days_late)) == expected
 
 

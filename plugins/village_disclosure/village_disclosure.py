@@ -282,7 +282,7 @@ class VillageDisclosureGenerator(Generator):
                 ledger=ledger,
                 download=download,
                 chart=charts.breakdown_chart(f"breakdown-{village.code}-{ledger.key}", ledger, village.full_name),
-                corrections=self.histories[(village.code, ledger.key)],
+                corrections=self.histories[(village.code, ledger.month)],
                 late=self.deadlines.late_note(village.code, ledger.month),
                 **common,
             )
@@ -307,7 +307,7 @@ class VillageDisclosureGenerator(Generator):
                     (village, ledger),
                     lambda village=village, ledger=ledger: json_bytes(ledger_document(village, ledger)),
                 )
-                history = self.histories[(village.code, ledger.key)]
+                history = self.histories[(village.code, ledger.month)]
                 write_derived(
                     writer,
                     output,
