@@ -154,7 +154,7 @@ def test_the_history_download_sits_beside_the_csv(site):
     links = [a["href"] for a in month.select(".lp-data-download__link")]
     assert links[0].endswith("2020-06.csv") and links[2].endswith("2020-06.history.json")
     document = json.loads((site / "disclosures/villages/demo/2020-06.history.json").read_text(encoding="utf-8"))
-    assert document["首次公开"] == "2020-07-10T23:59:00+08:00"
+    assert document["首次公开"] == "2020-07-10T23:59:00+08:00" and document["示例数据"] is True
     assert [c["更正说明"] for c in document["更正"]] == [
         "更正第 02 号凭证支出：7,900.00 误录，按原始凭证改为 7,090.00",
         "未填写",

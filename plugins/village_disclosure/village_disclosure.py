@@ -289,6 +289,8 @@ class VillageDisclosureGenerator(Generator):
 
     def write_downloads(self, writer):
         output = self.output_path
+        sample = bool(self.config["VILLAGE_DISCLOSURE_SAMPLE_DATA"])
+        sample_mark = {"示例数据": True} if sample else {}  # the file may travel without the page
         for village in self.villages:
             for ledger in village.months:
                 base = self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key)
@@ -312,8 +314,10 @@ class VillageDisclosureGenerator(Generator):
                     writer,
                     output,
                     base + ".history.json",
-                    (ledger.source_path, history),
-                    lambda ledger=ledger, history=history: json_bytes(history_document(history, ledger.source_path)),
+                    (ledger.source_path, history, sample),
+                    lambda ledger=ledger, history=history: json_bytes(
+                        {**history_document(history, ledger.source_path), **sample_mark}
+                    ),
                 )
         self.write_deadline_downloads(writer)
         sitename = self.settings.get("SITENAME", "")
