@@ -16,6 +16,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from plugins.personal_data_guard.detectors import find_personal_data, mask
 from plugins.portal_data.csv_source import decode_text
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -101,20 +102,34 @@ def csv_rows(data: bytes) -> Rows:
     return [{name: cell.strip() for name, cell in zip(header, cells) if name} for cells in records[1:]]
 
 
+def masked(text: str) -> str:
+    """`text` with ID, mobile and bank card numbers and plates masked (personal_data_guard's rules).
+
+    A correction often removes exactly such a number published by mistake: the record of that
+    correction must not publish it again."""
+    for finding in reversed(find_personal_data(text)):
+        text = text[: finding.start] + mask(finding.value) + text[finding.start + len(finding.value) :]
+    return text
+
+
 def stated_reason(message: str) -> str:
     """The commit message as a 更正说明, or "" when it says nothing (empty, or a web editor's default)."""
     text = message.strip()
     subject, _, body = text.partition("\n")
     if not body.strip() and _DEFAULT_MESSAGE.fullmatch(subject.strip()):
         return ""
-    return text
+    return masked(text)
 
 
 def row_changes(old: Rows, new: Rows, key_column: str, shown: Callable[[str, str], str]) -> list[RowChange]:
     """Rows removed, changed and added between two versions, matched by `key_column`, in file order.
 
-    `shown(column, text)` formats a cell as the page shows it (amounts with thousands separators).
+    `shown(column, text)` formats a cell as the page shows it (amounts with thousands separators);
+    every value is then masked, old ones especially.
     """
+
+    def cell(name, text):
+        return masked(shown(name, text))
 
     def keyed(rows: Rows) -> dict[str, dict[str, str]]:
         found: dict[str, dict[str, str]] = {}
@@ -128,7 +143,7 @@ def row_changes(old: Rows, new: Rows, key_column: str, shown: Callable[[str, str
     before, after = keyed(old), keyed(new)
 
     def cells(row):  # the key is already the row's name
-        return tuple((name, shown(name, text)) for name, text in row.items() if name != key_column)
+        return tuple((name, cell(name, text)) for name, text in row.items() if name != key_column)
 
     changes = [RowChange("removed", key, cells(row)) for key, row in before.items() if key not in after]
     for key, row in after.items():
@@ -136,9 +151,9 @@ def row_changes(old: Rows, new: Rows, key_column: str, shown: Callable[[str, str
             changes.append(RowChange("added", key, cells(row)))
             continue
         fields = tuple(
-            FieldChange(name, shown(name, before[key].get(name, "")), shown(name, text))
+            FieldChange(name, cell(name, before[key].get(name, "")), cell(name, text))
             for name, text in row.items()
-            if shown(name, before[key].get(name, "")) != shown(name, text)
+            if shown(name, before[key].get(name, "")) != shown(name, text)  # compared unmasked
         )
         if fields:
             changes.append(RowChange("changed", key, fields=fields))

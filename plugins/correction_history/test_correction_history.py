@@ -352,3 +352,15 @@ def test_a_rebuild_with_no_new_commit_reads_the_history_from_the_cache(repositor
     again = read_folder_history(finance, str(tmp_path))
     assert calls == ["rev-parse"]
     assert again.files.keys() == first.files.keys() and again.head == first.head
+
+
+def test_a_number_removed_by_a_correction_is_not_published_again():
+    from plugins.correction_history.corrections import row_changes
+
+    old = [{"凭证号": "05", "摘要": "示例：补助，收款人手机 13812345678", "支出": "300.00"}]
+    new = [{"凭证号": "05", "摘要": "示例：补助", "支出": "300.00"}]
+    changes = row_changes(old, new, "凭证号", lambda _name, text: text)
+    assert [(f.name, f.old, f.new) for f in changes[0].fields] == [
+        ("摘要", "示例：补助，收款人手机 138****5678", "示例：补助")
+    ]
+    assert stated_reason("删去误登的手机号 13812345678") == "删去误登的手机号 138****5678"
