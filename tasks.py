@@ -209,3 +209,17 @@ def bench_search(c, site="output", engine="liling", misses=False, sample=0, resi
         + (["--misses"] if misses else [])
         + ([] if resident else ["--no-resident"])
     )
+
+
+@task(
+    help={
+        "villages": "villages in the throwaway repository",
+        "months": "months committed per village (one commit per month)",
+        "corrections": "later commits that each correct one ledger",
+    }
+)
+def bench_history(c, villages=270, months=36, corrections=200):
+    """Time what 更正记录 and deadlines add to a build: git history cold and cached, page models, deadlines."""
+    from benchmarks.history_bench import main as history_bench_main
+
+    history_bench_main(["--villages", str(villages), "--months", str(months), "--corrections", str(corrections)])

@@ -54,6 +54,8 @@ def content_read(clock: PhaseClock, context: dict) -> None:
     changes = context.get("pages_change_at") or []
     clock.facts["pages_change_at"] = min(changes).isoformat() if changes else None
     clock.facts["estimated_deadlines"] = context.get("estimated_deadlines", [])
+    # Ledger corrections committed without a reason (plugins/village_disclosure): listed, not hidden.
+    clock.facts["unexplained_corrections"] = context.get("unexplained_corrections", [])
 
 
 def writing_started(pelican) -> None:

@@ -16,13 +16,18 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
+from plugins.correction_history.corrections import history_document
+from plugins.correction_history.git_log import history_or_error
 from plugins.portal_data import DataError, collect_problems, raise_collected_problems
 from plugins.portal_data.dates import DateFormError, parse_month
 from plugins.portal_data.downloads import csv_bytes, json_bytes, write_derived
 from plugins.portal_data.registers_file import read_sample_data
 from plugins.portal_data.section_item import SectionItem, add_section_items
+from plugins.portal_data.site_url import feed_siteurl
+from plugins.scheduled_publishing import scheduled_publishing
+from plugins.sections.feeds import atom_bytes
 
-from . import charts
+from . import charts, integrity
 from .collect import load_villages
 from .datapackage import datapackage, ledger_csv_rows, ledger_document
 from .ledger_source import LEDGER_HEADER
@@ -44,6 +49,14 @@ DEFAULTS = {
     "VILLAGE_TOWN_URL": "disclosures/towns/{slug}/",
     "VILLAGE_TOWN_SAVE_AS": "disclosures/towns/{slug}/index.html",
     "VILLAGE_DISCLOSURE_DATAPACKAGE": "disclosures/finance-datapackage.json",
+    # Day of the following month by which a month's ledger must be published (1-28).
+    "VILLAGE_DISCLOSURE_DEADLINE_DAY": 10,
+    # First month judged against the deadline ("": each village's opening month).
+    "VILLAGE_DISCLOSURE_DEADLINES_FROM": "",
+    "VILLAGE_FEED_URL": "disclosures/villages/{code}/feed.atom.xml",
+    "VILLAGE_FEED_SAVE_AS": "disclosures/villages/{code}/feed.atom.xml",
+    "VILLAGE_COMPLIANCE_CSV": "disclosures/villages/compliance.csv",
+    "VILLAGE_TOWN_COMPLIANCE_CSV": "disclosures/towns/{slug}/compliance.csv",
 }
 TIMEZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -58,7 +71,29 @@ def disclosure_settings(settings) -> tuple[dict, list[DataError]]:
         errors.append(
             DataError("pelicanconf.py", 0, 0, "bad-setting", f"VILLAGE_DISCLOSURE_CURRENT_MONTH = {problem}，或留空")
         )
+    day = config["VILLAGE_DISCLOSURE_DEADLINE_DAY"]
+    if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 28:
+        errors.append(
+            DataError(
+                "pelicanconf.py",
+                0,
+                0,
+                "bad-setting",
+                f"VILLAGE_DISCLOSURE_DEADLINE_DAY = {day!r} 应为 1 到 28 之间的整数（次月几号前公开，例：10）",
+            )
+        )
+    try:
+        deadlines_from(config)
+    except DateFormError as problem:
+        errors.append(
+            DataError("pelicanconf.py", 0, 0, "bad-setting", f"VILLAGE_DISCLOSURE_DEADLINES_FROM = {problem}，或留空")
+        )
     return config, errors
+
+
+def deadlines_from(config: dict) -> dt.date | None:
+    first = config["VILLAGE_DISCLOSURE_DEADLINES_FROM"]
+    return parse_month(str(first), example="2021-01") if first else None
 
 
 def configured_month(config: dict) -> dt.date | None:
@@ -115,6 +150,9 @@ class VillageDisclosureGenerator(Generator):
             self.current_month = None  # reported by disclosure_settings; the build stops before writing
         self.towns = group_towns(self.villages)
         self.ledgers = [ledger for village in self.villages for ledger in village.months]
+        self.histories, self.deadlines = {}, None
+        if self.active:
+            self.read_integrity()
         self.context["villages"] = self.villages
         self.context["ledgers"] = self.ledgers
         if self.active:
@@ -123,6 +161,34 @@ class VillageDisclosureGenerator(Generator):
                 self.context,
                 [self.section_item(village, ledger) for village in self.villages for ledger in village.months],
             )
+
+    def read_integrity(self):
+        """Each month's 更正记录 from the finance folder's git history, and the deadline statuses."""
+        finance = os.path.join(self.path, self.config["VILLAGE_DISCLOSURE_FINANCE_PATH"])
+        folder_history, errors = history_or_error(
+            finance if os.path.isdir(finance) else self.path,
+            self.settings,
+            self.config["VILLAGE_DISCLOSURE_FINANCE_PATH"],
+        )
+        collect_problems(self.context, errors)
+        self.histories = integrity.ledger_histories(self.villages, folder_history, self.path)
+        # Through the module: the one reading of BUILD_TIME, which tests replace with a fixed clock.
+        today = scheduled_publishing.build_time(self.settings).astimezone(TIMEZONE).date()
+        self.deadlines = integrity.assess_deadlines(
+            self.villages,
+            self.towns,
+            self.histories,
+            self.config["VILLAGE_DISCLOSURE_DEADLINE_DAY"],
+            today,
+            deadlines_from(self.config),
+        )
+        # Days late grow at midnight and months fall due: a build that reuses the last output must not keep it past then.
+        change = dt.datetime.combine(self.deadlines.next_change(), dt.time(), TIMEZONE)
+        self.context.setdefault("pages_change_at", []).append(change)
+        # For the build report: corrections whose commit message gives no reason.
+        self.context.setdefault("unexplained_corrections", []).extend(
+            integrity.unexplained_corrections(self.villages, self.histories)
+        )
 
     def url(self, key: str, **fields) -> str:
         return self.config[key].format(**fields)
@@ -161,6 +227,12 @@ class VillageDisclosureGenerator(Generator):
                 url=self.url("VILLAGE_TOWN_URL", slug=town.slug),
                 town=town,
                 statuses=village_statuses(town.villages, self.current_month),
+                compliance=self.compliance_view(
+                    town.name,
+                    [(v.code, v.name, self.url("VILLAGE_URL", code=v.code)) for v in town.villages],
+                    self.deadlines.overdue[town.name],
+                    self.url("VILLAGE_TOWN_COMPLIANCE_CSV", slug=town.slug),
+                ),
                 **common,
             )
         writer.write_file(
@@ -169,7 +241,18 @@ class VillageDisclosureGenerator(Generator):
             self.context,
             url=self.config["VILLAGES_URL"],
             towns=[(town, village_statuses(town.villages, self.current_month)) for town in self.towns],
+            compliance=self.compliance_view(
+                "",
+                [(t.name, t.name, self.url("VILLAGE_TOWN_URL", slug=t.slug)) for t in self.towns],
+                self.deadlines.all_overdue(),
+                self.config["VILLAGE_COMPLIANCE_CSV"],
+            ),
             **common,
+        )
+
+    def compliance_view(self, total_key, rows, overdue, csv_path) -> dict:
+        return integrity.compliance_params(
+            self.deadlines, total_key, rows, overdue, csv_path, lambda code: self.url("VILLAGE_URL", code=code)
         )
 
     def write_village(self, writer, village, common):
@@ -180,12 +263,15 @@ class VillageDisclosureGenerator(Generator):
             "village": village,
             "month_url": lambda other: self.url("VILLAGE_MONTH_URL", code=village.code, month=other.key),
         }
+        overdue = integrity.deadlines.overdue(village, self.deadlines.statuses[village.code])
         writer.write_file(
             self.url("VILLAGE_SAVE_AS", code=village.code),
             self.get_template("village"),
             self.context,
             url=self.url("VILLAGE_URL", code=village.code),
             chart=charts.trend_chart(f"trend-{village.code}", village) if village.months else None,
+            feed_url=self.url("VILLAGE_FEED_URL", code=village.code),
+            overdue=overdue.summary if overdue else "",
             **common,
         )
         for ledger in village.months:
@@ -198,11 +284,14 @@ class VillageDisclosureGenerator(Generator):
                 ledger=ledger,
                 download=download,
                 chart=charts.breakdown_chart(f"breakdown-{village.code}-{ledger.key}", ledger, village.full_name),
+                corrections=self.histories[(village.code, ledger.month)],
+                late=self.deadlines.late_note(village.code, ledger.month),
                 **common,
             )
 
     def write_downloads(self, writer):
         output, sample = self.output_path, self.config["sample_data"]
+        sample_mark = {"示例数据": True} if sample else {}  # the file may travel without the page
         for village in self.villages:
             for ledger in village.months:
                 base = self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key)
@@ -221,6 +310,17 @@ class VillageDisclosureGenerator(Generator):
                     (village, ledger, sample),
                     lambda village=village, ledger=ledger: json_bytes(ledger_document(village, ledger, sample)),
                 )
+                history = self.histories[(village.code, ledger.month)]
+                write_derived(
+                    writer,
+                    output,
+                    base + ".history.json",
+                    (ledger.source_path, history, sample),
+                    lambda ledger=ledger, history=history: json_bytes(
+                        {**history_document(history, ledger.source_path), **sample_mark}
+                    ),
+                )
+        self.write_deadline_downloads(writer)
         sitename = self.settings.get("SITENAME", "")
         # Keyed by what the data package lists (each month's name and file, not its vouchers), so
         # correcting an amount does not rewrite this file of every month of every village.
@@ -235,6 +335,37 @@ class VillageDisclosureGenerator(Generator):
             (listed, self.account_sets, self.config, sitename),
             lambda: json_bytes(datapackage(self.villages, self.account_sets, self.config, sitename)),
         )
+
+    def write_deadline_downloads(self, writer):
+        """The compliance CSVs (city and each town) and each village's Atom feed."""
+        output, counts = self.output_path, self.deadlines.compliance
+        header = integrity.deadlines.COMPLIANCE_HEADER
+        for path, villages in [(self.config["VILLAGE_COMPLIANCE_CSV"], self.villages)] + [
+            (self.url("VILLAGE_TOWN_COMPLIANCE_CSV", slug=town.slug), town.villages) for town in self.towns
+        ]:
+            rows = integrity.deadlines.compliance_rows(villages, counts)
+            write_derived(writer, output, path, rows, lambda rows=rows: csv_bytes(header, rows))
+        site = feed_siteurl(self.settings)
+        sample = self.config["sample_data"]
+        for village in self.villages:
+            entries = integrity.village_feed_entries(
+                village,
+                self.histories,
+                lambda ledger, code=village.code: self.url("VILLAGE_MONTH_URL", code=code, month=ledger.key),
+                sample,
+            )
+            path = self.url("VILLAGE_FEED_SAVE_AS", code=village.code)
+            feed_url = f"{site}/{self.url('VILLAGE_FEED_URL', code=village.code)}"
+            title = f"{village.full_name} 村务公开"
+            write_derived(
+                writer,
+                output,
+                path,
+                (entries, feed_url, title),
+                lambda entries=entries, feed_url=feed_url, title=title: atom_bytes(
+                    title=title, subtitle="每月收支公开与更正", site_url=site, feed_url=feed_url, entries=entries
+                ),
+            )
 
 
 def get_generators(pelican_object):
