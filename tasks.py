@@ -100,7 +100,7 @@ def test(c, args=""):
 
 @task(help={"production": "use publishconf.py"})
 def check(c, production=False):
-    """Check every article, page and CSV (front matter, dates, slugs, images, personal data, unsafe HTML) without building."""
+    """Read every article, page and CSV as the build does and print every problem it would refuse, without writing."""
     from buildtools.check import main as check_main
 
     code = check_main(["--settings", _settings_path(production)])

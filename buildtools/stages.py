@@ -55,8 +55,14 @@ def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
     return read_settings(settings_file, override=overrides or {})
 
 
-def run_pelican(settings: dict, clock: PhaseClock | None = None, record=None) -> tuple[list[str], list[str]]:
+def run_pelican(
+    settings: dict, clock: PhaseClock | None = None, record=None, *, write: bool = True
+) -> tuple[list[str], list[str]]:
     """Run Pelican once; returns (problems that fail the build, the warnings among them).
+
+    `write=False` stops after reading (buildtools/check.py, `invoke check`): every problem the
+    build refuses content for is found while reading, so the check and the build print the same
+    lines; each content problem is then one item, without the build's closing count.
 
     `clock` gets the phases' seconds and the report's facts about what was read (the build_report
     plugin); `record` is the incremental writer's OutputRecord (plugins/incremental_writer). Both
@@ -65,11 +71,14 @@ def run_pelican(settings: dict, clock: PhaseClock | None = None, record=None) ->
     root = logging.getLogger()
     root.addHandler(collector)
     problems: list[str] = []
+    reported: set[str] = set()
     try:
-        SharedOutputPelican(settings, phase_clock=clock, output_record=record).run()
+        pelican = SharedOutputPelican(settings, phase_clock=clock, output_record=record)
+        pelican.run() if write else pelican.read_content()
     except Exception as exc:  # noqa: BLE001 - every failure must leave the live output untouched
         if isinstance(exc, ContentError):
-            problems.append(exc.report())
+            problems += [exc.report()] if write else [str(error) for error in exc.errors]
+            reported = {error.path for error in exc.errors if error.path}
         else:
             problems.append(program_error(exc))
     finally:
@@ -77,8 +86,15 @@ def run_pelican(settings: dict, clock: PhaseClock | None = None, record=None) ->
     # Each output worker runs every generator, so a warning not tied to one page (logged before
     # the share is decided) arrives once per worker: report each message once.
     messages = list(dict.fromkeys(collector.messages))
-    problems.extend(messages)
+    problems.extend(message for message in messages if not about_reported_file(message, reported))
     return problems, messages
+
+
+def about_reported_file(message: str, reported: set[str]) -> bool:
+    """Pelican's own message (in English) about a file our checks already named with a position is
+    a consequence of that problem ("Could not process news/a.md", two items with one slug): the
+    editor sees the problem once, in Chinese, with what to do."""
+    return any(path in message for path in reported)
 
 
 def program_error(exc: BaseException) -> str:
