@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     problems = all_problems(load_settings(args.settings))
     for problem in problems:
         print(problem)
+    sys.stdout.flush()  # the problems, then the count on stderr, in that order in a terminal
     if problems:
         print(f"共 {len(problems)} 处问题，请修改以上文件后重新检查。", file=sys.stderr)
         return 1

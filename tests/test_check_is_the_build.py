@@ -37,6 +37,16 @@ CASES = [
         f"{ARTICLE}:3:11: 栏目“体育”不存在；可用的栏目：要闻、城建、法治、社会、三农（新栏目请先在 content/sections.toml 中声明）",
     ),
     (
+        "empty-category",
+        lambda c: replace(c, ARTICLE, "Category: 社会", "Category:"),
+        f"{ARTICLE}:3:10: Category 是空的；请写上一个栏目：要闻、城建、法治、社会、三农",
+    ),
+    (
+        "missing-category",
+        lambda c: replace(c, ARTICLE, "Category: 社会\n", ""),
+        f"{ARTICLE}:1:0: 缺少 Category 一行；可用的栏目：要闻、城建、法治、社会、三农",
+    ),
+    (
         "edition",
         lambda c: replace(c, ARTICLE, "Edition_Position: 4", "Edition_Position: 1"),
         "news/2020-07-08/wechat-group-supervision-best-case.md:11:19: 2020-07-08 这一期已有第 1 篇（news/2020-07-08/lottery-jackpot.md）；每篇文章的 Edition_Position 应不同",
@@ -110,5 +120,5 @@ def test_check_and_build_refuse_the_same_problem_with_the_same_message(tmp_path,
     print(check.stdout, check.stderr, build.stdout, build.stderr)
     assert check.returncode == 1 and build.returncode == 1
     assert positioned(check.stdout) == positioned(build.stderr) != []
-    assert positioned(check.stdout).count(expected) == 1, check.stdout
+    assert positioned(check.stdout) == [expected], check.stdout  # one problem, printed once
     assert not (tmp_path / "output").exists()

@@ -90,6 +90,10 @@ def place_articles(sections: list[Section], articles, content_path: str) -> list
         if home is None:
             if position is None:
                 errors.append(DataError(shown, 1, 0, "missing-category", f"缺少 Category 一行；可用的栏目：{choices}"))
+            elif not category:  # "Category:" with nothing after it
+                errors.append(
+                    DataError(shown, *position, "missing-category", f"Category 是空的；请写上一个栏目：{choices}")
+                )
             else:
                 errors.append(
                     DataError(
