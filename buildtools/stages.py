@@ -8,6 +8,7 @@ folder) each compose these; neither imports the other's internals.
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 import time
 import traceback
@@ -18,7 +19,7 @@ from pelican.settings import read_settings
 from buildtools.parallel_output import SharedOutputPelican
 from buildtools.pelican_version import require_pelican_version
 from buildtools.precompress import precompress_tree
-from buildtools.report import make_report, write_report
+from buildtools.report import make_report, previous_report, write_report
 from buildtools.search_shards import index_shards
 from buildtools.settings import runner_settings
 from plugins.build_report.build_report import PhaseClock
@@ -136,6 +137,10 @@ def write_build_report(
         facts=clock.facts,
         diff=diff,
         listed=listed,
+        # `invoke build` replaces its own report; a release's is beside the live site it replaces.
+        previous=previous_report(
+            report_path, compare_with and os.path.join(os.path.dirname(compare_with), "build-report.json")
+        ),
     )
     clock.mark("report")
     report["phases_s"] = dict(clock.phases)
