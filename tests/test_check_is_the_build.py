@@ -37,6 +37,12 @@ CASES = [
         f"{ARTICLE}:3:11: 栏目“体育”不存在；可用的栏目：要闻、城建、法治、社会、三农（新栏目请先在 content/sections.toml 中声明）",
     ),
     (
+        "encoding",
+        lambda c: (c / ARTICLE).write_bytes((c / ARTICLE).read_text(encoding="utf-8").encode("gbk")),
+        f"{ARTICLE}:1:8: 这个文件不是 UTF-8 编码（多半是旧版记事本按 ANSI/GBK 保存的），网站读不出这里的字；"
+        "请用 UTF-8 保存（记事本：另存为 → 编码选 UTF-8）",
+    ),
+    (
         "empty-category",
         lambda c: replace(c, ARTICLE, "Category: 社会", "Category:"),
         f"{ARTICLE}:3:10: Category 是空的；请写上一个栏目：要闻、城建、法治、社会、三农",
