@@ -108,6 +108,41 @@ def check(c, production=False):
         raise Exit(code=code)
 
 
+@task(
+    help={
+        "kind": "article, ledger or matter",
+        "date": "article: the edition date, YYYY-MM-DD (or the publication time, YYYY-MM-DD HH:MM)",
+        "section": "article: its Category, one declared in content/sections.toml (e.g. 社会)",
+        "slug": "article: its web address, lower-case letters, digits and hyphens (e.g. river-rescue)",
+        "village": "ledger: the village code in villages.csv (e.g. xiangshui)",
+        "month": "ledger: the month, YYYY-MM",
+        "department": "matter: the department code in departments.csv (e.g. minzheng)",
+    }
+)
+def new(c, kind, date="", section="", slug="", village="", month="", department=""):
+    """Start a file in the right place and shape: new article / new ledger / new matter (see docs/editing.md)."""
+    from buildtools.new_files import Refused, new_article, new_ledger, new_matter
+    from buildtools.stages import load_settings
+
+    makers = {
+        "article": (lambda s: new_article(s, date, section, slug), {"date": date, "section": section, "slug": slug}),
+        "ledger": (lambda s: new_ledger(s, village, month), {"village": village, "month": month}),
+        "matter": (lambda s: new_matter(s, department), {"department": department}),
+    }
+    if kind not in makers:
+        raise Exit("请写要新建的是什么：invoke new article、invoke new ledger 或 invoke new matter", code=1)
+    make, needed = makers[kind]
+    missing = [f"--{name}" for name, value in needed.items() if not value]
+    if missing:
+        raise Exit(f"invoke new {kind} 还需要 {' '.join(missing)}（例子见 docs/editing.md）", code=1)
+    try:
+        written = make(load_settings(_settings_path(False)))
+    except Refused as refused:
+        raise Exit(str(refused), code=1) from None
+    print(f"已新建 {written.path}")
+    print(written.message)
+
+
 # --- Nightly publishing: buildtools/publish.py does the work; these tasks only call it. ---
 
 
