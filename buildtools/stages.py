@@ -72,14 +72,14 @@ def run_pelican(
     root = logging.getLogger()
     root.addHandler(collector)
     problems: list[str] = []
-    reported: set[str] = set()
+    content_refused = False
     try:
         pelican = SharedOutputPelican(settings, phase_clock=clock, output_record=record)
         pelican.run() if write else pelican.read_content()
     except Exception as exc:  # noqa: BLE001 - every failure must leave the live output untouched
         if isinstance(exc, ContentError):
             problems += [exc.report()] if write else [str(error) for error in exc.errors]
-            reported = {error.path for error in exc.errors if error.path}
+            content_refused = True
         else:
             problems.append(program_error(exc))
     finally:
@@ -87,15 +87,12 @@ def run_pelican(
     # Each output worker runs every generator, so a warning not tied to one page (logged before
     # the share is decided) arrives once per worker: report each message once.
     messages = list(dict.fromkeys(collector.messages))
-    problems.extend(message for message in messages if not about_reported_file(message, reported))
+    if not content_refused:
+        # Pelican's own messages (in English) while our checks refused content are its consequences:
+        # "Could not process news/a.md", two items with one slug, a missing image's timestamp. The
+        # editor reads each problem once, positioned and in Chinese; the report keeps them all.
+        problems.extend(messages)
     return problems, messages
-
-
-def about_reported_file(message: str, reported: set[str]) -> bool:
-    """Pelican's own message (in English) about a file our checks already named with a position is
-    a consequence of that problem ("Could not process news/a.md", two items with one slug): the
-    editor sees the problem once, in Chinese, with what to do."""
-    return any(path in message for path in reported)
 
 
 def program_error(exc: BaseException) -> str:

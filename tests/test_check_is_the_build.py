@@ -81,6 +81,20 @@ CASES = [
         "确属公开的公务号码，经审核后登记在 content/personal-data-allowlist.toml",
     ),
     (
+        "image-missing",
+        lambda c: replace(c, ARTICLE, "据了解，", "![福彩站点门面]({static}/images/lottery-shop.jpg)\n\n据了解，"),
+        f"{ARTICLE}:14:1: 找不到图片“{{static}}/images/lottery-shop.jpg”（应在 images/lottery-shop.jpg）；请检查文件名和文件夹",
+    ),
+    (
+        "image-alt",
+        lambda c: (
+            (c / "images").mkdir(),
+            shutil.copy(ROOT / "plugins/content_checks/test_data/good/images/kiln.gif", c / "images/shop.gif"),
+            replace(c, ARTICLE, "据了解，", "![]({static}/images/shop.gif)\n\n据了解，"),
+        ),
+        f'{ARTICLE}:14:1: 图片没有替代文字；请在 ![ ] 的方括号里（或 alt="…"）用一句话写图片内容，供读屏软件朗读',
+    ),
+    (
         "unsafe-html",
         lambda c: replace(c, ARTICLE, "据了解，", "<iframe src=x></iframe>\n\n据了解，"),
         f"{ARTICLE}:14:1: 文章里不能嵌入 <iframe>（别的网页）；请改成普通链接 [说明](https://…)",
