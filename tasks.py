@@ -33,6 +33,26 @@ def _settings_path(production: bool) -> str:
     return os.path.join(ROOT, SETTINGS[production])
 
 
+def _run(main, argv: list[str]) -> None:
+    """Run a build tool's `main(argv)`; a non-zero exit code fails the task with that code."""
+    code = main(argv)
+    if code:
+        raise Exit(code=code)
+
+
+def _option(name: str, value) -> list[str]:
+    """`--name value` for a command line, or nothing when the task was not given the option."""
+    return [f"--{name}", str(value)] if value else []
+
+
+def _flag(name: str, on: bool) -> list[str]:
+    return [f"--{name}"] if on else []
+
+
+RELEASES_HELP = "releases folder (default: PUBLISH_ROOT, releases/)"
+FORCE_HELP = "publish even though the page count dropped by more than 5%"
+
+
 @task(
     help={
         "production": "use publishconf.py (absolute URLs for the real domain)",
@@ -44,14 +64,7 @@ def build(c, production=False, output=None, audit=False):
     """Build the site into output/. Fails, leaving the old output untouched, on any content problem."""
     from buildtools.build import main as build_main
 
-    args = ["--settings", _settings_path(production)]
-    if output:
-        args += ["--output", output]
-    if audit:
-        args += ["--audit"]
-    code = build_main(args)
-    if code:
-        raise Exit(code=code)
+    _run(build_main, ["--settings", _settings_path(production), *_option("output", output), *_flag("audit", audit)])
 
 
 @task(help={"port": "port for the preview server (default 8000)"})
@@ -100,67 +113,86 @@ def test(c, args=""):
 
 @task(help={"production": "use publishconf.py"})
 def check(c, production=False):
-    """Check every article, page and CSV (front matter, dates, slugs, images, personal data, unsafe HTML) without building."""
+    """Read every article, page and CSV as the build does and print every problem it would refuse, without writing."""
     from buildtools.check import main as check_main
 
-    code = check_main(["--settings", _settings_path(production)])
-    if code:
-        raise Exit(code=code)
+    _run(check_main, ["--settings", _settings_path(production)])
+
+
+@task(
+    help={
+        "kind": "article, ledger or matter",
+        "date": "article: the edition date, YYYY-MM-DD (or the publication time, YYYY-MM-DD HH:MM)",
+        "section": "article: its Category, one declared in content/sections.toml (e.g. 社会)",
+        "slug": "article: its web address, lower-case letters, digits and hyphens (e.g. river-rescue)",
+        "village": "ledger: the village code in villages.csv (e.g. xiangshui)",
+        "month": "ledger: the month, YYYY-MM",
+        "department": "matter: the department code in departments.csv (e.g. minzheng)",
+    }
+)
+def new(c, kind, date="", section="", slug="", village="", month="", department=""):
+    """Start a file in the right place and shape: new article / new ledger / new matter (see docs/editing.md)."""
+    from buildtools.new_files import Refused, new_article, new_ledger, new_matter
+    from buildtools.stages import load_settings
+
+    makers = {
+        "article": (lambda s: new_article(s, date, section, slug), {"date": date, "section": section, "slug": slug}),
+        "ledger": (lambda s: new_ledger(s, village, month), {"village": village, "month": month}),
+        "matter": (lambda s: new_matter(s, department), {"department": department}),
+    }
+    if kind not in makers:
+        raise Exit("请写要新建的是什么：invoke new article、invoke new ledger 或 invoke new matter", code=1)
+    make, needed = makers[kind]
+    missing = [f"--{name}" for name, value in needed.items() if not value]
+    if missing:
+        raise Exit(f"invoke new {kind} 还需要 {' '.join(missing)}（例子见 docs/editing.md）", code=1)
+    try:
+        written = make(load_settings(_settings_path(False)))
+    except Refused as refused:
+        raise Exit(str(refused), code=1) from None
+    print(f"已新建 {written.path}")
+    print(written.message)
 
 
 # --- Nightly publishing: buildtools/publish.py does the work; these tasks only call it. ---
 
 
-@task(
-    help={
-        "force": "publish even though the page count dropped by more than 5%",
-        "root": "releases folder (default: PUBLISH_ROOT, releases/)",
-    }
-)
+@task(help={"force": FORCE_HELP, "root": RELEASES_HELP})
 def publish(c, force=False, root=None):
     """Build with publishconf.py into releases/<time>-<commit>/, check it, then switch releases/live to it."""
     from buildtools.publish import main as publish_main
 
-    args = ["publish"] + (["--force"] if force else []) + (["--root", root] if root else [])
-    code = publish_main(args)
-    if code:
-        raise Exit(code=code)
+    _run(publish_main, ["publish", *_flag("force", force), *_option("root", root)])
 
 
-@task(help={"root": "releases folder (default: PUBLISH_ROOT, releases/)"})
+@task(help={"root": RELEASES_HELP})
 def rollback(c, root=None):
     """Point releases/live back at the release published before the live one."""
     from buildtools.publish import main as publish_main
 
-    code = publish_main(["rollback"] + (["--root", root] if root else []))
-    if code:
-        raise Exit(code=code)
+    _run(publish_main, ["rollback", *_option("root", root)])
 
 
-@task(help={"root": "releases folder (default: PUBLISH_ROOT, releases/)"})
+@task(help={"root": RELEASES_HELP})
 def audit(c, root=None):
     """Build from scratch into a temporary folder and compare with the live release, file by file."""
     from buildtools.audit import main as audit_main
 
-    code = audit_main(["--root", root] if root else [])
-    if code:
-        raise Exit(code=code)
+    _run(audit_main, _option("root", root))
 
 
 @task(
     help={
         "args": "arguments for pytest (default -q: every test)",
-        "root": "releases folder (default: PUBLISH_ROOT, releases/)",
-        "force": "publish even though the page count dropped by more than 5%",
+        "root": RELEASES_HELP,
+        "force": FORCE_HELP,
     }
 )
 def nightly(c, args="-q", root=None, force=False):
     """What CI runs every night: tests, then build with publishconf.py, check, and publish; stops at the first failure."""
     from buildtools.nightly import main as nightly_main
 
-    code = nightly_main(["--pytest-args", args] + (["--root", root] if root else []) + (["--force"] if force else []))
-    if code:
-        raise Exit(code=code)
+    _run(nightly_main, ["--pytest-args", args, *_option("root", root), *_flag("force", force)])
 
 
 @task(

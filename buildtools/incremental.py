@@ -261,11 +261,11 @@ def sync(
             continue
         os.makedirs(os.path.dirname(destination), exist_ok=True)
         if unchanged:
-            os.link(os.path.join(reference, relative), destination)
+            link_or_copy(os.path.join(reference, relative), destination)
             continue
         with replacing(destination) as temporary:
             if linkable(relative):
-                os.link(source, temporary)
+                link_or_copy(source, temporary)
             else:
                 shutil.copy2(source, temporary)
     removed = sorted(set(old) - set(files)) if trusted else []
@@ -276,3 +276,12 @@ def sync(
         remove_empty_folders(target)
     diff = {"added": added, "removed": removed, "changed": changed} if trusted else None
     return {"target": os.path.abspath(target), "files": files}, diff
+
+
+def link_or_copy(source: str, destination: str) -> None:
+    """A hard link where the file system has them; a copy with the same mtime where it has not
+    (Windows on a FAT or network drive): the same bytes, only more disk."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)

@@ -86,7 +86,11 @@ class SharedOutputPelican(Pelican):
             LinearArchivesGenerator if cls is ArticlesGenerator else cls for cls in super()._get_generator_classes()
         ]
 
-    def run(self):
+    def read_content(self, clean_output: bool = False) -> tuple[list, dict]:
+        """Pelican's reading, step for step: every generator's generate_context, then
+        all_generators_finalized, where the plugins raise every problem they collected. Returns
+        (generators, their shared context). Writes nothing unless `clean_output` (the build's
+        DELETE_OUTPUT_DIRECTORY), so `invoke check` calls it alone to refuse what a build refuses."""
         context = self.settings.copy()
         context["generated_content"] = {}
         context["static_links"] = set()
@@ -96,8 +100,11 @@ class SharedOutputPelican(Pelican):
             cls(context=context, settings=self.settings, path=self.path, theme=self.theme, output_path=self.output_path)
             for cls in self._get_generator_classes()
         ]
-        if self.delete_outputdir and os.path.commonpath([os.path.realpath(self.output_path)]) != os.path.commonpath(
-            [os.path.realpath(self.output_path), os.path.realpath(self.path)]
+        if (
+            clean_output
+            and self.delete_outputdir
+            and os.path.commonpath([os.path.realpath(self.output_path)])
+            != os.path.commonpath([os.path.realpath(self.output_path), os.path.realpath(self.path)])
         ):
             from pelican.utils import clean_output_dir
 
@@ -108,8 +115,12 @@ class SharedOutputPelican(Pelican):
             if hasattr(generator, "check_disabled_readers"):
                 generator.check_disabled_readers()
         signals.all_generators_finalized.send(generators)
+        return generators, context
+
+    def run(self):
+        generators, context = self.read_content(clean_output=True)
         if self.phase_clock is not None:
-            content_read(self.phase_clock, generators[0].context if generators else {})
+            content_read(self.phase_clock, context)
         for generator in generators:
             if hasattr(generator, "refresh_metadata_intersite_links"):
                 generator.refresh_metadata_intersite_links()

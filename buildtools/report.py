@@ -66,9 +66,11 @@ def make_report(
     facts: dict,
     diff: dict | None = None,
     listed: list[str] | None = None,
+    previous: dict | None = None,
 ) -> dict:
     """`diff` (added/removed/changed paths) may come from an incremental sync that already knows it;
-    `listed`, the output's files, from a build that has just walked it."""
+    `listed`, the output's files, from a build that has just walked it; `previous`, the report of
+    the output this one replaces, to say when the front page has a new 头条."""
     if diff is not None:
         if listed is not None:
             current = dict.fromkeys(path for path in listed if not path.endswith(COMPRESSED)) if ok else {}
@@ -92,12 +94,35 @@ def make_report(
         "total_s": round(sum(phases.values()), 3),
         **facts,
     }
+    report.update(lead_change(facts, previous or {}))
     if diff is not None:
         pages_changed = [p for key in ("added", "removed", "changed") for p in diff[key] if p.endswith(PAGE_SUFFIX)]
         report["pages_changed"] = len(pages_changed)
         report["files_changed"] = {key: len(paths) for key, paths in diff.items()}
         report["changed_paths"] = {key: paths[:SHOWN_CHANGES] for key, paths in diff.items()}
     return report
+
+
+def lead_change(facts: dict, previous: dict) -> dict:
+    """The 头条 this output shows, and the one it replaces when that was another story.
+
+    A build that failed read no lead and keeps the previous one: the live front page still shows it.
+    """
+    before = previous.get("front_page_lead")
+    lead = facts["front_page_lead"] if "front_page_lead" in facts else before
+    changed = bool(before and lead and (lead["source"], lead["edition"]) != (before["source"], before["edition"]))
+    return {"front_page_lead": lead, "front_page_lead_before": before if changed else None}
+
+
+def previous_report(*paths: str | None) -> dict | None:
+    """The first of `paths` that holds a readable report: the report of the output a build replaces."""
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return json.load(handle)
+        except (OSError, TypeError, ValueError):
+            continue
+    return None
 
 
 def write_report(path: str, report: dict) -> None:
@@ -115,6 +140,12 @@ def summary(report: dict) -> str:
         lines.append(
             f"与 {report['compared_with']} 相比：页面变化 {report['pages_changed']} 个"
             f"（新增文件 {changed['added']}，删除 {changed['removed']}，修改 {changed['changed']}）"
+        )
+    if report.get("front_page_lead_before"):
+        lead, before = report["front_page_lead"], report["front_page_lead_before"]
+        lines.append(
+            f"首页头条换成了《{lead['title']}》（{lead['edition']} 这一期，{lead['source']}），"
+            f"原头条《{before['title']}》"
         )
     if report.get("scheduled"):
         lines.append(f"定时发布待上线 {len(report['scheduled'])} 篇，最早 {report['scheduled'][0]['date']}")

@@ -8,6 +8,7 @@ folder) each compose these; neither imports the other's internals.
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 import time
 import traceback
@@ -18,7 +19,7 @@ from pelican.settings import read_settings
 from buildtools.parallel_output import SharedOutputPelican
 from buildtools.pelican_version import require_pelican_version
 from buildtools.precompress import precompress_tree
-from buildtools.report import make_report, write_report
+from buildtools.report import make_report, previous_report, write_report
 from buildtools.search_shards import index_shards
 from buildtools.settings import runner_settings
 from plugins.build_report.build_report import PhaseClock
@@ -55,8 +56,14 @@ def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
     return read_settings(settings_file, override=overrides or {})
 
 
-def run_pelican(settings: dict, clock: PhaseClock | None = None, record=None) -> tuple[list[str], list[str]]:
+def run_pelican(
+    settings: dict, clock: PhaseClock | None = None, record=None, *, write: bool = True
+) -> tuple[list[str], list[str]]:
     """Run Pelican once; returns (problems that fail the build, the warnings among them).
+
+    `write=False` stops after reading (buildtools/check.py, `invoke check`): every problem the
+    build refuses content for is found while reading, so the check and the build print the same
+    lines; each content problem is then one item, without the build's closing count.
 
     `clock` gets the phases' seconds and the report's facts about what was read (the build_report
     plugin); `record` is the incremental writer's OutputRecord (plugins/incremental_writer). Both
@@ -65,11 +72,14 @@ def run_pelican(settings: dict, clock: PhaseClock | None = None, record=None) ->
     root = logging.getLogger()
     root.addHandler(collector)
     problems: list[str] = []
+    content_refused = False
     try:
-        SharedOutputPelican(settings, phase_clock=clock, output_record=record).run()
+        pelican = SharedOutputPelican(settings, phase_clock=clock, output_record=record)
+        pelican.run() if write else pelican.read_content()
     except Exception as exc:  # noqa: BLE001 - every failure must leave the live output untouched
         if isinstance(exc, ContentError):
-            problems.append(exc.report())
+            problems += [exc.report()] if write else [str(error) for error in exc.errors]
+            content_refused = True
         else:
             problems.append(program_error(exc))
     finally:
@@ -77,7 +87,11 @@ def run_pelican(settings: dict, clock: PhaseClock | None = None, record=None) ->
     # Each output worker runs every generator, so a warning not tied to one page (logged before
     # the share is decided) arrives once per worker: report each message once.
     messages = list(dict.fromkeys(collector.messages))
-    problems.extend(messages)
+    if not content_refused:
+        # Pelican's own messages (in English) while our checks refused content are its consequences:
+        # "Could not process news/a.md", two items with one slug, a missing image's timestamp. The
+        # editor reads each problem once, positioned and in Chinese; the report keeps them all.
+        problems.extend(messages)
     return problems, messages
 
 
@@ -120,6 +134,10 @@ def write_build_report(
         facts=clock.facts,
         diff=diff,
         listed=listed,
+        # `invoke build` replaces its own report; a release's is beside the live site it replaces.
+        previous=previous_report(
+            report_path, compare_with and os.path.join(os.path.dirname(compare_with), "build-report.json")
+        ),
     )
     clock.mark("report")
     report["phases_s"] = dict(clock.phases)

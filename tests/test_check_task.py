@@ -28,12 +28,12 @@ def test_check_prints_every_problem_and_fails(tmp_path):
     result = run_check(settings)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert len(lines) == 14
+    assert len(lines) == 17
     assert (
         lines[0]
         == "news/a.md:2:7: Date “2021-02-30 09:30”不是真实存在的日期或时间；请核对年月日和时分（例：2020-07-08 09:30）"
     )
-    assert "共 14 处问题" in result.stderr
+    assert "共 17 处问题" in result.stderr
     assert not (tmp_path / "output").exists()
 
 

@@ -56,6 +56,15 @@ def content_read(clock: PhaseClock, context: dict) -> None:
     clock.facts["estimated_deadlines"] = context.get("estimated_deadlines", [])
     # Ledger corrections committed without a reason (plugins/village_disclosure): listed, not hidden.
     clock.facts["unexplained_corrections"] = context.get("unexplained_corrections", [])
+    clock.facts["front_page_lead"] = front_page_lead(context.get("latest_edition"))
+
+
+def front_page_lead(edition) -> dict | None:
+    """The story the front page shows as 头条 (the newest edition's lead), as the report keeps it."""
+    lead = edition.lead if edition is not None else None
+    if lead is None:
+        return None
+    return {"title": lead.title, "edition": edition.date.isoformat(), "source": lead.get_relative_source_path()}
 
 
 def writing_started(pelican) -> None:

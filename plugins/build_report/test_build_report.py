@@ -70,3 +70,36 @@ def test_a_failing_build_reports_its_problems_and_keeps_the_output(tmp_path):
     assert not result.ok and not report["ok"]
     assert any(":19: 2020-07-08 这一期已有第 1 篇" in problem for problem in report["problems"]), report["problems"]
     assert (output / "index.html").read_bytes() == kept
+
+
+NEW_LEAD = """Title: 测试用头条
+Date: 2020-07-09
+Category: 社会
+Slug: test-lead
+Author: 测试记者
+Summary: 只在测试里出现的文章。
+Edition: 2020-07-09
+Edition_Position: 1
+
+只在测试里出现的文章。
+"""
+
+
+def test_the_report_says_when_a_newer_editions_lead_becomes_the_front_pages_lead(tmp_path):
+    from buildtools.report import summary
+
+    content = copy_content(tmp_path)
+    output = tmp_path / "output"
+    first = build(content, output).report
+    assert first["front_page_lead"]["source"] == "news/2020-07-08/wechat-group-supervision-best-case.md"
+    assert first["front_page_lead_before"] is None and "头条" not in summary(first)
+    (content / "news" / "2020-07-09").mkdir()
+    (content / "news" / "2020-07-09" / "test-lead.md").write_text(NEW_LEAD, encoding="utf-8")
+    second = build(content, output).report
+    lines = [line for line in summary(second).splitlines() if "头条" in line]
+    assert lines == [
+        "首页头条换成了《测试用头条》（2020-07-09 这一期，news/2020-07-09/test-lead.md），"
+        "原头条《醴陵新时代网上群众路线这样走》"
+    ]
+    third = build(content, output).report  # nothing changed: the same lead, no line
+    assert third["front_page_lead"] == second["front_page_lead"] and "头条" not in summary(third)

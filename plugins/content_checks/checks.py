@@ -15,7 +15,8 @@ from plugins.portal_data.codes import code_problem
 from plugins.portal_data.dates import DateFormError, parse_time
 from plugins.portal_data.front_matter import Field, parse_front_matter
 
-NEWS_REQUIRED = ("title", "date", "category", "slug", "author", "summary")
+# Category is required too, but the sections plugin reports a missing one, with the sections to choose from.
+NEWS_REQUIRED = ("title", "date", "slug", "author", "summary")
 PAGE_REQUIRED = ("title",)
 SUMMARY_MAX = 120
 # How editors spell each key in the README, for messages.
@@ -116,6 +117,26 @@ def check_summary(source: Source):
             "summary-too-long",
             f"Summary 有 {len(found.value)} 个字，超过 {SUMMARY_MAX} 字；请缩短摘要",
         )
+
+
+NOT_UTF8 = (
+    "这个文件不是 UTF-8 编码（多半是旧版记事本按 ANSI/GBK 保存的），网站读不出这里的字；"
+    "请用 UTF-8 保存（记事本：另存为 → 编码选 UTF-8）"
+)
+
+
+def encoding_problem(path: str, data: bytes) -> DataError | None:
+    """Markdown must be UTF-8 (with or without the BOM Notepad writes), as Pelican reads it; the
+    error points at the first character that is not, counted as the editor's editor counts it."""
+    text = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text.decode("utf-8")
+        return None
+    except UnicodeDecodeError as problem:
+        before = text[: problem.start]
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        return DataError(path, before.count(b"\n") + 1, column, "not-utf8", NOT_UTF8)
 
 
 def check_file(source: Source, zone: ZoneInfo):

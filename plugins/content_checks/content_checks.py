@@ -15,7 +15,7 @@ from plugins.portal_data.content_files import markdown_files
 from plugins.portal_data.file_cache import FileCache, as_text
 
 from . import checks, images, links
-from .checks import Field, Source, check_duplicate_titles, check_file, check_unique_slugs
+from .checks import Field, Source, check_duplicate_titles, check_file, check_unique_slugs, encoding_problem
 from .images import check_image_references, image_references
 from .links import check_link_references, check_template, link_references
 
@@ -30,6 +30,9 @@ def read_one(shown: str, kind: str, data: bytes, zone: ZoneInfo):
     Cached per file as plain tuples (ten thousand of them load in a blink); whether images and
     link targets exist, and the cross-file checks, are decided on every build.
     """
+    unreadable = encoding_problem(shown, data)
+    if unreadable is not None:  # what a wrong encoding garbles is not worth checking
+        return (1, ()), [unreadable], [], []
     source = Source.parse(shown, kind, as_text(data))
     own = list(check_file(source, zone))
     kept = tuple((f.key, f.value, f.line, f.column) for key, f in source.fields.items() if key in CROSS_FILE_KEYS)

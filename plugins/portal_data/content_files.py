@@ -21,7 +21,7 @@ class ContentFile:
     kind: str  # "article" or "page"
 
     def read_text(self) -> str:
-        with open(self.path, encoding="utf-8", errors="replace") as handle:
+        with open(self.path, encoding="utf-8-sig", errors="replace") as handle:
             return handle.read()
 
 

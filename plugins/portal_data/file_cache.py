@@ -58,8 +58,9 @@ def code_digest(*modules) -> str:
 
 
 def as_text(data: bytes) -> str:
-    """The text `open(path, encoding="utf-8", errors="replace")` would read (universal newlines)."""
-    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace").read()
+    """The text `open(path, encoding="utf-8-sig", errors="replace")` would read (universal newlines;
+    the BOM Windows Notepad writes is not text, as Pelican's reader also drops it)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="replace").read()
 
 
 def _stat_key(stat: os.stat_result) -> tuple[int, ...]:

@@ -50,7 +50,7 @@ def value_position(path: str, key: str) -> tuple[int, int] | None:
     """(line, column) where `key`'s value starts in the front matter of the file at `path`, or None
     when the key is absent or the file cannot be read (Pelican reports that itself)."""
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:  # Notepad's BOM is not part of the first key
             text = handle.read()
     except (OSError, UnicodeDecodeError):
         return None

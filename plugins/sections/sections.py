@@ -76,6 +76,12 @@ def entry_for_article(article) -> SectionEntry:
     )
 
 
+def unknown_category(name: str, sections: list[Section]) -> str:
+    """What an editor reads when `Category` names no declared section (the build and `invoke new`)."""
+    choices = "、".join(dict.fromkeys(c for section in sections for c in section.categories)) or "（没有声明任何分类）"
+    return f"栏目“{name}”不存在；可用的栏目：{choices}（新栏目请先在 content/sections.toml 中声明）"
+
+
 def place_articles(sections: list[Section], articles, content_path: str) -> list[DataError]:
     """Give each article its home section (`article.section`) and list it there, and in any
     section that takes one of its tags. An unknown or missing Category is an error."""
@@ -90,14 +96,13 @@ def place_articles(sections: list[Section], articles, content_path: str) -> list
         if home is None:
             if position is None:
                 errors.append(DataError(shown, 1, 0, "missing-category", f"缺少 Category 一行；可用的栏目：{choices}"))
+            elif not category:  # "Category:" with nothing after it
+                errors.append(
+                    DataError(shown, *position, "missing-category", f"Category 是空的；请写上一个栏目：{choices}")
+                )
             else:
                 errors.append(
-                    DataError(
-                        shown,
-                        *position,
-                        "unknown-category",
-                        f"栏目“{category.name}”不存在；可用的栏目：{choices}（新栏目请先在 content/sections.toml 中声明）",
-                    )
+                    DataError(shown, *position, "unknown-category", unknown_category(category.name, sections))
                 )
             continue
         article.section = home
