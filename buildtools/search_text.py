@@ -8,7 +8,9 @@ Lucene CJK scheme), each written as ASCII letters (`search_tokens`), under the l
 Pagefind neither stems nor segments. A one-character query finds that character as a prefix.
 
 What is read of a page (our templates mark it): the elements with `data-pagefind-body`, without the
-parts marked `data-pagefind-ignore` (with `="all"` their filters and metadata are dropped too);
+parts marked `data-pagefind-ignore` (with `="all"` their filters and metadata are dropped too)
+and the text of what only labels or leads elsewhere (`LABELS`: navigation, field names, column
+headings, table captions), which every page of a kind repeats and which is not the page's own content;
 `data-pagefind-weight` on an element, and the first `h1` (weight 10), weigh its text; filters and
 metadata (`data-pagefind-filter` / `data-pagefind-meta`, as `key:value` or with the element's text)
 anywhere on the page. The original text travels as metadata (`title`, `text`) for the result list
@@ -64,6 +66,11 @@ BLOCKS = frozenset(
         "ul",
     }
 )
+# What labels a page's content or leads away from it rather than being it: its text is not indexed
+# (a column heading 摘要 or a field name 办理方式 is on every ledger month or power-list matter, and
+# a 下个月 link names another page's month). A row heading (th scope="row") is content and stays.
+LABELS = frozenset({"nav", "dt", "caption"})
+COLUMN_SCOPES = frozenset({"col", "colgroup"})
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 WORD = re.compile(f"([0-9]{{1,4}}[年月日号])|([{HAN}]+)|([0-9]+)|([a-z]+)")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -153,6 +160,10 @@ class _PageReader(HTMLParser):
         ignore = names.get("data-pagefind-ignore")
         if ignore is not None or "data-pagefind-ignore" in names:
             state["ignore"] = "all" if ignore == "all" else "text"
+        elif tag in LABELS or (tag == "th" and (names.get("scope") in COLUMN_SCOPES or self._state("thead"))):
+            state["ignore"] = "text"
+        if tag == "thead":
+            state["thead"] = True
         if "data-pagefind-body" in names:
             self.bodies += 1
             state["body"] = True
