@@ -14,7 +14,8 @@ headings, table captions), which every page of a kind repeats and which is not t
 `data-pagefind-weight` on an element, and the first `h1` (weight 10), weigh its text; filters and
 metadata (`data-pagefind-filter` / `data-pagefind-meta`, as `key:value` or with the element's text)
 anywhere on the page. The original text travels as metadata (`title`, `text`) for the result list
-and its excerpt. `same_search_text` compares these documents, exactly what Pagefind is given.
+and its excerpt, and `headline` when part of the first h1 is weighed as body text.
+`same_search_text` compares these documents, exactly what Pagefind is given.
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ class _PageReader(HTMLParser):
         self.blocks: list[tuple[str, list[str]]] = []  # (weight, text pieces)
         self.fields: list[tuple[str, str, list[str]]] = []  # ("filter" | "meta", key, text pieces)
         self.first_h1: list[str] | None = None
+        self.headline: list[str] = []  # the first h1's text at the h1's own weight
         self.h1_done = False
         self.bodies = 0
 
@@ -173,6 +175,8 @@ class _PageReader(HTMLParser):
         weight = names.get("data-pagefind-weight") or (TITLE_WEIGHT if "h1" in state and self._in_body(state) else None)
         if weight:
             state["weight"] = weight
+        if "h1" in state:
+            state["h1_weight"] = weight
         if self._ignore(state) != "all":
             for kind in ("filter", "meta"):
                 for key, value in _pairs(names.get(f"data-pagefind-{kind}")):
@@ -210,6 +214,8 @@ class _PageReader(HTMLParser):
         heading = self._state("h1")
         if heading is not None:
             heading.append(data)
+            if self._state("weight") == self._state("h1_weight"):
+                self.headline.append(data)
         if self._in_body({}) and not self._ignore({}):
             if not self.blocks:
                 self._new_block(self._state("weight") or "1")
@@ -263,6 +269,11 @@ def searchable_parts(page_html: str) -> tuple[list[tuple[str, str]], list[tuple[
     meta_keys = {key for kind, key, _ in fields if kind == "meta"}
     if "title" not in meta_keys:
         fields.append(("meta", "title", _clean(reader.first_h1 or [])))
+    # The headline as the page weighs it, when part of the title is weighed as body text (a ledger
+    # month's town): the result list's headline-first ordering (search.js) compares the query with it.
+    headline = _clean(reader.headline)
+    if reader.first_h1 is not None and headline and headline != _clean(reader.first_h1):
+        fields.append(("meta", "headline", headline))
     fields.append(("meta", "text", " ".join(text for _, text in blocks)))
     return blocks, fields
 

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from buildtools.search_text import search_document, search_tokens
+from buildtools.search_text import search_document, search_tokens, searchable_parts
 from conftest import ROOT
 
 PAGE = (
@@ -97,6 +97,18 @@ def test_labels_and_navigation_are_not_the_pages_own_text():
         assert not set(search_tokens(label)) & set(indexed.replace("<", " ").replace(">", " ").split()), label
     for own in ("老年证年审", "年满60周岁", "01", "修路"):
         assert all(token in indexed for token in search_tokens(own)), own
+
+
+def test_the_headline_is_the_part_of_the_title_weighed_as_one():
+    """A ledger month's town is in its title but weighed as body text: the headline leaves it out."""
+    ledger = (
+        '<html><body><article data-pagefind-body><h1><span data-pagefind-weight="1">枫林镇</span>金桥社区'
+        "<span>2020年3月 村级财务收支公开</span></h1><p>修路</p></article></body></html>"
+    )
+    [(_, headline)] = [(key, value) for kind, key, value in searchable_parts(ledger)[1] if key == "headline"]
+    assert headline == "金桥社区2020年3月 村级财务收支公开"
+    story = "<html><body><article data-pagefind-body><h1>醴陵农民种出特大苹果瓜</h1></article></body></html>"
+    assert "headline" not in {key for _, key, _ in searchable_parts(story)[1]}  # the same as its title
 
 
 def test_a_page_without_a_searchable_body_has_no_document():
