@@ -164,14 +164,15 @@
   /* The first page of results, each with its data, reordered so a page whose headline says what was
      asked comes first: Pagefind weighs the headline's words but cannot tell a headline that is the
      query (健康证明 for 办健康证明) from a story that mentions it once. The share of the query's
-     pieces the headline holds adds up to the weight of the whole query. Only the results listed
+     pieces the headline holds adds up to the weight of the whole query. The headline is the part
+     of the title the page weighs as one (a ledger month's town is not: buildtools/search_text.py). Only the results listed
      first are reordered: their data (with the headline) is fetched to show them anyway. */
   function headlinesFirst(ranked, terms, weight) {
     var first = ranked.slice(0, PAGE_SIZE);
     return Promise.all(first.map(function (page) { return page.result.data(); })).then(function (data) {
       first.forEach(function (page, i) {
         page.data = data[i];
-        var headline = queryTerms(data[i].meta.title || "");
+        var headline = queryTerms(data[i].meta.headline || data[i].meta.title || "");
         var held = terms.filter(function (term) { return headline.indexOf(term) >= 0; }).length;
         page.score += weight * held / terms.length;
       });
@@ -282,7 +283,8 @@
         if (ticket !== asked) { return; }
         ranked = pages;
         shown = 0;
-        filterBox.hidden = !pages.length && !Object.keys(chosen).length;
+        // No box when no filter offers a choice, or nothing was found and no filter is set to undo.
+        filterBox.hidden = !filterBox.childElementCount || (!pages.length && !Object.keys(chosen).length);
         setStatus(pages.length
           ? "找到 " + pages.length + " 条与“" + query + "”相关的结果。"
           : "没有找到与“" + query + "”相关的内容。请换一个词，或按栏目、按日期浏览。");
