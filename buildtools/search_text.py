@@ -9,8 +9,9 @@ Pagefind neither stems nor segments. A one-character query finds that character 
 
 What is read of a page (our templates mark it): the elements with `data-pagefind-body`, without the
 parts marked `data-pagefind-ignore` (with `="all"` their filters and metadata are dropped too)
-and the text of what only labels or leads elsewhere (`LABELS`: navigation, field names, column
-headings, table captions), which every page of a kind repeats and which is not the page's own content;
+and the text of what leads elsewhere or only labels (`LEADS_AWAY`, `LABELS`: navigation, field
+names, column headings, table captions), which every page of a kind repeats and which is not the
+page's own content (labels stay in the excerpt's text);
 `data-pagefind-weight` on an element, and the first `h1` (weight 10), weigh its text; filters and
 metadata (`data-pagefind-filter` / `data-pagefind-meta`, as `key:value` or with the element's text)
 anywhere on the page. The original text travels as metadata (`title`, `text`) for the result list
@@ -67,10 +68,13 @@ BLOCKS = frozenset(
         "ul",
     }
 )
-# What labels a page's content or leads away from it rather than being it: its text is not indexed
-# (a column heading 摘要 or a field name 办理方式 is on every ledger month or power-list matter, and
-# a 下个月 link names another page's month). A row heading (th scope="row") is content and stays.
-LABELS = frozenset({"nav", "dt", "caption"})
+# What labels a page's content or leads away from it rather than being it is not indexed: a column
+# heading 摘要 or a field name 办理方式 is on every ledger month or power-list matter, and a 下个月
+# link names another page's month. Labels stay in the excerpt's text (办理条件 …reads better than
+# the bare value); navigation does not. A row heading (th scope="row") is content and is indexed.
+LEADS_AWAY = frozenset({"nav"})
+LABELS = frozenset({"dt", "caption"})
+LABEL_WEIGHT = "0"  # a block shown in the excerpt and never indexed
 COLUMN_SCOPES = frozenset({"col", "colgroup"})
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 WORD = re.compile(f"([0-9]{{1,4}}[年月日号])|([{HAN}]+)|([0-9]+)|([a-z]+)")
@@ -162,8 +166,10 @@ class _PageReader(HTMLParser):
         ignore = names.get("data-pagefind-ignore")
         if ignore is not None or "data-pagefind-ignore" in names:
             state["ignore"] = "all" if ignore == "all" else "text"
-        elif tag in LABELS or (tag == "th" and (names.get("scope") in COLUMN_SCOPES or self._state("thead"))):
+        elif tag in LEADS_AWAY:
             state["ignore"] = "text"
+        elif tag in LABELS or (tag == "th" and (names.get("scope") in COLUMN_SCOPES or self._state("thead"))):
+            state["weight"] = LABEL_WEIGHT
         if tag == "thead":
             state["thead"] = True
         if "data-pagefind-body" in names:
@@ -294,7 +300,7 @@ def search_document(page_html: str) -> str | None:
         "<div data-pagefind-body>",
     ]
     for weight, block in blocks:
-        tokens = " ".join(search_tokens(block))
+        tokens = "" if weight == LABEL_WEIGHT else " ".join(search_tokens(block))
         if tokens:
             attribute = "" if weight == "1" else f' data-pagefind-weight="{escape(weight)}"'
             lines.append(f"<p{attribute}>{tokens}</p>")

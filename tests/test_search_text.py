@@ -132,7 +132,7 @@ def test_pagefind_stores_exactly_the_document_we_give_it(tmp_path):
     indexed = fragment["content"].replace(".", " ").split()
     assert indexed == search_tokens("长岭村 2020年1月") + search_tokens("5.00 元 修路 & 清淤")
     assert fragment["meta"]["title"] == "长岭村 2020年1月"
-    assert fragment["meta"]["text"] == "长岭村 2020年1月 5.00 元 修路 & 清淤"
+    assert fragment["meta"]["text"] == "长岭村 2020年1月 本月收入 5.00 元 修路 & 清淤"  # labels shown, not indexed
     assert fragment["meta"]["类型"] == "村务公开" and fragment["meta"]["日期"] == "2020-01"
     assert fragment["filters"] == {"栏目": ["村务公开"], "年份": ["2020"]}
     assert "示例数据" not in json.dumps(fragment, ensure_ascii=False) and "疑问" not in fragment["meta"]["text"]
