@@ -180,13 +180,17 @@
     });
   }
 
-  /* Up to `length` characters of `text` around the first place it holds most of the query. */
-  function excerpt(text, pieces, length) {
+  /* Up to `length` characters of `text` around the first place it holds most of the query, after
+     the headline when the text holds the query there too (the headline is shown above it). */
+  function excerpt(text, pieces, length, headline) {
     var lower = text.toLowerCase(), at = -1;
+    var afterHeadline = headline ? lower.indexOf(headline.toLowerCase()) : -1;
+    afterHeadline = afterHeadline < 0 ? 0 : afterHeadline + headline.length;
     for (var size = pieces.length; size > 0 && at < 0; size -= 1) {
       for (var start = 0; start + size <= pieces.length && at < 0; start += 1) {
         var phrase = pieces.slice(start, start + size).map(function (piece, i) { return i ? piece.slice(-1) : piece; }).join("");
-        at = lower.indexOf(phrase);
+        at = lower.indexOf(phrase, afterHeadline);
+        if (at < 0) { at = lower.indexOf(phrase); }
       }
     }
     var begin = Math.max(0, at - Math.floor(length / 4));
@@ -245,7 +249,7 @@
     var text = data.meta.text || "";
     if (text) {
       var quote = element("p", "lp-search-result__excerpt");
-      quote.appendChild(highlighted(excerpt(text, pieces, 90), pieces));
+      quote.appendChild(highlighted(excerpt(text, pieces, 90, data.meta.title), pieces));
       item.appendChild(quote);
     }
     return item;
