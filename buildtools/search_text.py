@@ -8,11 +8,15 @@ Lucene CJK scheme), each written as ASCII letters (`search_tokens`), under the l
 Pagefind neither stems nor segments. A one-character query finds that character as a prefix.
 
 What is read of a page (our templates mark it): the elements with `data-pagefind-body`, without the
-parts marked `data-pagefind-ignore` (with `="all"` their filters and metadata are dropped too);
+parts marked `data-pagefind-ignore` (with `="all"` their filters and metadata are dropped too)
+and the text of what leads elsewhere or only labels (`LEADS_AWAY`, `LABELS`: navigation, field
+names, column headings, table captions), which every page of a kind repeats and which is not the
+page's own content (labels stay in the excerpt's text);
 `data-pagefind-weight` on an element, and the first `h1` (weight 10), weigh its text; filters and
 metadata (`data-pagefind-filter` / `data-pagefind-meta`, as `key:value` or with the element's text)
 anywhere on the page. The original text travels as metadata (`title`, `text`) for the result list
-and its excerpt. `same_search_text` compares these documents, exactly what Pagefind is given.
+and its excerpt, and `headline` when part of the first h1 is weighed as body text.
+`same_search_text` compares these documents, exactly what Pagefind is given.
 """
 
 from __future__ import annotations
@@ -64,6 +68,14 @@ BLOCKS = frozenset(
         "ul",
     }
 )
+# What labels a page's content or leads away from it rather than being it is not indexed: a column
+# heading 摘要 or a field name 办理方式 is on every ledger month or power-list matter, and a 下个月
+# link names another page's month. Labels stay in the excerpt's text (办理条件 …reads better than
+# the bare value); navigation does not. A row heading (th scope="row") is content and is indexed.
+LEADS_AWAY = frozenset({"nav"})
+LABELS = frozenset({"dt", "caption"})
+LABEL_WEIGHT = "0"  # a block shown in the excerpt and never indexed
+COLUMN_SCOPES = frozenset({"col", "colgroup"})
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 WORD = re.compile(f"([0-9]{{1,4}}[年月日号])|([{HAN}]+)|([0-9]+)|([a-z]+)")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -141,6 +153,7 @@ class _PageReader(HTMLParser):
         self.blocks: list[tuple[str, list[str]]] = []  # (weight, text pieces)
         self.fields: list[tuple[str, str, list[str]]] = []  # ("filter" | "meta", key, text pieces)
         self.first_h1: list[str] | None = None
+        self.headline: list[str] = []  # the first h1's text at the h1's own weight
         self.h1_done = False
         self.bodies = 0
 
@@ -153,6 +166,12 @@ class _PageReader(HTMLParser):
         ignore = names.get("data-pagefind-ignore")
         if ignore is not None or "data-pagefind-ignore" in names:
             state["ignore"] = "all" if ignore == "all" else "text"
+        elif tag in LEADS_AWAY:
+            state["ignore"] = "text"
+        elif tag in LABELS or (tag == "th" and (names.get("scope") in COLUMN_SCOPES or self._state("thead"))):
+            state["weight"] = LABEL_WEIGHT
+        if tag == "thead":
+            state["thead"] = True
         if "data-pagefind-body" in names:
             self.bodies += 1
             state["body"] = True
@@ -162,6 +181,8 @@ class _PageReader(HTMLParser):
         weight = names.get("data-pagefind-weight") or (TITLE_WEIGHT if "h1" in state and self._in_body(state) else None)
         if weight:
             state["weight"] = weight
+        if "h1" in state:
+            state["h1_weight"] = weight
         if self._ignore(state) != "all":
             for kind in ("filter", "meta"):
                 for key, value in _pairs(names.get(f"data-pagefind-{kind}")):
@@ -199,6 +220,8 @@ class _PageReader(HTMLParser):
         heading = self._state("h1")
         if heading is not None:
             heading.append(data)
+            if self._state("weight") == self._state("h1_weight"):
+                self.headline.append(data)
         if self._in_body({}) and not self._ignore({}):
             if not self.blocks:
                 self._new_block(self._state("weight") or "1")
@@ -252,6 +275,11 @@ def searchable_parts(page_html: str) -> tuple[list[tuple[str, str]], list[tuple[
     meta_keys = {key for kind, key, _ in fields if kind == "meta"}
     if "title" not in meta_keys:
         fields.append(("meta", "title", _clean(reader.first_h1 or [])))
+    # The headline as the page weighs it, when part of the title is weighed as body text (a ledger
+    # month's town): the result list's headline-first ordering (search.js) compares the query with it.
+    headline = _clean(reader.headline)
+    if reader.first_h1 is not None and headline and headline != _clean(reader.first_h1):
+        fields.append(("meta", "headline", headline))
     fields.append(("meta", "text", " ".join(text for _, text in blocks)))
     return blocks, fields
 
@@ -272,7 +300,7 @@ def search_document(page_html: str) -> str | None:
         "<div data-pagefind-body>",
     ]
     for weight, block in blocks:
-        tokens = " ".join(search_tokens(block))
+        tokens = "" if weight == LABEL_WEIGHT else " ".join(search_tokens(block))
         if tokens:
             attribute = "" if weight == "1" else f' data-pagefind-weight="{escape(weight)}"'
             lines.append(f"<p{attribute}>{tokens}</p>")

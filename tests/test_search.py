@@ -76,10 +76,39 @@ def test_a_result_shows_type_date_and_the_original_text_with_the_query_marked(br
     assert link.evaluate("a => getComputedStyle(a).fontSize") == "24px"
 
 
-@pytest.mark.parametrize("query,label", [("老年证年审", "权力清单"), ("香水村 2020年5月", "村务公开")])
-def test_disclosures_are_labelled_by_their_register(browser_page, site_url, query, label):
+@pytest.mark.parametrize(
+    "query,label,date",
+    [
+        ("老年证年审", "权力清单", "2020年6月30日"),
+        ("香水村 2020年5月", "村务公开", "2020年5月"),
+        ("井盖破损", "问题清单", "2020年6月23日"),
+    ],
+)
+def test_disclosures_are_labelled_by_their_register_and_dated(browser_page, site_url, query, label, date):
     search(browser_page, site_url, query)
-    assert browser_page.locator(".lp-search-result__type").first.inner_text() == label
+    first = browser_page.locator(".lp-search-result").first
+    assert first.locator(".lp-search-result__type").inner_text() == label
+    assert first.locator(".lp-search-result__date").inner_text() == date
+
+
+@pytest.mark.parametrize(
+    "query,title",
+    [
+        ("老年证在哪里办", "老年证年审"),  # 在哪里 is asked, not searched: a problem says 不知道在哪里候车
+        ("身份证丢了怎么补", "居民身份证申领、换领、补领"),
+        ("办健康证明", "健康证明"),  # a story says 代办健康证明 once; this matter is headed by it
+        ("华塘村一月的账", "国瓷街道华塘村2020年1月 村级财务收支公开"),  # 一月 is 1月
+    ],
+)
+def test_a_question_finds_the_page_that_answers_it(segmenter_page, site_url, query, title):
+    titles = search(segmenter_page, site_url, query)
+    assert titles[:1] == [title], titles
+
+
+def test_question_words_alone_are_still_searched(browser_page, site_url):
+    """A query with nothing but a question word and one character is taken as typed."""
+    titles = search(browser_page, site_url, "道在哪里")
+    assert titles[:1] == ["长岭村公交站牌被撞坏，老人不知道在哪里候车"], titles
 
 
 def test_boilerplate_is_not_searched(browser_page, site_url):
@@ -91,6 +120,21 @@ def test_boilerplate_is_not_searched(browser_page, site_url):
     ):  # words of the notice, the ledger's and the matter's standard sentences
         search(browser_page, site_url, query)
         assert not {"村务公开", "权力清单"} & set(browser_page.locator(".lp-search-result__type").all_inner_texts())
+
+
+def test_a_mixed_result_list_on_a_phone_in_both_type_sizes(browser_page, site_url, screenshot):
+    """Each result: an underlined headline link, then its type and date, then the excerpt; 长辈模式
+    makes the headline 24 px. Screenshots for people to look at."""
+    browser_page.set_viewport_size({"width": 375, "height": 800})
+    search(browser_page, site_url, "年审")
+    assert browser_page.locator(STATUS).inner_text().startswith("找到 ")
+    assert {"权力清单", "新闻"} <= set(browser_page.locator(".lp-search-result__type").all_inner_texts())
+    links = browser_page.locator(RESULT_TITLES)
+    assert set(links.evaluate_all("links => links.map(a => getComputedStyle(a).textDecorationLine)")) == {"underline"}
+    screenshot(browser_page, "search-mixed-375")
+    browser_page.evaluate("() => document.documentElement.classList.add('lp-elder')")
+    assert set(links.evaluate_all("links => links.map(a => getComputedStyle(a).fontSize)")) == {"24px"}
+    screenshot(browser_page, "search-mixed-elder-375")
 
 
 def test_power_list_query_finds_a_page_about_the_power_list(browser_page, site_url):

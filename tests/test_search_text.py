@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from buildtools.search_text import search_document, search_tokens
+from buildtools.search_text import search_document, search_tokens, searchable_parts
 from conftest import ROOT
 
 PAGE = (
@@ -82,6 +82,35 @@ def test_every_change_the_index_holds_changes_the_search_document(changed):
     assert search_document(changed) != search_document(page())
 
 
+def test_labels_and_navigation_are_not_the_pages_own_text():
+    """Field names, column headings, captions and links to other pages repeat on every page of a kind."""
+    document = search_document(
+        "<html><body><article data-pagefind-body><h1>老年证年审</h1>"
+        "<dl><dt>办理条件</dt><dd>年满60周岁</dd></dl>"
+        '<table><caption>收支明细</caption><thead><tr><th scope="col">摘要</th></tr></thead>'
+        '<tbody><tr><th scope="row">01</th><td>修路</td></tr></tbody></table>'
+        '<nav><a href="../2020-02/">下个月 2020年2月</a></nav></article></body></html>'
+    )
+    assert document is not None
+    indexed = " ".join(line for line in document.splitlines() if line.startswith("<p"))
+    for label in ("办理条件", "收支明细", "摘要", "下个月", "2020年2月"):
+        assert not set(search_tokens(label)) & set(indexed.replace("<", " ").replace(">", " ").split()), label
+    for own in ("老年证年审", "年满60周岁", "01", "修路"):
+        assert all(token in indexed for token in search_tokens(own)), own
+
+
+def test_the_headline_is_the_part_of_the_title_weighed_as_one():
+    """A ledger month's town is in its title but weighed as body text: the headline leaves it out."""
+    ledger = (
+        '<html><body><article data-pagefind-body><h1><span data-pagefind-weight="1">枫林镇</span>金桥社区'
+        "<span>2020年3月 村级财务收支公开</span></h1><p>修路</p></article></body></html>"
+    )
+    [(_, headline)] = [(key, value) for kind, key, value in searchable_parts(ledger)[1] if key == "headline"]
+    assert headline == "金桥社区2020年3月 村级财务收支公开"
+    story = "<html><body><article data-pagefind-body><h1>醴陵农民种出特大苹果瓜</h1></article></body></html>"
+    assert "headline" not in {key for _, key, _ in searchable_parts(story)[1]}  # the same as its title
+
+
 def test_a_page_without_a_searchable_body_has_no_document():
     assert search_document("<html><body><p>没有可索引的部分</p></body></html>") is None
 
@@ -101,9 +130,9 @@ def test_pagefind_stores_exactly_the_document_we_give_it(tmp_path):
     [fragment_path] = glob.glob(str(site / "pagefind" / "fragment" / "*.pf_fragment"))
     fragment = json.loads(gzip.decompress(open(fragment_path, "rb").read())[len("pagefind_dcd") :])
     indexed = fragment["content"].replace(".", " ").split()
-    assert indexed == search_tokens("长岭村 2020年1月") + search_tokens("本月收入 5.00 元 修路 & 清淤")
+    assert indexed == search_tokens("长岭村 2020年1月") + search_tokens("5.00 元 修路 & 清淤")
     assert fragment["meta"]["title"] == "长岭村 2020年1月"
-    assert fragment["meta"]["text"] == "长岭村 2020年1月 本月收入 5.00 元 修路 & 清淤"
+    assert fragment["meta"]["text"] == "长岭村 2020年1月 本月收入 5.00 元 修路 & 清淤"  # labels shown, not indexed
     assert fragment["meta"]["类型"] == "村务公开" and fragment["meta"]["日期"] == "2020-01"
     assert fragment["filters"] == {"栏目": ["村务公开"], "年份": ["2020"]}
     assert "示例数据" not in json.dumps(fragment, ensure_ascii=False) and "疑问" not in fragment["meta"]["text"]

@@ -23,6 +23,19 @@
     });
   }
 
+  /* The words that make a query a question (怎么, 在哪里, 如何, 会怎样…) say nothing about which page
+     answers it, and a page that happens to hold them (“不知道在哪里候车”) would rank for them: they
+     split the query and are not looked up. A query that leaves no word of two characters or more
+     without them (道在哪里) is looked up as typed. */
+  var QUESTION_WORDS = /怎么样|怎么办|怎么|怎样|如何|在哪里|在哪儿|在哪|哪里|哪儿|哪些|哪个|什么时候|什么|为什么|多少|找谁|有没有|能不能|是不是|可不可以|请问|吗|呢/g;
+
+  var MEANINGFUL = new RegExp("[0-9a-z]|[" + HAN + "]{2}", "u");
+
+  function asked(query) {
+    var text = normalise(query), stripped = text.replace(QUESTION_WORDS, " ");
+    return MEANINGFUL.test(stripped) ? stripped : text;
+  }
+
   function characterCode(character) {
     var number = character.codePointAt(0), letters = "";
     for (var i = 0; i < 4; i += 1) { letters = LETTERS.charAt(number % 26) + letters; number = Math.floor(number / 26); }
@@ -38,9 +51,13 @@
      dates (5月), and ASCII words; in the query's order, `follows` when a bigram continues the one
      before it (the two stand next to each other in a page that holds the phrase). */
   function queryPlan(query) {
-    var plan = [], match;
+    var plan = [], match, text = asked(query), runs = [];
     WORD.lastIndex = 0;
-    while ((match = WORD.exec(normalise(query))) !== null) {
+    while ((match = WORD.exec(text)) !== null) { runs.push(match); }
+    // A character left alone beside longer words (办 in 老年证在哪里办) would match every bigram it
+    // starts; it is looked up only when the query is that one character.
+    var alone = runs.length === 1;
+    runs.forEach(function (match) {
       if (match[1]) {
         plan.push({ term: numberToken(match[1].slice(0, -1), match[1].slice(-1)), follows: false });
       } else if (match[3]) {
@@ -49,12 +66,12 @@
         plan.push({ term: "x" + match[4], follows: false });
       } else {
         var characters = Array.from(match[2]);
-        if (characters.length === 1) { plan.push({ term: "q" + characterCode(characters[0]), follows: false }); }
+        if (characters.length === 1 && alone) { plan.push({ term: "q" + characterCode(characters[0]), follows: false }); }
         for (var i = 0; i + 1 < characters.length; i += 1) {
           plan.push({ term: "q" + characterCode(characters[i]) + characterCode(characters[i + 1]), follows: i > 0 });
         }
       }
-    }
+    });
     return plan;
   }
 
@@ -66,9 +83,9 @@
 
   /* The pieces of the query to mark in an excerpt: Han bigrams (or the one character) and words. */
   function markPieces(query) {
-    var pieces = [], match;
+    var pieces = [], match, text = asked(query);
     WORD.lastIndex = 0;
-    while ((match = WORD.exec(normalise(query))) !== null) {
+    while ((match = WORD.exec(text)) !== null) {
       if (!match[2]) { pieces.push(match[0]); continue; }
       var characters = Array.from(match[2]);
       if (characters.length === 1) { pieces.push(characters[0]); }
@@ -85,9 +102,10 @@
       var shards = manifest.shards || [];
       if (!shards.length) { throw new Error("shards.json lists no shard"); }
       return import(bundle + shards[0] + "/pagefind.js").then(function (pagefind) {
-        // Long pages are penalised less than by Pagefind's default (0.75): a ledger month is long
-        // because of its table, not because the month is less what it is about.
-        return pagefind.options({ excerptLength: 0, ranking: { pageLength: 0.3 } }).then(function () {
+        // Length is not held against a page (Pagefind's default is 0.75): a ledger month is long
+        // because of its table, not because the month is less what it is about, and with it two
+        // months of one village ranked by their number of vouchers rather than by the month asked.
+        return pagefind.options({ excerptLength: 0, ranking: { pageLength: 0 } }).then(function () {
           return Promise.all(shards.slice(1).map(function (shard) { return pagefind.mergeIndex(bundle + shard + "/"); }));
         }).then(function () { return pagefind; });
       });
@@ -97,7 +115,8 @@
   /* Pages ranked for `query`: each term weighs by how rare it is (idf) and, within that, by
      Pagefind's score for the page (title and kicker count more); two bigrams of the query found
      side by side count again, so a page holding the query as written ranks above pages holding
-     its characters scattered. */
+     its characters scattered; then the first page of results puts headlines that say what was
+     asked first (headlinesFirst). */
   function rank(pagefind, query, filters) {
     var plan = queryPlan(query), terms = queryTerms(query);
     if (!terms.length) { return Promise.resolve([]); }
@@ -115,9 +134,10 @@
         idf[terms[t]] = Math.log(1 + total / results.length);
         results.forEach(function (result) {
           var page = pages[result.id] || (pages[result.id] = { result: result, score: 0, words: {} });
-          // Pagefind's score (weights, length) and how often the page says it (which Pagefind saturates early).
+          // Pagefind's score (weights) and, at half that, how often the page says it (which
+          // Pagefind saturates early): a story about 微信群 says it a dozen times.
           var often = Math.log(1 + (result.words || []).length) / Math.log(1 + most);
-          page.score += idf[terms[t]] * (0.25 + result.score / best + often);
+          page.score += idf[terms[t]] * (0.25 + result.score / best + 0.5 * often);
           page.words[terms[t]] = result.words || [];
         });
       });
@@ -133,19 +153,44 @@
           }
         });
       });
-      return Object.keys(pages).map(function (id) { return pages[id]; }).sort(function (a, b) {
-        return b.score - a.score || (a.result.id < b.result.id ? -1 : 1);
-      });
+      var ranked = Object.keys(pages).map(function (id) { return pages[id]; }).sort(byScore);
+      var weight = terms.reduce(function (sum, term) { return sum + (idf[term] || 0); }, 0);
+      return headlinesFirst(ranked, terms, weight);
     });
   }
 
-  /* Up to `length` characters of `text` around the first place it holds most of the query. */
-  function excerpt(text, pieces, length) {
+  function byScore(a, b) { return b.score - a.score || (a.result.id < b.result.id ? -1 : 1); }
+
+  /* The first page of results, each with its data, reordered so a page whose headline says what was
+     asked comes first: Pagefind weighs the headline's words but cannot tell a headline that is the
+     query (健康证明 for 办健康证明) from a story that mentions it once. The share of the query's
+     pieces the headline holds adds up to the weight of the whole query. The headline is the part
+     of the title the page weighs as one (a ledger month's town is not: buildtools/search_text.py). Only the results listed
+     first are reordered: their data (with the headline) is fetched to show them anyway. */
+  function headlinesFirst(ranked, terms, weight) {
+    var first = ranked.slice(0, PAGE_SIZE);
+    return Promise.all(first.map(function (page) { return page.result.data(); })).then(function (data) {
+      first.forEach(function (page, i) {
+        page.data = data[i];
+        var headline = queryTerms(data[i].meta.headline || data[i].meta.title || "");
+        var held = terms.filter(function (term) { return headline.indexOf(term) >= 0; }).length;
+        page.score += weight * held / terms.length;
+      });
+      return first.sort(byScore).concat(ranked.slice(PAGE_SIZE));
+    });
+  }
+
+  /* Up to `length` characters of `text` around the first place it holds most of the query, after
+     the headline when the text holds the query there too (the headline is shown above it). */
+  function excerpt(text, pieces, length, headline) {
     var lower = text.toLowerCase(), at = -1;
+    var afterHeadline = headline ? lower.indexOf(headline.toLowerCase()) : -1;
+    afterHeadline = afterHeadline < 0 ? 0 : afterHeadline + headline.length;
     for (var size = pieces.length; size > 0 && at < 0; size -= 1) {
       for (var start = 0; start + size <= pieces.length && at < 0; start += 1) {
         var phrase = pieces.slice(start, start + size).map(function (piece, i) { return i ? piece.slice(-1) : piece; }).join("");
-        at = lower.indexOf(phrase);
+        at = lower.indexOf(phrase, afterHeadline);
+        if (at < 0) { at = lower.indexOf(phrase); }
       }
     }
     var begin = Math.max(0, at - Math.floor(length / 4));
@@ -204,7 +249,7 @@
     var text = data.meta.text || "";
     if (text) {
       var quote = element("p", "lp-search-result__excerpt");
-      quote.appendChild(highlighted(excerpt(text, pieces, 90), pieces));
+      quote.appendChild(highlighted(excerpt(text, pieces, 90, data.meta.title), pieces));
       item.appendChild(quote);
     }
     return item;
@@ -223,7 +268,7 @@
       var slice = ranked.slice(shown, shown + PAGE_SIZE);
       shown += slice.length;
       more.hidden = shown >= ranked.length;
-      return Promise.all(slice.map(function (page) { return page.result.data(); })).then(function (pages) {
+      return Promise.all(slice.map(function (page) { return page.data || page.result.data(); })).then(function (pages) {
         if (ticket !== asked) { return; }
         var pieces = markPieces(query);
         pages.forEach(function (data) { list.appendChild(resultItem(data, pieces)); });
@@ -242,7 +287,8 @@
         if (ticket !== asked) { return; }
         ranked = pages;
         shown = 0;
-        filterBox.hidden = !pages.length && !Object.keys(chosen).length;
+        // No box when no filter offers a choice, or nothing was found and no filter is set to undo.
+        filterBox.hidden = !filterBox.childElementCount || (!pages.length && !Object.keys(chosen).length);
         setStatus(pages.length
           ? "找到 " + pages.length + " 条与“" + query + "”相关的结果。"
           : "没有找到与“" + query + "”相关的内容。请换一个词，或按栏目、按日期浏览。");
@@ -310,7 +356,7 @@
     terms: queryTerms,
     rank: function (query, filters) {
       return ready.then(function (pagefind) { return rank(pagefind, query, filters); }).then(function (pages) {
-        return Promise.all(pages.slice(0, PAGE_SIZE).map(function (page) { return page.result.data(); }))
+        return Promise.all(pages.slice(0, PAGE_SIZE).map(function (page) { return page.data || page.result.data(); }))
           .then(function (data) { return { count: pages.length, urls: data.map(function (d) { return d.url; }) }; });
       });
     }
