@@ -111,15 +111,11 @@ def csv_rows(path: pathlib.Path) -> list[list[str]]:
 
 
 def test_a_wrong_value_stops_the_build_with_its_place_and_what_is_allowed(tmp_path):
-    text = (ROOT / "content" / REGISTERS).read_text(encoding="utf-8")
-    content = copy_with_registers(
-        tmp_path,
-        text.replace(
-            "[power_list]          # 权力清单：power-list.csv、departments.csv、power-types.csv\nsample_data = true",
-            '[power_list]\nsample_data = "否"',
-        ),
-    )
-    line = (content / REGISTERS).read_text(encoding="utf-8").splitlines().index('sample_data = "否"') + 1
+    lines = (ROOT / "content" / REGISTERS).read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if text.startswith("[power_list]")) + 1
+    assert lines[line - 1] == "sample_data = true"
+    lines[line - 1] = 'sample_data = "否"'  # the editor's header line, comment and all, stays as it is
+    content = copy_with_registers(tmp_path, "\n".join(lines) + "\n")
     output = tmp_path / "output"
     result = build_site(str(ROOT / "pelicanconf.py"), str(output), {"PATH": str(content), "SEARCH_INDEX": False})
     assert not result.ok

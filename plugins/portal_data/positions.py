@@ -29,11 +29,9 @@ def toml_table_lines(text: str, name: str) -> list[int]:
 
 
 def toml_header_line(text: str, name: str) -> int:
-    """1-based line of the `[name]` header; 0 when the file has none."""
-    header = f"[{name}]"
-    return next(
-        (number for number, line in enumerate(text.splitlines(), start=1) if line.replace(" ", "").strip() == header), 0
-    )
+    """1-based line of the `[name]` header (a comment may follow it); 0 when the file has none."""
+    header = re.compile(rf"\s*\[\s*{re.escape(name)}\s*\]\s*(#.*)?")
+    return next((number for number, line in enumerate(text.splitlines(), start=1) if header.fullmatch(line)), 0)
 
 
 def toml_key_position(text: str, table_line: int, key: str) -> tuple[int, int]:

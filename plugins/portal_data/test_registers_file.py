@@ -41,7 +41,7 @@ def test_the_file_is_found_beside_the_csv_files_or_where_the_setting_says(tmp_pa
             ),
         ),
         (
-            "# 说明\n[problem_list]\nsample_data = 0\n",
+            "# 说明\n[problem_list]  # 问题清单\nsample_data = 0\n",
             (
                 3,
                 15,
