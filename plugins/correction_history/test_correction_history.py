@@ -364,3 +364,21 @@ def test_a_number_removed_by_a_correction_is_not_published_again():
         ("摘要", "示例：补助，收款人手机 138****5678", "示例：补助")
     ]
     assert stated_reason("删去误登的手机号 13812345678") == "删去误登的手机号 138****5678"
+
+
+def test_an_uncommitted_month_has_no_history_yet_and_an_edit_in_progress_is_not_a_correction(tmp_path):
+    repo = tmp_path / "site"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    write(repo, "villages.csv", VILLAGES.encode("utf-8"))
+    write(repo, "finance/demo/2020-06.csv", ledger(JUNE))
+    commit(repo, "公开示范村 2020 年 6 月收支", "2020-07-08T09:00:00+08:00")
+    write(repo, "finance/demo/2020-06.csv", ledger(JUNE[:2]))  # being edited, not committed
+    write(repo, "finance/demo/2020-07.csv", ledger(JULY))  # untracked
+    output = build(repo / "content", tmp_path / "output")
+    june = page(output, "disclosures/villages/demo/2020-06").select_one(".lp-corrections")
+    assert text(june.select_one(".lp-corrections__none")) == "2020-07-08 09:00 首次公开以来未作更正。"
+    july = page(output, "disclosures/villages/demo/2020-07").select_one(".lp-corrections")
+    assert text(july.select_one(".lp-corrections__none")).startswith("尚无记录")
+    data = (output / "disclosures/villages/compliance.csv").read_bytes().decode("utf-8-sig")
+    assert data.splitlines()[1] == "王仙镇,示范村,demo,3,1,0,1,1"
