@@ -142,6 +142,24 @@ def village_feed_entries(village, histories: dict, month_url, sample_data: bool)
     return sorted(entries, key=lambda entry: entry.date, reverse=True)
 
 
+def closed_problem_entries(village, problem_list, sample_data: bool) -> list:
+    """The village's problems from the problem list (问题清单) closed by the build date, for its feed."""
+    if problem_list is None:
+        return []
+    mark = "【示例数据】" if sample_data else ""
+    return [
+        FeedEntry(
+            f"{village.full_name} 问题办结：{problem.summary}",
+            problem.url,
+            dt.datetime.combine(problem.closed, dt.time(), BEIJING),
+            f"{mark}{problem.result}",
+            "问题清单",
+        )
+        for problem in problem_list.problems
+        if problem.place.code == village.code and problem.assessment is not None and problem.assessment.is_closed
+    ]
+
+
 def unexplained_corrections(villages, histories: dict) -> list[dict]:
     """For the build report: each correction whose commit message gives no reason."""
     return [
