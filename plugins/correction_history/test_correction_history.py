@@ -382,3 +382,17 @@ def test_an_uncommitted_month_has_no_history_yet_and_an_edit_in_progress_is_not_
     assert text(july.select_one(".lp-corrections__none")).startswith("尚无记录")
     data = (output / "disclosures/villages/compliance.csv").read_bytes().decode("utf-8-sig")
     assert data.splitlines()[1] == "王仙镇,示范村,demo,3,1,0,1,1"
+
+
+def test_a_rebuild_with_no_new_commit_does_not_diff_the_corrections_again(repository, tmp_path, monkeypatch):
+    from plugins.village_disclosure import integrity
+    from plugins.village_disclosure.collect import load_villages
+    from plugins.village_disclosure.village_disclosure import DEFAULTS
+
+    content = repository / "content"
+    villages, _sets, _errors = load_villages(str(content), {**DEFAULTS, "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS})
+    finance = str(content / "disclosures" / "finance")
+    first = integrity.ledger_histories(villages, read_folder_history(finance, str(tmp_path)), str(content))
+    monkeypatch.setattr(integrity, "correction_history", lambda *args: pytest.fail("diffed again"))
+    again = integrity.ledger_histories(villages, read_folder_history(finance, str(tmp_path)), str(content))
+    assert again == first and len(again[("demo", dt.date(2020, 6, 1))].corrections) == 2
