@@ -261,7 +261,10 @@ def test_content_outside_git_builds_and_says_no_history_yet(tmp_path):
     (content / "disclosures" / "finance" / "demo").mkdir(parents=True)
     (content / "disclosures" / "villages.csv").write_text(VILLAGES, encoding="utf-8")
     (content / "disclosures" / "finance" / "demo" / "2020-06.csv").write_bytes(ledger(JUNE))
-    output = build(content, tmp_path / "output")  # /tmp is in no repository
+    from plugins.correction_history.git_log import repository_of
+
+    assert repository_of(str(content)) == (None, None)  # the temporary folder is in no repository
+    output = build(content, tmp_path / "output")
     records = page(output, "disclosures/villages/demo/2020-06").select_one(".lp-corrections")
     assert text(records.select_one(".lp-corrections__none")).startswith("尚无记录")
     data = (output / "disclosures/villages/compliance.csv").read_bytes().decode("utf-8-sig")
