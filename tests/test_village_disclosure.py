@@ -159,3 +159,21 @@ def test_a_bad_csv_fails_the_build_and_names_the_cell(tmp_path):
         "disclosures/finance/xiangshui/2020-05.csv:5:6: 第 5 行 支出 列的“12o.00”不是金额（例：1,234.50）"
         in result.problems[0]
     )
+
+
+def test_a_village_feed_lists_its_months_and_its_closed_problems(site):
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.parse(site / "disclosures/villages/xiangshui/feed.atom.xml").getroot()
+    titles = [entry.findtext(f"{atom}title") for entry in feed.findall(f"{atom}entry")]
+    assert "王仙镇香水村 2020年6月收支公开" in titles
+    assert any(title.startswith("王仙镇香水村 问题办结：村道香水桥段三盏路灯不亮") for title in titles)
+    assert all(entry.findtext(f"{atom}summary").startswith("【示例数据】") for entry in feed.findall(f"{atom}entry"))
+
+
+def test_every_month_page_has_its_correction_record(page):
+    month = page("disclosures/villages/xiangshui/2020-06/")
+    record = month.select_one(".lp-corrections")
+    assert record.select_one("h2").get_text() == "更正记录"
+    assert "首次公开以来未作更正" in record.get_text()  # the sample ledgers were never corrected

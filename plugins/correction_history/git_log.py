@@ -28,7 +28,7 @@ from plugins.portal_data.atomic import write_atomically
 from plugins.portal_data.file_cache import FOLDER as CACHE_FOLDER
 from plugins.portal_data.file_cache import enabled as cache_enabled
 
-FORMAT = 1
+FORMAT = 2
 SHALLOW_MESSAGE = (
     "这是一个浅克隆（shallow clone）的仓库，没有完整的提交历史，无法生成“更正记录”和公开日期；"
     "请在仓库里运行 git fetch --unshallow 取回全部历史后再构建"
@@ -77,6 +77,22 @@ class FolderHistory:
     head: str | None
     files: dict[str, FileHistory] = field(default_factory=dict)
     blobs: dict[str, bytes] = field(default_factory=dict)
+    prefix: str = ""  # the folder read, relative to root
+    cache_folder: str | None = field(default=None, compare=False)
+
+    def derived(self, name: str, version: str, compute):
+        """compute(), kept in the build cache beside this history (same HEAD and folder) under
+        `name` and `version` (the digest of the code that computes it): page models made from the
+        history are then not made again by a rebuild with no new commit."""
+        if self.cache_folder is None or self.root is None:
+            return compute()
+        path = os.path.join(self.cache_folder, CACHE_FOLDER, f"correction-history-{name}.pickle")
+        key = (FORMAT, self.root, self.head, self.prefix, version)
+        value = _load(path, key)
+        if value is None:
+            value = compute()
+            _save(path, key, value)
+        return value
 
     def of(self, path: str) -> FileHistory | None:
         """The history of the file at `path` (absolute), None when it has none yet."""
@@ -199,6 +215,7 @@ def read_folder_history(folder: str, cache_folder: str | None = None) -> FolderH
     key = (FORMAT, root, head, prefix)
     cached = _load(cache_path, key)
     if cached is not None:
+        cached.cache_folder = cache_folder
         return cached
     log = _git(
         ["log", "-z", "--raw", "-M", "--topo-order", "--no-abbrev", f"--format={_LOG_FORMAT}", "--", prefix], root
@@ -215,8 +232,9 @@ def read_folder_history(folder: str, cache_folder: str | None = None) -> FolderH
             if blob
         }
     )
-    history = FolderHistory(root, head, files, read_blobs(root, wanted))
+    history = FolderHistory(root, head, files, read_blobs(root, wanted), prefix)
     _save(cache_path, key, history)
+    history.cache_folder = cache_folder
     return history
 
 
@@ -262,7 +280,7 @@ def _load(path: str | None, key) -> FolderHistory | None:
         return None
 
 
-def _save(path: str | None, key, history: FolderHistory) -> None:
+def _save(path: str | None, key, value) -> None:
     if path is None:
         return
     try:
@@ -272,7 +290,7 @@ def _save(path: str | None, key, history: FolderHistory) -> None:
                 stored = {k: v for k, v in pickle.load(handle).items() if k[1:2] != key[1:2] or k[3:] != key[3:]}
         except Exception:  # noqa: BLE001
             stored = {}
-        stored[key] = history
+        stored[key] = value
         os.makedirs(os.path.dirname(path), exist_ok=True)
         write_atomically(path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:

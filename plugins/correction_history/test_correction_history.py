@@ -261,7 +261,10 @@ def test_content_outside_git_builds_and_says_no_history_yet(tmp_path):
     (content / "disclosures" / "finance" / "demo").mkdir(parents=True)
     (content / "disclosures" / "villages.csv").write_text(VILLAGES, encoding="utf-8")
     (content / "disclosures" / "finance" / "demo" / "2020-06.csv").write_bytes(ledger(JUNE))
-    output = build(content, tmp_path / "output", GIT_CEILING_DIRECTORIES=str(tmp_path))
+    from plugins.correction_history.git_log import repository_of
+
+    assert repository_of(str(content)) == (None, None)  # the temporary folder is in no repository
+    output = build(content, tmp_path / "output")
     records = page(output, "disclosures/villages/demo/2020-06").select_one(".lp-corrections")
     assert text(records.select_one(".lp-corrections__none")).startswith("尚无记录")
     data = (output / "disclosures/villages/compliance.csv").read_bytes().decode("utf-8-sig")
@@ -364,3 +367,35 @@ def test_a_number_removed_by_a_correction_is_not_published_again():
         ("摘要", "示例：补助，收款人手机 138****5678", "示例：补助")
     ]
     assert stated_reason("删去误登的手机号 13812345678") == "删去误登的手机号 138****5678"
+
+
+def test_an_uncommitted_month_has_no_history_yet_and_an_edit_in_progress_is_not_a_correction(tmp_path):
+    repo = tmp_path / "site"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    write(repo, "villages.csv", VILLAGES.encode("utf-8"))
+    write(repo, "finance/demo/2020-06.csv", ledger(JUNE))
+    commit(repo, "公开示范村 2020 年 6 月收支", "2020-07-08T09:00:00+08:00")
+    write(repo, "finance/demo/2020-06.csv", ledger(JUNE[:2]))  # being edited, not committed
+    write(repo, "finance/demo/2020-07.csv", ledger(JULY))  # untracked
+    output = build(repo / "content", tmp_path / "output")
+    june = page(output, "disclosures/villages/demo/2020-06").select_one(".lp-corrections")
+    assert text(june.select_one(".lp-corrections__none")) == "2020-07-08 09:00 首次公开以来未作更正。"
+    july = page(output, "disclosures/villages/demo/2020-07").select_one(".lp-corrections")
+    assert text(july.select_one(".lp-corrections__none")).startswith("尚无记录")
+    data = (output / "disclosures/villages/compliance.csv").read_bytes().decode("utf-8-sig")
+    assert data.splitlines()[1] == "王仙镇,示范村,demo,3,1,0,1,1"
+
+
+def test_a_rebuild_with_no_new_commit_does_not_diff_the_corrections_again(repository, tmp_path, monkeypatch):
+    from plugins.village_disclosure import integrity
+    from plugins.village_disclosure.collect import load_villages
+    from plugins.village_disclosure.village_disclosure import DEFAULTS
+
+    content = repository / "content"
+    villages, _sets, _errors = load_villages(str(content), {**DEFAULTS, "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS})
+    finance = str(content / "disclosures" / "finance")
+    first = integrity.ledger_histories(villages, read_folder_history(finance, str(tmp_path)), str(content))
+    monkeypatch.setattr(integrity, "correction_history", lambda *args: pytest.fail("diffed again"))
+    again = integrity.ledger_histories(villages, read_folder_history(finance, str(tmp_path)), str(content))
+    assert again == first and len(again[("demo", dt.date(2020, 6, 1))].corrections) == 2

@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from dataclasses import dataclass, field
 
-from plugins.correction_history.corrections import BEIJING, NOT_RECORDED, correction_history, csv_rows
+from plugins.correction_history import corrections
+from plugins.correction_history.corrections import (
+    BEIJING,
+    NOT_RECORDED,
+    CorrectionHistory,
+    correction_history,
+    csv_rows,
+)
+from plugins.personal_data_guard import detectors
+from plugins.portal_data import csv_source
+from plugins.portal_data.file_cache import code_digest
 from plugins.sections.feeds import FeedEntry
 
-from . import deadlines
+from . import deadlines, model
 from .model import format_amount, parse_amount
+
+# The code the cached records are made by: a change to any of it makes them again.
+CODE_VERSION = code_digest(sys.modules[__name__], corrections, csv_source, detectors, model)
 
 
 def previous_month(month: dt.date) -> dt.date:
@@ -35,23 +49,38 @@ def shown_cell(column: str, text: str) -> str:
 
 
 def ledger_histories(villages, folder_history, content_path: str) -> dict:
-    """{(village code, month): CorrectionHistory} for every ledger month."""
+    """{(village code, month): CorrectionHistory} for every ledger month.
+
+    The corrected files' records (each a diff of two versions) are kept in the build cache with
+    the history; every other month's record is one first-publication time, made anew.
+    """
     prefix = None
     if folder_history.root is not None:
         prefix = os.path.relpath(os.path.abspath(content_path), folder_history.root).replace(os.sep, "/")
+    corrected = folder_history.derived("ledgers", CODE_VERSION, lambda: corrected_records(folder_history))
     found = {}
     for village in villages:
         for ledger in village.months:
-            history = None
+            history = record = None
             if prefix is not None:
                 path = ledger.source_path if prefix == "." else f"{prefix}/{ledger.source_path}"
-                history = folder_history.files.get(path)
-            found[(village.code, ledger.month)] = (
-                correction_history(history, folder_history.blobs, csv_rows, "凭证号", shown_cell)
-                if history is not None
-                else NOT_RECORDED
-            )
+                record = corrected.get(path)
+                history = folder_history.files.get(path) if record is None else None
+            if record is None:
+                record = (
+                    CorrectionHistory(True, history.first_published.astimezone(BEIJING)) if history else NOT_RECORDED
+                )
+            found[(village.code, ledger.month)] = record
     return found
+
+
+def corrected_records(folder_history) -> dict:
+    """{repository path: CorrectionHistory} of every file corrected after its first publication."""
+    return {
+        path: correction_history(history, folder_history.blobs, csv_rows, "凭证号", shown_cell)
+        for path, history in folder_history.files.items()
+        if history.corrections
+    }
 
 
 @dataclass(frozen=True)
@@ -140,6 +169,24 @@ def village_feed_entries(village, histories: dict, month_url, sample_data: bool)
                 )
             )
     return sorted(entries, key=lambda entry: entry.date, reverse=True)
+
+
+def closed_problem_entries(village, problem_list, sample_data: bool) -> list:
+    """The village's problems from the problem list (问题清单) closed by the build date, for its feed."""
+    if problem_list is None:
+        return []
+    mark = "【示例数据】" if sample_data else ""
+    return [
+        FeedEntry(
+            f"{village.full_name} 问题办结：{problem.summary}",
+            problem.url,
+            dt.datetime.combine(problem.closed, dt.time(), BEIJING),
+            f"{mark}{problem.result}",
+            "问题清单",
+        )
+        for problem in problem_list.problems
+        if problem.place.code == village.code and problem.assessment is not None and problem.assessment.is_closed
+    ]
 
 
 def unexplained_corrections(villages, histories: dict) -> list[dict]:

@@ -354,6 +354,11 @@ class VillageDisclosureGenerator(Generator):
                 lambda ledger, code=village.code: self.url("VILLAGE_MONTH_URL", code=code, month=ledger.key),
                 sample,
             )
+            # The problem list's generator has read its register by now (generate_output runs after every context).
+            problems = integrity.closed_problem_entries(
+                village, self.context.get("problem_list"), bool(self.context.get("problem_list_sample_data", sample))
+            )
+            entries = sorted(entries + problems, key=lambda entry: entry.date, reverse=True)
             path = self.url("VILLAGE_FEED_SAVE_AS", code=village.code)
             feed_url = f"{site}/{self.url('VILLAGE_FEED_URL', code=village.code)}"
             title = f"{village.full_name} 村务公开"
