@@ -96,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default=None)
     parser.add_argument("--audit", action="store_true", help="渲染每一页，核对渲染键（见 README）")
     args = parser.parse_args(argv)
-    init_logging(level=logging.WARNING)
+    # No console handler: run_pelican collects every Pelican message and main prints it once, with
+    # the build's problems, instead of also as it happens (an editor would read each problem twice).
+    init_logging(level=logging.WARNING, handler=None)
     output = os.path.abspath(args.output or load_settings(args.settings)["OUTPUT_PATH"])
     try:
         with exclusive_lock(f"{output}.lock"):  # `invoke build` and every `invoke serve` rebuild

@@ -141,4 +141,11 @@ def test_check_and_build_refuse_the_same_problem_with_the_same_message(tmp_path,
     assert check.returncode == 1 and build.returncode == 1
     assert positioned(check.stdout) == positioned(build.stderr) != []
     assert positioned(check.stdout) == [expected], check.stdout  # one problem, printed once
+    # Nothing else on screen: no English log line from Pelican repeating the problem.
+    assert check.stdout.splitlines() == [expected] and check.stderr == "共 1 处问题，请修改以上文件后重新检查。\n"
+    assert build.stdout == "" and build.stderr.splitlines() == [
+        expected,
+        "共 1 处问题，请修改以上文件后重新构建。",
+        f"构建失败，{tmp_path / 'output'} 保持原样。",
+    ]
     assert not (tmp_path / "output").exists()
