@@ -66,7 +66,12 @@ def build_site(
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = write_build_report(result, staging_path, **report_args)
         return result
-    problems = finish_output(staging_path, settings, clock=clock)
+    # A build from nothing keeps nothing: its search documents go with it.
+    documents = f"{staging_path}.search-documents"
+    try:
+        problems = finish_output(staging_path, settings, documents, clock=clock)
+    finally:
+        shutil.rmtree(documents, ignore_errors=True)
     clock.mark("search-and-precompress")
     if problems:
         shutil.rmtree(staging_path, ignore_errors=True)

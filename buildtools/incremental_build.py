@@ -14,7 +14,6 @@ from buildtools.incremental import (
     mark_complete,
     output_matches,
     prepare_work,
-    recorded_in_target,
     remove_empty_folders,
     remove_stale,
     save_manifest,
@@ -23,7 +22,6 @@ from buildtools.incremental import (
     sync,
 )
 from buildtools.inputs import InputState, digest_content, forget_state, input_key, load_state, save_state, within_window
-from buildtools.search_text import same_search_text
 from buildtools.settings import runner_settings
 from buildtools.stages import BuildResult, finish_output, load_settings, phase_clock, run_pelican, write_build_report
 from plugins.incremental_writer.incremental_writer import OutputRecord
@@ -117,9 +115,10 @@ def build_incremental(
     clock.facts["incremental"]["pages_changed"] = bool(changed)
     manifest_path = os.path.join(work_root, "manifest.json")
     previous_manifest = load_manifest(manifest_path)
-    search_changed = pages_changed_for_search(work, changed, reference, previous_manifest) if reused else None
-    clock.facts["incremental"]["pages_changed_for_search"] = None if search_changed is None else len(search_changed)
-    problems = finish_output(work, settings, search_changed, clock)  # a fresh work folder (None): index all
+    documents = os.path.join(work_root, "search-documents")
+    # A fresh work folder (None): every page's search document is checked, every shard indexed.
+    problems = finish_output(work, settings, documents, changed if reused else None, clock)
+    clock.facts["incremental"]["pages_changed_for_search"] = clock.facts.get("search", {}).get("documents_changed")
     if problems:  # a failed search index: the output is untouched, the next build redoes it
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = write_build_report(result, work, **report_args)
@@ -253,21 +252,6 @@ def save_render_keys(path: str, keys: dict[str, str], synced: dict[str, list]) -
         if relative in synced
     }
     write_json_atomically(path, recorded, sort_keys=True)
-
-
-def pages_changed_for_search(work: str, changed: set[str], reference: str | None, manifest: dict) -> set[str]:
-    """The changed pages whose search text changed too (buildtools/search_text.py): a page is
-    compared with its last synced version in the reference, which the search index was built
-    from, trusted only while that file has the size and mtime the sync's manifest recorded."""
-    files = manifest.get("files", {}) if reference and manifest.get("target") == os.path.abspath(reference) else {}
-    different = set()
-    for page in changed:
-        new_path = os.path.join(work, page)
-        old_path = os.path.join(reference, page) if files else None
-        trusted = old_path is not None and recorded_in_target(files.get(page), stat_or_none(old_path))
-        if not (trusted and os.path.isfile(new_path) and same_search_text(new_path, old_path)):
-            different.add(page)
-    return different
 
 
 def changed_pages(work: str, written: set[str], stale: list[str]) -> set[str]:

@@ -2,8 +2,9 @@
 
 Pagefind has no incremental mode, and indexing the whole ten-year site takes ~45 s and 3.6 GiB.
 So pages are grouped into shards by their path (news in five-year blocks, village ledgers by year, the rest
-as `site`; see DEFAULTS); each shard is its own bundle in `pagefind/<shard>/`, built from only its pages, and
-only the shards holding a page that changed are indexed again. `pagefind/shards.json` lists
+as `site`; see DEFAULTS); each shard is its own bundle in `pagefind/<shard>/`, built from only its pages'
+search documents (kept between builds, buildtools/search_documents.py), and only the shards where one of
+those documents changed are indexed again. `pagefind/shards.json` lists
 the shards; theme/static/js/search.js reads it and merges them with Pagefind's `mergeIndex`.
 
     pagefind/shards.json            {"shards": ["ledgers-2020", "news-2020-2024", "site"]}
@@ -13,7 +14,6 @@ the shards; theme/static/js/search.js reads it and merges them with Pagefind's `
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import re
@@ -23,7 +23,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from buildtools.search_text import search_document
+from buildtools.search_documents import has_documents, rules_digest, update_shard
 from plugins.portal_data.atomic import write_atomically
 from plugins.portal_data.downloads import has_bytes
 
@@ -43,11 +43,6 @@ DEFAULTS = {
 MANIFEST = "shards.json"
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
 ENTRY = "pagefind-entry.json"
-# Only content areas are indexed. Whether a page carries the marker depends on its template alone,
-# and a template change rebuilds everything, so a changed page without it was in no index before.
-_SEARCHABLE = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s=/>]")
-
-
 _SHARD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a folder name, and part of a URL
 
 
@@ -97,100 +92,83 @@ def pages_by_shard(site_path: str, config: dict) -> dict[str, list[str]]:
     return found
 
 
-def is_searchable(path: str) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return bool(_SEARCHABLE.search(handle.read()))
-    except FileNotFoundError:
-        return False
-
-
-def shards_to_index(
-    site_path: str, by_shard: dict[str, list[str]], changed: set[str] | None, config: dict
-) -> list[str]:
-    """Shards that must be (re)built: all when `changed` is None, else those holding a changed
-    searchable page or a removed page, and those whose bundle is missing."""
-    if changed is None:
-        return sorted(by_shard)
-    touched = {
-        shard_for(path, config)
-        for path in changed
-        if not os.path.isfile(os.path.join(site_path, path)) or is_searchable(os.path.join(site_path, path))
-    }
-    return sorted(shard for shard in by_shard if shard in touched or not has_bundle(site_path, shard))
-
-
 def has_bundle(site_path: str, shard: str) -> bool:
     return os.path.isfile(os.path.join(site_path, "pagefind", shard, ENTRY))
 
 
-def index_shards(site_path: str, settings: dict, changed: set[str] | None) -> tuple[list[str], dict[str, float]]:
-    """Bring `site_path/pagefind/` up to date; returns (problems, seconds per shard indexed again).
+def index_shards(
+    site_path: str, settings: dict, changed: set[str] | None, store: str, workers: int = 1
+) -> tuple[list[str], dict[str, float], int]:
+    """Bring `site_path/pagefind/` up to date; returns (problems, seconds per shard indexed again,
+    how many pages' search documents changed).
 
+    Each page's search document is kept in `store` (buildtools/search_documents.py); a shard is
+    indexed again when one of its documents changed, or every shard when `changed` is None.
     On a problem the bundles already in place stay as they were, and so does the manifest.
     """
-    for leftover in glob.glob(f"{glob.escape(site_path)}.search-*"):  # mirrors of an interrupted build
-        shutil.rmtree(leftover, ignore_errors=True)
     index_root = os.path.join(site_path, "pagefind")
     listed = read_manifest(index_root)
     if changed is not None and not changed and listed is not None and all(has_bundle(site_path, s) for s in listed):
-        return [], {}  # no page written or removed: every bundle is built from the pages as they are
+        return [], {}, 0  # no page written or removed: every bundle is built from the pages as they are
     config = shard_settings(settings)
     by_shard = pages_by_shard(site_path, config)
+    rules = rules_digest()
+    _remove_unlisted_documents(store, set(by_shard))
+    documents_changed = {
+        shard: update_shard(store, shard, site_path, pages, _in_shard(changed, shard, config), rules, workers)
+        for shard, pages in by_shard.items()
+    }
+    shards = sorted(shard for shard in by_shard if has_documents(store, shard, rules))
     os.makedirs(index_root, exist_ok=True)
     indexed: dict[str, float] = {}
-    emptied = set()
-    # Old bundles and mirrors are thousands of small files: a thread removes them while the next
-    # shard's Pagefind runs (it waits on a child process), and the build waits for it at the end.
+    # An old bundle is thousands of small files: a thread removes it while the next shard's
+    # Pagefind runs (it waits on a child process), and the build waits for it at the end.
     with ThreadPoolExecutor(max_workers=1) as remover:
-        for shard in shards_to_index(site_path, by_shard, changed, config):
-            started = time.monotonic()
-            pages = [page for page in by_shard[shard] if is_searchable(os.path.join(site_path, page))]
-            if not pages:  # e.g. its last article withdrawn: a bundle of nothing would search whole pages
-                emptied.add(shard)
+        for shard in shards:
+            if changed is not None and not documents_changed[shard] and has_bundle(site_path, shard):
                 continue
-            problems = index_one_shard(site_path, shard, pages, remove=lambda path: remover.submit(_remove_tree, path))
+            started = time.monotonic()
+            problems = index_one_shard(
+                site_path, shard, os.path.join(store, shard), remove=lambda path: remover.submit(_remove_tree, path)
+            )
             if problems:
-                return problems, indexed
+                return problems, indexed, sum(map(len, documents_changed.values()))
             indexed[shard] = round(time.monotonic() - started, 2)
-    shards = sorted(shard for shard in by_shard if shard not in emptied and has_bundle(site_path, shard))
     if shards:
         _copy_ui_files(os.path.join(index_root, shards[0]), index_root)
     _replace_bytes(os.path.join(index_root, MANIFEST), manifest_bytes(shards))
     _remove_unlisted(index_root, set(shards))
-    return [], indexed
+    return [], indexed, sum(map(len, documents_changed.values()))
+
+
+def _in_shard(changed: set[str] | None, shard: str, config: dict) -> set[str] | None:
+    return None if changed is None else {page for page in changed if shard_for(page, config) == shard}
+
+
+def _remove_unlisted_documents(store: str, shards: set[str]) -> None:
+    """The kept documents of a shard that no longer has a page (or that an older rule named)."""
+    if not os.path.isdir(store):
+        return
+    for name in os.listdir(store):
+        shard = name[: -len(".json")] if name.endswith(".json") else name
+        if shard not in shards:
+            path = os.path.join(store, name)
+            shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.remove(path)
 
 
 def _remove_tree(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def index_one_shard(site_path: str, shard: str, pages: list[str], remove=_remove_tree) -> list[str]:
-    """Pagefind over a mirror holding each of this shard's pages as its search document
-    (buildtools/search_text.py; same relative paths, so the URLs in the index are the site's), written fresh and renamed over the old bundle. The mirror
-    and the old bundle, both renamed out of the way first, are handed to `remove`."""
-    mirror = f"{site_path}.search-{shard}-{os.getpid()}"
+def index_one_shard(site_path: str, shard: str, documents: str, remove=_remove_tree) -> list[str]:
+    """Pagefind over `documents` (this shard's search documents, at the pages' relative paths, so
+    the URLs in the index are the site's), written fresh and renamed over the old bundle, which is
+    handed to `remove`."""
     final = os.path.join(site_path, "pagefind", shard)
     fresh = f"{final}.new-{os.getpid()}"
-    shutil.rmtree(mirror, ignore_errors=True)
     shutil.rmtree(fresh, ignore_errors=True)
-    try:
-        for page in pages:
-            with open(os.path.join(site_path, page), encoding="utf-8", errors="replace") as handle:
-                document = search_document(handle.read())
-            if document is None:
-                continue
-            target = os.path.join(mirror, *page.split("/"))
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "w", encoding="utf-8") as handle:
-                handle.write(document)
-        command = [sys.executable, "-m", "pagefind", "--site", mirror, "--output-path", fresh, "--quiet"]
-        result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
-    finally:
-        if os.path.isdir(mirror):
-            retired = f"{mirror}.done"
-            os.rename(mirror, retired)  # its name is free again at once; the files go in the background
-            remove(retired)
+    command = [sys.executable, "-m", "pagefind", "--site", documents, "--output-path", fresh, "--quiet"]
+    result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
     if result.returncode != 0 or not os.path.isfile(os.path.join(fresh, ENTRY)):
         shutil.rmtree(fresh, ignore_errors=True)
         detail = (result.stderr.strip() or result.stdout.strip())[-2000:]

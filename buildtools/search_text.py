@@ -16,7 +16,7 @@ page's own content (labels stay in the excerpt's text);
 metadata (`data-pagefind-filter` / `data-pagefind-meta`, as `key:value` or with the element's text)
 anywhere on the page. The original text travels as metadata (`title`, `text`) for the result list
 and its excerpt, and `headline` when part of the first h1 is weighed as body text.
-`same_search_text` compares these documents, exactly what Pagefind is given.
+buildtools/search_documents.py keeps each page's document between builds.
 """
 
 from __future__ import annotations
@@ -310,13 +310,3 @@ def search_document(page_html: str) -> str | None:
             lines.append(f'<div data-pagefind-{kind}="{escape(key)}">{escape(value)}</div>')
     lines.append("</body></html>")
     return "\n".join(lines) + "\n"
-
-
-def same_search_text(new_path: str, old_path: str) -> bool:
-    """Whether the page at `new_path` gives the search index what the page at `old_path` gave."""
-    try:
-        with open(new_path, encoding="utf-8") as new, open(old_path, encoding="utf-8") as old:
-            new_document, old_document = search_document(new.read()), search_document(old.read())
-    except (OSError, UnicodeDecodeError):
-        return False
-    return new_document is not None and new_document == old_document

@@ -147,18 +147,24 @@ def write_build_report(
 
 
 def finish_output(
-    path: str, settings: dict, pages_changed: set[str] | None = None, clock: PhaseClock | None = None
+    path: str,
+    settings: dict,
+    documents: str,
+    pages_changed: set[str] | None = None,
+    clock: PhaseClock | None = None,
 ) -> list[str]:
     """Steps on the finished output that Pelican does not do: the search index, then precompressed
     copies of everything (the index included). Returns problems that must fail the build.
 
-    `pages_changed` holds the pages (relative, `/`-separated paths) this build wrote or removed;
-    only the search shards holding one of them are indexed again (buildtools/search_shards.py).
-    None means unknown, as in a fresh or first build: every shard is indexed.
+    `documents` is the folder that keeps each page's search document between builds
+    (buildtools/search_documents.py). `pages_changed` holds the pages (relative, `/`-separated
+    paths) this build wrote or removed: only their documents are made again, and only the shards
+    where one changed are indexed again (buildtools/search_shards.py). None means unknown, as in a
+    fresh or first build: every page's bytes are checked and every shard is indexed.
     """
     config = runner_settings(settings)
     if config["SEARCH_INDEX"]:
-        problems = index_for_search(path, settings, pages_changed, clock)
+        problems = index_for_search(path, settings, documents, pages_changed, clock, config["BUILD_WORKERS"])
         if problems:
             return problems
     if config["PRECOMPRESS"]:
@@ -167,18 +173,24 @@ def finish_output(
 
 
 def index_for_search(
-    site_path: str, settings: dict, pages_changed: set[str] | None = None, clock: PhaseClock | None = None
+    site_path: str,
+    settings: dict,
+    documents: str,
+    pages_changed: set[str] | None = None,
+    clock: PhaseClock | None = None,
+    workers: int = 1,
 ) -> list[str]:
-    """Build the Pagefind shards (extended binary: it segments Chinese words) in site_path/pagefind/.
+    """Build the Pagefind shards in site_path/pagefind/ from the search documents kept in `documents`.
 
     Each shard is written into a fresh folder that then replaces the old one by rename: files of
     the kept work folder may be hard-linked into a live release and must never be rewritten in
     place. A failed shard returns a problem, so the live site and its old index stay as they were.
-    The shards indexed again, and seconds for each, are in the build report (`search.reindexed`).
+    The shards indexed again, and seconds for each, are in the build report (`search.reindexed`),
+    with how many pages' documents changed (`search.documents_changed`).
     """
     started = time.monotonic()
     try:
-        problems, seconds = index_shards(site_path, settings, pages_changed)
+        problems, seconds, documents_changed = index_shards(site_path, settings, pages_changed, documents, workers)
     except ValueError as exc:  # a wrong SEARCH_SHARDS setting: fail the build with its message
         return [f"搜索索引设置有误：{exc}"]
     if clock is not None:
@@ -186,5 +198,6 @@ def index_for_search(
             "reindexed": sorted(seconds),
             "seconds": round(time.monotonic() - started, 2),
             "seconds_by_shard": seconds,
+            "documents_changed": documents_changed,
         }
     return problems
