@@ -94,6 +94,19 @@ def test_real_data_leaves_no_notice_on_any_page_or_download(real_site, register)
             assert json.loads(text)["sample_data"] is False, download
 
 
+def test_real_data_leaves_no_notice_on_the_sections_that_list_the_registers(real_site):
+    for slug in ("cunwu", "zhengwu"):
+        assert parse(real_site / slug / "index.html").select_one(".lp-sample-notice") is None, slug
+        assert "【示例数据】" not in (real_site / slug / "feed.atom.xml").read_text(encoding="utf-8"), slug
+    assert parse(real_site / "index.html").select_one(".lp-sample-notice") is None
+
+
+def test_sample_data_sections_say_so_on_their_page_and_feed(site):
+    for slug in ("cunwu", "zhengwu"):
+        assert parse(site / slug / "index.html").select_one(".lp-sample-notice"), slug
+        assert "【示例数据】" in (site / slug / "feed.atom.xml").read_text(encoding="utf-8"), slug
+
+
 def test_real_supervision_numbers_become_call_links(real_site):
     rows = {row[0]: row[13] for row in csv_rows(ROOT / "content/disclosures/power-list.csv")}
     for number, phone in rows.items():

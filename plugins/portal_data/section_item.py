@@ -23,11 +23,14 @@ class SectionItem:
     date: dt.datetime  # timezone-aware (Asia/Shanghai); newest first in lists
     summary: str = ""
     kind: str = ""  # what it is, for filters: "ledger", "power-item", …
+    sample_data: bool = False  # from a register declared sample data: the section listing it says 示例数据
 
     @classmethod
-    def of_day(cls, section: str, kind: str, day: dt.date, title: str, url: str, summary: str, zone=BEIJING):
+    def of_day(
+        cls, section: str, kind: str, day: dt.date, title: str, url: str, summary: str, sample_data: bool, zone=BEIJING
+    ):
         """A register row dated by a day (its update, its month): listed from the start of that day."""
-        return cls(section, title, url, dt.datetime.combine(day, dt.time(), zone), summary, kind)
+        return cls(section, title, url, dt.datetime.combine(day, dt.time(), zone), summary, kind, sample_data)
 
 
 def add_section_items(context: dict, items) -> None:

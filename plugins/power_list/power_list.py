@@ -95,7 +95,7 @@ def assemble(items, departments, power_types, config) -> PowerList:
     return PowerList(items=ordered, departments=used, power_types=power_types)
 
 
-def section_items(power_list: PowerList, section: str, timezone: str) -> list[SectionItem]:
+def section_items(power_list: PowerList, section: str, timezone: str, sample_data: bool = True) -> list[SectionItem]:
     zone = zoneinfo.ZoneInfo(timezone)
     return [
         SectionItem.of_day(
@@ -105,6 +105,7 @@ def section_items(power_list: PowerList, section: str, timezone: str) -> list[Se
             f"{item.name}（{item.department.name}）",
             item.url,
             f"权力清单 · {item.category} · 承诺时限 {item.promised_text} · {item.channels_text}",
+            sample_data,
             zone,
         )
         for item in power_list.items
@@ -159,7 +160,10 @@ class PowerListGenerator(PageGenerator):
         add_section_items(
             self.context,
             section_items(
-                self.power_list, self.config["POWER_LIST_SECTION"], self.settings.get("TIMEZONE", "Asia/Shanghai")
+                self.power_list,
+                self.config["POWER_LIST_SECTION"],
+                self.settings.get("TIMEZONE", "Asia/Shanghai"),
+                self.config["sample_data"],
             ),
         )
 

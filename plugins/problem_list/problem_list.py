@@ -198,7 +198,7 @@ def read_problem_list(content_path: str, settings: dict):
     return config, (None if errors else problem_list), errors
 
 
-def section_items(problem_list: ProblemList, section: str) -> list[SectionItem]:
+def section_items(problem_list: ProblemList, section: str, sample_data: bool = True) -> list[SectionItem]:
     return [
         SectionItem.of_day(
             section,
@@ -208,6 +208,7 @@ def section_items(problem_list: ProblemList, section: str) -> list[SectionItem]:
             problem.url,
             # The status, not its day count: section pages and feeds should not change every night.
             f"问题清单 · {problem.kind} · {problem.unit.name} · {problem.status}",
+            sample_data,
         )
         for problem in problem_list.problems
     ]
@@ -269,7 +270,9 @@ class ProblemListGenerator(PageGenerator):
             filter_fields(self.problem_list),
             download_links(config),
         )
-        add_section_items(self.context, section_items(self.problem_list, config["PROBLEM_LIST_SECTION"]))
+        add_section_items(
+            self.context, section_items(self.problem_list, config["PROBLEM_LIST_SECTION"], config["sample_data"])
+        )
         # For the build report and the next build's "nothing changed" shortcut (plugins/build_report).
         self.context["estimated_deadlines"] = [
             {"编号": p.number, "line": p.line, "办理期限": p.assessment.due.isoformat()}

@@ -130,6 +130,8 @@ def place_items(sections: list[Section], items) -> list[DataError]:
         section.entries.append(
             SectionEntry(title=item.title, url=item.url, date=item.date, summary=item.summary, kind=item.kind or "page")
         )
+        # A section listing a sample-data register's pages says 示例数据 too (registers.toml decides, not sections.toml).
+        section.sample_data = section.sample_data or item.sample_data
     return errors
 
 

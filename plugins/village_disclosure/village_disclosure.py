@@ -202,6 +202,7 @@ class VillageDisclosureGenerator(Generator):
             self.url("VILLAGE_MONTH_URL", code=village.code, month=ledger.key),
             f"收入 {format_amount(ledger.income_total)} 元，支出 {format_amount(ledger.expenditure_total)} 元，"
             f"期末余额 {format_amount(ledger.closing_balance)} 元",
+            self.config["sample_data"],
             TIMEZONE,
         )
 
