@@ -85,3 +85,8 @@ def test_windows_files_and_names_build_the_same_pages(content, tmp_path):
         assert voucher in ledger, month
     power_list = (output / "disclosures/power-list/index.html").read_text(encoding="utf-8")
     assert "老年证年审" in power_list
+
+
+def test_a_sections_declaration_saved_by_notepad_with_a_bom_and_crlf_is_read(content):
+    resave(content / "sections.toml", "utf-8-sig")
+    assert problems(content) == []

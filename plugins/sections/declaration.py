@@ -133,7 +133,7 @@ def parse_sections(text: str, path: str) -> tuple[list[Section], list[DataError]
 
 def load_sections(path: str, shown_path: str) -> tuple[list[Section], list[DataError]]:
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()
     except FileNotFoundError:
         return [], [DataError(shown_path, 0, 0, "missing-file", "找不到栏目声明文件；请按 README 中“栏目”一节创建它")]
