@@ -98,8 +98,12 @@ class FolderHistory:
         """The history of the file at `path` (absolute), None when it has none yet."""
         if self.root is None:
             return None
-        relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
-        return self.files.get(relative)
+        return self.files.get(self.relative(path))
+
+    def relative(self, path: str) -> str:
+        """`path` as git names it. Both sides resolved: git gives the real top folder, and content
+        reached through a symbolic link (macOS's /tmp, a linked checkout) must still be found."""
+        return os.path.relpath(os.path.realpath(path), self.root).replace(os.sep, "/")
 
 
 class HistoryError(Exception):
@@ -131,7 +135,7 @@ def repository_of(folder: str) -> tuple[str | None, str | None]:
     if lines[1] == "true":
         raise HistoryError(SHALLOW_MESSAGE)
     head = lines[2] if found.returncode == 0 and len(lines) > 2 else None
-    return (os.path.abspath(lines[0]), head) if head else (None, None)
+    return (os.path.realpath(lines[0]), head) if head else (None, None)
 
 
 def _inside_repository(folder: str) -> bool:
@@ -210,7 +214,7 @@ def read_folder_history(folder: str, cache_folder: str | None = None) -> FolderH
     root, head = repository_of(folder)
     if root is None:
         return FolderHistory(None, None)
-    prefix = os.path.relpath(os.path.abspath(folder), root).replace(os.sep, "/")
+    prefix = os.path.relpath(os.path.realpath(folder), root).replace(os.sep, "/")
     cache_path = os.path.join(cache_folder, CACHE_FOLDER, "correction-history.pickle") if cache_folder else None
     key = (FORMAT, root, head, prefix)
     cached = _load(cache_path, key)

@@ -35,7 +35,7 @@ def power_item_corrections(content_path: str, settings, items) -> tuple[dict, li
     folder_history, errors = history_or_error(os.path.dirname(path), settings, os.path.dirname(relative))
     history = None
     if folder_history.root is not None:
-        history = folder_history.files.get(os.path.relpath(path, folder_history.root).replace(os.sep, "/"))
+        history = folder_history.of(path)
     whole = correction_history(history, folder_history.blobs, csv_rows, KEY_COLUMN, shown_cell)
     return keyed_histories(whole, [str(item.number) for item in items]), errors
 

@@ -399,3 +399,11 @@ def test_a_rebuild_with_no_new_commit_does_not_diff_the_corrections_again(reposi
     monkeypatch.setattr(integrity, "correction_history", lambda *args: pytest.fail("diffed again"))
     again = integrity.ledger_histories(villages, read_folder_history(finance, str(tmp_path)), str(content))
     assert again == first and len(again[("demo", dt.date(2020, 6, 1))].corrections) == 2
+
+
+def test_content_reached_through_a_symbolic_link_keeps_its_history(repository, tmp_path):
+    link = tmp_path / "linked-checkout"
+    link.symlink_to(repository, target_is_directory=True)
+    output = build(link / "content", tmp_path / "output")
+    records = page(output, "disclosures/villages/demo/2020-06").select_one(".lp-corrections")
+    assert len(records.select(".lp-corrections__item")) == 2

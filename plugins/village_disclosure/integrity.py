@@ -8,7 +8,6 @@ village its due months, each town and the city their compliance counts.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from dataclasses import dataclass, field
 
@@ -56,7 +55,7 @@ def ledger_histories(villages, folder_history, content_path: str) -> dict:
     """
     prefix = None
     if folder_history.root is not None:
-        prefix = os.path.relpath(os.path.abspath(content_path), folder_history.root).replace(os.sep, "/")
+        prefix = folder_history.relative(content_path)
     corrected = folder_history.derived("ledgers", CODE_VERSION, lambda: corrected_records(folder_history))
     found = {}
     for village in villages:
