@@ -125,6 +125,13 @@ CHECK_MODIFIED_METHOD = "md5"
 # wipes whenever settings or code change (buildtools/incremental_build.py); a plain Pelican run
 # or a build with INCREMENTAL_BUILD = False keeps no cache, Pelican's default.
 
+# --- 村务公开 publication deadlines ---
+# The ledgers of January–June 2020 were put on this site when it opened, in November 2026; they were
+# never due here, so judging them against "the 10th of the next month" would call every month six
+# years late. Deadlines apply from the site's first month. A city that publishes here from the start
+# leaves this empty (each village's opening month).
+VILLAGE_DISCLOSURE_DEADLINES_FROM = "2026-11"
+
 # --- Sections, archives, feeds, sitemap and search ---
 # The front page is built from the sections, not paginated through every article.
 PAGINATED_TEMPLATES = {"section": None, "period_archives": None, "tag": None, "author": None}

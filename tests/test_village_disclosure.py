@@ -177,3 +177,14 @@ def test_every_month_page_has_its_correction_record(page):
     record = month.select_one(".lp-corrections")
     assert record.select_one("h2").get_text() == "更正记录"
     assert "首次公开以来未作更正" in record.get_text()  # the sample ledgers were never corrected
+
+
+def test_months_imported_before_the_deadlines_began_are_not_called_late(page):
+    """The 2020 sample ledgers were committed when the site opened (VILLAGE_DISCLOSURE_DEADLINES_FROM):
+    judging them against the 10th of the next month would call every month years late."""
+    index = page("disclosures/villages/")
+    rule = index.select_one(".lp-compliance p").get_text()
+    assert "2026年11月起的收支按此统计" in rule
+    assert index.select_one(".lp-compliance__overdue") is None
+    month = page("disclosures/villages/xiangshui/2020-03/")
+    assert "逾期公开" not in month.select_one("main").get_text()

@@ -92,6 +92,7 @@ class Deadlines:
     compliance: dict  # village code, town name or "" (the city) -> Compliance
     overdue: dict  # town name -> [Overdue]
     late: dict = field(default_factory=dict)  # (village code, month) -> MonthStatus of a month published late
+    first_month: dt.date | None = None  # VILLAGE_DISCLOSURE_DEADLINES_FROM: earlier months are not judged
 
     def late_note(self, village_code: str, month: dt.date):
         """The month's status when it was published late, else None."""
@@ -136,7 +137,7 @@ def assess_deadlines(villages, towns, histories: dict, day: int, today: dt.date,
         for status in found
         if status.status == deadlines.LATE
     }
-    return Deadlines(day, today, statuses, compliance, overdue, late)
+    return Deadlines(day, today, statuses, compliance, overdue, late, first_month)
 
 
 def village_feed_entries(village, histories: dict, month_url, sample_data: bool) -> list:
@@ -230,6 +231,7 @@ def compliance_params(found: Deadlines, total_key: str, rows, overdue, csv_path:
             for entry in overdue
         ],
         "deadline_day": found.day,
+        "since": f"{found.first_month.year}年{found.first_month.month}月" if found.first_month else "",
         "today": f"{found.today:%Y-%m-%d}",
         "csv_url": csv_path,
     }
