@@ -114,3 +114,25 @@ def test_a_missing_comparison_program_is_named_with_how_to_install_it():
         str(stopped.value)
         == "找不到程序 no-such-hugo-here：请先运行 ./scripts/install-test-deps（用 apt-get 安装 Debian 的 hugo 等）"
     )
+
+
+def test_the_preview_server_shows_a_saved_article_and_restores_it(tmp_path):
+    """`invoke serve` on another site's settings watches that site's content, rebuilds on a save and
+    serves the change; the benchmark puts the article back as it was."""
+    import shutil
+
+    from benchmarks import preview_bench
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = tmp_path / "previewconf.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\nPATH = {str(content)!r}\n",
+        encoding="utf-8",
+    )
+    article, url = preview_bench.article_to_change(content)
+    before = article.read_bytes()
+    figures = preview_bench.main(["--settings", str(settings), "--output", str(tmp_path / "out")])
+    assert figures["preview_one_article_s"] is not None  # the change reached the served page
+    assert url.startswith("news/2020/07/") and (tmp_path / "out" / url / "index.html").exists()
+    assert article.read_bytes() == before

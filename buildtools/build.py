@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settings", default="pelicanconf.py")
     parser.add_argument("--output", default=None)
     parser.add_argument("--audit", action="store_true", help="渲染每一页，核对渲染键（见 README）")
+    parser.add_argument("--workers", type=int, default=None, help="进程数（默认 BUILD_WORKERS）")
     args = parser.parse_args(argv)
     # No console handler: run_pelican collects every Pelican message and main prints it once, with
     # the build's problems, instead of also as it happens (an editor would read each problem twice).
@@ -107,7 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     output = os.path.abspath(args.output or load_settings(args.settings)["OUTPUT_PATH"])
     try:
         with exclusive_lock(f"{output}.lock"):  # `invoke build` and every `invoke serve` rebuild
-            result = build_site(args.settings, output, {"RENDER_KEYS_AUDIT": True} if args.audit else None)
+            overrides = {"RENDER_KEYS_AUDIT": True} if args.audit else {}
+            if args.workers is not None:
+                overrides["BUILD_WORKERS"] = args.workers
+            result = build_site(args.settings, output, overrides or None)
     except LockHeld as held:
         print(f"另一个构建正在写入 {output}（{held.holder}）；请等它结束后再试。", file=sys.stderr)
         return 1
