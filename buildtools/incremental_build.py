@@ -33,7 +33,17 @@ from plugins.seo import seo
 
 # Report facts that describe the content read; kept with the input key so a build that skips
 # Pelican (nothing changed) reports the same as the build it reuses.
-CONTENT_FACTS = ("articles", "standing_pages", "build_time", "scheduled", "pages_change_at")
+# What the report says of the content; a build that reuses the last output repeats it from there.
+CONTENT_FACTS = (
+    "articles",
+    "standing_pages",
+    "build_time",
+    "scheduled",
+    "pages_change_at",
+    "estimated_deadlines",
+    "unexplained_corrections",
+    "front_page_lead",
+)
 
 
 def build_incremental(

@@ -105,6 +105,10 @@ def test_nothing_changed_runs_nothing_and_touches_nothing(tmp_path):
         first["pages_by_kind"],
         first["articles"],
     )
+    # What the report says of the content is repeated, not dropped, when Pelican did not run.
+    for fact in ("front_page_lead", "unexplained_corrections", "estimated_deadlines", "scheduled"):
+        assert report[fact] == first[fact], fact
+    assert report["front_page_lead"]["title"]
 
 
 def test_a_rebuild_that_rewrites_nothing_keeps_every_file(tmp_path):
