@@ -101,6 +101,16 @@
     }).then(function (manifest) {
       var shards = manifest.shards || [];
       if (!shards.length) { throw new Error("shards.json lists no shard"); }
+      // The number of pages, from each shard's small entry file: asking Pagefind for every page
+      // (search(null)) fetches every index chunk, 22 MB on the ten-year site.
+      pageCount = Promise.all(shards.map(function (shard) {
+        return window.fetch(bundle + shard + "/pagefind-entry.json").then(function (response) { return response.json(); })
+          .then(function (entry) {
+            return Object.keys(entry.languages || {}).reduce(function (sum, language) {
+              return sum + (entry.languages[language].page_count || 0);
+            }, 0);
+          });
+      })).then(function (counts) { return Math.max(1, counts.reduce(function (a, b) { return a + b; }, 0)); });
       return import(bundle + shards[0] + "/pagefind.js").then(function (pagefind) {
         // Length is not held against a page (Pagefind's default is 0.75): a ledger month is long
         // because of its table, not because the month is less what it is about, and with it two
