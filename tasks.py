@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -27,6 +28,7 @@ def unsupported_python(version: tuple[int, ...]) -> str | None:
 if unsupported_python(sys.version_info):
     raise SystemExit(unsupported_python(sys.version_info))
 SETTINGS = {False: "pelicanconf.py", True: "publishconf.py"}
+PREVIEW_ONE_PROCESS_PAGES = 1000  # below this many pages, `invoke serve` rebuilds a save in one process
 
 
 def _settings_path(production: bool) -> str:
@@ -84,20 +86,24 @@ def serve(c, port=8000, settings=None, output=None):
     settings_path = os.path.abspath(settings) if settings else _settings_path(False)
     output_path = os.path.abspath(output) if output else os.path.join(ROOT, "output")
 
-    def rebuild(workers: int | None = 1):
-        # After the first build an editor's save changes a page or two: one process renders them
-        # sooner than starting workers that each parse every template first (1.8 s against 2.8 s for
-        # one article of the real site). The first build may rebuild everything, so it uses them all.
-        build_main(
-            ["--settings", settings_path, "--output", output_path, *(["--workers", str(workers)] if workers else [])]
-        )
+    def rebuild(workers: int | None = None):
+        build_main(["--settings", settings_path, "--output", output_path, *_option("workers", workers)])
 
-    rebuild(workers=None)
+    rebuild()
+    # Starting workers costs each one a parse of every template (about a second): for an editor's
+    # save on a small site one process is sooner (one article of the real site: 1.8 s against 2.8 s).
+    # A large site's save can re-render thousands of pages (archives, sections), so it keeps them.
+    try:
+        with open(f"{output_path}.build-report.json", encoding="utf-8") as handle:
+            pages = json.load(handle).get("pages", 0)
+    except (OSError, ValueError):  # a first build refused the content: preview the fix in one process
+        pages = 0
+    save_workers = 1 if pages < PREVIEW_ONE_PROCESS_PAGES else None
     server = Server()
     content_path = read_settings(settings_path)["PATH"]  # the settings' content, not always content/
     for folder in (content_path, os.path.join(ROOT, "theme"), os.path.join(ROOT, "plugins")):
-        server.watch(folder, rebuild)
-    server.watch(settings_path, rebuild)
+        server.watch(folder, lambda: rebuild(save_workers))
+    server.watch(settings_path, lambda: rebuild(save_workers))
     print(f"预览地址：http://127.0.0.1:{port}/（修改文件后浏览器会自动刷新；Ctrl-C 退出）", flush=True)
     server.serve(host="127.0.0.1", port=int(port), root=output_path)
 

@@ -153,7 +153,10 @@ class SectionsGenerator(Generator):
             section.save_as = self.config["SECTION_SAVE_AS"].format(slug=section.slug)
             section.feed_url = self.config["SECTION_FEED_URL"].format(slug=section.slug)
             section.feed_save_as = self.config["SECTION_FEED_SAVE_AS"].format(slug=section.slug)
-        errors += place_articles(sections, self.context.get("articles", []), self.path)
+        if not errors:
+            # A broken declaration leaves its section out; every article of it would then be reported
+            # as in an unknown section, burying the one line the editor has to fix.
+            errors = place_articles(sections, self.context.get("articles", []), self.path)
         collect_problems(self.context, errors)  # reported with every other plugin's, before writing
         self.sections = sections
         self.context["sections"] = sections
