@@ -48,16 +48,18 @@ def wait_for(predicate, timeout: float, step: float = 0.05) -> float | None:
     return None
 
 
-def article_to_change(content: pathlib.Path) -> tuple[pathlib.Path, str]:
-    """The newest article's file and its web address (ARTICLE_URL = news/{date:%Y}/{date:%m}/{slug}/)."""
+def article_to_change(content: pathlib.Path, article_url: str, timezone: str) -> tuple[pathlib.Path, str]:
+    """The newest article's file and its web address, from the settings' ARTICLE_URL."""
+    from zoneinfo import ZoneInfo
+
+    from plugins.portal_data.dates import parse_time
+    from plugins.portal_data.front_matter import parse_front_matter
+
     newest = max((content / "news").rglob("*.md"), key=lambda path: (path.parent.name, path.name))
-    metadata = dict(
-        line.split(":", 1)
-        for line in newest.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
-        if ":" in line
+    fields, _ = parse_front_matter(newest.read_text(encoding="utf-8"))
+    return newest, article_url.format(
+        date=parse_time(fields["date"].value, ZoneInfo(timezone)), slug=fields["slug"].value
     )
-    date, slug = metadata["Date"].strip()[:10], metadata["Slug"].strip()
-    return newest, f"news/{date[:4]}/{date[5:7]}/{slug}/"
 
 
 def main(argv=None) -> dict:
@@ -68,8 +70,9 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     from pelican.settings import read_settings
 
-    content = pathlib.Path(read_settings(args.settings)["PATH"])
-    article, url_path = article_to_change(content)
+    settings = read_settings(args.settings)
+    content = pathlib.Path(settings["PATH"])
+    article, url_path = article_to_change(content, settings["ARTICLE_URL"], settings["TIMEZONE"])
     port = free_port()
     command = [sys.executable, "-m", "invoke", "serve", "--port", str(port), "--settings", args.settings]
     if args.output:
