@@ -7,29 +7,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pelican import Pelican
-from pelican.settings import read_settings
 
 from plugins.content_checks.checks import Source, check_file
 from plugins.content_checks.content_checks import content_problems
 from plugins.portal_data import ContentError
+from plugins.portal_data.fixture_site import fixture_settings
 from plugins.portal_data.front_matter import parse_front_matter
 
 HERE = pathlib.Path(__file__).parent
-ROOT = HERE.parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def settings_for(folder: str, **extra):
-    return read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(HERE / "test_data" / folder),
-            "ARTICLE_PATHS": [""],
-            "PAGE_PATHS": ["pages"],
-            "STATIC_PATHS": ["images"],
-            **extra,
-        },
-    )
+    return fixture_settings(HERE / "test_data" / folder, pages=("pages",), STATIC_PATHS=["images"], **extra)
 
 
 def test_good_fixture_has_no_problems():

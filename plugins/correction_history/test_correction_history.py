@@ -18,12 +18,11 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from pelican import Pelican
-from pelican.settings import read_settings
 
 from plugins.correction_history.corrections import stated_reason
 from plugins.correction_history.git_log import SHALLOW_MESSAGE, read_folder_history
 from plugins.portal_data import ContentError
+from plugins.portal_data.fixture_site import build_fixture_site, parse_page
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 ACCOUNTS = str(ROOT / "content" / "disclosures" / "accounts.csv")
@@ -69,26 +68,18 @@ def write(repo: pathlib.Path, relative: str, data: bytes):
 
 
 def build(content: pathlib.Path, output: pathlib.Path, **overrides) -> pathlib.Path:
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(content),
-            "ARTICLE_PATHS": [],
-            "PAGE_PATHS": [],
-            "OUTPUT_PATH": str(output),
-            "PLUGINS": ["plugins.village_disclosure"],
-            "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS,
-            "BUILD_TIME": BUILD_TIME,
-            "VILLAGE_DISCLOSURE_DEADLINES_FROM": "",  # these fixtures judge every month from the first
-            **overrides,
-        },
-    )
-    Pelican(settings=settings).run()
-    return output
+    settings = {
+        "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS,
+        "BUILD_TIME": BUILD_TIME,
+        "VILLAGE_DISCLOSURE_DEADLINES_FROM": "",  # these fixtures judge every month from the first
+        **overrides,
+    }
+    plugins = settings.pop("PLUGINS", ["plugins.village_disclosure"])
+    return build_fixture_site(content, output, plugins, articles=False, **settings)
 
 
 def page(output: pathlib.Path, relative: str) -> BeautifulSoup:
-    return BeautifulSoup((output / relative / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return parse_page(output / relative / "index.html")
 
 
 def text(node) -> str:

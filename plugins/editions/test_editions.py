@@ -6,28 +6,15 @@ import pathlib
 
 import pytest
 from bs4 import BeautifulSoup
-from pelican import Pelican
-from pelican.settings import read_settings
 
 from plugins.portal_data import ContentError
+from plugins.portal_data.fixture_site import build_fixture_site
 
 HERE = pathlib.Path(__file__).parent
-ROOT = HERE.parent.parent
 
 
 def build(content: str, output: pathlib.Path):
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(HERE / "test_data" / content),
-            "ARTICLE_PATHS": [""],
-            "PAGE_PATHS": [],
-            "OUTPUT_PATH": str(output),
-            "PLUGINS": ["plugins.news_article", "plugins.editions"],
-        },
-    )
-    Pelican(settings=settings).run()
-    return output
+    return build_fixture_site(HERE / "test_data" / content, output, ["plugins.news_article", "plugins.editions"])
 
 
 def test_edition_page_orders_articles_by_position(tmp_path):

@@ -6,26 +6,18 @@ import pathlib
 
 import pytest
 from pelican import Pelican
-from pelican.settings import read_settings
 
 from plugins.personal_data_guard.detectors import find_personal_data, id_check_digit_ok, luhn_ok, mask
 from plugins.personal_data_guard.guard import personal_data_problems
 from plugins.portal_data import ContentError
+from plugins.portal_data.fixture_site import fixture_settings
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
 
 
 def settings_for(folder: str, **extra):
-    return read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(HERE / "test_data" / folder),
-            "ARTICLE_PATHS": [""],
-            "PAGE_PATHS": [],
-            **extra,
-        },
-    )
+    return fixture_settings(HERE / "test_data" / folder, **extra)
 
 
 def kinds(text: str, plates: bool = True):
@@ -141,11 +133,7 @@ def test_every_setting_is_documented_in_the_readme():
 def test_malformed_csv_is_still_scanned_but_its_format_is_left_to_its_plugin(tmp_path):
     (tmp_path / "broken.csv").write_bytes("姓名,电话\n张三,13907331234,多余\n".encode() + b"\xff\xfe\x81 13807335678\n")
     (tmp_path / "quotes.csv").write_bytes('a,b\n"未闭合,430281198506131231\n'.encode())
-    problems = personal_data_problems(
-        read_settings(
-            str(ROOT / "pelicanconf.py"), override={"PATH": str(tmp_path), "ARTICLE_PATHS": [], "PAGE_PATHS": []}
-        )
-    )
+    problems = personal_data_problems(fixture_settings(tmp_path, articles=False))
     assert [(e.path, e.line, e.column, e.code) for e in problems] == [
         ("broken.csv", 2, 2, "personal-data-mobile"),
         ("broken.csv", 3, 1, "personal-data-mobile"),

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import pathlib
-import shutil
 
 import pytest
-from bs4 import BeautifulSoup
-from pelican import Pelican
-from pelican.settings import read_settings
 
 from plugins.portal_data import ContentError
+from plugins.portal_data.fixture_site import build_register_site, refusal_messages, register_content
+from plugins.portal_data.fixture_site import parse_page as soup
 from plugins.power_list.model import HEADER
 from plugins.power_list.power_list import DEFAULTS, load_power_list, power_list_settings
 
@@ -49,22 +45,12 @@ SECOND_ROW = {
 }
 
 
-def content_with(tmp_path: pathlib.Path, *rows: dict) -> pathlib.Path:
-    """The good fixture's departments and power types, with these matters as power-list.csv (UTF-8)."""
-    content = tmp_path / "content"
-    shutil.copytree(GOOD, content)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
-    writer.writerows([[row[column] for column in HEADER] for row in rows])
-    (content / LIST).write_text(buffer.getvalue(), encoding="utf-8")
-    return content
+# The good fixture's departments and power types, with these matters as power-list.csv.
+content_with = register_content(GOOD, LIST, HEADER)
 
 
 def messages(tmp_path, *rows) -> list[str]:
-    power_list, errors = load_power_list(str(content_with(tmp_path, *rows)), DEFAULTS)
-    assert power_list is None
-    return [str(error) for error in sorted(errors)]
+    return refusal_messages(load_power_list(str(content_with(tmp_path, *rows)), DEFAULTS))
 
 
 def test_unknown_category(tmp_path):
@@ -197,9 +183,7 @@ def test_how_to_apply_is_plain_language_from_the_row():
     assert steps[-1].endswith("请拨打监督电话 0731-23000001。")
 
 
-# Fixture sites keep their files in quanli/, not disclosures/: Pelican's signals stay connected for the
-# whole pytest process, so plugins registered by an earlier site build also run here, and the village
-# plugin switches itself on whenever a disclosures/ folder exists. This also proves the path settings.
+# Fixture sites keep their files in quanli/, not disclosures/: that proves the path settings.
 FIXTURE_PATHS = {
     "POWER_LIST_PATH": "quanli/power-list.csv",
     "POWER_DEPARTMENTS_PATH": "quanli/departments.csv",
@@ -208,25 +192,7 @@ FIXTURE_PATHS = {
 
 
 def build(content: pathlib.Path, output: pathlib.Path):
-    site = output.parent / (output.name + "-content")
-    shutil.copytree(content / "disclosures", site / "quanli")
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(site),
-            "ARTICLE_PATHS": [],
-            "PAGE_PATHS": [],
-            "OUTPUT_PATH": str(output),
-            "PLUGINS": ["plugins.power_list"],
-            **FIXTURE_PATHS,
-        },
-    )
-    Pelican(settings=settings).run()
-    return output
-
-
-def soup(path: pathlib.Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return build_register_site(content, output, "quanli", "plugins.power_list", **FIXTURE_PATHS)
 
 
 def test_fixture_site_writes_register_departments_matters_and_downloads(tmp_path):

@@ -7,15 +7,13 @@ import datetime as dt
 import io
 import json
 import pathlib
-import shutil
 
 import feedparser
 import pytest
-from bs4 import BeautifulSoup
-from pelican import Pelican
-from pelican.settings import read_settings
 
 from plugins.portal_data import ContentError
+from plugins.portal_data.fixture_site import build_register_site, refusal_messages, register_content
+from plugins.portal_data.fixture_site import parse_page as soup
 from plugins.problem_list.model import HEADER
 from plugins.problem_list.problem_list import DEFAULTS, load_problem_list, next_status_change, problem_list_settings
 
@@ -42,22 +40,12 @@ BASE_ROW = {
 }
 
 
-def content_with(tmp_path: pathlib.Path, *rows: dict) -> pathlib.Path:
-    """The good fixture's villages and departments, with these problems as problems.csv (UTF-8)."""
-    content = tmp_path / "content"
-    shutil.copytree(GOOD, content)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
-    writer.writerows([[row[column] for column in HEADER] for row in rows])
-    (content / LIST).write_text(buffer.getvalue(), encoding="utf-8")
-    return content
+# The good fixture's villages and departments, with these problems as problems.csv.
+content_with = register_content(GOOD, LIST, HEADER)
 
 
 def messages(tmp_path, *rows) -> list[str]:
-    problem_list, errors = load_problem_list(str(content_with(tmp_path, *rows)), CONFIG, D("2020-07-31"))
-    assert problem_list is None
-    return [str(error) for error in sorted(errors)]
+    return refusal_messages(load_problem_list(str(content_with(tmp_path, *rows)), CONFIG, D("2020-07-31")))
 
 
 def test_every_empty_required_cell_is_reported(tmp_path):
@@ -205,9 +193,8 @@ def test_a_later_build_moves_the_open_problem_overdue_and_first():
     assert next_status_change(problem_list).isoformat() == "2020-07-24T00:00:00+08:00"
 
 
-# Fixture sites keep their files in wenti/, not disclosures/: Pelican's signals stay connected for the
-# whole pytest process, so plugins registered by an earlier site build also run here, and some switch
-# themselves on when a disclosures/ folder exists. This also proves the path settings.
+# Fixture sites keep their files in wenti/, not disclosures/: that proves the path settings, the
+# other plugins' files the problem list reads (villages, departments) included.
 FIXTURE_PATHS = {
     "PROBLEM_LIST_PATH": "wenti/problems.csv",
     "PROBLEM_HOLIDAYS_PATH": "wenti/holidays.csv",
@@ -219,26 +206,7 @@ FIXTURE_PATHS = {
 
 
 def build(content: pathlib.Path, output: pathlib.Path, build_time: str):
-    site = output.parent / (output.name + "-content")
-    shutil.copytree(content / "disclosures", site / "wenti")
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(site),
-            "ARTICLE_PATHS": [],
-            "PAGE_PATHS": [],
-            "OUTPUT_PATH": str(output),
-            "PLUGINS": ["plugins.problem_list"],
-            "BUILD_TIME": build_time,
-            **FIXTURE_PATHS,
-        },
-    )
-    Pelican(settings=settings).run()
-    return output
-
-
-def soup(path: pathlib.Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return build_register_site(content, output, "wenti", "plugins.problem_list", BUILD_TIME=build_time, **FIXTURE_PATHS)
 
 
 def test_fixture_site_writes_register_pages_downloads_and_feed(tmp_path):

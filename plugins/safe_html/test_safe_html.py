@@ -8,32 +8,19 @@ import pathlib
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from pelican import Pelican
-from pelican.settings import read_settings
 
 from plugins.portal_data import ContentError
+from plugins.portal_data.fixture_site import build_fixture_site
 from plugins.safe_html.sanitise import sanitise
 
 HERE = pathlib.Path(__file__).parent
-ROOT = HERE.parent.parent
 ATTACKS = (HERE / "test_data/refused/attacks.md").read_text(encoding="utf-8").split("\n\n", 1)[1]
 
 
 def build(folder: str, output: pathlib.Path):
     # Signal handlers stay connected for the whole test process, so other plugins' checks may run
     # too: the fixtures are otherwise valid content (x.gif exists, front matter complete).
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(HERE / "test_data" / folder),
-            "ARTICLE_PATHS": [""],
-            "PAGE_PATHS": [],
-            "OUTPUT_PATH": str(output),
-            "PLUGINS": ["plugins.news_article", "plugins.safe_html"],
-        },
-    )
-    Pelican(settings=settings).run()
-    return output
+    return build_fixture_site(HERE / "test_data" / folder, output, ["plugins.news_article", "plugins.safe_html"])
 
 
 def assert_nothing_executable(soup: BeautifulSoup, own_scripts=(), fragment=True):

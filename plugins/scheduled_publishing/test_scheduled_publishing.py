@@ -7,9 +7,8 @@ import pathlib
 from zoneinfo import ZoneInfo
 
 import pytest
-from pelican import Pelican
-from pelican.settings import read_settings
 
+from plugins.portal_data.fixture_site import build_fixture_site
 from plugins.scheduled_publishing.scheduled_publishing import build_time, parse_build_time
 
 HERE = pathlib.Path(__file__).parent
@@ -18,14 +17,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def build(output: pathlib.Path, when: str | None, **extra) -> pathlib.Path:
+    # With the sections plugin and the real declaration: section pages, feeds and the front page
+    # are where a resident would see a scheduled article too early.
+    plugins = ["plugins.news_article", "plugins.editions", "plugins.scheduled_publishing", "plugins.sections"]
     overrides = {
-        "PATH": str(HERE / "test_data" / "site"),
-        "ARTICLE_PATHS": [""],
-        "PAGE_PATHS": [],
-        "OUTPUT_PATH": str(output),
-        # With the sections plugin and the real declaration: section pages, feeds and the front page
-        # are where a resident would see a scheduled article too early.
-        "PLUGINS": ["plugins.news_article", "plugins.editions", "plugins.scheduled_publishing", "plugins.sections"],
         "SECTIONS_FILE": str(ROOT / "content" / "sections.toml"),
         "FEED_ALL_ATOM": "feeds/all.atom.xml",
         "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",
@@ -34,8 +29,7 @@ def build(output: pathlib.Path, when: str | None, **extra) -> pathlib.Path:
     }
     if when:
         overrides["BUILD_TIME"] = when
-    Pelican(settings=read_settings(str(ROOT / "pelicanconf.py"), override=overrides)).run()
-    return output
+    return build_fixture_site(HERE / "test_data" / "site", output, plugins, **overrides)
 
 
 def everything_text(output: pathlib.Path) -> str:

@@ -9,10 +9,9 @@ import zoneinfo
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from pelican import Pelican
-from pelican.settings import read_settings
 
 from plugins.portal_data import ContentError
+from plugins.portal_data.fixture_site import build_fixture_site
 from plugins.portal_data.section_item import SectionItem
 from plugins.sections.declaration import parse_sections
 
@@ -22,20 +21,8 @@ PLUGINS = ["plugins.news_article", "plugins.editions", "plugins.sections", "sect
 
 
 def build(content: str, output: pathlib.Path, **overrides):
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(HERE / "test_data" / content),
-            "ARTICLE_PATHS": [""],
-            "PAGE_PATHS": [],
-            "OUTPUT_PATH": str(output),
-            "PLUGINS": PLUGINS,
-            "PLUGIN_PATHS": [str(ROOT / "plugins"), str(HERE / "test_data")],
-            **overrides,
-        },
-    )
-    Pelican(settings=settings).run()
-    return output
+    plugin_paths = [str(ROOT / "plugins"), str(HERE / "test_data")]
+    return build_fixture_site(HERE / "test_data" / content, output, PLUGINS, PLUGIN_PATHS=plugin_paths, **overrides)
 
 
 def soup(path: pathlib.Path) -> BeautifulSoup:

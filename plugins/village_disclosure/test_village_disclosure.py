@@ -7,11 +7,10 @@ import pathlib
 import re
 
 import pytest
-from bs4 import BeautifulSoup
-from pelican import Pelican
-from pelican.settings import read_settings
 
 from plugins.portal_data import ContentError
+from plugins.portal_data.fixture_site import build_fixture_site, fixture_settings
+from plugins.portal_data.fixture_site import parse_page as soup
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -19,24 +18,10 @@ ACCOUNTS = str(ROOT / "content" / "disclosures" / "accounts.csv")
 
 
 def build(content: str, output: pathlib.Path, **overrides):
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={
-            "PATH": str(HERE / "test_data" / content),
-            "ARTICLE_PATHS": [],
-            "PAGE_PATHS": [],
-            "OUTPUT_PATH": str(output),
-            "PLUGINS": ["plugins.village_disclosure"],
-            "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS,
-            **overrides,
-        },
+    settings = {"VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS, **overrides}
+    return build_fixture_site(
+        HERE / "test_data" / content, output, ["plugins.village_disclosure"], articles=False, **settings
     )
-    Pelican(settings=settings).run()
-    return output
-
-
-def soup(path: pathlib.Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def text(node) -> str:
@@ -143,10 +128,7 @@ def test_downloads_carry_the_same_rows(good):
 def test_pages_register_in_the_cunwu_section(tmp_path):
     from .village_disclosure import VillageDisclosureGenerator
 
-    settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
-        override={"PATH": str(HERE / "test_data" / "good"), "VILLAGE_DISCLOSURE_ACCOUNTS": ACCOUNTS},
-    )
+    settings = fixture_settings(HERE / "test_data" / "good", articles=False, VILLAGE_DISCLOSURE_ACCOUNTS=ACCOUNTS)
     context = {}
     generator = VillageDisclosureGenerator(context, settings, settings["PATH"], settings["THEME"], str(tmp_path))
     generator.generate_context()
