@@ -150,14 +150,9 @@ TEMPLATE_PAGES = {"search.html": "search/index.html"}
 # --- Nightly publishing ---
 # Scheduled articles are held back by the scheduled_publishing plugin, not by Pelican.
 WITH_FUTURE_DATES = True
-# .gz/.br copies beside every text file for nginx's gzip_static/brotli_static (buildtools/precompress.py).
-PRECOMPRESS = True
-# Incremental builds (buildtools/incremental.py): Pelican's content cache, a writer that leaves
-# unchanged pages alone, and a work folder kept beside the output; a template change rebuilds all.
-INCREMENTAL_BUILD = True
+# PRECOMPRESS, INCREMENTAL_BUILD and SEARCH_INDEX keep their defaults (buildtools/settings.py): .gz/.br
+# copies, the kept work folder, and the Pagefind index on every build.
 
 # --- Search and publishing together ---
-# Pagefind runs after Pelican on every build (buildtools/stages.py finish_output); an incremental
-# build that changed no page keeps the index it has. A publish refuses a release without it.
-SEARCH_INDEX = True
+# A publish refuses a release without the search index.
 PUBLISH_SEARCH_INDEX = "pagefind/shards.json"  # and every shard it lists (buildtools/search_shards.py)

@@ -14,11 +14,17 @@ import os
 import sys
 import tempfile
 
+from buildtools.settings import runner_settings
 from buildtools.stages import load_settings, run_pelican
 
 
 def all_problems(settings: dict) -> list[str]:
-    """Every problem the build would refuse, one line each, found the way the build finds them."""
+    """Every problem the build would refuse, one line each, found the way the build finds them:
+    a wrong build setting first (the build stops there too), then everything the reading finds."""
+    try:
+        runner_settings(settings)
+    except ValueError as exc:
+        return [f"设置有误：{exc}"]
     with tempfile.TemporaryDirectory(prefix="liling-check-") as unused_output:
         # Reading writes nothing; the output folder is one nobody serves, in case a plugin ever did.
         reading = {**settings, "OUTPUT_PATH": os.path.join(unused_output, "output"), "DELETE_OUTPUT_DIRECTORY": False}

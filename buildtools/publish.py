@@ -64,8 +64,13 @@ class PublishResult:
 
 def publish_settings(settings: dict) -> dict:
     config = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
-    if not isinstance(config["PUBLISH_KEEP"], int) or config["PUBLISH_KEEP"] < 2:
-        raise PublishError(f"PUBLISH_KEEP 应为不小于 2 的整数（保留上一版才能回滚），现在是 {config['PUBLISH_KEEP']!r}")
+    keep, drop, index = config["PUBLISH_KEEP"], config["PUBLISH_MAX_PAGE_DROP"], config["PUBLISH_SEARCH_INDEX"]
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 2:
+        raise PublishError(f"PUBLISH_KEEP 应为不小于 2 的整数（保留上一版才能回滚），现在是 {keep!r}")
+    if isinstance(drop, bool) or not isinstance(drop, int | float) or not 0 <= drop < 1:
+        raise PublishError(f"PUBLISH_MAX_PAGE_DROP 应为 0 到 1 之间的小数（例：0.05 即 5%），现在是 {drop!r}")
+    if index is not None and not (isinstance(index, str) and index.strip()):
+        raise PublishError(f'PUBLISH_SEARCH_INDEX 应为文件路径（例："pagefind/shards.json"）或 None，现在是 {index!r}')
     return config
 
 

@@ -9,6 +9,7 @@ the build before anything is read, with a message naming the setting.
 
 from __future__ import annotations
 
+from buildtools.search_shards import shard_settings
 from plugins.portal_data.workers import build_workers
 
 DEFAULTS = {
@@ -31,4 +32,5 @@ def runner_settings(settings: dict) -> dict:
     if work_path is not None and (not isinstance(work_path, str) or not work_path.strip()):
         raise ValueError(f'INCREMENTAL_WORK_PATH 应为文件夹路径（例："output.work"）或 None，现为 {work_path!r}')
     config["BUILD_WORKERS"] = build_workers(settings)
+    shard_settings(settings)  # a wrong SEARCH_SHARDS stops the build here, before anything is read
     return config
