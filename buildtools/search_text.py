@@ -9,9 +9,10 @@ Pagefind neither stems nor segments. A one-character query finds that character 
 
 What is read of a page (our templates mark it): the elements with `data-pagefind-body`, without the
 parts marked `data-pagefind-ignore` (with `="all"` their filters and metadata are dropped too)
-and the text of what leads elsewhere or only labels (`LEADS_AWAY`, `LABELS`: navigation, field
-names, column headings, table captions), which every page of a kind repeats and which is not the
-page's own content (labels stay in the excerpt's text);
+the elements Pagefind itself never reads inside a body (`SKIPPED_BY_PAGEFIND`: a chart's SVG, a
+form, a footer…), and the text of what leads elsewhere or only labels (`LEADS_AWAY`, `LABELS`:
+navigation, field names, column headings, table captions), which every page of a kind repeats and
+which is not the page's own content (labels stay in the excerpt's text);
 `data-pagefind-weight` on an element, and the first `h1` (weight 10), weigh its text; filters and
 metadata (`data-pagefind-filter` / `data-pagefind-meta`, as `key:value` or with the element's text)
 anywhere on the page. The original text travels as metadata (`title`, `text`) for the result list
@@ -73,6 +74,10 @@ BLOCKS = frozenset(
 # link names another page's month. Labels stay in the excerpt's text (办理条件 …reads better than
 # the bare value); navigation does not. A row heading (th scope="row") is content and is indexed.
 LEADS_AWAY = frozenset({"nav"})
+# What Pagefind 1.5 leaves out of a body by itself (tests/test_search_text_pagefind.py asks it): a
+# ledger month's chart repeats the table beside it, and a form's labels are not the page's content.
+SKIPPED_BY_PAGEFIND = frozenset({"footer", "form", "label", "nav", "noscript", "script", "style", "svg", "template"})
+NOT_READ = LEADS_AWAY | SKIPPED_BY_PAGEFIND
 LABELS = frozenset({"dt", "caption"})
 LABEL_WEIGHT = "0"  # a block shown in the excerpt and never indexed
 COLUMN_SCOPES = frozenset({"col", "colgroup"})
@@ -166,7 +171,7 @@ class _PageReader(HTMLParser):
         ignore = names.get("data-pagefind-ignore")
         if ignore is not None or "data-pagefind-ignore" in names:
             state["ignore"] = "all" if ignore == "all" else "text"
-        elif tag in LEADS_AWAY:
+        elif tag in NOT_READ:
             state["ignore"] = "text"
         elif tag in LABELS or (tag == "th" and (names.get("scope") in COLUMN_SCOPES or self._state("thead"))):
             state["weight"] = LABEL_WEIGHT
