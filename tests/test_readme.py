@@ -73,3 +73,22 @@ def test_the_module_map_names_every_plugin_and_build_module():
     named = set(re.findall(r"`(?:plugins/)?([a-z_]+(?:\.py)?)/?`", README))
     assert sorted(plugins - named) == []
     assert sorted(modules - named) == []
+
+
+WHERE_TO_CHANGE = (
+    "how a page's freshness is decided",
+    "how a file is written safely",
+    "how a date is parsed",
+    "how a CSV row is read and refused",
+    "how search text is made",
+)
+
+
+def test_where_to_change_what_names_one_existing_file_for_each_question():
+    section = README.split("### Where to change what", 1)[1]
+    bullets = "- " + section.split("\n\n- ", 1)[1].split("\n\n", 1)[0]  # the list, up to its blank line
+    answers = dict(re.findall(r"^- (.+?): (.+)$", bullets, re.MULTILINE))
+    assert sorted(answers) == sorted(WHERE_TO_CHANGE)
+    for question, answer in answers.items():
+        [path] = re.findall(r"`([^`]+)`", answer)  # one file, not a list to choose from
+        assert (ROOT / path).is_file(), (question, path)
