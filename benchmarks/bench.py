@@ -1,4 +1,4 @@
-"""`invoke bench`: build the synthetic ten-year site every way the issue asks, in one run, and measure.
+"""`invoke bench`: build the synthetic ten-year site each way RESULTS.md compares it, in one run, and measure.
 
 Each build runs in its own child process through a small wrapper that reports the wall time, the
 CPU time and the peak resident memory (RUSAGE_CHILDREN maxrss) of that build alone. The last line

@@ -146,7 +146,7 @@ def test_every_field_of_a_row_is_on_its_page(page, index):
     assert article["data-pagefind-filter"] == "栏目:问题清单"
 
 
-def test_the_issue_example_is_due_on_1_july(page):
+def test_a_problem_assigned_before_duanwu_is_due_on_1_july(page):
     row = next(
         row
         for row in source_rows()

@@ -41,7 +41,7 @@ def test_deadlines_match_the_packages_own_workday_search(year):
             assert assess(kind, assigned, None, assigned, CALENDAR).due == expected, (assigned, kind)
 
 
-def test_the_two_examples_in_the_issue():
+def test_deadlines_across_duanwu_and_guoqing_count_make_up_days():
     # 端午 25–27 June 2020 off, Sunday 28 June worked.
     assert assess("一般", D("2020-06-23"), None, D("2020-06-23"), CALENDAR).due == D("2020-07-01")
     # 国庆中秋 1–8 October 2020 off, Sunday 27 September and Saturday 10 October worked.
