@@ -102,3 +102,12 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def phone(browser_page):
+    """The Playwright page at a 375 px phone width."""
+    from browser_checks import PHONE
+
+    browser_page.set_viewport_size(PHONE)
+    return browser_page

@@ -5,10 +5,7 @@ tested beside their modules (plugins/portal_data/workers.py, buildtools/locks.py
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from test_build_runner import settings_for
+from build_helpers import run_python, settings_for
 
 from conftest import ROOT
 
@@ -31,13 +28,7 @@ runpy.run_module(sys.argv.pop(1), run_name="__main__")
 
 
 def run_without_linux(module: str, *args: str):
-    return subprocess.run(
-        [sys.executable, "-c", WITHOUT_LINUX, module, *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_python("-c", WITHOUT_LINUX, module, *args, timeout=300)
 
 
 def test_check_and_build_run_without_fork_prctl_affinity_fcntl_or_hard_links(tmp_path):

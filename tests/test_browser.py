@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_checks import axe_violations, sideways_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -12,16 +12,12 @@ ARTICLE = "/news/2020/07/wechat-group-supervision-best-case/"
 PAGES = {"home": "/", "edition": "/editions/2020-07-08/", "article": ARTICLE}
 
 
-def horizontal_overflow(browser_page) -> int:
-    return browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-
-
 @pytest.mark.parametrize("width", [320, 375, 1280])
 @pytest.mark.parametrize("name", PAGES)
 def test_no_horizontal_scroll(browser_page, site_url, screenshot, width, name):
     browser_page.set_viewport_size({"width": width, "height": 800})
     browser_page.goto(site_url + PAGES[name])
-    assert horizontal_overflow(browser_page) <= 0
+    assert sideways_overflow(browser_page) <= 0
     screenshot(browser_page, f"{name}-{width}")
 
 
@@ -84,13 +80,7 @@ def test_elder_mode_without_javascript(browser, site_url):
 @pytest.mark.parametrize("name", PAGES)
 def test_axe_finds_no_serious_or_critical_violation(browser_page, site_url, name):
     browser_page.goto(site_url + PAGES[name])
-    violations = Axe().run(browser_page).response["violations"]
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert axe_violations(browser_page) == []
 
 
 def test_print_stylesheet_hides_navigation_and_controls(browser_page, site_url, screenshot):

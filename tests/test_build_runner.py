@@ -3,47 +3,11 @@ without a traceback, and leaves the previous output exactly as it was."""
 
 from __future__ import annotations
 
-import pathlib
-import shutil
-import subprocess
-import sys
+from build_helpers import EDITIONS_FIXTURE, copy_with_change, run_build, settings_for
 
 from conftest import ROOT
 
 DUPLICATE_SLOT = ROOT / "plugins" / "editions" / "test_data" / "duplicate"
-
-
-def settings_for(tmp_path: pathlib.Path, content: pathlib.Path, flat: bool = True) -> pathlib.Path:
-    """A settings file an editor could have written: the real one, pointed at other content.
-
-    `flat`: the content is a fixture folder of articles (no news/ or pages/ subfolders, no
-    sections.toml of its own); otherwise it is a copy of the real content/ folder.
-    """
-    path = tmp_path / "testconf.py"
-    lines = [
-        "import sys",
-        f"sys.path.insert(0, {str(ROOT)!r})",
-        "from pelicanconf import *",
-        f"PATH = {str(content)!r}",
-    ]
-    if flat:
-        lines += [
-            "ARTICLE_PATHS = ['']",
-            "PAGE_PATHS = []",
-            f"SECTIONS_FILE = {str(ROOT / 'content' / 'sections.toml')!r}",
-        ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def run_build(settings: pathlib.Path, output: pathlib.Path):
-    return subprocess.run(
-        [sys.executable, "-m", "buildtools.build", "--settings", str(settings), "--output", str(output)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_content_error_fails_without_traceback_and_keeps_old_output(tmp_path):
@@ -67,13 +31,12 @@ def test_content_error_fails_without_traceback_and_keeps_old_output(tmp_path):
     ]
 
 
+def link_to_a_missing_file(text: str) -> str:
+    return text + "\n见[另一篇]({filename}/missing.md)。\n"
+
+
 def test_pelican_warning_about_broken_content_fails_the_build(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "plugins" / "editions" / "test_data" / "good", content)
-    article = content / "a.md"
-    article.write_text(
-        article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8"
-    )
+    content = copy_with_change(EDITIONS_FIXTURE, tmp_path / "content", "a.md", link_to_a_missing_file)
     result = run_build(settings_for(tmp_path, content), tmp_path / "output")
     assert result.returncode == 1
     assert "missing.md" in result.stderr
@@ -84,7 +47,7 @@ def test_clean_build_swaps_the_new_site_in(tmp_path):
     output = tmp_path / "output"
     output.mkdir()
     (output / "stale.html").write_text("old", encoding="utf-8")
-    result = run_build(settings_for(tmp_path, ROOT / "plugins" / "editions" / "test_data" / "good"), output)
+    result = run_build(settings_for(tmp_path, EDITIONS_FIXTURE), output)
     assert result.returncode == 0, result.stderr
     assert "构建完成" in result.stdout
     assert not (output / "stale.html").exists()
@@ -92,12 +55,7 @@ def test_clean_build_swaps_the_new_site_in(tmp_path):
 
 
 def test_unresolved_filename_link_names_the_article_line_and_column(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "plugins" / "editions" / "test_data" / "good", content)
-    article = content / "b.md"
-    article.write_text(
-        article.read_text(encoding="utf-8") + "\n见[另一篇]({filename}/missing.md)。\n", encoding="utf-8"
-    )
+    content = copy_with_change(EDITIONS_FIXTURE, tmp_path / "content", "b.md", link_to_a_missing_file)
     result = run_build(settings_for(tmp_path, content), tmp_path / "output")
     assert result.returncode == 1
     assert "b.md:12:8: 链接的文件“{filename}/missing.md”不存在（应在 missing.md）" in result.stderr
@@ -106,10 +64,7 @@ def test_unresolved_filename_link_names_the_article_line_and_column(tmp_path):
 
 
 def test_missing_template_fails_the_build_naming_the_file(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "plugins" / "editions" / "test_data" / "good", content)
-    article = content / "a.md"
-    article.write_text("Template: fancy\n" + article.read_text(encoding="utf-8"), encoding="utf-8")
+    content = copy_with_change(EDITIONS_FIXTURE, tmp_path / "content", "a.md", lambda text: "Template: fancy\n" + text)
     result = run_build(settings_for(tmp_path, content), tmp_path / "output")
     assert result.returncode == 1
     assert "a.md:1:11: Template “fancy”在主题里不存在" in result.stderr
@@ -118,11 +73,11 @@ def test_missing_template_fails_the_build_naming_the_file(tmp_path):
 
 def test_problems_from_every_plugin_are_reported_in_one_run(tmp_path):
     """A Markdown mistake must not hide a CSV mistake until the next build (and vice versa)."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    article = content / "news" / "2020-07-08" / "lottery-jackpot.md"
-    article.write_text(
-        article.read_text(encoding="utf-8").replace("Edition_Position: 4", "Edition_Position: 1"), encoding="utf-8"
+    content = copy_with_change(
+        ROOT / "content",
+        tmp_path / "content",
+        "news/2020-07-08/lottery-jackpot.md",
+        lambda text: text.replace("Edition_Position: 4", "Edition_Position: 1"),
     )
     ledger = content / "disclosures" / "finance" / "xiangshui" / "2020-05.csv"
     ledger.write_text(ledger.read_text(encoding="utf-8-sig").replace(",8000.00,", ",8000.0o,"), encoding="utf-8-sig")

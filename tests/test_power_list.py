@@ -13,7 +13,7 @@ import sys
 import threading
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_checks import axe_violations, sideways_overflow, small_tap_targets
 
 from conftest import ROOT, build_into, parse
 from plugins.portal_data.csv_source import read_csv_table
@@ -165,10 +165,6 @@ def visible_rows(browser_page) -> list[str]:
     )
 
 
-def overflow(browser_page) -> int:
-    return browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-
-
 @pytest.mark.browser
 def test_filtering_by_department_narrows_the_table_and_announces_the_count(browser_page, site_url, screenshot):
     browser_page.set_viewport_size({"width": 375, "height": 800})
@@ -215,17 +211,13 @@ def test_without_javascript_the_form_stays_hidden_and_every_row_shows(browser, s
 
 @pytest.mark.browser
 @pytest.mark.parametrize("url", [REGISTER, REGISTER + "items/3/", REGISTER + "departments/minzheng/"])
-def test_usable_at_375px_without_sideways_scrolling(browser_page, site_url, screenshot, url):
-    browser_page.set_viewport_size({"width": 375, "height": 800})
-    browser_page.goto(site_url + "/" + url)
-    assert overflow(browser_page) <= 0
-    small = browser_page.evaluate("""() => [...document.querySelectorAll(
-        '.lp-register-filter__select, .lp-button, .lp-power-departments__summary, .lp-power-table__group-heading a')]
-        .map(el => el.getBoundingClientRect()).filter(r => r.width > 0 && r.height < 44).length""")
-    assert small == 0
-    violations = Axe().run(browser_page).response["violations"]
-    assert [(v["id"], v["impact"]) for v in violations if v["impact"] in ("serious", "critical")] == []
-    screenshot(browser_page, "power-" + url.strip("/").replace("/", "-") + "-375")
+def test_usable_at_375px_without_sideways_scrolling(phone, site_url, screenshot, url):
+    phone.goto(site_url + "/" + url)
+    assert sideways_overflow(phone) <= 0
+    tapped = ".lp-register-filter__select, .lp-button, .lp-power-departments__summary, .lp-power-table__group-heading a"
+    assert small_tap_targets(phone, tapped) == 0
+    assert axe_violations(phone) == []
+    screenshot(phone, "power-" + url.strip("/").replace("/", "-") + "-375")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ with and without JavaScript, no sideways scrolling, large tap targets, and axe f
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_checks import axe_violations, sideways_overflow, small_tap_targets
 from test_problem_list import REGISTER, source_rows
 
 pytestmark = pytest.mark.browser
@@ -18,16 +18,6 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def phone(browser_page):
-    browser_page.set_viewport_size({"width": 375, "height": 800})
-    return browser_page
-
-
-def overflow(browser_page) -> int:
-    return browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-
-
 def visible_numbers(browser_page) -> list[str]:
     return browser_page.locator(
         "#problem-table tr.lp-problem-table__row:visible .lp-problem-table__number"
@@ -37,13 +27,13 @@ def visible_numbers(browser_page) -> list[str]:
 @pytest.mark.parametrize("name", PAGES)
 def test_usable_at_375px_and_axe_finds_no_violations(phone, site_url, screenshot, name):
     phone.goto(site_url + "/" + PAGES[name])
-    assert overflow(phone) <= 0
-    small = phone.evaluate("""() => [...document.querySelectorAll(
-        '.lp-register-filter__select, .lp-button, .lp-problem-browse__summary, .lp-problem-browse__link, .lp-problem-tally a')]
-        .map(el => el.getBoundingClientRect()).filter(r => r.width > 0 && r.height < 44).length""")
-    assert small == 0
-    violations = Axe().run(phone).response["violations"]
-    assert [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations] == []
+    assert sideways_overflow(phone) <= 0
+    tapped = (
+        ".lp-register-filter__select, .lp-button, .lp-problem-browse__summary, .lp-problem-browse__link, "
+        ".lp-problem-tally a"
+    )
+    assert small_tap_targets(phone, tapped) == 0
+    assert axe_violations(phone, impacts=None) == []
     screenshot(phone, f"problem-list-{name}-375")
 
 

@@ -4,7 +4,7 @@ nothing serious (the search page is checked with Pagefind's UI and results on it
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_checks import axe_violations, sideways_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_no_horizontal_scroll_at_320(browser_page, site_url, screenshot, name):
     browser_page.set_viewport_size({"width": 320, "height": 800})
     browser_page.goto(site_url + PAGES[name])
     settle(browser_page, name)
-    assert browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert sideways_overflow(browser_page) <= 0
     screenshot(browser_page, f"{name}-320")
 
 
@@ -34,10 +34,4 @@ def test_no_horizontal_scroll_at_320(browser_page, site_url, screenshot, name):
 def test_axe_finds_no_serious_or_critical_violation(browser_page, site_url, name):
     browser_page.goto(site_url + PAGES[name])
     settle(browser_page, name)
-    violations = Axe().run(browser_page).response["violations"]
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert axe_violations(browser_page) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_checks import axe_violations, sideways_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -16,21 +16,10 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def phone(browser_page):
-    """conftest's Playwright page at a 375 px phone width."""
-    browser_page.set_viewport_size({"width": 375, "height": 800})
-    return browser_page
-
-
-def page_overflow(browser_page) -> int:
-    return browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-
-
 @pytest.mark.parametrize("name", PAGES)
 def test_no_page_level_horizontal_scroll_at_375px(phone, site_url, screenshot, name):
     phone.goto(site_url + PAGES[name])
-    assert page_overflow(phone) <= 0
+    assert sideways_overflow(phone) <= 0
     screenshot(phone, f"disclosure-{name}-375")
 
 
@@ -60,6 +49,4 @@ def test_chart_text_is_readable_on_a_phone(phone, site_url):
 @pytest.mark.parametrize("name", PAGES)
 def test_axe_finds_no_serious_problems(phone, site_url, name):
     phone.goto(site_url + PAGES[name])
-    results = Axe().run(phone)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == [], [(v["id"], v["nodes"][0]["target"]) for v in serious]
+    assert axe_violations(phone) == []
