@@ -222,28 +222,27 @@ def index_listings(generators: list) -> None:
             listing[:] = [(name, IndexedList(articles)) for name, articles in listing]
 
 
+# The lists each generator writes from, in the order its generate_output writes them (Pelican names
+# the articles' draft translations `drafts_translations` and the pages' `draft_translations`).
+WRITTEN_LISTS = (
+    (
+        ArticlesGenerator,
+        ("translations", "articles", "hidden_translations", "hidden_articles", "drafts_translations", "drafts"),
+    ),
+    (
+        PagesGenerator,
+        ("translations", "pages", "hidden_translations", "hidden_pages", "draft_translations", "draft_pages"),
+    ),
+)
+
+
 def written_contents(generators: list) -> list:
     """Every article and page the writers will render, in the order Pelican writes them."""
     contents = []
     for generator in generators:
-        if isinstance(generator, ArticlesGenerator):
-            contents += chain(
-                generator.translations,
-                generator.articles,
-                generator.hidden_translations,
-                generator.hidden_articles,
-                generator.drafts_translations,
-                generator.drafts,
-            )
-        elif isinstance(generator, PagesGenerator):
-            contents += chain(
-                generator.translations,
-                generator.pages,
-                generator.hidden_translations,
-                generator.hidden_pages,
-                generator.draft_translations,
-                generator.draft_pages,
-            )
+        for kind, lists in WRITTEN_LISTS:
+            if isinstance(generator, kind):
+                contents += chain.from_iterable(getattr(generator, name) for name in lists)
     return contents
 
 
