@@ -16,56 +16,19 @@ import nh3
 from plugins.portal_data import DataError
 from plugins.portal_data.positions import line_column
 
-ALLOWED_TAGS = {
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "p",
-    "ul",
-    "ol",
-    "li",
-    "dl",
-    "dt",
-    "dd",
-    "a",
-    "img",
-    "figure",
-    "figcaption",
-    "table",
-    "caption",
-    "thead",
-    "tbody",
-    "tfoot",
-    "tr",
-    "th",
-    "td",
-    "colgroup",
-    "col",
-    "em",
-    "strong",
-    "b",
-    "i",
-    "code",
-    "pre",
-    "blockquote",
-    "br",
-    "hr",
-    "abbr",
-    "sub",
-    "sup",
-    "del",
-    "ins",
-    "mark",
-    "small",
-    "q",
-    "cite",
-}
-_HEADINGS = {f"h{level}": {"id"} for level in range(1, 7)}
+# What an editor's Markdown may contain. buildtools/search_text.py's BLOCKS shares many names with it
+# but is another rule (which elements end a run of text for search), so neither is made from the other.
+HEADINGS = {f"h{level}" for level in range(1, 7)}
+ALLOWED_TAGS = (
+    HEADINGS
+    | {"p", "br", "hr", "blockquote", "pre", "code"}
+    | {"ul", "ol", "li", "dl", "dt", "dd"}
+    | {"a", "img", "figure", "figcaption"}
+    | {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col"}
+    | {"em", "strong", "b", "i", "abbr", "sub", "sup", "del", "ins", "mark", "small", "q", "cite"}
+)
 ALLOWED_ATTRIBUTES = {
-    **_HEADINGS,
+    **{heading: {"id"} for heading in HEADINGS},
     "a": {"href", "title", "id"},
     "img": {"src", "alt", "title", "width", "height"},
     "th": {"scope", "colspan", "rowspan"},
@@ -81,28 +44,21 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-# (code, pattern, what to tell the editor). Matched on the source and on its entity-decoded form.
-REFUSED = (
-    (
-        "script-tag",
-        re.compile(r"<\s*script\b", re.IGNORECASE),
-        "文章里不能有 <script>（脚本）；请删除。网页上的功能由网站程序提供，不能写在文章里",
-    ),
-    (
-        "iframe-tag",
-        re.compile(r"<\s*iframe\b", re.IGNORECASE),
-        "文章里不能嵌入 <iframe>（别的网页）；请改成普通链接 [说明](https://…)",
-    ),
-    (
-        "event-handler",
-        re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=", re.IGNORECASE),
-        "HTML 标签里不能有 on… 事件属性（如 onclick、onerror）；请删除这个属性",
-    ),
-    (
-        "javascript-url",
-        re.compile(r"(?:java|vb)\s*script\s*:", re.IGNORECASE),
-        "链接地址不能以 javascript: 开头；请写 https://… 或站内地址",
-    ),
+# Matched on the source and on its entity-decoded form; each code's message tells the editor what to do.
+REFUSED_PATTERNS = {
+    "script-tag": r"<\s*script\b",
+    "iframe-tag": r"<\s*iframe\b",
+    "event-handler": r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=",
+    "javascript-url": r"(?:java|vb)\s*script\s*:",
+}
+REFUSAL_MESSAGES = {
+    "script-tag": "文章里不能有 <script>（脚本）；请删除。网页上的功能由网站程序提供，不能写在文章里",
+    "iframe-tag": "文章里不能嵌入 <iframe>（别的网页）；请改成普通链接 [说明](https://…)",
+    "event-handler": "HTML 标签里不能有 on… 事件属性（如 onclick、onerror）；请删除这个属性",
+    "javascript-url": "链接地址不能以 javascript: 开头；请写 https://… 或站内地址",
+}
+REFUSED = tuple(
+    (code, re.compile(pattern, re.IGNORECASE), REFUSAL_MESSAGES[code]) for code, pattern in REFUSED_PATTERNS.items()
 )
 
 
