@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .csv_source import CsvRow, CsvTable
 from .downloads import csv_bytes, json_bytes, write_derived, write_download
-from .errors import DataError
+from .errors import DataError, collect_problems
 
 
 def register_settings(settings, defaults: dict, placeholders: dict) -> tuple[dict, list[DataError]]:
@@ -104,18 +104,25 @@ def repeated_values(
             first_lines[value] = row.line
 
 
-def publish_register(context: dict, name: str, register, config: dict, fields: list, downloads: dict) -> None:
-    """What a register's templates read, under its name (power_list, problem_list): the register, its
-    filter's fields, whether it is sample data, its downloads and its URL setting (POWER_LIST_URL)."""
-    context.update(
-        {
-            name: register,
-            f"{name}_filter": fields,
-            f"{name}_sample_data": config["sample_data"],
-            f"{name}_downloads": downloads,
-            f"{name.upper()}_URL": config[f"{name.upper()}_URL"],
-        }
-    )
+def publish_register(context: dict, name: str, read: tuple, fields_of: Callable, downloads_of: Callable) -> tuple:
+    """A register as its plugin read it, `read` = (config, register or None, problems): the problems
+    join every other plugin's (all reported before anything is written); a register read cleanly
+    goes into the context under its name (power_list, problem_list) with what its templates read:
+    its filter's fields_of(register), whether it is sample data, its downloads_of(config) and its URL
+    setting (POWER_LIST_URL). Returns (config, register or None)."""
+    config, register, problems = read
+    collect_problems(context, problems)
+    if register is not None:
+        context.update(
+            {
+                name: register,
+                f"{name}_filter": fields_of(register),
+                f"{name}_sample_data": config["sample_data"],
+                f"{name}_downloads": downloads_of(config),
+                f"{name.upper()}_URL": config[f"{name.upper()}_URL"],
+            }
+        )
+    return config, register
 
 
 @dataclass(frozen=True)

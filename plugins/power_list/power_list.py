@@ -12,7 +12,7 @@ import zoneinfo
 
 from pelican import signals
 
-from plugins.portal_data import DataError, collect_problems, raise_collected_problems
+from plugins.portal_data import DataError, raise_collected_problems
 from plugins.portal_data.csv_register import FilterField, publish_register, register_settings, write_register_downloads
 from plugins.portal_data.csv_source import read_csv_table
 from plugins.portal_data.page_generator import PageGenerator
@@ -145,18 +145,10 @@ class PowerListGenerator(PageGenerator):
     """Publishes context["power_list"] in generate_context and writes pages only in generate_output."""
 
     def generate_context(self):
-        self.config, self.power_list, errors = read_power_list(self.path, self.settings)
-        collect_problems(self.context, errors)  # reported with every other plugin's, before writing
+        read = read_power_list(self.path, self.settings)
+        self.config, self.power_list = publish_register(self.context, "power_list", read, filter_fields, download_links)
         if self.power_list is None:
             return
-        publish_register(
-            self.context,
-            "power_list",
-            self.power_list,
-            self.config,
-            filter_fields(self.power_list),
-            download_links(self.config),
-        )
         add_section_items(
             self.context,
             section_items(

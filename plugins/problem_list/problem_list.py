@@ -14,7 +14,7 @@ import zoneinfo
 
 from pelican import signals
 
-from plugins.portal_data import DataError, collect_problems, raise_collected_problems
+from plugins.portal_data import DataError, raise_collected_problems
 from plugins.portal_data.csv_register import FilterField, publish_register, register_settings, write_register_downloads
 from plugins.portal_data.csv_source import read_csv_table
 from plugins.portal_data.downloads import write_download
@@ -257,19 +257,13 @@ class ProblemListGenerator(PageGenerator):
     """Publishes context["problem_list"] in generate_context and writes pages only in generate_output."""
 
     def generate_context(self):
-        self.config, self.problem_list, errors = read_problem_list(self.path, self.settings)
-        collect_problems(self.context, errors)  # reported with every other plugin's, before writing
+        read = read_problem_list(self.path, self.settings)
+        self.config, self.problem_list = publish_register(
+            self.context, "problem_list", read, filter_fields, download_links
+        )
         if self.problem_list is None:
             return
         config = self.config
-        publish_register(
-            self.context,
-            "problem_list",
-            self.problem_list,
-            config,
-            filter_fields(self.problem_list),
-            download_links(config),
-        )
         add_section_items(
             self.context, section_items(self.problem_list, config["PROBLEM_LIST_SECTION"], config["sample_data"])
         )
