@@ -11,30 +11,15 @@ from buildtools.build import build_site
 from buildtools.publish import PublishError, publish_settings
 from conftest import ROOT
 
-WRONG = [
-    pytest.param("PRECOMPRESS", "'yes'", "PRECOMPRESS 应为 True 或 False，现为 'yes'", id="runner-type"),
-    pytest.param(
-        "POWER_LIST_URL",
-        "3",
-        "POWER_LIST_URL = 3 不对；应为文字（路径或网址），例如 'disclosures/power-list/'",
-        id="plugin-type",
-    ),
-    pytest.param(
-        "SEARCH_SHARDS",
-        "[('news/(\\\\d{4}', 'news-\\\\1')]",
-        "SEARCH_SHARDS 的规则 ('news/(\\\\d{4}', 'news-\\\\1') 无效（应为 (正则表达式, 分片名)）："
-        "missing ), unterminated subpattern at position 5",
-        id="shard-pattern",
-    ),
-    pytest.param("SEARCH_SHARDS", "[('^news/',)]", "SEARCH_SHARDS 的规则 ('^news/',) 无效", id="shard-rule-shape"),
-    pytest.param("BUILD_WORKERS", "0", "BUILD_WORKERS 应为正整数（例：2），现为 0", id="runner-number"),
-    pytest.param(
-        "PROBLEM_LIST_FEED_MAX_ITEMS",
-        "'many'",
-        "PROBLEM_LIST_FEED_MAX_ITEMS = 'many' 不对；应为正整数，例如 50",
-        id="plugin-number",
-    ),
-]
+# kind of mistake: (setting, the value as written in the settings file, what the message says)
+WRONG = {
+    "runner-type": ("PRECOMPRESS", "'yes'", "PRECOMPRESS 应为 True 或 False，现为 'yes'"),
+    "plugin-type": ("POWER_LIST_URL", "3", "POWER_LIST_URL = 3 不对；应为文字（路径或网址）"),
+    "shard-pattern": ("SEARCH_SHARDS", r"[('news/(\\d{4}', 'news-\\1')]", "missing ), unterminated subpattern"),
+    "shard-rule-shape": ("SEARCH_SHARDS", "[('^news/',)]", "SEARCH_SHARDS 的规则 ('^news/',) 无效"),
+    "runner-number": ("BUILD_WORKERS", "0", "BUILD_WORKERS 应为正整数（例：2），现为 0"),
+    "plugin-number": ("PROBLEM_LIST_FEED_MAX_ITEMS", "'many'", "PROBLEM_LIST_FEED_MAX_ITEMS = 'many' 不对；应为正整数"),
+}
 
 
 def wrong_settings(tmp_path, key: str, value: str):
@@ -44,7 +29,7 @@ def wrong_settings(tmp_path, key: str, value: str):
     return path
 
 
-@pytest.mark.parametrize("key, value, message", WRONG)
+@pytest.mark.parametrize("key, value, message", WRONG.values(), ids=WRONG.keys())
 def test_a_wrong_setting_fails_the_build_naming_it(tmp_path, key, value, message):
     output = tmp_path / "output"
     result = build_site(str(wrong_settings(tmp_path, key, value)), str(output))
@@ -52,11 +37,11 @@ def test_a_wrong_setting_fails_the_build_naming_it(tmp_path, key, value, message
     assert len(result.problems) == 1 and message in result.problems[0] and key in result.problems[0]
 
 
-@pytest.mark.parametrize("key, value, message", WRONG)
+@pytest.mark.parametrize("key, value, message", WRONG.values(), ids=WRONG.keys())
 def test_a_wrong_setting_fails_invoke_check_naming_it(tmp_path, capsys, key, value, message):
     assert check.main(["--settings", str(wrong_settings(tmp_path, key, value))]) == 1
     printed = capsys.readouterr()
-    assert message in printed.out and "共 1 处问题" in printed.err
+    assert message in printed.out and key in printed.out and "共 1 处问题" in printed.err
 
 
 @pytest.mark.parametrize(
