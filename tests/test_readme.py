@@ -92,3 +92,21 @@ def test_where_to_change_what_names_one_existing_file_for_each_question():
     for question, answer in answers.items():
         [path] = re.findall(r"`([^`]+)`", answer)  # one file, not a list to choose from
         assert (ROOT / path).is_file(), (question, path)
+
+
+DEFAULTS_FILES = sorted(
+    path
+    for path in [*(ROOT / "plugins").glob("*/*.py"), *(ROOT / "buildtools").glob("*.py")]
+    if not path.name.startswith("test_") and re.search(r"^DEFAULTS = ", path.read_text(encoding="utf-8"), re.M)
+)
+
+
+def test_every_setting_a_plugin_or_build_tool_defaults_is_in_the_readme():
+    """Each DEFAULTS dict is the one place a setting's default lives; the README names every key."""
+    import importlib
+
+    modules = [path.with_suffix("").relative_to(ROOT).as_posix().replace("/", ".") for path in DEFAULTS_FILES]
+    pelicans_own = {"TIMEZONE"}  # Pelican's setting, which a plugin reads with Pelican's default
+    keys = {key for module in modules for key in importlib.import_module(module).DEFAULTS} - pelicans_own
+    assert len(keys) > 60
+    assert sorted(key for key in keys if f"`{key}`" not in README) == []

@@ -18,8 +18,9 @@ from plugins.portal_data.front_matter import value_position
 from plugins.portal_data.numbers import whole_number
 from plugins.portal_data.page_generator import PageGenerator
 
+# EDITION_NAME is not here: it is the site's own choice, set in pelicanconf.py, which the theme reads
+# too (the header, an article's ContentSource); a site without it names its editions by SITENAME.
 DEFAULTS = {
-    "EDITION_NAME": "株洲日报·醴陵版",
     "EDITION_URL": "editions/{date:%Y-%m-%d}/",
     "EDITION_SAVE_AS": "editions/{date:%Y-%m-%d}/index.html",
     "EDITIONS_URL": "editions/",
@@ -49,7 +50,9 @@ class Edition:
 
 
 def edition_settings(settings) -> dict:
-    return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    config = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    config["EDITION_NAME"] = settings.get("EDITION_NAME") or settings.get("SITENAME", "")
+    return config
 
 
 def _where(path: str, key: str) -> tuple[int, int]:
