@@ -73,6 +73,12 @@ def test_the_module_map_names_every_plugin_and_build_module():
     named = set(re.findall(r"`(?:plugins/)?([a-z_]+(?:\.py)?)/?`", README))
     assert sorted(plugins - named) == []
     assert sorted(modules - named) == []
+    shared = ROOT / "plugins" / "portal_data"
+    what_plugins_share = {f"plugins/portal_data/{path.name}" for path in shared.glob("*.py")}
+    what_plugins_share -= {"plugins/portal_data/__init__.py"} | {
+        str(p.relative_to(ROOT)) for p in shared.glob("test_*.py")
+    }
+    assert sorted(what_plugins_share - named_paths(README)) == []
 
 
 WHERE_TO_CHANGE = (
