@@ -10,7 +10,6 @@ every other file, the search index included, must be the same bytes.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import re
@@ -18,7 +17,7 @@ import sys
 import tempfile
 
 from buildtools.build import build_site
-from plugins.portal_data.digests import file_digest
+from plugins.portal_data.digests import bytes_digest, file_digest
 from plugins.portal_data.tree import tree_files
 
 _UNSTABLE_SEARCH_FILE = re.compile(  # in pagefind/ or, since the index is sharded, pagefind/<shard>/
@@ -66,7 +65,7 @@ def comparable_digests(root: str) -> dict[str, str]:
         else:
             digests[relative] = file_digest(path)
     for name, data in comparable_output(unstable).items():
-        digests[name] = hashlib.blake2b(data, digest_size=16).hexdigest()
+        digests[name] = bytes_digest(data)
     return digests
 
 
