@@ -5,7 +5,7 @@ and name, and axe-core finding nothing on any page type in either mode at either
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_checks import axe_violations, sideways_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +47,6 @@ def open_page(browser_page, site_url, path, width=375, mode="standard", height=8
     return browser_page
 
 
-def sideways_overflow(browser_page) -> float:
-    return browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-
-
 MATRIX = [(name, width, mode) for name in PAGE_TYPES for width in WIDTHS for mode in MODES]
 MATRIX_IDS = [f"{name}-{width}-{mode}" for name, width, mode in MATRIX]
 
@@ -60,8 +56,7 @@ def test_no_page_scrolls_sideways_and_axe_finds_nothing(browser_page, site_url, 
     open_page(browser_page, site_url, PAGE_TYPES[name], width, mode)
     assert sideways_overflow(browser_page) <= 0
     screenshot(browser_page, f"mobile-{name}-{width}-{mode}")
-    violations = Axe().run(browser_page).response["violations"]
-    assert [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
+    assert axe_violations(browser_page, impacts=None) == []
 
 
 VOUCHER_FIELDS_JS = """() => [...document.querySelectorAll('.lp-ledger-table tbody tr')].map(row =>
