@@ -89,13 +89,15 @@ def quick_rebuild(settings_file: str, final_path: str, overrides: dict | None = 
         or not within_window(previous, time_of(recorded["time"]))
     ):
         return None
-    return reuse_in_place(work_root, final_path, previous, content, code, started)
+    # Every digest reused: the record already vouches for each file, so it is not written again.
+    save = bool(content.digested or code.digested)
+    return reuse_in_place(work_root, final_path, previous, content, code, started, save=save)
 
 
-def reuse_in_place(work_root, final_path, previous: InputState, content, code, started, report_path=None):
+def reuse_in_place(work_root, final_path, previous: InputState, content, code, started, report_path=None, save=True):
     """Nothing that decides a page changed, and the last sync made `final_path`: leave it as it is,
-    write the report (the last build's facts and counts), keep the digests just taken. None when
-    the sync's record does not describe `final_path` (a build must run and sync)."""
+    write the report (the last build's facts and counts), keep the digests just taken (`save`).
+    None when the sync's record does not describe `final_path` (a build must run and sync)."""
     synced = read_synced(work_root)
     if not synced or synced["target"] != final_path or synced["input_key"] != previous.key or "files" not in synced:
         return None
@@ -124,11 +126,9 @@ def reuse_in_place(work_root, final_path, previous: InputState, content, code, s
         previous=previous_report(report_path),
     )
     report.update(pages=synced["pages"], files=synced["files"], pages_by_kind=synced["pages_by_kind"])
-    # The digests just taken are as good as the old ones and make the next quick check cheaper.
-    save_state(
-        work_root,
-        InputState(previous.key, content.files, content.taken_ns, previous.facts, code.files, previous.settings),
-    )
+    if save:  # the digests just taken are as good as the old ones and make the next check cheaper
+        state = InputState(previous.key, content.files, content.taken_ns, previous.facts, code.files, previous.settings)
+        save_state(work_root, state)
     phases["report"] = round(time.monotonic() - started - phases["inputs"], 3)
     report["phases_s"], report["total_s"] = phases, round(sum(phases.values()), 3)
     report["output"] = final_path
