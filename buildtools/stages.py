@@ -16,17 +16,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from buildtools.incremental import SEARCH_FOLDER
-from buildtools.precompress import precompress_changed, precompress_tree
 from buildtools.report import make_report, previous_report, write_report
-from buildtools.search_shards import index_shards
 from buildtools.settings import runner_settings
 from plugins.portal_data.tree import tree_files
 
 if TYPE_CHECKING:
     from plugins.build_report.build_report import PhaseClock
 
-# Pelican is imported by the functions that run it, not here: a rebuild with nothing changed
-# (buildtools/unchanged.py) uses BuildResult and must not pay for importing Pelican.
+# Pelican, the search index and compression are imported by the functions that run them, not
+# here: a rebuild with nothing changed (buildtools/unchanged.py) uses BuildResult and must not pay
+# for importing them.
 
 # Pelican warnings that are not about content and do not break a page.
 HARMLESS_WARNING_PREFIXES = ()
@@ -179,6 +178,8 @@ def finish_output(
     `written`: every file (relative path) the build wrote or removed, so only those are compressed
     again; None compresses the whole tree and returns None (every file is new to the sync anyway).
     """
+    from buildtools.precompress import precompress_changed, precompress_tree
+
     config = runner_settings(settings)
     reindexed: list[str] = []
     if config["SEARCH_INDEX"]:
@@ -224,6 +225,8 @@ def index_for_search(
     with how many pages' documents changed (`search.documents_changed`). Returns (problems, the
     shards indexed again).
     """
+    from buildtools.search_shards import index_shards
+
     started = time.monotonic()
     try:
         problems, seconds, documents_changed = index_shards(site_path, settings, pages_changed, documents, workers)
