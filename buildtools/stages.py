@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from buildtools.incremental import SEARCH_FOLDER
 from buildtools.report import make_report, previous_report, write_report
-from buildtools.settings import runner_settings
 from plugins.portal_data.tree import tree_files
 
 if TYPE_CHECKING:
@@ -126,6 +125,8 @@ def phase_clock() -> PhaseClock:
 
 def settings_problems(settings: dict) -> tuple[dict, list[str]]:
     """(the runner's settings, []) or ({}, [the problem]) for a wrong one, before anything is read."""
+    from buildtools.settings import runner_settings
+
     try:
         return runner_settings(settings), []
     except ValueError as exc:
@@ -179,6 +180,7 @@ def finish_output(
     again; None compresses the whole tree and returns None (every file is new to the sync anyway).
     """
     from buildtools.precompress import precompress_changed, precompress_tree
+    from buildtools.settings import runner_settings
 
     config = runner_settings(settings)
     reindexed: list[str] = []
