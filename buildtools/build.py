@@ -7,15 +7,11 @@ output folder stays exactly as it was, so nothing half-built is ever served.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import sys
 import time
 
-from pelican.log import init as init_logging
-
-from buildtools.incremental_build import build_incremental
 from buildtools.locks import LockHeld, exclusive_lock
 from buildtools.report import summary
 from buildtools.stages import (
@@ -27,6 +23,10 @@ from buildtools.stages import (
     settings_problems,
     write_build_report,
 )
+from buildtools.unchanged import quick_rebuild
+
+# Pelican and the incremental runner (which imports it) are imported where a build runs them: a
+# rebuild with nothing changed (buildtools/unchanged.py) is decided without them.
 
 
 def build_site(
@@ -48,6 +48,8 @@ def build_site(
     if problems:  # nothing read, nothing written, no report: the output stays as it is
         return BuildResult(False, final_path, problems, time.monotonic() - started)
     if config["INCREMENTAL_BUILD"]:
+        from buildtools.incremental_build import build_incremental
+
         return build_incremental(settings_file, final_path, overrides, report_path, compare_with)
     staging_path = f"{final_path}.building-{os.getpid()}"
     shutil.rmtree(staging_path, ignore_errors=True)
@@ -69,7 +71,7 @@ def build_site(
     # A build from nothing keeps nothing: its search documents go with it.
     documents = f"{staging_path}.search-documents"
     try:
-        problems = finish_output(staging_path, settings, documents, clock=clock)
+        problems, _written = finish_output(staging_path, settings, documents, clock=clock)
     finally:
         shutil.rmtree(documents, ignore_errors=True)
     clock.mark("search-and-precompress")
@@ -93,6 +95,16 @@ def replace_folder(new_path: str, final_path: str) -> None:
     shutil.rmtree(old_path, ignore_errors=True)
 
 
+def _quiet_pelican_logging() -> None:
+    """No console handler: run_pelican collects every Pelican message and main prints it once, with
+    the build's problems, instead of also as it happens (an editor would read each problem twice)."""
+    import logging
+
+    from pelican.log import init as init_logging
+
+    init_logging(level=logging.WARNING, handler=None)
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -102,16 +114,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--audit", action="store_true", help="渲染每一页，核对渲染键（见 README）")
     parser.add_argument("--workers", type=int, default=None, help="进程数（默认 BUILD_WORKERS）")
     args = parser.parse_args(argv)
-    # No console handler: run_pelican collects every Pelican message and main prints it once, with
-    # the build's problems, instead of also as it happens (an editor would read each problem twice).
-    init_logging(level=logging.WARNING, handler=None)
+    if args.output is None:
+        _quiet_pelican_logging()
     output = os.path.abspath(args.output or load_settings(args.settings)["OUTPUT_PATH"])
+    overrides = {"RENDER_KEYS_AUDIT": True} if args.audit else {}
+    if args.workers is not None:
+        overrides["BUILD_WORKERS"] = args.workers
     try:
         with exclusive_lock(f"{output}.lock"):  # `invoke build` and every `invoke serve` rebuild
-            overrides = {"RENDER_KEYS_AUDIT": True} if args.audit else {}
-            if args.workers is not None:
-                overrides["BUILD_WORKERS"] = args.workers
-            result = build_site(args.settings, output, overrides or None)
+            result = quick_rebuild(args.settings, output, overrides or None)
+            if result is None:
+                if args.output is not None:
+                    _quiet_pelican_logging()
+                result = build_site(args.settings, output, overrides or None)
     except LockHeld as held:
         print(f"另一个构建正在写入 {output}（{held.holder}）；请等它结束后再试。", file=sys.stderr)
         return 1

@@ -14,6 +14,14 @@ What makes it safe:
   (inode change time tells what this build touched; the writer lists the pages it kept);
 - "unchanged" is decided on content digests, reused only while size and mtime are the same
   (rsync's quick check), and links are made only from the release those digests describe.
+
+What it trusts: the output (or release) is written only by a build holding its lock, so the last
+sync's record (`manifest.json`, and `synced.json`: which folder it made and from which input key)
+says what is there, without walking 170,000 files again. A build that changed files syncs just
+those (the writer's record, the search step's new bundles, precompressed copies, stale files); a
+rebuild with nothing changed does not look at the output at all. An output or live release edited
+by hand is therefore not repaired by the next build: `invoke audit` (a clean build compared file by
+file) is what finds it, and a build from nothing (delete the work folder) puts it right.
 """
 
 from __future__ import annotations
@@ -25,8 +33,7 @@ import platform
 import shutil
 import sys
 
-import pelican
-
+from buildtools.inputs import ContentDigest, InputState, digest_files
 from plugins.portal_data.atomic import replacing, write_atomically, write_json_atomically
 from plugins.portal_data.digests import file_digest
 from plugins.portal_data.tree import tree_files
@@ -35,7 +42,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPLETE = ".complete"
 COMPRESSED = (".gz", ".br")
 FINGERPRINT_FOLDERS = ("plugins", "buildtools")  # and the THEME folder the settings name
-KEEP_DEFAULT = ("pagefind",)  # written by the search step after Pelican, which decides itself
+SEARCH_FOLDER = "pagefind"
+KEEP_DEFAULT = (SEARCH_FOLDER,)  # written by the search step after Pelican, which decides itself
+SYNCED = "synced.json"
 # Settings that change how a build checks itself, not what it writes: not in the fingerprint, so
 # an audit build reuses the work folder it is meant to audit.
 NOT_SHAPING_OUTPUT = frozenset({"RENDER_KEYS_AUDIT", "BUILD_WORKERS"})  # how a build checks or shares work
@@ -73,13 +82,23 @@ def _versions() -> str:
     return " ".join(found)
 
 
-def fingerprint(settings_file: str, overrides: dict | None, theme: str, extra_folders=()) -> str:
+def fingerprint(
+    settings_file: str,
+    overrides: dict | None,
+    theme: str,
+    extra_folders=(),
+    previous: InputState | None = None,
+    taken_ns: int | None = None,
+) -> tuple[str, ContentDigest]:
     """Everything besides content that decides what a page looks like: settings, theme, code, versions.
 
     `extra_folders`: other folders the settings name for templates or plugins (PLUGIN_PATHS,
-    THEME_TEMPLATES_OVERRIDES)."""
+    THEME_TEMPLATES_OVERRIDES). `previous`: the last clean build's inputs, whose digests of these
+    files are reused where their stat allows (buildtools/inputs.py). Returns the fingerprint and
+    this build's digests of the files."""
+    previous = previous or InputState()
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{pelican.__version__} {platform.python_version()} {sys.platform} {_versions()}".encode())
+    digest.update(f"{platform.python_version()} {sys.platform} {_versions()}".encode())
     shaping = {key: value for key, value in (overrides or {}).items() if key not in NOT_SHAPING_OUTPUT}
     digest.update(json.dumps(shaping, sort_keys=True, default=str).encode())
     digest.update(
@@ -101,27 +120,31 @@ def fingerprint(settings_file: str, overrides: dict | None, theme: str, extra_fo
                 and not name.endswith(".pyc")
             ):
                 files.append(path)
-    for path in files:
-        if os.path.isfile(path):
-            digest.update(path.encode() + b"\0" + file_digest(path).encode())
-    return digest.hexdigest()
+    code = digest_files(
+        ((path, path) for path in files if os.path.isfile(path)), previous.code, previous.taken_ns, taken_ns
+    )
+    digest.update(code.key.encode())
+    return digest.hexdigest(), code
 
 
 def prepare_work(work: str, cache: str, print_: str) -> bool:
     """Make `work` ready; returns True when it is reused, False when this is a full build."""
-    marker = os.path.join(work, COMPLETE)
-    try:
-        with open(marker, encoding="utf-8") as handle:
-            reusable = handle.read().strip() == print_
-    except OSError:
-        reusable = False
-    if reusable:
-        os.remove(marker)  # until this build completes, the folder is not trustworthy
+    if is_complete(work, print_):
+        os.remove(os.path.join(work, COMPLETE))  # until this build completes, the folder is not trustworthy
         return True
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
     os.makedirs(work)
     return False
+
+
+def is_complete(work: str, print_: str) -> bool:
+    """Whether `work` is the clean result of a build with this fingerprint."""
+    try:
+        with open(os.path.join(work, COMPLETE), encoding="utf-8") as handle:
+            return handle.read().strip() == print_
+    except OSError:
+        return False
 
 
 def mark_complete(work: str, print_: str) -> None:
@@ -135,16 +158,26 @@ def start_marker(work_root: str) -> int:
     return os.stat(path).st_ctime_ns
 
 
-def remove_stale(work: str, started_ns: int, kept: set[str], keep_prefixes=KEEP_DEFAULT) -> list[str]:
-    """Remove files this build neither wrote (ctime older than the start) nor kept unchanged."""
-    removed = []
+def remove_stale(work: str, started_ns: int, kept: set[str], written: set[str], keep_prefixes=KEEP_DEFAULT):
+    """Remove files this build neither wrote (ctime older than the start) nor kept unchanged.
+
+    Returns (removed, touched): `/`-separated paths relative to `work` of the files removed and of
+    the files this build wrote or copied. A page in the writer's record (`kept`: every path it was
+    asked for; `written`: those it rewrote) needs no system call; every other file (static files
+    Pelican copies again, the sitemap) is judged by its inode change time."""
+    removed, touched = [], set()
     for relative, path in tree_files(work, skip_folders=keep_prefixes):
-        if relative == COMPLETE or relative.endswith(COMPRESSED) or path in kept:
+        if relative == COMPLETE or relative.endswith(COMPRESSED):
             continue
-        if os.stat(path).st_ctime_ns < started_ns:
+        if path in kept:
+            if path in written:
+                touched.add(relative)
+        elif os.stat(path).st_ctime_ns < started_ns:
             os.remove(path)
-            removed.append(relative.replace("/", os.sep))
-    return sorted(removed)
+            removed.append(relative)
+        else:
+            touched.add(relative)
+    return sorted(removed), touched
 
 
 def remove_empty_folders(root: str) -> None:
@@ -158,31 +191,29 @@ def remove_empty_folders(root: str) -> None:
             removed.add(base)
 
 
-def output_matches(target: str, manifest: dict) -> list[str] | None:
-    """The relative paths of `target` when it holds exactly the files the manifest lists, with the
-    same size and mtime (a file is only ever replaced by rename, which changes both); else None."""
-    if manifest.get("target") != os.path.abspath(target) or not os.path.isdir(target):
-        return None
-    expected = manifest.get("files", {})
-    seen = []
-    for relative, path in work_files(target):
-        known = expected.get(relative)
-        if known is None:
-            return None
-        stat = os.stat(path)
-        if len(known) < 4 or known[0] != stat.st_size or known[3] != stat.st_mtime_ns:
-            return None
-        seen.append(relative)
-    return seen if len(seen) == len(expected) else None
+def remove_emptied_folders(root: str, removed: list[str]) -> None:
+    """The folders of `removed` files (relative to root) that are empty now, from the deepest up:
+    what remove_empty_folders finds, when the build knows which files it removed."""
+    folders = {os.path.dirname(relative) for relative in removed}
+    for folder in sorted(folders, key=lambda name: -name.count("/")):
+        while folder:
+            try:
+                os.rmdir(os.path.join(root, folder))
+            except OSError:  # not empty (or already gone with a deeper one): its parents are not empty
+                break
+            folder = os.path.dirname(folder)
 
 
 def retarget_manifest(work_root: str, target: str) -> None:
     """The last sync went into a release that was then found identical to `target` and dropped:
-    its files are hard links to target's, same size and mtime, so the manifest describes target."""
+    its files are hard links to target's, so the manifest describes target."""
     path = os.path.join(work_root, "manifest.json")
     manifest = load_manifest(path)
     manifest["target"] = os.path.abspath(target)
     save_manifest(path, manifest)
+    synced = read_synced(work_root)
+    if synced:
+        mark_synced(work_root, target, synced["input_key"])
 
 
 def load_manifest(path: str) -> dict:
@@ -197,6 +228,32 @@ def save_manifest(path: str, manifest: dict) -> None:
     write_json_atomically(path, manifest)
 
 
+def mark_synced(work_root: str, target: str, input_key: str, counts: dict | None = None) -> None:
+    """The sync's record: `target` holds the work folder's files as the build of `input_key` left
+    them. Written after the manifest; `counts` (files, pages by kind) is what the report says of it."""
+    record = {"target": os.path.abspath(target), "input_key": input_key}
+    if counts is None:
+        counts = {key: value for key, value in (read_synced(work_root) or {}).items() if key not in record}
+    write_json_atomically(os.path.join(work_root, SYNCED), {**record, **counts})
+
+
+def read_synced(work_root: str) -> dict | None:
+    try:
+        with open(os.path.join(work_root, SYNCED), encoding="utf-8") as handle:
+            record = json.load(handle)
+        return record if isinstance(record, dict) and "target" in record and "input_key" in record else None
+    except (OSError, ValueError):
+        return None
+
+
+def forget_synced(work_root: str) -> None:
+    """Before a sync: until it completes, no record says what the target holds."""
+    try:
+        os.remove(os.path.join(work_root, SYNCED))
+    except FileNotFoundError:
+        pass
+
+
 def work_files(work: str):
     """Every file of a work folder or output, but the incremental build's own marker."""
     return ((relative, path) for relative, path in tree_files(work) if relative != COMPLETE)
@@ -209,21 +266,24 @@ def stat_or_none(path: str):
         return None
 
 
-def recorded_in_target(entry: list | None, target_stat) -> bool:
-    """The manifest's trust rule: a file in the sync's target is the one the last sync put there
-    only while it has the size and mtime the manifest recorded for it ([size, mtime, digest,
-    target mtime]); a same-size edit in the output (or the live release) changes its mtime."""
-    return (
-        entry is not None
-        and len(entry) > 3
-        and target_stat is not None
-        and target_stat.st_size == entry[0]
-        and target_stat.st_mtime_ns == entry[3]
-    )
+def changed_files(work: str, manifest: dict, files: set[str], folders: set[str]) -> set[str]:
+    """`files` (relative paths this build wrote or removed) and everything under `folders` (the
+    search step's bundles, replaced whole): in the work folder now or in the last sync's manifest."""
+    found = set(files)
+    for folder in folders:
+        prefix = folder.rstrip("/") + "/"
+        found.update(f"{prefix}{relative}" for relative, _path in tree_files(os.path.join(work, folder)))
+        found.update(relative for relative in manifest.get("files", {}) if relative.startswith(prefix))
+    return found
 
 
 def sync(
-    work: str, target: str, reference: str | None, manifest: dict, linkable=lambda relative: False
+    work: str,
+    target: str,
+    reference: str | None,
+    manifest: dict,
+    linkable=lambda relative: False,
+    changed: set[str] | None = None,
 ) -> tuple[dict, dict]:
     """Make `target` hold exactly the files of `work`; returns (new manifest, changes against reference).
 
@@ -231,50 +291,67 @@ def sync(
     folder (a release) where files unchanged since the reference are hard links to it. A new or
     changed file is a hard link to the work folder's file when `linkable(relative)` says that file
     is only ever replaced, never written into (the writer's pages, precompressed copies), else a copy.
+
+    `changed`: the files (relative to work) this build wrote or removed; every other file is taken
+    to be as the manifest recorded it, in the work folder and in the reference, which only builds
+    write (see the module's docstring). None, or a manifest of another folder: every file of the
+    work folder is looked at.
     """
     in_place = reference is not None and os.path.abspath(target) == os.path.abspath(reference)
     trusted = reference is not None and manifest.get("target") == os.path.abspath(reference)
     old = manifest.get("files", {}) if trusted else {}
-    files, changed, added = {}, [], []
+    if trusted and changed is not None:
+        looked_at = [(relative, os.path.join(work, relative)) for relative in sorted(changed)]
+        files = {relative: entry for relative, entry in old.items() if relative not in changed}
+    else:
+        looked_at, files = work_files(work), {}
+    changes, added = [], []
     os.makedirs(target, exist_ok=True)
-    for relative, source in work_files(work):
-        stat = os.stat(source)
+    for relative, source in looked_at:
+        stat = stat_or_none(source)
+        if stat is None:  # removed by this build
+            continue
         previous = old.get(relative)
         if previous and previous[0] == stat.st_size and previous[1] == stat.st_mtime_ns:
             digest = previous[2]
         else:
             digest = file_digest(source)
+        # [size, mtime] of the work file (when to digest it again) and its digest.
+        files[relative] = [stat.st_size, stat.st_mtime_ns, digest]
+        if previous is not None and previous[2] == digest:
+            continue  # the reference has these bytes: linked below into a release, left alone in place
+        (changes if previous else added).append(relative)
         destination = os.path.join(target, relative)
-        reference_stat = stat_or_none(os.path.join(reference, relative)) if reference else None
-        unchanged = previous is not None and previous[2] == digest and recorded_in_target(previous, reference_stat)
-        # [size, mtime] of the work file (when to digest it again), its digest, and the mtime the
-        # file has in the target (output_matches checks the target against it).
-        files[relative] = [
-            stat.st_size,
-            stat.st_mtime_ns,
-            digest,
-            reference_stat.st_mtime_ns if unchanged else stat.st_mtime_ns,
-        ]
-        if not unchanged:
-            (changed if previous else added).append(relative)
-        if unchanged and in_place:
-            continue
         os.makedirs(os.path.dirname(destination), exist_ok=True)
-        if unchanged:
-            link_or_copy(os.path.join(reference, relative), destination)
-            continue
         with replacing(destination) as temporary:
             if linkable(relative):
                 link_or_copy(source, temporary)
             else:
                 shutil.copy2(source, temporary)
-    removed = sorted(set(old) - set(files)) if trusted else []
-    if in_place:
+    removed = sorted(set(old) - set(files))
+    new = set(changes) | set(added)
+    if in_place and trusted:
+        for relative in removed:
+            try:
+                os.remove(os.path.join(target, relative))
+            except FileNotFoundError:
+                pass
+        remove_emptied_folders(target, removed)
+    elif in_place:  # no record of what the folder holds: whatever the work folder lacks goes
         for relative, path in list(work_files(target)):
             if relative not in files:
                 os.remove(path)
         remove_empty_folders(target)
-    diff = {"added": added, "removed": removed, "changed": changed} if trusted else None
+    else:
+        for relative in files.keys() - new:
+            destination = os.path.join(target, relative)
+            os.makedirs(os.path.dirname(destination), exist_ok=True)
+            try:
+                os.link(os.path.join(reference, relative), destination)
+            except OSError:  # removed from the reference by hand, or a file system without hard links
+                source = os.path.join(work, relative)
+                link_or_copy(source, destination) if linkable(relative) else shutil.copy2(source, destination)
+    diff = {"added": added, "removed": removed, "changed": changes} if trusted else None
     return {"target": os.path.abspath(target), "files": files}, diff
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
 
 from buildtools.incremental import (
-    COMPLETE,
     COMPRESSED,
+    SEARCH_FOLDER,
     fingerprint,
+    forget_synced,
+    is_complete,
     load_manifest,
     mark_complete,
-    output_matches,
+    mark_synced,
     prepare_work,
-    remove_empty_folders,
+    read_synced,
+    remove_emptied_folders,
     remove_stale,
     save_manifest,
     start_marker,
@@ -24,6 +28,7 @@ from buildtools.incremental import (
 from buildtools.inputs import InputState, digest_content, forget_state, input_key, load_state, save_state, within_window
 from buildtools.settings import runner_settings
 from buildtools.stages import BuildResult, finish_output, load_settings, phase_clock, run_pelican, write_build_report
+from buildtools.unchanged import reuse_in_place, settings_record, time_of
 from plugins.incremental_writer.incremental_writer import OutputRecord
 from plugins.portal_data.atomic import write_json_atomically
 from plugins.portal_data.plugin_list import plugin_listed
@@ -31,8 +36,6 @@ from plugins.portal_data.tree import tree_files
 from plugins.scheduled_publishing import scheduled_publishing
 from plugins.seo import seo
 
-# Report facts that describe the content read; kept with the input key so a build that skips
-# Pelican (nothing changed) reports the same as the build it reuses.
 # What the report says of the content; a build that reuses the last output repeats it from there.
 CONTENT_FACTS = (
     "articles",
@@ -61,23 +64,27 @@ def build_incremental(
     work_root = os.path.abspath(config["INCREMENTAL_WORK_PATH"] or f"{final_path}.work")
     work, cache = os.path.join(work_root, "site"), os.path.join(work_root, "cache")
     reference = compare_with or (final_path if os.path.isdir(final_path) else None)
-    print_ = fingerprint(
-        settings_file,
-        overrides,
-        base["THEME"],
-        [*base.get("PLUGIN_PATHS", []), *base.get("THEME_TEMPLATES_OVERRIDES", [])],
-    )
     previous = load_state(work_root)
-    content = digest_content(os.path.abspath(base["PATH"]), previous)
+    taken_ns = time.time_ns()
+    extra_folders = [*base.get("PLUGIN_PATHS", []), *base.get("THEME_TEMPLATES_OVERRIDES", [])]
+    print_, code = fingerprint(settings_file, overrides, base["THEME"], extra_folders, previous, taken_ns)
+    content = digest_content(os.path.abspath(base["PATH"]), previous, taken_ns)
     key = input_key(print_, content)
+    recorded_settings = settings_record(settings_file, overrides, base, final_path, _time_rule(base))
     if (
-        _nothing_changed(work, print_, key, previous, base)
+        is_complete(work, print_)
+        and previous.key == key
+        and within_window(previous, _build_time(base))
         and reference is not None
         and not config["RENDER_KEYS_AUDIT"]
     ):
-        unchanged = _reuse_last_build(
-            work, work_root, final_path, reference, previous, content, base, report_path, started
-        )
+        previous = dataclasses.replace(previous, settings=recorded_settings)
+        if os.path.abspath(reference) == final_path:
+            unchanged = reuse_in_place(work_root, final_path, previous, content, code, started, report_path)
+        else:
+            unchanged = _sync_unchanged(
+                work, work_root, final_path, reference, previous, content, code, report_path, started
+            )
         if unchanged is not None:
             return unchanged
     forget_state(work_root)
@@ -117,23 +124,30 @@ def build_incremental(
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = write_build_report(result, work, **report_args)
         return result
-    stale = remove_stale(work, threshold, record.paths)
+    stale, touched = remove_stale(work, threshold, record.paths, record.written)
     if stale and plugin_listed(settings, "seo"):
         seo.write_sitemap_files(work, settings)  # withdrawn pages were still on disk when it first ran
+        sitemap = seo.seo_settings(settings)
+        touched |= {sitemap["SITEMAP_SAVE_AS"], sitemap["ROBOTS_SAVE_AS"]}
     clock.facts["incremental"]["stale_removed"] = len(stale)
     changed = changed_pages(work, record.written, stale)
     clock.facts["incremental"]["pages_changed"] = bool(changed)
     manifest_path = os.path.join(work_root, "manifest.json")
-    previous_manifest = load_manifest(manifest_path)
+    # The manifest describes the reference only when the sync that wrote it finished (its record).
+    synced = read_synced(work_root)
+    previous_manifest = load_manifest(manifest_path) if synced and synced["target"] == reference else {}
     documents = os.path.join(work_root, "search-documents")
-    # A fresh work folder (None): every page's search document is checked, every shard indexed.
-    problems = finish_output(work, settings, documents, changed if reused else None, clock)
+    # A fresh work folder (None): every page's search document is checked, every shard indexed,
+    # every file compressed and synced.
+    problems, written = finish_output(
+        work, settings, documents, changed if reused else None, clock, touched | set(stale) if reused else None
+    )
     clock.facts["incremental"]["pages_changed_for_search"] = clock.facts.get("search", {}).get("documents_changed")
     if problems:  # a failed search index: the output is untouched, the next build redoes it
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = write_build_report(result, work, **report_args)
         return result
-    remove_empty_folders(work)  # after precompression has removed the withdrawn pages' copies
+    remove_emptied_folders(work, stale)  # after precompression has removed the withdrawn pages' copies
     clock.mark("search-and-precompress")
     prefix = len(os.path.abspath(work).rstrip(os.sep)) + 1
     pages = {path[prefix:].replace(os.sep, "/") for path in record.paths}  # paths are absolute, under work
@@ -141,7 +155,10 @@ def build_incremental(
     def replaced_not_rewritten(relative: str) -> bool:
         return relative in pages or relative.endswith(COMPRESSED)
 
-    manifest, diff = sync(work, final_path, reference, previous_manifest, replaced_not_rewritten)
+    if written is not None:
+        written |= replaced_search_files(work, previous_manifest, clock.facts.get("search", {}).get("reindexed", []))
+    forget_synced(work_root)
+    manifest, diff = sync(work, final_path, reference, previous_manifest, replaced_not_rewritten, written)
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
     save_render_keys(keys_path, record.render_keys, manifest["files"])
@@ -152,12 +169,37 @@ def build_incremental(
             content.files,
             content.taken_ns,
             {name: clock.facts[name] for name in CONTENT_FACTS if name in clock.facts},
+            code.files,
+            recorded_settings,
         ),
     )
     mark_complete(work, print_)
     result = BuildResult(True, final_path, [], time.monotonic() - started)
     result.report = write_build_report(result, final_path, diff=diff, listed=list(manifest["files"]), **report_args)
+    mark_synced(work_root, final_path, key, report_counts(result.report))
     return result
+
+
+def report_counts(report: dict) -> dict:
+    """What a report says of the files of an output, for a later report on the same files."""
+    return {name: report[name] for name in ("pages", "files", "pages_by_kind")}
+
+
+def replaced_search_files(work: str, manifest: dict, reindexed: list[str]) -> set[str]:
+    """Files the last sync put in the search folder that may be gone or different now: the shard
+    list and UI files, the bundles of the shards indexed again (each replaced whole, under new file
+    names) and of shards that are gone. Found in the manifest, with one listing of the search folder."""
+    index = os.path.join(work, SEARCH_FOLDER)
+    present = {entry.name for entry in os.scandir(index) if entry.is_dir()} if os.path.isdir(index) else set()
+    replaced = present & set(reindexed)
+    prefix = f"{SEARCH_FOLDER}/"
+    found = set()
+    for relative in manifest.get("files", {}):
+        if relative.startswith(prefix):
+            parts = relative.split("/", 2)
+            if len(parts) == 2 or parts[1] not in present or parts[1] in replaced:
+                found.add(relative)
+    return found
 
 
 def written_since(work: str, threshold_ns: int) -> bool:
@@ -169,63 +211,49 @@ def written_since(work: str, threshold_ns: int) -> bool:
     return False
 
 
-def _nothing_changed(work: str, print_: str, key: str, previous: InputState, settings: dict) -> bool:
-    """Same settings and code, same content, same side of every scheduled article's time, and the
-    work folder is the clean result of that build."""
-    try:
-        with open(os.path.join(work, COMPLETE), encoding="utf-8") as handle:
-            complete = handle.read().strip() == print_
-    except OSError:
-        return False
-    return complete and previous.key == key and within_window(previous, _build_time(settings))
+def _time_rule(settings: dict) -> dict:
+    """Where this build's build time comes from, for buildtools/unchanged.time_of: none (time is no
+    input), a fixed time (BUILD_TIME or LILING_BUILD_TIME, both covered by the fingerprint) or the
+    clock in a time zone."""
+    if not plugin_listed(settings, "scheduled_publishing"):
+        return {} if settings.get("WITH_FUTURE_DATES", True) else {"clock": settings.get("TIMEZONE") or "UTC"}
+    if settings.get("BUILD_TIME") or os.environ.get(scheduled_publishing.ENV_BUILD_TIME):
+        return {"fixed": scheduled_publishing.build_time(settings).isoformat()}
+    return {"clock": settings.get("TIMEZONE") or scheduled_publishing.DEFAULTS["TIMEZONE"]}
 
 
 def _build_time(settings: dict):
     """The build time scheduled publishing would use, or None when no article can wait for one."""
     if not plugin_listed(settings, "scheduled_publishing"):
-        return None if settings.get("WITH_FUTURE_DATES", True) else _clock_now(settings)
+        return time_of(_time_rule(settings))
     return scheduled_publishing.build_time(settings)
 
 
-def _clock_now(settings: dict):
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC"))
-
-
-def _reuse_last_build(work, work_root, final_path, reference, previous, content, settings, report_path, started):
-    """Nothing that decides a page changed: no Pelican run, no search index, no compression.
-
-    In place, the output is checked file by file (size and mtime) against the last sync's manifest
-    and left as it is; anything unexpected there returns None and the build runs normally. Into a
-    new folder (a release), the work folder is synced as after any build.
-    """
+def _sync_unchanged(work, work_root, final_path, reference, previous, content, code, report_path, started):
+    """Nothing that decides a page changed, into a new folder (a release): no Pelican run, no
+    search index, no compression; the work folder is synced as after any build."""
     clock = phase_clock()
     clock.started = started  # settings, fingerprint and content digests are this build's first phase
     clock.mark("inputs")
     manifest_path = os.path.join(work_root, "manifest.json")
-    manifest = load_manifest(manifest_path)
-    if os.path.abspath(reference) == final_path:
-        listed = output_matches(final_path, manifest)  # the report reuses this walk of the output
-        if listed is None:
-            return None
-        diff = {"added": [], "removed": [], "changed": []}
-        clock.mark("verify")
-    else:
-        manifest, diff = sync(work, final_path, reference, manifest, lambda relative: relative.endswith(COMPRESSED))
-        save_manifest(manifest_path, manifest)
-        listed = list(manifest["files"])
-        clock.mark("sync")
+    synced = read_synced(work_root)
+    manifest = load_manifest(manifest_path) if synced and synced["target"] == reference else {}
+    forget_synced(work_root)
+    manifest, diff = sync(work, final_path, reference, manifest, lambda relative: relative.endswith(COMPRESSED), set())
+    save_manifest(manifest_path, manifest)
+    clock.mark("sync")
     clock.facts.update(previous.facts)
     clock.facts["incremental"] = {
         "unchanged_inputs": True,
         "content_files_digested": content.digested,
+        "code_files_digested": code.digested,
         "pages_changed": False,
         "input_key": previous.key,
     }
-    # The digests just taken are as good as the old ones and make the next quick check cheaper.
-    save_state(work_root, InputState(previous.key, content.files, content.taken_ns, previous.facts))
+    save_state(
+        work_root,
+        InputState(previous.key, content.files, content.taken_ns, previous.facts, code.files, previous.settings),
+    )
     result = BuildResult(True, final_path, [], time.monotonic() - started)
     result.report = write_build_report(
         result,
@@ -235,8 +263,9 @@ def _reuse_last_build(work, work_root, final_path, reference, previous, content,
         warnings=[],
         compare_with=reference,
         diff=diff,
-        listed=listed,
+        listed=list(manifest["files"]),
     )
+    mark_synced(work_root, final_path, previous.key, report_counts(result.report))
     return result
 
 
@@ -266,5 +295,5 @@ def save_render_keys(path: str, keys: dict[str, str], synced: dict[str, list]) -
 
 def changed_pages(work: str, written: set[str], stale: list[str]) -> set[str]:
     """HTML pages this build wrote or removed, as `/`-separated paths relative to the work folder."""
-    paths = {os.path.relpath(path, work) for path in written} | set(stale)
-    return {path.replace(os.sep, "/") for path in paths if path.endswith(".html")}
+    paths = {os.path.relpath(path, work).replace(os.sep, "/") for path in written} | set(stale)
+    return {path for path in paths if path.endswith(".html")}

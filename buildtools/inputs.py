@@ -7,12 +7,16 @@ first part is `incremental.fingerprint`; this module adds the other two:
 - the content digest: every file under PATH by relative path and digest of its bytes, a digest
   reused from the last build only where plugins/portal_data/digests.py's trust rule allows (same
   stat, and not written within two seconds of being digested);
+- the code digest: the same, for the files `incremental.fingerprint` reads (settings, theme, plugins,
+  build code), by absolute path, so a rebuild reads none of them while their stat says they are the same;
 - the publishing window: the build time of the last clean build and the earliest withheld
   (scheduled) article it saw. While the clock stays inside [that build time, that article's time),
   every article is on the same side of "due" as it was, so the same pages would be written.
 
 The state is kept in `<work>/inputs.json`, written only after a clean build; a build that is
-not clean never leaves a key behind that claims its output.
+not clean never leaves a key behind that claims its output. It also keeps the settings a rebuild
+needs to repeat these checks without reading the settings through Pelican (buildtools/unchanged.py):
+they are a function of files and environment the fingerprint covers, so while it is the same they are.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ class InputState:
     files: dict[str, list] = field(default_factory=dict)
     taken_ns: int = 0
     facts: dict = field(default_factory=dict)
+    code: dict[str, list] = field(default_factory=dict)  # absolute path -> [size, mtime_ns, ctime_ns, inode, digest]
+    settings: dict = field(default_factory=dict)  # what buildtools/unchanged.py needs of the settings
 
     @property
     def build_time(self) -> str | None:
@@ -61,26 +67,34 @@ class InputState:
         return min(times) if times else None
 
 
-def digest_content(root: str, previous: InputState) -> ContentDigest:
+def digest_content(root: str, previous: InputState, taken_ns: int | None = None) -> ContentDigest:
     """Digest every file under `root`; reuse a previous digest only where the stat proves it safe."""
-    taken_ns = time.time_ns()
+    return digest_files(
+        tree_files(root, follow_links=True), previous.files, previous.taken_ns, taken_ns
+    )  # as Pelican reads it
+
+
+def digest_files(named_paths, known_files: dict, known_taken_ns: int, taken_ns: int | None = None) -> ContentDigest:
+    """Digest each (name, path); reuse a digest from `known_files` (taken at `known_taken_ns`) only
+    where plugins/portal_data/digests.py's trust rule allows. `taken_ns`: when this build started."""
+    taken_ns = taken_ns or time.time_ns()
     files: dict[str, list] = {}
     combined = hashlib.blake2b(digest_size=16)
     digested = 0
-    for relative, path in tree_files(root, follow_links=True):  # as Pelican reads it
+    for name, path in named_paths:
         try:
             stat = os.stat(path)
             quick = stat_key(stat)
-            known = previous.files.get(relative)
-            if known and known[:4] == quick and settled(stat, previous.taken_ns):
+            known = known_files.get(name)
+            if known and known[:4] == quick and settled(stat, known_taken_ns):
                 digest = known[4]
             else:
                 digest = file_digest(path)
                 digested += 1
         except OSError as error:  # a dangling link, no permission, deleted mid-walk: Pelican reports it
             quick, digest = [0, 0, 0, 0], f"unreadable {time.time_ns()} {error.errno}"
-        files[relative] = [*quick, digest]
-        combined.update(f"{relative}\0{digest}\n".encode())
+        files[name] = [*quick, digest]
+        combined.update(f"{name}\0{digest}\n".encode())
     return ContentDigest(combined.hexdigest(), files, taken_ns, digested)
 
 
@@ -92,7 +106,14 @@ def load_state(work_root: str) -> InputState:
     try:
         with open(os.path.join(work_root, STATE_FILE), encoding="utf-8") as handle:
             data = json.load(handle)
-        return InputState(data["key"], data["files"], int(data["taken_ns"]), dict(data["facts"]))
+        return InputState(
+            data["key"],
+            data["files"],
+            int(data["taken_ns"]),
+            dict(data["facts"]),
+            dict(data.get("code", {})),
+            dict(data.get("settings", {})),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return InputState()
 
@@ -100,7 +121,14 @@ def load_state(work_root: str) -> InputState:
 def save_state(work_root: str, state: InputState) -> None:
     write_json_atomically(
         os.path.join(work_root, STATE_FILE),
-        {"key": state.key, "files": state.files, "taken_ns": state.taken_ns, "facts": state.facts},
+        {
+            "key": state.key,
+            "files": state.files,
+            "taken_ns": state.taken_ns,
+            "facts": state.facts,
+            "code": state.code,
+            "settings": state.settings,
+        },
     )
 
 

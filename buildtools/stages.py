@@ -13,17 +13,18 @@ import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from pelican.settings import read_settings
-
-from buildtools.parallel_output import SharedOutputPelican
-from buildtools.pelican_version import require_pelican_version
-from buildtools.precompress import precompress_tree
+from buildtools.incremental import SEARCH_FOLDER
 from buildtools.report import make_report, previous_report, write_report
-from buildtools.search_shards import index_shards
-from buildtools.settings import runner_settings
-from plugins.build_report.build_report import PhaseClock
-from plugins.portal_data import ContentError
+from plugins.portal_data.tree import tree_files
+
+if TYPE_CHECKING:
+    from plugins.build_report.build_report import PhaseClock
+
+# Pelican, the search index and compression are imported by the functions that run them, not
+# here: a rebuild with nothing changed (buildtools/unchanged.py) uses BuildResult and must not pay
+# for importing them.
 
 # Pelican warnings that are not about content and do not break a page.
 HARMLESS_WARNING_PREFIXES = ()
@@ -52,6 +53,10 @@ class _WarningCollector(logging.Handler):
 
 
 def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
+    from pelican.settings import read_settings
+
+    from buildtools.pelican_version import require_pelican_version
+
     require_pelican_version()  # every build, check and publish reads its settings here first
     return read_settings(settings_file, override=overrides or {})
 
@@ -68,6 +73,9 @@ def run_pelican(
     `clock` gets the phases' seconds and the report's facts about what was read (the build_report
     plugin); `record` is the incremental writer's OutputRecord (plugins/incremental_writer). Both
     travel on the Pelican object, not in the settings, which hold only settings."""
+    from buildtools.parallel_output import SharedOutputPelican
+    from plugins.portal_data import ContentError
+
     collector = _WarningCollector()
     root = logging.getLogger()
     root.addHandler(collector)
@@ -110,11 +118,15 @@ def program_error(exc: BaseException) -> str:
 
 def phase_clock() -> PhaseClock:
     """The runner's clock: its own phases, and Pelican's, marked by the build_report plugin."""
+    from plugins.build_report.build_report import PhaseClock
+
     return PhaseClock()
 
 
 def settings_problems(settings: dict) -> tuple[dict, list[str]]:
     """(the runner's settings, []) or ({}, [the problem]) for a wrong one, before anything is read."""
+    from buildtools.settings import runner_settings
+
     try:
         return runner_settings(settings), []
     except ValueError as exc:
@@ -152,24 +164,50 @@ def finish_output(
     documents: str,
     pages_changed: set[str] | None = None,
     clock: PhaseClock | None = None,
-) -> list[str]:
+    written: set[str] | None = None,
+) -> tuple[list[str], set[str] | None]:
     """Steps on the finished output that Pelican does not do: the search index, then precompressed
-    copies of everything (the index included). Returns problems that must fail the build.
+    copies of everything (the index included). Returns (problems that must fail the build, the
+    files these steps and the build wrote or removed).
 
     `documents` is the folder that keeps each page's search document between builds
     (buildtools/search_documents.py). `pages_changed` holds the pages (relative, `/`-separated
     paths) this build wrote or removed: only their documents are made again, and only the shards
     where one changed are indexed again (buildtools/search_shards.py). None means unknown, as in a
     fresh or first build: every page's bytes are checked and every shard is indexed.
+
+    `written`: every file (relative path) the build wrote or removed, so only those are compressed
+    again; None compresses the whole tree and returns None (every file is new to the sync anyway).
     """
+    from buildtools.precompress import precompress_changed, precompress_tree
+    from buildtools.settings import runner_settings
+
     config = runner_settings(settings)
+    reindexed: list[str] = []
     if config["SEARCH_INDEX"]:
-        problems = index_for_search(path, settings, documents, pages_changed, clock, config["BUILD_WORKERS"])
+        problems, reindexed = index_for_search(path, settings, documents, pages_changed, clock, config["BUILD_WORKERS"])
         if problems:
-            return problems
+            return problems, None
+    if written is None:
+        if config["PRECOMPRESS"]:
+            precompress_tree(path, workers=config["BUILD_WORKERS"])
+        return [], None
+    written = written | search_files(path, reindexed)
     if config["PRECOMPRESS"]:
-        precompress_tree(path, workers=config["BUILD_WORKERS"])
-    return []
+        written |= precompress_changed(path, written, workers=config["BUILD_WORKERS"])
+    return [], written
+
+
+def search_files(path: str, reindexed: list[str]) -> set[str]:
+    """The files in the search folder that the search step may have written: the bundles of the
+    shards it indexed again (each replaced whole) and the shard list and UI files beside them."""
+    index = os.path.join(path, SEARCH_FOLDER)
+    if not os.path.isdir(index):
+        return set()
+    found = {f"{SEARCH_FOLDER}/{entry.name}" for entry in os.scandir(index) if entry.is_file()}
+    for shard in reindexed:
+        found.update(f"{SEARCH_FOLDER}/{shard}/{relative}" for relative, _ in tree_files(os.path.join(index, shard)))
+    return found
 
 
 def index_for_search(
@@ -179,20 +217,23 @@ def index_for_search(
     pages_changed: set[str] | None = None,
     clock: PhaseClock | None = None,
     workers: int = 1,
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
     """Build the Pagefind shards in site_path/pagefind/ from the search documents kept in `documents`.
 
     Each shard is written into a fresh folder that then replaces the old one by rename: files of
     the kept work folder may be hard-linked into a live release and must never be rewritten in
     place. A failed shard returns a problem, so the live site and its old index stay as they were.
     The shards indexed again, and seconds for each, are in the build report (`search.reindexed`),
-    with how many pages' documents changed (`search.documents_changed`).
+    with how many pages' documents changed (`search.documents_changed`). Returns (problems, the
+    shards indexed again).
     """
+    from buildtools.search_shards import index_shards
+
     started = time.monotonic()
     try:
         problems, seconds, documents_changed = index_shards(site_path, settings, pages_changed, documents, workers)
     except ValueError as exc:  # a wrong SEARCH_SHARDS setting: fail the build with its message
-        return [f"搜索索引设置有误：{exc}"]
+        return [f"搜索索引设置有误：{exc}"], []
     if clock is not None:
         clock.facts["search"] = {
             "reindexed": sorted(seconds),
@@ -200,4 +241,4 @@ def index_for_search(
             "seconds_by_shard": seconds,
             "documents_changed": documents_changed,
         }
-    return problems
+    return problems, sorted(seconds)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import shutil
+import subprocess
+import sys
 
 from buildtools.build import build_site
 from buildtools.publish import publish
@@ -145,35 +148,58 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path):
     assert files(output) == fresh(content, theme, tmp_path, "fresh")
 
 
-def test_a_changed_output_file_is_put_right_by_the_next_build(tmp_path):
+def site_settings(tmp_path: pathlib.Path, content, theme) -> pathlib.Path:
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"PATH = {str(content)!r}\nTHEME = {str(theme)!r}\nBUILD_TIME = '2030-01-01T00:00'\n",
+        encoding="utf-8",
+    )
+    return settings
+
+
+def command_line_build(settings, output) -> dict:
+    """`invoke build --output …` in a process of its own; returns its report and the Pelican
+    modules it imported."""
+    program = (
+        "import json, sys\n"
+        "from buildtools.build import main\n"
+        f"code = main(['--settings', {str(settings)!r}, '--output', {str(output)!r}])\n"
+        "print(json.dumps([code, sorted(name for name in sys.modules if name.split('.')[0] == 'pelican')]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True)
+    code, pelican_modules = json.loads(done.stdout.splitlines()[-1])
+    assert code == 0, done.stdout + done.stderr
+    report = json.loads(pathlib.Path(f"{output}.build-report.json").read_text(encoding="utf-8"))
+    return {**report, "pelican_modules": pelican_modules}
+
+
+def test_a_rebuild_with_nothing_changed_imports_no_pelican_and_leaves_the_output_to_the_audit(tmp_path):
+    """Only builds write the output (they hold its lock), so a rebuild trusts the last sync's record
+    and does not look at the output: a file edited or removed by hand stays so, and the audit (a
+    clean build compared file by file) names it. A build from nothing puts it right."""
+    from buildtools.audit import audit
+
     content, theme = copy_site(tmp_path)
-    output = tmp_path / "output"
-    build(content, theme, output)
+    settings, output = site_settings(tmp_path, content, theme), tmp_path / "output"
+    first = command_line_build(settings, output)
+    assert first["pelican_modules"]  # a build that runs Pelican
     truth = files(output)
-    (output / "index.html").write_text("被改坏了", encoding="utf-8")
+    assert truth == fresh(content, theme, tmp_path, "fresh")
+    (output / "about/index.html").write_text("被改坏了", encoding="utf-8")
     (output / MONTH_PAGE).unlink()
-    report = build(content, theme, output)
-    assert "unchanged_inputs" not in report["incremental"]
-    assert files(output) == truth
-
-
-def test_a_same_size_edit_in_the_output_is_put_right_and_stays_right(tmp_path):
-    """Replaced by rename with other bytes of the same length: only its mtime tells, and the sync
-    must not take the manifest's digest for it (nor record it as good for the next build)."""
-    content, theme = copy_site(tmp_path)
-    output = tmp_path / "output"
-    build(content, theme, output, audit=False)
-    truth = files(output)
-    page = output / "about/index.html"
-    original = page.read_bytes()
-    forged = original.replace("关于本站".encode(), "关于他站".encode())
-    assert forged != original and len(forged) == len(original)
-    (tmp_path / "forged.html").write_bytes(forged)
-    os.replace(tmp_path / "forged.html", page)
-    report = build(content, theme, output, audit=False)
-    assert "unchanged_inputs" not in report["incremental"]
-    assert files(output) == truth
-    assert build(content, theme, output, audit=False)["incremental"]["unchanged_inputs"] is True
+    before = mtimes(output)
+    report = command_line_build(settings, output)
+    assert report["incremental"]["unchanged_inputs"] is True and report["pelican_modules"] == []
+    assert (report["pages"], report["files"], report["pages_by_kind"]) == (
+        first["pages"],
+        first["files"],
+        first["pages_by_kind"],
+    )
+    assert mtimes(output) == before
+    assert audit(str(settings), str(output)) == ["内容不同：about/index.html", f"线上版本缺少：{MONTH_PAGE}"]
+    shutil.rmtree(f"{output}.work")
+    assert command_line_build(settings, output)["incremental"]["reused_work_folder"] is False
     assert files(output) == truth
 
 

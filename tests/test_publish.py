@@ -289,3 +289,23 @@ def test_audit_passes_on_a_clean_release_and_lists_every_page_that_differs(fixtu
         "内容不同：news/2020/07/lottery-jackpot/index.html",
     ]
     assert failed.stderr.startswith("核对不通过：从头构建的网站与线上版本有 2 处不同（见上）。")
+
+
+def test_a_file_removed_from_live_by_hand_is_found_by_the_audit_and_restored_by_the_next_change(fixture_site):
+    """Builds trust the last sync's record instead of walking the live release: a quiet night leaves a
+    hand-made hole as it is (the audit names it); the next published change puts the file back."""
+    settings, content, releases = fixture_site
+    first = publish(str(settings), str(releases))
+    removed = releases / first.release / "site/about/index.html"
+    truth = removed.read_bytes()
+    removed.unlink()
+    again = publish(str(settings), str(releases))
+    assert again.unchanged and again.release == first.release and not removed.exists()
+    found = run_audit(settings, releases)
+    assert found.returncode == 1 and found.stdout.splitlines() == ["线上版本缺少：about/index.html"]
+    edit(content, "老彩民", "老彩民丙")
+    changed = publish(str(settings), str(releases))
+    assert not changed.unchanged
+    assert (releases / changed.release / "site/about/index.html").read_bytes() == truth
+    passed = run_audit(settings, releases)
+    assert passed.returncode == 0, passed.stdout + passed.stderr

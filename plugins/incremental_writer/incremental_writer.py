@@ -87,10 +87,12 @@ class _Discarded(io.StringIO):
 
 
 class OutputRecord:
-    """What one build's writer produced: every path it was asked to write, and how many it kept.
+    """What one build's writer produced: every path it was asked to write (`paths`), those whose
+    file it wrote (`written`), and how many it kept.
 
     The build runner hands one to the writer (UnchangedFilesWriter.use_record); files in the
-    output that no step of this build wrote or kept are then known to be stale.
+    output that no step of this build wrote or kept are then known to be stale, and only the
+    written ones (with the files other steps wrote) are compressed and synced again.
     """
 
     def __init__(self, previous_keys: dict[str, list] | None = None, audit: bool = False):
@@ -221,6 +223,9 @@ class UnchangedFilesWriter(Writer):
                 if not has_bytes(path, produce()):
                     self.record.key_misses.append(relative)
         write_download(self.output_path, relative, produce())
+        # Made again (perhaps to the same bytes): the sync looks at it, as at a rewritten page.
+        self.record.paths.add(os.path.abspath(path))
+        self.record.written.add(os.path.abspath(path))
 
     def write_file(self, name, template, context, *args, **kwargs):
         if self.record.previous_keys is not None or self.record.workers > 1:

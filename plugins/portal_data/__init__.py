@@ -9,15 +9,9 @@ digests (digests), the tree walk (tree) and worker processes (workers).
 Not a Pelican plugin itself (it has no register()); the content plugins import it.
 """
 
-from .errors import (
-    ContentError,
-    DataError,
-    collect_problems,
-    connect_source_check,
-    raise_collected_problems,
-    raise_if_any,
-)
-
+# The build tools import the modules of this package that need no Pelican (atomic, digests, tree) in a
+# rebuild with nothing changed, which never imports Pelican: errors (which connects Pelican signals) is
+# imported when one of its names is first used.
 __all__ = [
     "ContentError",
     "DataError",
@@ -26,3 +20,11 @@ __all__ = [
     "raise_collected_problems",
     "raise_if_any",
 ]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from . import errors
+
+        return getattr(errors, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
