@@ -291,10 +291,19 @@ def bench_history(c, villages=270, months=36, corrections=200):
     help={
         "settings": "settings of the site to preview (default pelicanconf.py; benchmarks/work/oursconf.py after invoke bench)",
         "output": "folder the preview builds into (default: the settings' output/)",
+        "timeout": "seconds to wait for the first build (default 600; a ten-year first build takes 20+ minutes)",
+        "saves": "saves to time in one serve, each after the last has caught up (default 3)",
     }
 )
-def bench_preview(c, settings=None, output=None):
+def bench_preview(c, settings=None, output=None, timeout=None, saves=None):
     """Seconds from saving an article to `invoke serve` handing out the changed page (preview_one_article_s)."""
     from benchmarks.preview_bench import main as preview_bench_main
 
-    preview_bench_main([*_option("settings", settings), *_option("output", output)])
+    preview_bench_main(
+        [
+            *_option("settings", settings),
+            *_option("output", output),
+            *_option("timeout", timeout),
+            *_option("saves", saves),
+        ]
+    )
