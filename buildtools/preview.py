@@ -25,6 +25,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 
 from buildtools.build import main as build_main
+from buildtools.incremental import link_or_copy
 from buildtools.parallel_output import SharedOutputPelican, index_listings, pin_content_urls
 from buildtools.settings import runner_settings
 from buildtools.stages import load_settings
@@ -236,7 +237,7 @@ def show_article(warm: WarmSite, source_path: str, output_path: str, backups: di
             os.makedirs(os.path.dirname(backup), exist_ok=True)
             if os.path.exists(backup):
                 os.remove(backup)
-            os.link(page, backup)
+            link_or_copy(page, backup)
             backups[page] = backup
         os.makedirs(os.path.dirname(page), exist_ok=True)
         os.replace(written, page)
@@ -283,7 +284,10 @@ class PreviewSession:
             self.warm.forget_last_read()
             self._drop_backups(restore=True)  # the output is the last clean build's again
         if ok and self.warm.generators is None:
-            self.warm.read_like_a_build(self.reading_settings())
+            try:
+                self.warm.read_like_a_build(self.reading_settings())
+            except Exception:  # noqa: BLE001 - the next save is built as before, and read by that build
+                self.warm.forget()
         return ok
 
     def reading_settings(self) -> dict:
@@ -304,7 +308,10 @@ class PreviewSession:
         )
 
     def show(self, path: str) -> Shown:
-        shown = show_article(self.warm, path, self.output_path, self._backups)
+        try:
+            shown = show_article(self.warm, path, self.output_path, self._backups)
+        except Exception as exc:  # noqa: BLE001 - the build that follows renders it, or reports why not
+            return Shown(None, f"{type(exc).__name__}: {exc}")
         if shown.page:
             print(f"已先更新 {os.path.relpath(shown.page, self.output_path)}；其余页面正在后台构建", flush=True)
         return shown
@@ -329,7 +336,10 @@ class PreviewSession:
 
     def _build_until_caught_up(self) -> None:
         while True:
-            self.build()
+            try:
+                self.build()
+            except Exception as exc:  # noqa: BLE001 - the preview keeps serving; the next save builds again
+                print(f"构建出错：{type(exc).__name__}: {exc}", flush=True)
             with self._lock:
                 waiting, self._waiting = self._waiting, []
                 if not waiting:
