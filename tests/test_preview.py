@@ -3,6 +3,7 @@ equal to what the build then writes, and the output after the build equal to a c
 
 from __future__ import annotations
 
+import json
 import pathlib
 import re
 import shutil
@@ -57,12 +58,15 @@ def test_a_body_edit_is_shown_at_once_as_the_build_then_writes_it(tmp_path):
     content, settings, output, session = started_session(tmp_path)
     try:
         add_to_body(content / ARTICLE, "王锋说，明年还要多种一亩。")
+        work_page = tmp_path / "output.work" / "site" / PAGE
+        kept_in_work = work_page.read_bytes()
         before_link = (output / PAGE).stat().st_ino
         shown = session.show(str(content / ARTICLE))
         assert shown.page == str(output / PAGE), shown.reason
         fast_page = (output / PAGE).read_bytes()
         assert "明年还要多种一亩" in fast_page.decode("utf-8")
         assert (output / PAGE).stat().st_ino != before_link  # replaced by rename, not written through
+        assert work_page.read_bytes() == kept_in_work  # the output's hard link into the work folder is left alone
         assert session.build()
         assert (output / PAGE).read_bytes() == fast_page
         assert files(output) == clean_build(settings, tmp_path / "clean")
@@ -128,5 +132,23 @@ def test_changed_front_matter_and_other_files_go_to_the_build(tmp_path):
         new_article = content / "news/2020-07-08/new-story.md"
         shutil.copy(article, new_article)
         assert session.show(str(new_article)).page is None
+    finally:
+        session.close()
+
+
+def test_a_serve_started_on_an_up_to_date_output_reads_the_site_to_keep_it_warm(tmp_path):
+    content, settings, output, first = started_session(tmp_path)
+    first.close()
+    session = PreviewSession(str(settings), str(output), workers=1)
+    try:
+        assert session.build()
+        report = json.loads((tmp_path / "output.build-report.json").read_text(encoding="utf-8"))
+        assert report["incremental"]["unchanged_inputs"] is True  # the build reused the output, read nothing
+        assert session.warm.generators is not None
+        add_to_body(content / ARTICLE, "合作社还打算注册商标。")
+        assert session.show(str(content / ARTICLE)).page == str(output / PAGE)
+        fast_page = (output / PAGE).read_bytes()
+        assert session.build()
+        assert (output / PAGE).read_bytes() == fast_page
     finally:
         session.close()
