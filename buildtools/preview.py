@@ -317,6 +317,8 @@ class PreviewSession:
         return shown
 
     def saved(self, path: str | None) -> None:
+        if path and os.path.basename(path).startswith("."):
+            return  # an editor's or a save's temporary file: never content, and the real file follows
         with self._lock:
             if self._building:
                 self._waiting.append(path)

@@ -129,6 +129,8 @@ def test_changed_front_matter_and_other_files_go_to_the_build(tmp_path):
         )
         assert session.show(str(article)).page is None  # the title is in lists: the build shows it
         assert session.show(str(content / "sections.toml")).page is None
+        session.saved(str(content / "news/2020-07-08/.giant-apple-melon.md.swx"))  # an editor's temporary file
+        assert session._thread is None  # started no build
         new_article = content / "news/2020-07-08/new-story.md"
         shutil.copy(article, new_article)
         assert session.show(str(new_article)).page is None
