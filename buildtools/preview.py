@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 
 from pelican import signals
@@ -308,12 +309,14 @@ class PreviewSession:
         )
 
     def show(self, path: str) -> Shown:
+        started = time.monotonic()
         try:
             shown = show_article(self.warm, path, self.output_path, self._backups)
         except Exception as exc:  # noqa: BLE001 - the build that follows renders it, or reports why not
             return Shown(None, f"{type(exc).__name__}: {exc}")
         if shown.page:
-            print(f"已先更新 {os.path.relpath(shown.page, self.output_path)}；其余页面正在后台构建", flush=True)
+            page, seconds = os.path.relpath(shown.page, self.output_path), time.monotonic() - started
+            print(f"已先更新 {page}（{seconds:.2f} 秒）；其余页面正在后台构建", flush=True)
         return shown
 
     def saved(self, path: str | None) -> None:
