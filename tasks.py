@@ -77,19 +77,18 @@ def build(c, production=False, output=None, audit=False):
     }
 )
 def serve(c, port=8000, settings=None, output=None):
-    """Preview at http://127.0.0.1:PORT/, rebuilding and reloading the browser whenever a file changes."""
+    """Preview at http://127.0.0.1:PORT/: a saved article's page at once, then the rebuild and a browser reload."""
     from livereload import Server
+    from livereload.handlers import LiveReloadHandler
     from pelican.settings import read_settings
+    from tornado.ioloop import IOLoop
 
-    from buildtools.build import main as build_main
+    from buildtools.preview import PreviewSession
 
     settings_path = os.path.abspath(settings) if settings else _settings_path(False)
     output_path = os.path.abspath(output) if output else os.path.join(ROOT, "output")
-
-    def rebuild(workers: int | None = None):
-        build_main(["--settings", settings_path, "--output", output_path, *_option("workers", workers)])
-
-    rebuild()
+    session = PreviewSession(settings_path, output_path)
+    session.build()
     # Starting workers costs each one a parse of every template (about a second): for an editor's
     # save on a small site one process is sooner (one article of the real site: 1.8 s against 2.8 s).
     # A large site's save can re-render thousands of pages (archives, sections), so it keeps them.
@@ -98,12 +97,21 @@ def serve(c, port=8000, settings=None, output=None):
             pages = json.load(handle).get("pages", 0)
     except (OSError, ValueError):  # a first build refused the content: preview the fix in one process
         pages = 0
-    save_workers = 1 if pages < PREVIEW_ONE_PROCESS_PAGES else None
+    session.workers = 1 if pages < PREVIEW_ONE_PROCESS_PAGES else None
     server = Server()
+    server_loop = []
+
+    def reload_browser():  # from the build's thread: livereload's messages go out on the server's loop
+        server_loop[0].add_callback(LiveReloadHandler.reload_waiters)
+
+    def changed():  # livereload found a change; its watcher knows which file
+        server_loop[:] = [IOLoop.current()]
+        session.saved(server.watcher.filepath)
+
+    session.caught_up = reload_browser
     content_path = read_settings(settings_path)["PATH"]  # the settings' content, not always content/
-    for folder in (content_path, os.path.join(ROOT, "theme"), os.path.join(ROOT, "plugins")):
-        server.watch(folder, lambda: rebuild(save_workers))
-    server.watch(settings_path, lambda: rebuild(save_workers))
+    for folder in (content_path, os.path.join(ROOT, "theme"), os.path.join(ROOT, "plugins"), settings_path):
+        server.watch(folder, changed)
     print(f"预览地址：http://127.0.0.1:{port}/（修改文件后浏览器会自动刷新；Ctrl-C 退出）", flush=True)
     server.serve(host="127.0.0.1", port=int(port), root=output_path)
 
@@ -283,10 +291,19 @@ def bench_history(c, villages=270, months=36, corrections=200):
     help={
         "settings": "settings of the site to preview (default pelicanconf.py; benchmarks/work/oursconf.py after invoke bench)",
         "output": "folder the preview builds into (default: the settings' output/)",
+        "timeout": "seconds to wait for the first build (default 600; a ten-year first build takes 20+ minutes)",
+        "saves": "saves to time in one serve, each after the last has caught up (default 3)",
     }
 )
-def bench_preview(c, settings=None, output=None):
+def bench_preview(c, settings=None, output=None, timeout=None, saves=None):
     """Seconds from saving an article to `invoke serve` handing out the changed page (preview_one_article_s)."""
     from benchmarks.preview_bench import main as preview_bench_main
 
-    preview_bench_main([*_option("settings", settings), *_option("output", output)])
+    preview_bench_main(
+        [
+            *_option("settings", settings),
+            *_option("output", output),
+            *_option("timeout", timeout),
+            *_option("saves", saves),
+        ]
+    )
