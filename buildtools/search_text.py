@@ -5,7 +5,9 @@ Pagefind's extended build splits Chinese with a dictionary, while its browser co
 with `Intl.Segmenter`, which differs between browsers; the two rarely agree. So Pagefind never sees
 Chinese: every run of Han characters becomes its overlapping bigrams plus its last character (the
 Lucene CJK scheme), each written as ASCII letters (`search_tokens`), under the language `und`, which
-Pagefind neither stems nor segments. A one-character query finds that character as a prefix.
+Pagefind neither stems nor segments. A one-character query finds that character as a prefix. The
+headline also holds its characters paired a few apart (`abbreviation_tokens`), so its short form
+(低保 for 最低生活保障) finds it, at half the headline's weight.
 
 What is read of a page (our templates mark it): the elements with `data-pagefind-body`, without the
 parts marked `data-pagefind-ignore` (with `="all"` their filters and metadata are dropped too)
@@ -15,7 +17,8 @@ page's own content (labels stay in the excerpt's text);
 `data-pagefind-weight` on an element, and the first `h1` (weight 10), weigh its text; filters and
 metadata (`data-pagefind-filter` / `data-pagefind-meta`, as `key:value` or with the element's text)
 anywhere on the page. The original text travels as metadata (`title`, `text`) for the result list
-and its excerpt, and `headline` when part of the first h1 is weighed as body text.
+and its excerpt, `headline` when part of the first h1 is weighed as body text, and `kicker`: the
+other text weighed above the body.
 buildtools/search_documents.py keeps each page's document between builds.
 """
 
@@ -141,6 +144,24 @@ def search_tokens(text: str) -> list[str]:
             codes = [character_code(character) for character in han]
             tokens.extend("q" + first + second for first, second in zip(codes, codes[1:]))
             tokens.append("q" + codes[-1] + END)
+    return tokens
+
+
+ABBREVIATION_END = "z"  # after a bigram's eight letters: the bigram query finds it as a prefix
+ABBREVIATION_SPAN = 3  # the second character at most this many after the first
+ABBREVIATION_WEIGHT = "5"  # half the headline's
+
+
+def abbreviation_tokens(text: str) -> list[str]:
+    """The pairs of Han characters standing in order a few characters apart within one run, as
+    tokens the pair's bigram query finds: Chinese shortens a name by keeping characters in order
+    (低保 for 最低生活保障, 货运 for 货物运输), so a headline is found by its usual short form."""
+    tokens = []
+    for match in WORD.finditer(normalise(text)):
+        codes = [character_code(character) for character in match.group(2) or ""]
+        for first in range(len(codes)):
+            for second in range(first + 2, min(len(codes), first + ABBREVIATION_SPAN + 1)):
+                tokens.append("q" + codes[first] + codes[second] + ABBREVIATION_END)
     return tokens
 
 
@@ -280,6 +301,14 @@ def searchable_parts(page_html: str) -> tuple[list[tuple[str, str]], list[tuple[
     headline = _clean(reader.headline)
     if reader.first_h1 is not None and headline and headline != _clean(reader.first_h1):
         fields.append(("meta", "headline", headline))
+    # What the page weighs above body text besides its title (an article's kicker): the result
+    # list counts what it holds of the query too, at less than the headline.
+    title = _clean(reader.first_h1 or [])
+    kicker = " ".join(
+        text for weight, text in blocks if weight not in ("1", LABEL_WEIGHT) and text not in (title, headline)
+    )
+    if kicker:
+        fields.append(("meta", "kicker", kicker))
     fields.append(("meta", "text", " ".join(text for _, text in blocks)))
     return blocks, fields
 
@@ -304,6 +333,12 @@ def search_document(page_html: str) -> str | None:
         if tokens:
             attribute = "" if weight == "1" else f' data-pagefind-weight="{escape(weight)}"'
             lines.append(f"<p{attribute}>{tokens}</p>")
+    # In a block of their own after the text, so they never stand between two bigrams of a phrase.
+    abbreviations = " ".join(
+        token for weight, block in blocks if weight == TITLE_WEIGHT for token in abbreviation_tokens(block)
+    )
+    if abbreviations:
+        lines.append(f'<p data-pagefind-weight="{ABBREVIATION_WEIGHT}">{abbreviations}</p>')
     lines.append("</div>")
     for kind, key, value in fields:
         if value:
