@@ -183,11 +183,16 @@
     var rarity = pieces.map(function (piece) { return idf[piece.term] || Math.log(1 + total); });
     var weight = Object.keys(idf).reduce(function (sum, term) { return sum + idf[term]; }, 0);
     return Promise.all(first.map(function (page) { return page.result.data(); })).then(function (data) {
+      var headlines = data.map(function (page) { return page.meta.headline || page.meta.title || ""; });
+      var usual = headlines.reduce(function (sum, text) { return sum + Array.from(text).length; }, 0) / Math.max(1, headlines.length);
       first.forEach(function (page, i) {
         page.data = data[i];
-        var meta = data[i].meta;
-        var headline = headlineShare(meta.headline || meta.title || "", pieces, rarity);
-        var kicker = headlineShare(meta.kicker || "", pieces, rarity);
+        // As BM25 does for a field: a headline that is short beside the others is about what it
+        // holds, a long one (a problem told in a sentence) only mentions it.
+        var length = Array.from(headlines[i]).length;
+        var focus = 1 / (1 - HEADLINE_LENGTH_EFFECT + HEADLINE_LENGTH_EFFECT * length / Math.max(1, usual));
+        var headline = headlineShare(headlines[i], pieces, rarity) * focus;
+        var kicker = headlineShare(data[i].meta.kicker || "", pieces, rarity);
         page.score += weight * (headline + KICKER_SHARE * kicker);
       });
       return first.sort(byScore).concat(ranked.slice(PAGE_SIZE));
@@ -195,6 +200,7 @@
   }
 
   var KICKER_SHARE = 0.5;
+  var HEADLINE_LENGTH_EFFECT = 0.75;  // BM25's b
   var ABBREVIATION_SHARE = 0.8;  // 低保 in 最低生活保障: nearly as good as the two side by side
   var ABBREVIATION_SPAN = 3;  // the second character at most this many after the first
 
