@@ -177,6 +177,7 @@ class _PageReader(HTMLParser):
         self.headline: list[str] = []  # the first h1's text at the h1's own weight
         self.h1_done = False
         self.bodies = 0
+        self.field_names: list[list[str]] = []  # the pieces of each dt block: a field's name
 
     def _state(self, key):
         return next((state[key] for _, state in reversed(self.stack) if key in state), None)
@@ -215,6 +216,8 @@ class _PageReader(HTMLParser):
                         self.fields.append((kind, key, [value]))
         if tag in BLOCKS or "weight" in state:
             self._new_block(state.get("weight") or self._state("weight") or "1")
+            if tag == "dt":
+                self.field_names.append(self.blocks[-1][1])
         if tag not in VOID:
             self.stack.append((tag, state))
 
@@ -290,8 +293,11 @@ def searchable_parts(page_html: str) -> tuple[list[tuple[str, str]], list[tuple[
     reader.close()
     if not reader.bodies:
         return None
-    blocks = [(weight, _clean(pieces)) for weight, pieces in reader.blocks]
-    blocks = [(weight, text) for weight, text in blocks if text]
+    named = [
+        (weight, _clean(pieces), any(pieces is name for name in reader.field_names)) for weight, pieces in reader.blocks
+    ]
+    named = [block for block in named if block[1]]
+    blocks = [(weight, text) for weight, text, _ in named]
     fields = [(kind, key, _clean(pieces)) for kind, key, pieces in reader.fields]
     meta_keys = {key for kind, key, _ in fields if kind == "meta"}
     if "title" not in meta_keys:
@@ -309,8 +315,20 @@ def searchable_parts(page_html: str) -> tuple[list[tuple[str, str]], list[tuple[
     )
     if kicker:
         fields.append(("meta", "kicker", kicker))
-    fields.append(("meta", "text", " ".join(text for _, text in blocks)))
+    fields.append(("meta", "text", _excerpt_text(named)))
     return blocks, fields
+
+
+def _excerpt_text(named: list[tuple[str, str, bool]]) -> str:
+    """The page's text for the result's excerpt, a field's name joined to its value as Chinese writes
+    it (办理条件：持有本市户籍…); a name whose value is not searched (办理方式) is left out."""
+    parts = []
+    for index, (_, text, is_name) in enumerate(named):
+        if not is_name:
+            parts.append(text)
+        elif index + 1 < len(named) and not named[index + 1][2]:
+            parts.append(text + "：")
+    return " ".join(parts).replace("： ", "：")
 
 
 def search_document(page_html: str) -> str | None:

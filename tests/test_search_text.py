@@ -140,6 +140,18 @@ def test_the_kicker_is_kept_for_the_result_list():
     assert "kicker" not in {key for _, key, _ in searchable_parts(plain)[1]}
 
 
+def test_the_excerpt_names_each_field_as_chinese_writes_it():
+    """办理条件：… with a full-width colon; a field whose value is not searched (办理方式, the same on
+    every matter) loses its name too, instead of leaving it hanging before the next one."""
+    matter = (
+        "<html><body><article data-pagefind-body><h1>老年证年审</h1><dl><dt>办理条件</dt><dd>年满60周岁</dd>"
+        "<dt>办理方式</dt><dd data-pagefind-ignore>窗口</dd><dt>申请材料</dt><dd><ol><li>身份证</li><li>照片</li></ol></dd>"
+        "</dl></article></body></html>"
+    )
+    meta = {key: value for kind, key, value in searchable_parts(matter)[1] if kind == "meta"}
+    assert meta["text"] == "老年证年审 办理条件：年满60周岁 申请材料：身份证 照片"
+
+
 def test_a_page_without_a_searchable_body_has_no_document():
     assert search_document("<html><body><p>没有可索引的部分</p></body></html>") is None
 
@@ -162,7 +174,7 @@ def test_pagefind_stores_exactly_the_document_we_give_it(tmp_path):
     headline = search_tokens("长岭村 2020年1月")
     assert indexed == headline + search_tokens("5.00 元 修路 & 清淤") + abbreviation_tokens("长岭村")
     assert fragment["meta"]["title"] == "长岭村 2020年1月"
-    assert fragment["meta"]["text"] == "长岭村 2020年1月 本月收入 5.00 元 修路 & 清淤"  # labels shown, not indexed
+    assert fragment["meta"]["text"] == "长岭村 2020年1月 本月收入：5.00 元 修路 & 清淤"  # labels shown, not indexed
     assert fragment["meta"]["类型"] == "村务公开" and fragment["meta"]["日期"] == "2020-01"
     assert fragment["filters"] == {"栏目": ["村务公开"], "年份": ["2020"]}
     assert "示例数据" not in json.dumps(fragment, ensure_ascii=False) and "疑问" not in fragment["meta"]["text"]
