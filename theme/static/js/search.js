@@ -204,8 +204,8 @@
   var ABBREVIATION_SHARE = 0.8;  // 低保 in 最低生活保障: nearly as good as the two side by side
   var ABBREVIATION_SPAN = 3;  // the second character at most this many after the first
 
-  /* The query's pieces as looked up, each with its text: Han bigrams (or the one character), numbers
-     and words. */
+  /* The query's pieces as queryPlan looks them up, each with its text: Han bigrams (a character
+     alone only when it is the whole query), numbers and words. */
   function queryPieces(query) {
     var pieces = [], match, text = asked(query), runs = [];
     WORD.lastIndex = 0;
@@ -213,7 +213,7 @@
     runs.forEach(function (match) {
       if (!match[2]) { pieces.push({ text: match[0], term: queryTerms(match[0])[0] }); return; }
       var characters = Array.from(match[2]);
-      if (characters.length === 1) { pieces.push({ text: characters[0], term: queryTerms(characters[0])[0] }); }
+      if (characters.length === 1 && runs.length === 1) { pieces.push({ text: characters[0], term: queryTerms(characters[0])[0] }); }
       for (var i = 0; i + 1 < characters.length; i += 1) {
         var bigram = characters[i] + characters[i + 1];
         pieces.push({ text: bigram, term: queryTerms(bigram)[0] });
