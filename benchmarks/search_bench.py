@@ -128,12 +128,12 @@ def generated_queries(pages: list[dict]) -> list[tuple[str, str, str]]:
     return [(query, url, kind) for query, (url, kind) in queries.items()]
 
 
-RESIDENT_SETS = {"queries": "resident", "new_queries": "resident-new"}
+RESIDENT_SETS = {"queries": "resident", "new_queries": "resident-new", "fresh_queries": "resident-fresh"}
 
 
 def resident_queries() -> list[tuple[str, str, str]]:
     """The questions of resident_queries.toml: `queries` (the ranking was adjusted while they were
-    measured) and `new_queries` (written later and never tuned on), each its own set."""
+    measured), `new_queries` and `fresh_queries` (written later, never tuned on), each its own set."""
     with open(os.path.join(HERE, "resident_queries.toml"), "rb") as handle:
         sets = tomllib.load(handle)
     return [(query, url, kind) for key, kind in RESIDENT_SETS.items() for query, url in sets.get(key, [])]

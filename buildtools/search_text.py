@@ -5,7 +5,9 @@ Pagefind's extended build splits Chinese with a dictionary, while its browser co
 with `Intl.Segmenter`, which differs between browsers; the two rarely agree. So Pagefind never sees
 Chinese: every run of Han characters becomes its overlapping bigrams plus its last character (the
 Lucene CJK scheme), each written as ASCII letters (`search_tokens`), under the language `und`, which
-Pagefind neither stems nor segments. A one-character query finds that character as a prefix.
+Pagefind neither stems nor segments. A one-character query finds that character as a prefix. The
+headline also holds its characters paired a few apart (`abbreviation_tokens`), so its short form
+(低保 for 最低生活保障) finds it, at half the headline's weight.
 
 What is read of a page (our templates mark it): the elements with `data-pagefind-body`, without the
 parts marked `data-pagefind-ignore` (with `="all"` their filters and metadata are dropped too)
@@ -16,7 +18,8 @@ which is not the page's own content (labels stay in the excerpt's text);
 `data-pagefind-weight` on an element, and the first `h1` (weight 10), weigh its text; filters and
 metadata (`data-pagefind-filter` / `data-pagefind-meta`, as `key:value` or with the element's text)
 anywhere on the page. The original text travels as metadata (`title`, `text`) for the result list
-and its excerpt, and `headline` when part of the first h1 is weighed as body text.
+and its excerpt, `headline` when part of the first h1 is weighed as body text, and `kicker`: the
+other text weighed above the body.
 buildtools/search_documents.py keeps each page's document between builds.
 """
 
@@ -149,6 +152,24 @@ def search_tokens(text: str) -> list[str]:
     return tokens
 
 
+ABBREVIATION_END = "z"  # after a bigram's eight letters: the bigram query finds it as a prefix
+ABBREVIATION_SPAN = 3  # the second character at most this many after the first
+ABBREVIATION_WEIGHT = "5"  # half the headline's
+
+
+def abbreviation_tokens(text: str) -> list[str]:
+    """The pairs of Han characters standing in order a few characters apart within one run, as
+    tokens the pair's bigram query finds: Chinese shortens a name by keeping characters in order
+    (低保 for 最低生活保障, 货运 for 货物运输), so a headline is found by its usual short form."""
+    tokens = []
+    for match in WORD.finditer(normalise(text)):
+        codes = [character_code(character) for character in match.group(2) or ""]
+        for first in range(len(codes)):
+            for second in range(first + 2, min(len(codes), first + ABBREVIATION_SPAN + 1)):
+                tokens.append("q" + codes[first] + codes[second] + ABBREVIATION_END)
+    return tokens
+
+
 class _PageReader(HTMLParser):
     """The text blocks, filters and metadata of one page, as Pagefind would read them."""
 
@@ -161,6 +182,7 @@ class _PageReader(HTMLParser):
         self.headline: list[str] = []  # the first h1's text at the h1's own weight
         self.h1_done = False
         self.bodies = 0
+        self.field_names: list[list[str]] = []  # the pieces of each dt block: a field's name
 
     def _state(self, key):
         return next((state[key] for _, state in reversed(self.stack) if key in state), None)
@@ -199,6 +221,8 @@ class _PageReader(HTMLParser):
                         self.fields.append((kind, key, [value]))
         if tag in BLOCKS or "weight" in state:
             self._new_block(state.get("weight") or self._state("weight") or "1")
+            if tag == "dt":
+                self.field_names.append(self.blocks[-1][1])
         if tag not in VOID:
             self.stack.append((tag, state))
 
@@ -274,8 +298,11 @@ def searchable_parts(page_html: str) -> tuple[list[tuple[str, str]], list[tuple[
     reader.close()
     if not reader.bodies:
         return None
-    blocks = [(weight, _clean(pieces)) for weight, pieces in reader.blocks]
-    blocks = [(weight, text) for weight, text in blocks if text]
+    named = [
+        (weight, _clean(pieces), any(pieces is name for name in reader.field_names)) for weight, pieces in reader.blocks
+    ]
+    named = [block for block in named if block[1]]
+    blocks = [(weight, text) for weight, text, _ in named]
     fields = [(kind, key, _clean(pieces)) for kind, key, pieces in reader.fields]
     meta_keys = {key for kind, key, _ in fields if kind == "meta"}
     if "title" not in meta_keys:
@@ -285,8 +312,28 @@ def searchable_parts(page_html: str) -> tuple[list[tuple[str, str]], list[tuple[
     headline = _clean(reader.headline)
     if reader.first_h1 is not None and headline and headline != _clean(reader.first_h1):
         fields.append(("meta", "headline", headline))
-    fields.append(("meta", "text", " ".join(text for _, text in blocks)))
+    # What the page weighs above body text besides its title (an article's kicker): the result
+    # list counts what it holds of the query too, at less than the headline.
+    title = _clean(reader.first_h1 or [])
+    kicker = " ".join(
+        text for weight, text in blocks if weight not in ("1", LABEL_WEIGHT) and text not in (title, headline)
+    )
+    if kicker:
+        fields.append(("meta", "kicker", kicker))
+    fields.append(("meta", "text", _excerpt_text(named)))
     return blocks, fields
+
+
+def _excerpt_text(named: list[tuple[str, str, bool]]) -> str:
+    """The page's text for the result's excerpt, a field's name joined to its value as Chinese writes
+    it (办理条件：持有本市户籍…); a name whose value is not searched (办理方式) is left out."""
+    parts = []
+    for index, (_, text, is_name) in enumerate(named):
+        if not is_name:
+            parts.append(text)
+        elif index + 1 < len(named) and not named[index + 1][2]:
+            parts.append(text + "：")
+    return " ".join(parts).replace("： ", "：")
 
 
 def search_document(page_html: str) -> str | None:
@@ -309,6 +356,12 @@ def search_document(page_html: str) -> str | None:
         if tokens:
             attribute = "" if weight == "1" else f' data-pagefind-weight="{escape(weight)}"'
             lines.append(f"<p{attribute}>{tokens}</p>")
+    # In a block of their own after the text, so they never stand between two bigrams of a phrase.
+    abbreviations = " ".join(
+        token for weight, block in blocks if weight == TITLE_WEIGHT for token in abbreviation_tokens(block)
+    )
+    if abbreviations:
+        lines.append(f'<p data-pagefind-weight="{ABBREVIATION_WEIGHT}">{abbreviations}</p>')
     lines.append("</div>")
     for kind, key, value in fields:
         if value:

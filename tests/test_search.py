@@ -5,6 +5,7 @@ characters, injected before the page's scripts; the results must not differ."""
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import pytest
@@ -98,6 +99,10 @@ def test_disclosures_are_labelled_by_their_register_and_dated(browser_page, site
         ("身份证丢了怎么补", "居民身份证申领、换领、补领"),
         ("办健康证明", "健康证明"),  # a story says 代办健康证明 once; this matter is headed by it
         ("华塘村一月的账", "国瓷街道华塘村2020年1月 村级财务收支公开"),  # 一月 is 1月
+        ("跑货运要办什么许可", "道路货物运输经营许可"),  # 货运 is short for 货物运输: characters kept in order
+        # 低保 is short for 最低生活保障; a problem headed 咨询低保申请 says it as typed, but in a long
+        # sentence: the short headline is about what it names.
+        ("低保怎么申请", "最低生活保障审批"),
     ],
 )
 def test_a_question_finds_the_page_that_answers_it(segmenter_page, site_url, query, title):
@@ -137,6 +142,37 @@ def test_a_mixed_result_list_on_a_phone_in_both_type_sizes(browser_page, site_ur
     screenshot(browser_page, "search-mixed-elder-375")
 
 
+def test_every_result_says_what_it_is_and_when_in_chinese(browser_page, site_url):
+    """Each result of a mixed list: one type label of the four kinds, a date written 2020年7月8日 or
+    2020年5月, and Chinese punctuation in the count and the excerpts (“…”, 。, ……), never ASCII."""
+    search(browser_page, site_url, "醴陵 香水村")  # news and power list say 醴陵; ledgers and problems 香水村
+    while browser_page.locator("[data-search-more]").is_visible():
+        count = browser_page.locator(RESULT_TITLES).count()
+        browser_page.locator("[data-search-more]").click()
+        browser_page.wait_for_function(f"() => document.querySelectorAll('{RESULT_TITLES}').length > {count}")
+    results = browser_page.locator(".lp-search-result").evaluate_all(
+        """items => items.map(item => ({
+            types: Array.from(item.querySelectorAll('.lp-search-result__type')).map(n => n.textContent),
+            dates: Array.from(item.querySelectorAll('.lp-search-result__date')).map(n => n.textContent),
+            excerpt: (item.querySelector('.lp-search-result__excerpt') || {}).textContent || '',
+            url: item.querySelector('a').pathname}))"""
+    )
+    status = browser_page.locator(STATUS).inner_text()
+    assert (
+        re.fullmatch(r"找到 (\d+) 条与“醴陵 香水村”相关的结果。", status)
+        and int(status.split()[1]) == len(results) > 40
+    )
+    kinds = {"新闻", "村务公开", "权力清单", "问题清单"}
+    for result in results:
+        if result["url"] == "/about/":  # 关于本站 is neither news nor a register, and has no date
+            continue
+        assert len(result["types"]) == 1 and result["types"][0] in kinds, result
+        assert len(result["dates"]) == 1 and re.fullmatch(r"\d{4}年\d{1,2}月(\d{1,2}日)?", result["dates"][0]), result
+        assert "..." not in result["excerpt"] and '"' not in result["excerpt"], result
+    assert kinds == {kind for result in results for kind in result["types"]}
+    assert any(result["excerpt"].endswith("……") for result in results)
+
+
 def test_power_list_query_finds_a_page_about_the_power_list(browser_page, site_url):
     """Today only the lead article mentions 权力清单; once the power-list pages exist one of them may
     rank first. Either way the first result must be about 权力清单."""
@@ -150,7 +186,8 @@ def test_nonsense_query_says_nothing_was_found(segmenter_page, site_url, screens
     assert titles == []
     message = segmenter_page.locator(STATUS).inner_text()
     assert "没有找到" in message and "“量子蹦床锦标赛”" in message
-    assert segmenter_page.locator("[data-search-filters]").is_hidden()  # no filters taking space for nothing
+    filters = segmenter_page.locator("[data-search-filters]")
+    assert filters.is_hidden() and filters.bounding_box() is None  # no filters taking space for nothing
     screenshot(segmenter_page, "search-nothing-found")
 
 

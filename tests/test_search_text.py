@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from buildtools.search_text import search_document, search_tokens, searchable_parts
+from buildtools.search_text import abbreviation_tokens, search_document, search_tokens, searchable_parts
 from conftest import ROOT
 
 PAGE = (
@@ -111,6 +111,47 @@ def test_the_headline_is_the_part_of_the_title_weighed_as_one():
     assert "headline" not in {key for _, key, _ in searchable_parts(story)[1]}  # the same as its title
 
 
+def test_a_headline_is_found_by_its_short_form():
+    """Chinese shortens a name by keeping characters in order: the query 低保 (its bigram, looked up
+    as a prefix) finds the headline 最低生活保障审批, 货运 finds 道路货物运输经营许可; characters
+    further apart, or not in order, do not pair."""
+    story = "<html><body><article data-pagefind-body><h1>最低生活保障审批</h1><p>货物运输</p></article></body></html>"
+    words = search_document(story).replace("<", " ").replace(">", " ").split()
+
+    def found(query):
+        [bigram, _] = search_tokens(query)
+        return any(word.startswith(bigram) for word in words)
+
+    assert found("低保") and found("低生") and found("生保")
+    assert not found("货运")  # body text is not a headline: only what the page is called pairs
+    assert any(token.startswith(search_tokens("货运")[0]) for token in abbreviation_tokens("道路货物运输经营许可"))
+    assert not found("低审") and not found("保低")  # five apart; out of order
+    assert not set(abbreviation_tokens("长岭村")) & set(search_tokens("长岭村"))  # never an exact bigram
+
+
+def test_the_kicker_is_kept_for_the_result_list():
+    story = (
+        '<html><body><article data-pagefind-body><p data-pagefind-weight="5">三个普通瓜才顶它一个</p>'
+        "<h1>醴陵农民种出特大苹果瓜</h1><p>正文</p></article></body></html>"
+    )
+    meta = {key: value for kind, key, value in searchable_parts(story)[1] if kind == "meta"}
+    assert meta["kicker"] == "三个普通瓜才顶它一个" and meta["title"] == "醴陵农民种出特大苹果瓜"
+    plain = "<html><body><article data-pagefind-body><h1>健康证明</h1><p>正文</p></article></body></html>"
+    assert "kicker" not in {key for _, key, _ in searchable_parts(plain)[1]}
+
+
+def test_the_excerpt_names_each_field_as_chinese_writes_it():
+    """办理条件：… with a full-width colon; a field whose value is not searched (办理方式, the same on
+    every matter) loses its name too, instead of leaving it hanging before the next one."""
+    matter = (
+        "<html><body><article data-pagefind-body><h1>老年证年审</h1><dl><dt>办理条件</dt><dd>年满60周岁</dd>"
+        "<dt>办理方式</dt><dd data-pagefind-ignore>窗口</dd><dt>申请材料</dt><dd><ol><li>身份证</li><li>照片</li></ol></dd>"
+        "</dl></article></body></html>"
+    )
+    meta = {key: value for kind, key, value in searchable_parts(matter)[1] if kind == "meta"}
+    assert meta["text"] == "老年证年审 办理条件：年满60周岁 申请材料：身份证 照片"
+
+
 def test_a_page_without_a_searchable_body_has_no_document():
     assert search_document("<html><body><p>没有可索引的部分</p></body></html>") is None
 
@@ -130,9 +171,10 @@ def test_pagefind_stores_exactly_the_document_we_give_it(tmp_path):
     [fragment_path] = glob.glob(str(site / "pagefind" / "fragment" / "*.pf_fragment"))
     fragment = json.loads(gzip.decompress(open(fragment_path, "rb").read())[len("pagefind_dcd") :])
     indexed = fragment["content"].replace(".", " ").split()
-    assert indexed == search_tokens("长岭村 2020年1月") + search_tokens("5.00 元 修路 & 清淤")
+    headline = search_tokens("长岭村 2020年1月")
+    assert indexed == headline + search_tokens("5.00 元 修路 & 清淤") + abbreviation_tokens("长岭村")
     assert fragment["meta"]["title"] == "长岭村 2020年1月"
-    assert fragment["meta"]["text"] == "长岭村 2020年1月 本月收入 5.00 元 修路 & 清淤"  # labels shown, not indexed
+    assert fragment["meta"]["text"] == "长岭村 2020年1月 本月收入：5.00 元 修路 & 清淤"  # labels shown, not indexed
     assert fragment["meta"]["类型"] == "村务公开" and fragment["meta"]["日期"] == "2020-01"
     assert fragment["filters"] == {"栏目": ["村务公开"], "年份": ["2020"]}
     assert "示例数据" not in json.dumps(fragment, ensure_ascii=False) and "疑问" not in fragment["meta"]["text"]

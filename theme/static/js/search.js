@@ -164,8 +164,7 @@
         });
       });
       var ranked = Object.keys(pages).map(function (id) { return pages[id]; }).sort(byScore);
-      var weight = terms.reduce(function (sum, term) { return sum + (idf[term] || 0); }, 0);
-      return headlinesFirst(ranked, terms, weight);
+      return headlinesFirst(ranked, query, idf, total);
     });
   }
 
@@ -173,20 +172,83 @@
 
   /* The first page of results, each with its data, reordered so a page whose headline says what was
      asked comes first: Pagefind weighs the headline's words but cannot tell a headline that is the
-     query (健康证明 for 办健康证明) from a story that mentions it once. The share of the query's
-     pieces the headline holds adds up to the weight of the whole query. The headline is the part
-     of the title the page weighs as one (a ledger month's town is not: buildtools/search_text.py). Only the results listed
-     first are reordered: their data (with the headline) is fetched to show them anyway. */
-  function headlinesFirst(ranked, terms, weight) {
-    var first = ranked.slice(0, PAGE_SIZE);
+     query (健康证明 for 办健康证明) from a story that mentions it once. What the headline holds of
+     the query (headlineShare), weighed by how rare each piece is, adds up to the weight of the whole
+     query, so a common verb (申请, 要办) held by a headline decides less than the thing asked about;
+     the kicker counts at half. The headline is the part of the title the page weighs as one (a
+     ledger month's town is not: buildtools/search_text.py). Only the results listed first are
+     reordered: their data (with the headline) is fetched to show them anyway. */
+  function headlinesFirst(ranked, query, idf, total) {
+    var first = ranked.slice(0, PAGE_SIZE), pieces = queryPieces(query);
+    var rarity = pieces.map(function (piece) { return idf[piece.term] || Math.log(1 + total); });
+    var weight = Object.keys(idf).reduce(function (sum, term) { return sum + idf[term]; }, 0);
     return Promise.all(first.map(function (page) { return page.result.data(); })).then(function (data) {
+      var headlines = data.map(function (page) { return page.meta.headline || page.meta.title || ""; });
+      var usual = headlines.reduce(function (sum, text) { return sum + Array.from(text).length; }, 0) / Math.max(1, headlines.length);
       first.forEach(function (page, i) {
         page.data = data[i];
-        var headline = queryTerms(data[i].meta.headline || data[i].meta.title || "");
-        var held = terms.filter(function (term) { return headline.indexOf(term) >= 0; }).length;
-        page.score += weight * held / terms.length;
+        // As BM25 does for a field: a headline that is short beside the others is about what it
+        // holds, a long one (a problem told in a sentence) only mentions it.
+        var length = Array.from(headlines[i]).length;
+        var focus = 1 / (1 - HEADLINE_LENGTH_EFFECT + HEADLINE_LENGTH_EFFECT * length / Math.max(1, usual));
+        var headline = headlineShare(headlines[i], pieces, rarity) * focus;
+        var kicker = headlineShare(data[i].meta.kicker || "", pieces, rarity);
+        page.score += weight * (headline + KICKER_SHARE * kicker);
       });
       return first.sort(byScore).concat(ranked.slice(PAGE_SIZE));
+    });
+  }
+
+  var KICKER_SHARE = 0.5;
+  var HEADLINE_LENGTH_EFFECT = 0.75;  // BM25's b
+  var ABBREVIATION_SHARE = 0.8;  // 低保 in 最低生活保障: nearly as good as the two side by side
+  var ABBREVIATION_SPAN = 3;  // the second character at most this many after the first
+
+  /* The query's pieces as queryPlan looks them up, each with its text: Han bigrams (a character
+     alone only when it is the whole query), numbers and words. */
+  function queryPieces(query) {
+    var pieces = [], match, text = asked(query), runs = [];
+    WORD.lastIndex = 0;
+    while ((match = WORD.exec(text)) !== null) { runs.push(match); }  // before queryTerms reuses WORD
+    runs.forEach(function (match) {
+      if (!match[2]) { pieces.push({ text: match[0], term: queryTerms(match[0])[0] }); return; }
+      var characters = Array.from(match[2]);
+      if (characters.length === 1 && runs.length === 1) { pieces.push({ text: characters[0], term: queryTerms(characters[0])[0] }); }
+      for (var i = 0; i + 1 < characters.length; i += 1) {
+        var bigram = characters[i] + characters[i + 1];
+        pieces.push({ text: bigram, term: queryTerms(bigram)[0] });
+      }
+    });
+    return pieces.filter(function (piece) { return piece.term; });
+  }
+
+  /* How much of the query `text` holds, from 0 to 1, each piece weighed by its rarity: a piece found
+     as written counts whole; a Han bigram whose two characters stand in order a few characters apart
+     within one run counts ABBREVIATION_SHARE, since Chinese shortens a name by keeping characters in
+     order (低保 for 最低生活保障, 货运 for 货物运输). */
+  function headlineShare(text, pieces, rarity) {
+    if (!text) { return 0; }
+    var terms = queryTerms(text), runs = [], match, normal = normalise(text), held = 0, weight = 0;
+    var han = new RegExp("[" + HAN + "]+", "gu");
+    while ((match = han.exec(normal)) !== null) { runs.push(Array.from(match[0])); }
+    pieces.forEach(function (piece, k) {
+      weight += rarity[k];
+      if (terms.indexOf(piece.term) >= 0) { held += rarity[k]; }
+      else if (abbreviated(Array.from(piece.text), runs)) { held += ABBREVIATION_SHARE * rarity[k]; }
+    });
+    return weight ? held / weight : 0;
+  }
+
+  function abbreviated(pair, runs) {
+    if (pair.length !== 2) { return false; }
+    return runs.some(function (run) {
+      for (var i = 0; i < run.length; i += 1) {
+        if (run[i] !== pair[0]) { continue; }
+        for (var j = i + 2; j < run.length && j <= i + ABBREVIATION_SPAN; j += 1) {
+          if (run[j] === pair[1]) { return true; }
+        }
+      }
+      return false;
     });
   }
 
