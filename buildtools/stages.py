@@ -130,7 +130,7 @@ def settings_problems(settings: dict) -> tuple[dict, list[str]]:
     try:
         return runner_settings(settings), []
     except ValueError as exc:
-        return {}, [f"构建失败：{exc.__class__.__name__}: {exc}"]
+        return {}, [f"设置有误：{exc}"]
 
 
 def write_build_report(

@@ -34,7 +34,7 @@ def test_a_wrong_setting_fails_the_build_naming_it_and_keeps_the_output(tmp_path
     (output / "index.html").write_text("the live site", encoding="utf-8")
     result = build_site(str(ROOT / "pelicanconf.py"), str(output), {key: value})
     assert not result.ok
-    assert result.problems == [f"构建失败：ValueError: {message}"]
+    assert result.problems == [f"设置有误：{message}"]
     assert [p.name for p in output.iterdir()] == ["index.html"]
     assert (output / "index.html").read_text(encoding="utf-8") == "the live site"
     assert not (tmp_path / "output.work").exists()

@@ -318,7 +318,7 @@ def test_a_wrong_build_workers_setting_fails_the_build_with_its_message(tmp_path
         {"BUILD_WORKERS": "2", "SEARCH_INDEX": False, "PRECOMPRESS": False},
     )
     assert not result.ok
-    assert result.problems == ["构建失败：ValueError: BUILD_WORKERS 应为正整数（例：2），现为 '2'"]
+    assert result.problems == ["设置有误：BUILD_WORKERS 应为正整数（例：2），现为 '2'"]
 
 
 def test_without_fork_prctl_or_affinity_the_build_runs_in_one_process_with_the_same_bytes(tmp_path, monkeypatch):

@@ -64,19 +64,9 @@ def test_a_wrong_shard_setting_fails_the_build_and_keeps_the_output(tmp_path):
     copy_site(tmp_path)
     build(tmp_path)
     before = (tmp_path / "output/pagefind/shards.json").read_bytes()
-    result = build_site(
-        str(ROOT / "pelicanconf.py"),
-        str(tmp_path / "output"),
-        {
-            "PATH": str(tmp_path / "content"),
-            "THEME": str(tmp_path / "theme"),
-            "BUILD_TIME": "2030-01-01T00:00",
-            "INCREMENTAL_BUILD": False,
-            "SEARCH_SHARD_DEFAULT": "a b",
-        },
-    )
+    result = build_copy(tmp_path, INCREMENTAL_BUILD=False, SEARCH_SHARD_DEFAULT="a b")
     assert not result.ok and result.problems == [
-        "搜索索引设置有误：SEARCH_SHARD_DEFAULT = 'a b'：分片名只能含字母、数字、- 和 _"
+        "设置有误：SEARCH_SHARD_DEFAULT = 'a b'：分片名只能含字母、数字、- 和 _"
     ]
     assert (tmp_path / "output/pagefind/shards.json").read_bytes() == before
 
@@ -87,12 +77,14 @@ def copy_site(tmp_path):
     return tmp_path / "content"
 
 
+def build_copy(tmp_path, output="output", **settings):
+    """Build the copied site (copy_site) into tmp_path/output with these settings besides its own."""
+    overrides = {"PATH": str(tmp_path / "content"), "THEME": str(tmp_path / "theme"), "BUILD_TIME": "2030-01-01T00:00"}
+    return build_site(str(ROOT / "pelicanconf.py"), str(tmp_path / output), {**overrides, **settings})
+
+
 def build(tmp_path, output="output"):
-    result = build_site(
-        str(ROOT / "pelicanconf.py"),
-        str(tmp_path / output),
-        {"PATH": str(tmp_path / "content"), "THEME": str(tmp_path / "theme"), "BUILD_TIME": "2030-01-01T00:00"},
-    )
+    result = build_copy(tmp_path, output)
     assert result.ok, result.problems
     return result.report
 
@@ -189,16 +181,7 @@ def test_a_fresh_build_indexes_every_shard_again(tmp_path):
     """A non-incremental build (and any build that cannot trust its work folder) passes None."""
     copy_site(tmp_path)
     build(tmp_path)
-    result = build_site(
-        str(ROOT / "pelicanconf.py"),
-        str(tmp_path / "output"),
-        {
-            "PATH": str(tmp_path / "content"),
-            "THEME": str(tmp_path / "theme"),
-            "BUILD_TIME": "2030-01-01T00:00",
-            "INCREMENTAL_BUILD": False,
-        },
-    )
+    result = build_copy(tmp_path, INCREMENTAL_BUILD=False)
     assert result.ok and result.report["search"]["reindexed"] == ALL_SHARDS
 
 
