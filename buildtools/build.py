@@ -24,6 +24,7 @@ from buildtools.stages import (
     write_build_report,
 )
 from buildtools.unchanged import quick_rebuild
+from plugins.portal_data.atomic import replace_folder
 
 # Pelican and the incremental runner (which imports it) are imported where a build runs them: a
 # rebuild with nothing changed (buildtools/unchanged.py) is decided without them.
@@ -84,15 +85,6 @@ def build_site(
     result.report = write_build_report(result, staging_path, **report_args)
     replace_folder(staging_path, final_path)
     return result
-
-
-def replace_folder(new_path: str, final_path: str) -> None:
-    """Swap the finished build in; the old folder is removed only after the new one is in place."""
-    old_path = f"{final_path}.old-{os.getpid()}"
-    if os.path.exists(final_path):
-        os.rename(final_path, old_path)
-    os.rename(new_path, final_path)
-    shutil.rmtree(old_path, ignore_errors=True)
 
 
 def _quiet_pelican_logging() -> None:

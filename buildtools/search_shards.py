@@ -24,7 +24,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from buildtools.search_documents import has_documents, rules_digest, update_shard
-from plugins.portal_data.atomic import write_atomically
+from plugins.portal_data.atomic import remove_folder, replace_folder, write_atomically
 from plugins.portal_data.downloads import has_bytes
 
 DEFAULTS = {
@@ -129,7 +129,7 @@ def index_shards(
                 continue
             started = time.monotonic()
             problems = index_one_shard(
-                site_path, shard, os.path.join(store, shard), remove=lambda path: remover.submit(_remove_tree, path)
+                site_path, shard, os.path.join(store, shard), remove=lambda path: remover.submit(remove_folder, path)
             )
             if problems:
                 return problems, indexed, sum(map(len, documents_changed.values()))
@@ -156,11 +156,7 @@ def _remove_unlisted_documents(store: str, shards: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.remove(path)
 
 
-def _remove_tree(path: str) -> None:
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def index_one_shard(site_path: str, shard: str, documents: str, remove=_remove_tree) -> list[str]:
+def index_one_shard(site_path: str, shard: str, documents: str, remove=remove_folder) -> list[str]:
     """Pagefind over `documents` (this shard's search documents, at the pages' relative paths, so
     the URLs in the index are the site's), written fresh and renamed over the old bundle, which is
     handed to `remove`."""
@@ -174,13 +170,7 @@ def index_one_shard(site_path: str, shard: str, documents: str, remove=_remove_t
         detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
         return [f"搜索索引 {shard} 构建失败（pagefind 退出码 {result.returncode}）：{detail}"]
     # Files of the kept work folder may be hard-linked into a live release: replace, never rewrite.
-    if os.path.isdir(final):
-        old = f"{final}.old-{os.getpid()}"
-        os.rename(final, old)
-        os.rename(fresh, final)
-        remove(old)
-    else:
-        os.rename(fresh, final)
+    replace_folder(fresh, final, remove)
     return []
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 
 TEMPORARY_SUFFIX = ".tmp"
 
@@ -34,6 +35,24 @@ def replacing(path: str):
         with contextlib.suppress(FileNotFoundError):
             os.remove(temporary)
         raise
+
+
+def remove_folder(path: str) -> None:
+    """Remove a folder and what is in it; one already gone is no error."""
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def replace_folder(new_path: str, final_path: str, remove=remove_folder) -> None:
+    """Put the finished folder `new_path` at `final_path` by rename; the folder it replaces is moved
+    aside first and handed to `remove` only once the new one is in place, so `final_path` is missing
+    only between two renames and files hard-linked into a live release are never written through."""
+    if os.path.isdir(final_path):
+        old_path = f"{final_path}.old-{os.getpid()}"
+        os.rename(final_path, old_path)
+        os.rename(new_path, final_path)
+        remove(old_path)
+    else:
+        os.rename(new_path, final_path)
 
 
 def write_atomically(path: str, data: bytes | str, *, mtime_ns: int | None = None) -> None:
