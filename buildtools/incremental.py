@@ -26,7 +26,6 @@ file) is what finds it, and a build from nothing (delete the work folder) puts i
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -35,7 +34,7 @@ import sys
 
 from buildtools.inputs import ContentDigest, InputState, digest_files
 from plugins.portal_data.atomic import replacing, write_atomically, write_json_atomically
-from plugins.portal_data.digests import file_digest
+from plugins.portal_data.digests import file_digest, running_digest
 from plugins.portal_data.tree import tree_files
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -97,7 +96,7 @@ def fingerprint(
     files are reused where their stat allows (buildtools/inputs.py). Returns the fingerprint and
     this build's digests of the files."""
     previous = previous or InputState()
-    digest = hashlib.blake2b(digest_size=16)
+    digest = running_digest()
     digest.update(f"{platform.python_version()} {sys.platform} {_versions()}".encode())
     shaping = {key: value for key, value in (overrides or {}).items() if key not in NOT_SHAPING_OUTPUT}
     digest.update(json.dumps(shaping, sort_keys=True, default=str).encode())

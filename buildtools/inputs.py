@@ -22,14 +22,13 @@ they are a function of files and environment the fingerprint covers, so while it
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import time
 from dataclasses import dataclass, field
 
 from plugins.portal_data.atomic import write_json_atomically
-from plugins.portal_data.digests import file_digest, settled, stat_key
+from plugins.portal_data.digests import digest_of, file_digest, running_digest, settled, stat_key
 from plugins.portal_data.tree import tree_files
 
 STATE_FILE = "inputs.json"
@@ -79,7 +78,7 @@ def digest_files(named_paths, known_files: dict, known_taken_ns: int, taken_ns: 
     where plugins/portal_data/digests.py's trust rule allows. `taken_ns`: when this build started."""
     taken_ns = taken_ns or time.time_ns()
     files: dict[str, list] = {}
-    combined = hashlib.blake2b(digest_size=16)
+    combined = running_digest()
     digested = 0
     for name, path in named_paths:
         try:
@@ -99,7 +98,7 @@ def digest_files(named_paths, known_files: dict, known_taken_ns: int, taken_ns: 
 
 
 def input_key(settings_fingerprint: str, content: ContentDigest) -> str:
-    return hashlib.blake2b(f"{settings_fingerprint}\n{content.key}".encode(), digest_size=16).hexdigest()
+    return digest_of(settings_fingerprint, content.key)
 
 
 def load_state(work_root: str) -> InputState:

@@ -27,9 +27,10 @@ from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from plugins.portal_data.atomic import write_atomically
+from plugins.portal_data.digests import digest_of
 from plugins.portal_data.downloads import has_bytes, write_download
 
-from .render_keys import TemplateVariables, Unkeyable, ValueDigests, digest_parts
+from .render_keys import TemplateVariables, Unkeyable, ValueDigests
 
 
 class _NotRendered(str):
@@ -210,7 +211,7 @@ class UnchangedFilesWriter(Writer):
         key = None
         if self.record.previous_keys is not None:
             try:
-                key = digest_parts("file", relative, self._digests.digest(inputs))
+                key = digest_of("file", relative, self._digests.digest(inputs))
             except Unkeyable:
                 key = None
         if key is not None:

@@ -40,7 +40,6 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
-import hashlib
 import pathlib
 
 import jinja2
@@ -51,6 +50,7 @@ from pelican.paginator import Page as PaginatorPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
+from plugins.portal_data.digests import digest_of
 from plugins.power_list.model import PowerItem
 from plugins.sections.declaration import Section
 from plugins.village_disclosure.model import LedgerMonth
@@ -121,11 +121,6 @@ class Unkeyable(Exception):
     """A value whose digest would not prove the page unchanged."""
 
 
-def digest_parts(*parts: str) -> str:
-    text = "\x1f".join(parts)  # one update: at 29,000 pages the per-part calls added up
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
 class TemplateVariables:
     """Which variables each template can read, each template file parsed once per build."""
 
@@ -179,13 +174,13 @@ class ValueDigests:
             if name in variables:
                 value = variables[name]
                 parts.append(f"{name}={self.root(value)}")
-        return digest_parts(*parts)
+        return digest_of(*parts)
 
     def root(self, value) -> str:
         """A template variable: an article or page named directly shows everything plugins attached."""
         if isinstance(value, Content):
             attached = {key: item for key, item in vars(value).items() if key not in SKIPPED_ATTRIBUTES}
-            return digest_parts("root", self.digest(value), self._mapping(attached, 1))
+            return digest_of("root", self.digest(value), self._mapping(attached, 1))
         return self.digest(value)
 
     def digest(self, value, depth: int = 0) -> str:
@@ -194,11 +189,11 @@ class ValueDigests:
         kind = type(value)
         if kind in EXACT_PLAIN or isinstance(value, PLAIN):
             text = f"{kind.__name__}:{value!r}"
-            return text if len(text) < 96 else digest_parts(text)
+            return text if len(text) < 96 else digest_of(text)
         if isinstance(value, (list, tuple)):
-            return digest_parts(type(value).__name__, *(self.digest(item, depth) for item in value))
+            return digest_of(type(value).__name__, *(self.digest(item, depth) for item in value))
         if isinstance(value, (set, frozenset)):
-            return digest_parts("set", *sorted(self.digest(item, depth) for item in value))
+            return digest_of("set", *sorted(self.digest(item, depth) for item in value))
         if isinstance(value, dict):
             return self._mapping(value, depth)
         remembered = self._memo.get(id(value))
@@ -217,7 +212,7 @@ class ValueDigests:
     def _mapping(self, mapping: dict, depth: int) -> str:
         # In insertion order: a template looping over a dict shows its entries in that order.
         items = [(str(key), self.digest(item, depth)) for key, item in mapping.items()]
-        return digest_parts("dict", *(f"{key}={item}" for key, item in items))
+        return digest_of("dict", *(f"{key}={item}" for key, item in items))
 
     def _object(self, value, depth: int) -> str:
         kind = f"{type(value).__module__}.{type(value).__qualname__}"
@@ -226,13 +221,13 @@ class ValueDigests:
         if isinstance(value, Content):
             return self._content(value, kind)
         if isinstance(value, URLWrapper):
-            return digest_parts(kind, value.name, value.slug, value.url, value.save_as)
+            return digest_of(kind, value.name, value.slug, value.url, value.save_as)
         if isinstance(value, Paginator):
-            return digest_parts(
+            return digest_of(
                 kind, value.name, str(value.url), str(value.count), str(value.per_page), str(value.orphans)
             )
         if isinstance(value, PaginatorPage):
-            return digest_parts(
+            return digest_of(
                 kind,
                 value.full_name,
                 str(value.base_url),
@@ -245,22 +240,22 @@ class ValueDigests:
         if callable(value) and hasattr(value, "__code__"):
             cells = [self.digest(cell.cell_contents, depth + 1) for cell in (value.__closure__ or ())]
             defaults = self.digest((value.__defaults__, getattr(value, "__kwdefaults__", None)), depth + 1)
-            return digest_parts(kind, value.__module__, value.__qualname__, defaults, *cells)
+            return digest_of(kind, value.__module__, value.__qualname__, defaults, *cells)
         if hasattr(value, "__func__") and hasattr(value, "__self__"):  # a bound method
-            return digest_parts(kind, self.digest(value.__func__, depth + 1), self.digest(value.__self__, depth + 1))
+            return digest_of(kind, self.digest(value.__func__, depth + 1), self.digest(value.__self__, depth + 1))
         view = TEMPLATE_VIEWS.get(type(value))
         if view is not None:
-            return digest_parts(kind, self._mapping(view(value), depth + 1))
+            return digest_of(kind, self._mapping(view(value), depth + 1))
         if dataclasses.is_dataclass(value):
             values = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
             if all(
                 isinstance(item, PLAIN) for item in values.values()
             ):  # a voucher row: one repr, not a digest per cell
-                return digest_parts(kind, repr(sorted(values.items())))
-            return digest_parts(kind, self._mapping(values, depth + 1))
+                return digest_of(kind, repr(sorted(values.items())))
+            return digest_of(kind, self._mapping(values, depth + 1))
         if hasattr(value, "__dict__") and not callable(value):
             attributes = {key: item for key, item in vars(value).items() if key not in SKIPPED_ATTRIBUTES}
-            return digest_parts(kind, self._mapping(attributes, depth + 1))
+            return digest_of(kind, self._mapping(attributes, depth + 1))
         raise Unkeyable(f"cannot digest a {kind}")
 
     def _content(self, content: Content, kind: str) -> str:
@@ -270,12 +265,12 @@ class ValueDigests:
         metadata (digested here) or cut from that same text."""
         raw = content._get_content() if hasattr(content, "_get_content") else content._content
         text = content._update_content(raw or "", IDENTITY_SITEURL)
-        return digest_parts(
+        return digest_of(
             kind,
             content.get_relative_source_path() or "",
             content.url,
             content.save_as,
             str(getattr(content, "status", "")),
             self._mapping(dict(content.metadata), 1),
-            digest_parts(str(text)),
+            digest_of(str(text)),
         )

@@ -4,7 +4,7 @@ Every build checks every Markdown and CSV file (front matter, personal data, uns
 validation); at ten years of content that is tens of thousands of files, nearly all unchanged.
 This cache keeps, per file, the result of a function of that file's bytes alone, keyed by
 
-    (the file's path, blake2b of its bytes, every other input the result depends on)
+    (the file's path, the digest of its bytes, every other input the result depends on)
 
 so a result is reused only for the very same bytes and inputs. Conclusions that span files
 (duplicate slugs, link targets, balances chained across months) must not be cached here: callers
@@ -23,7 +23,6 @@ Safety rules:
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import pickle
@@ -32,7 +31,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .atomic import write_atomically
-from .digests import bytes_digest, settled, stat_key
+from .digests import bytes_digest, running_digest, settled, stat_key
 
 T = TypeVar("T")
 FORMAT = 1
@@ -45,7 +44,7 @@ def enabled(settings: dict) -> bool:
 
 def code_digest(*modules) -> str:
     """Digest of the source of the modules that compute the results: the cache's version."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = running_digest()
     for module in modules:
         path = getattr(module, "__file__", None) or ""
         digest.update(module.__name__.encode() + b"\0")
