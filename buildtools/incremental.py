@@ -35,7 +35,7 @@ import sys
 from buildtools.inputs import ContentDigest, InputState, digest_files
 from plugins.portal_data.atomic import replacing, write_atomically, write_json_atomically
 from plugins.portal_data.digests import file_digest, running_digest
-from plugins.portal_data.tree import tree_files
+from plugins.portal_data.tree import remove_empty_folders, tree_files
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPLETE = ".complete"
@@ -177,17 +177,6 @@ def remove_stale(work: str, started_ns: int, kept: set[str], written: set[str], 
         else:
             touched.add(relative)
     return sorted(removed), touched
-
-
-def remove_empty_folders(root: str) -> None:
-    """A withdrawn article's folder must go too, or the server would list or redirect it. Bottom
-    up, a folder is empty when it holds no file and every folder in it was removed: the walk's own
-    listing says so, without listing each of the ~25,000 folders of a ten-year site again."""
-    removed: set[str] = set()
-    for base, dirs, names in os.walk(root, topdown=False):
-        if base != root and not names and all(os.path.join(base, name) in removed for name in dirs):
-            os.rmdir(base)
-            removed.add(base)
 
 
 def remove_emptied_folders(root: str, removed: list[str]) -> None:

@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from buildtools.search_documents import has_documents, rules_digest, update_shard
 from plugins.portal_data.atomic import remove_folder, replace_folder, write_atomically
 from plugins.portal_data.downloads import has_bytes
+from plugins.portal_data.tree import tree_files
 
 DEFAULTS = {
     # (regular expression on the page's path, shard name with \1 or \g<1> for its groups); first
@@ -80,15 +81,9 @@ def shard_for(relative_path: str, config: dict) -> str:
 def pages_by_shard(site_path: str, config: dict) -> dict[str, list[str]]:
     """Every HTML page of the site (not under pagefind/) by shard, as relative `/`-separated paths."""
     found: dict[str, list[str]] = {}
-    for base, dirs, names in os.walk(site_path):
-        if base == site_path:
-            dirs[:] = [name for name in dirs if name != "pagefind"]
-        dirs.sort()
-        relative_base = os.path.relpath(base, site_path).replace(os.sep, "/")
-        for name in sorted(names):
-            if name.endswith(".html"):
-                path = name if relative_base == "." else f"{relative_base}/{name}"
-                found.setdefault(shard_for(path, config), []).append(path)
+    for path, _ in tree_files(site_path, skip_folders={"pagefind"}):
+        if path.endswith(".html"):
+            found.setdefault(shard_for(path, config), []).append(path)
     return found
 
 

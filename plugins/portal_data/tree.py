@@ -1,8 +1,9 @@
 """Walking a folder: every file under it, in a fixed order, with its path relative to the root.
 
-The one walk of the build (the content digests, the output's stale files, the sync, the report,
-precompression, the checks' file lists). Straight from os.scandir: at ten years' scale os.walk
-and a path join per file were most of a sync's walk.
+Every walk of the build: tree_files for the files (the content digests, the output's stale files,
+the sync, the report, precompression, the checks' file lists, the search shards' pages), straight
+from os.scandir because at ten years' scale os.walk and a path join per file were most of a sync's
+walk; and remove_empty_folders, the one walk that is about folders rather than files.
 """
 
 from __future__ import annotations
@@ -41,3 +42,16 @@ def tree_files(root: str, follow_links: bool = False, skip_hidden: bool = False,
             else:
                 yield entry.path[prefix:].replace(os.sep, "/"), entry.path
         pending.extend(reversed(folders))
+
+
+def remove_empty_folders(root: str) -> None:
+    """Remove every folder under root (not root) that holds no file, however deep: a withdrawn
+    article's folder must go too, or the server would list or redirect it. Bottom up (os.walk's
+    own order for that), a folder is empty when it holds no file and every folder in it was
+    removed: the walk's listing says so, without listing each of the ~25,000 folders of a ten-year
+    site again."""
+    removed: set[str] = set()
+    for base, dirs, names in os.walk(root, topdown=False):
+        if base != root and not names and all(os.path.join(base, name) in removed for name in dirs):
+            os.rmdir(base)
+            removed.add(base)
