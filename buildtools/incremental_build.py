@@ -127,7 +127,7 @@ def build_incremental(
     stale, touched = remove_stale(work, threshold, record.paths, record.written)
     if stale and plugin_listed(settings, "seo"):
         seo.write_sitemap_files(work, settings)  # withdrawn pages were still on disk when it first ran
-        sitemap = seo.seo_settings(settings)
+        sitemap = seo.seo_settings(settings)[0]
         touched |= {sitemap["SITEMAP_SAVE_AS"], sitemap["ROBOTS_SAVE_AS"]}
     clock.facts["incremental"]["stale_removed"] = len(stale)
     changed = changed_pages(work, record.written, stale)

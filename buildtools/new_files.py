@@ -74,7 +74,7 @@ def article_problems(settings: dict, date: str, section: str, slug: str) -> list
         parse_time(date, ZoneInfo(settings.get("TIMEZONE") or "Asia/Shanghai"))
     except DateFormError as problem:
         problems.append(f"Date {problem}")
-    sections_file = section_settings(settings)["SECTIONS_FILE"]
+    sections_file = section_settings(settings)[0]["SECTIONS_FILE"]
     sections, errors = load_sections(os.path.join(_content(settings), sections_file), sections_file)
     problems += [str(error) for error in errors]
     if not errors and section not in {category for known in sections for category in known.categories}:
@@ -191,9 +191,9 @@ def new_matter(settings: dict, department_code: str) -> Written:
     The file keeps its encoding and line ends (Excel's or WPS's), so its diff is the one new row.
     """
     from plugins.power_list.model import DEPARTMENTS_HEADER, HEADER
-    from plugins.power_list.power_list import DEFAULTS
+    from plugins.power_list.power_list import power_list_settings
 
-    config = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    config = power_list_settings(settings)[0]
     content = _content(settings)
     departments, errors = read_csv_table(
         os.path.join(content, config["POWER_DEPARTMENTS_PATH"]),

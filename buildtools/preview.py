@@ -133,7 +133,7 @@ def one_file_problems(settings: dict, source_path: str) -> list:
         "CACHE_CONTENT": False,  # the build's per-file caches stay the build's
     }
     problems = content_problems(alone) + unsafe_html_problems(alone)
-    allow_path = os.path.join(content, guard_settings(settings)["PERSONAL_DATA_ALLOWLIST"])
+    allow_path = os.path.join(content, guard_settings(settings)[0]["PERSONAL_DATA_ALLOWLIST"])
     allowed, allowlist_problems = load_allowlist(allow_path, os.path.relpath(allow_path, content))
     with open(source_path, "rb") as handle:
         text = as_text(handle.read())

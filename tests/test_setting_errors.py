@@ -1,5 +1,7 @@
 """A wrong setting, of each kind (a value of the wrong type, a search-shard rule that is not a pattern,
-a number out of range), fails `invoke build` and `invoke check` with a message naming the setting."""
+a number out of range, a URL pattern without its placeholder), in the build runner or in any plugin
+(each plugin's DEFAULTS checked by plugins/portal_data/plugin_settings.py), fails `invoke build` and
+`invoke check` with a message naming the setting."""
 
 from __future__ import annotations
 
@@ -19,6 +21,26 @@ WRONG = {
     "shard-rule-shape": ("SEARCH_SHARDS", "[('^news/',)]", "SEARCH_SHARDS 的规则 ('^news/',) 无效"),
     "runner-number": ("BUILD_WORKERS", "0", "BUILD_WORKERS 应为正整数（例：2），现为 0"),
     "plugin-number": ("PROBLEM_LIST_FEED_MAX_ITEMS", "'many'", "PROBLEM_LIST_FEED_MAX_ITEMS = 'many' 不对；应为正整数"),
+    "editions-type": ("EDITIONS_URL", "5", "EDITIONS_URL = 5 不对；应为文字（路径或网址）"),
+    "editions-placeholder": (
+        "EDITION_SAVE_AS",
+        "'editions/index.html'",
+        "EDITION_SAVE_AS = 'editions/index.html' 缺少 {date",
+    ),
+    "sections-number": ("SECTIONS_FEED_MAX_ITEMS", "'50'", "SECTIONS_FEED_MAX_ITEMS = '50' 不对；应为正整数"),
+    "sections-placeholder": ("SECTION_URL", "'news/'", "SECTION_URL = 'news/' 缺少 {slug}"),
+    "seo-list": (
+        "SITEMAP_EXCLUDE_PREFIXES",
+        "'pagefind/'",
+        "SITEMAP_EXCLUDE_PREFIXES = 'pagefind/' 不对；应为文字的列表",
+    ),
+    "guard-type": ("PERSONAL_DATA_ALLOWLIST", "None", "PERSONAL_DATA_ALLOWLIST = None 不对；应为文字（路径或网址）"),
+    "guard-list": (
+        "PERSONAL_DATA_PHONE_COLUMN_WORDS",
+        "'电话'",
+        "PERSONAL_DATA_PHONE_COLUMN_WORDS = '电话' 不对；应为文字的列表",
+    ),
+    "village-type": ("VILLAGES_URL", "7", "VILLAGES_URL = 7 不对；应为文字（路径或网址）"),
 }
 
 

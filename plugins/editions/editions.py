@@ -17,6 +17,7 @@ from plugins.portal_data.dates import DateFormError, parse_day
 from plugins.portal_data.front_matter import value_position
 from plugins.portal_data.numbers import whole_number
 from plugins.portal_data.page_generator import PageGenerator
+from plugins.portal_data.plugin_settings import plugin_settings
 
 # EDITION_NAME is not here: it is the site's own choice, set in pelicanconf.py, which the theme reads
 # too (the header, an article's ContentSource); a site without it names its editions by SITENAME.
@@ -49,10 +50,10 @@ class Edition:
         return f"{self.name} {self.date:%Y-%m-%d}"
 
 
-def edition_settings(settings) -> dict:
-    config = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+def edition_settings(settings) -> tuple[dict, list[DataError]]:
+    config, errors = plugin_settings(settings, DEFAULTS, {"EDITION_URL": "{date", "EDITION_SAVE_AS": "{date"})
     config["EDITION_NAME"] = settings.get("EDITION_NAME") or settings.get("SITENAME", "")
-    return config
+    return config, errors
 
 
 def _where(path: str, key: str) -> tuple[int, int]:
@@ -125,8 +126,11 @@ class EditionsGenerator(PageGenerator):
     """Collects editions from the articles the ArticlesGenerator has read, then writes their pages."""
 
     def generate_context(self):
-        self.config = edition_settings(self.settings)
-        self.editions, errors = build_editions(self.context.get("articles", []), self.config, self.path)
+        self.config, errors = edition_settings(self.settings)
+        if errors:  # with a wrong URL pattern no edition has an address: report only the setting
+            self.editions = []
+        else:
+            self.editions, errors = build_editions(self.context.get("articles", []), self.config, self.path)
         collect_problems(self.context, errors)
         self.context["editions"] = self.editions
         self.context["latest_edition"] = self.editions[0] if self.editions else None

@@ -16,6 +16,7 @@ from plugins.portal_data import DataError, collect_problems, connect_source_chec
 from plugins.portal_data.content_files import csv_files, markdown_files
 from plugins.portal_data.csv_source import decode_text
 from plugins.portal_data.file_cache import FileCache, as_text
+from plugins.portal_data.plugin_settings import plugin_settings
 from plugins.portal_data.positions import line_column
 
 from . import detectors
@@ -31,8 +32,8 @@ DEFAULTS = {
 }
 
 
-def guard_settings(settings: dict) -> dict:
-    return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+def guard_settings(settings: dict) -> tuple[dict, list[DataError]]:
+    return plugin_settings(settings, DEFAULTS)
 
 
 def _problem(shown: str, line: int, column: int, finding: Finding) -> DataError:
@@ -119,7 +120,9 @@ def csv_findings(data: bytes, phone_words) -> list[tuple[int, int, Finding]]:
 
 
 def personal_data_problems(settings: dict) -> list[DataError]:
-    config = guard_settings(settings)
+    config, errors = guard_settings(settings)
+    if errors:
+        return errors
     content = os.path.abspath(settings["PATH"])
     allow_path = os.path.join(content, config["PERSONAL_DATA_ALLOWLIST"])
     allowed, errors = load_allowlist(allow_path, os.path.relpath(allow_path, content))

@@ -1,4 +1,4 @@
-"""What the CSV registers (power list, problem list) share: settings with URL placeholders, row checks,
+"""What the CSV registers (power list, problem list) share: row checks,
 the fields of their filter form, and writing their downloads.
 
 A register reads one CSV of rows, checks each row with small functions that yield DataError values,
@@ -15,37 +15,6 @@ from dataclasses import dataclass
 from .csv_source import CsvRow, CsvTable
 from .downloads import csv_bytes, json_bytes, write_derived, write_download
 from .errors import DataError, collect_problems
-
-
-def register_settings(settings, defaults: dict, placeholders: dict) -> tuple[dict, list[DataError]]:
-    """The register's settings over its defaults: each of its default's kind (a path, a whole number),
-    and each URL pattern with its placeholder, or every page would be written to the same file."""
-    config = {key: settings.get(key, default) for key, default in defaults.items()}
-    errors = [
-        DataError(
-            "pelicanconf.py", 0, 0, "bad-setting", f"{key} = {config[key]!r} 不对；应为{kind}，例如 {defaults[key]!r}"
-        )
-        for key, kind in _wrong_kinds(config, defaults)
-    ]
-    errors += [
-        DataError(
-            "pelicanconf.py", 0, 0, "bad-setting", f"{key} = {config[key]!r} 缺少 {placeholder}；例如 {defaults[key]!r}"
-        )
-        for key, placeholder in placeholders.items()
-        if isinstance(config[key], str) and placeholder not in config[key]
-    ]
-    return config, errors
-
-
-def _wrong_kinds(config: dict, defaults: dict) -> Iterator[tuple[str, str]]:
-    """(key, the kind it should be) for each value that is not of its default's kind."""
-    for key, default in defaults.items():
-        value = config[key]
-        if isinstance(default, str) and not (isinstance(value, str) and value.strip()):
-            yield key, "文字（路径或网址）"
-        elif isinstance(default, int) and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            yield key, "正整数"
-
 
 CellError = Callable[[str, str, str], DataError]
 

@@ -15,10 +15,11 @@ import zoneinfo
 from pelican import signals
 
 from plugins.portal_data import DataError, raise_collected_problems
-from plugins.portal_data.csv_register import FilterField, publish_register, register_settings, write_register_downloads
+from plugins.portal_data.csv_register import FilterField, publish_register, write_register_downloads
 from plugins.portal_data.csv_source import read_csv_table
 from plugins.portal_data.downloads import write_download
 from plugins.portal_data.page_generator import PageGenerator
+from plugins.portal_data.plugin_settings import plugin_settings
 from plugins.portal_data.registers_file import read_sample_data
 from plugins.portal_data.section_item import SectionItem, add_section_items
 from plugins.portal_data.site_url import feed_siteurl
@@ -63,7 +64,7 @@ PLACEHOLDERS = {
 
 
 def problem_list_settings(settings) -> tuple[dict, list[DataError]]:
-    return register_settings(settings, {**DEFAULTS, **SHARED_FILES}, PLACEHOLDERS)
+    return plugin_settings(settings, {**DEFAULTS, **SHARED_FILES}, PLACEHOLDERS)
 
 
 def status_date(settings) -> dt.date:

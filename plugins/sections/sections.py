@@ -22,6 +22,7 @@ from plugins.portal_data.downloads import write_download
 from plugins.portal_data.front_matter import value_position
 from plugins.portal_data.numbers import whole_number
 from plugins.portal_data.plugin_list import plugin_listed
+from plugins.portal_data.plugin_settings import plugin_settings
 from plugins.portal_data.site_url import feed_siteurl
 
 from .declaration import Section, load_sections
@@ -58,8 +59,11 @@ class SectionEntry:
         return (-self.date.timestamp(), self.position, self.title)
 
 
-def section_settings(settings) -> dict:
-    return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+PLACEHOLDERS = {key: "{slug}" for key in ("SECTION_URL", "SECTION_SAVE_AS", "SECTION_FEED_URL", "SECTION_FEED_SAVE_AS")}
+
+
+def section_settings(settings) -> tuple[dict, list[DataError]]:
+    return plugin_settings(settings, DEFAULTS, PLACEHOLDERS)
 
 
 def entry_for_article(article) -> SectionEntry:
@@ -144,9 +148,12 @@ class SectionsGenerator(Generator):
     """Writes section landing pages and feeds; the context keys it adds are documented in README."""
 
     def generate_context(self):
-        self.config = section_settings(self.settings)
-        sections, errors = load_sections(
-            os.path.join(self.path, self.config["SECTIONS_FILE"]), self.config["SECTIONS_FILE"]
+        self.config, errors = section_settings(self.settings)
+        # With a wrong setting there is no declaration to read or no address to give a section.
+        sections, errors = (
+            ([], errors)
+            if errors
+            else load_sections(os.path.join(self.path, self.config["SECTIONS_FILE"]), self.config["SECTIONS_FILE"])
         )
         for section in sections:
             section.url = self.config["SECTION_URL"].format(slug=section.slug)

@@ -20,9 +20,11 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 
+from plugins.portal_data import collect_problems, raise_collected_problems
 from plugins.portal_data.downloads import write_download
 from plugins.portal_data.file_cache import FileCache
 from plugins.portal_data.plugin_list import plugin_listed
+from plugins.portal_data.plugin_settings import plugin_settings
 from plugins.portal_data.site_url import feed_siteurl
 from plugins.portal_data.tree import tree_files
 
@@ -37,8 +39,8 @@ _TIME = re.compile(r'<time[^>]*\bdatetime="([^"]+)"')
 _NOINDEX = re.compile(r'<meta name="robots" content="[^"]*noindex')
 
 
-def seo_settings(settings) -> dict:
-    return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+def seo_settings(settings) -> tuple[dict, list]:
+    return plugin_settings(settings, DEFAULTS)
 
 
 def page_url(relative_path: str) -> str:
@@ -136,7 +138,7 @@ def write_sitemap_files(output_path: str, settings: dict, listed=None) -> None:
     disk when Pelican finishes. Files are replaced by rename and left alone when unchanged: in an
     incremental build they may be hard-linked into the live release.
     """
-    config = seo_settings(settings)
+    config, _errors = seo_settings(settings)  # reported before anything was written (check_settings)
     site_url = feed_siteurl(settings)
     cache = FileCache.for_settings(settings, "sitemap", sys.modules[__name__])
     pages = public_pages(os.path.abspath(output_path), config["SITEMAP_EXCLUDE_PREFIXES"], cache, listed)
@@ -146,5 +148,13 @@ def write_sitemap_files(output_path: str, settings: dict, listed=None) -> None:
     )
 
 
+def check_settings(generators) -> None:
+    """all_generators_finalized: a wrong setting fails the build before any page is written."""
+    if generators and plugin_listed(generators[0].settings, __name__):
+        collect_problems(generators[0].context, seo_settings(generators[0].settings)[1])
+        raise_collected_problems(generators)
+
+
 def register():
+    signals.all_generators_finalized.connect(check_settings)
     signals.finalized.connect(write_sitemap_and_robots)

@@ -21,6 +21,7 @@ from plugins.correction_history.git_log import history_or_error
 from plugins.portal_data import DataError, collect_problems, raise_collected_problems
 from plugins.portal_data.dates import DateFormError, parse_month
 from plugins.portal_data.downloads import csv_bytes, json_bytes, write_derived
+from plugins.portal_data.plugin_settings import plugin_settings
 from plugins.portal_data.registers_file import read_sample_data
 from plugins.portal_data.section_item import SectionItem, add_section_items
 from plugins.portal_data.site_url import feed_siteurl
@@ -59,12 +60,20 @@ DEFAULTS = {
     "VILLAGE_TOWN_COMPLIANCE_CSV": "disclosures/towns/{slug}/compliance.csv",
 }
 TIMEZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+# Checked by disclosure_settings itself (a month, a day of the month); the rest by their default's kind.
+CHECKED_HERE = {
+    "VILLAGE_DISCLOSURE_CURRENT_MONTH",
+    "VILLAGE_DISCLOSURE_DEADLINE_DAY",
+    "VILLAGE_DISCLOSURE_DEADLINES_FROM",
+}
 
 
 def disclosure_settings(settings) -> tuple[dict, list[DataError]]:
     """Our settings merged with the defaults, checked once; a bad value is an error naming key and value."""
-    config = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
-    errors = []
+    config, errors = plugin_settings(
+        settings, {key: value for key, value in DEFAULTS.items() if key not in CHECKED_HERE}
+    )
+    config.update({key: settings.get(key, DEFAULTS[key]) for key in CHECKED_HERE})
     try:
         configured_month(config)
     except DateFormError as problem:
