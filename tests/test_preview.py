@@ -3,10 +3,12 @@ equal to what the build then writes, and the output after the build equal to a c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pathlib
 import re
 import shutil
+from collections.abc import Iterator
 
 from buildtools.audit import comparable_output
 from buildtools.build import build_site
@@ -45,18 +47,22 @@ def add_to_body(article: pathlib.Path, paragraph: str) -> None:
     article.write_text(article.read_text(encoding="utf-8") + f"\n{paragraph}\n", encoding="utf-8")
 
 
-def started_session(tmp_path) -> tuple[pathlib.Path, pathlib.Path, pathlib.Path, PreviewSession]:
+@contextlib.contextmanager
+def started_session(tmp_path) -> Iterator[tuple[pathlib.Path, pathlib.Path, pathlib.Path, PreviewSession]]:
+    """(content, settings, output, session) after the session's first build; closed when the block ends."""
     content, settings = copy_site(tmp_path)
     output = tmp_path / "output"
     session = PreviewSession(str(settings), str(output), workers=1)
-    assert session.build()
-    assert session.warm.generators is not None  # the serve process keeps what the build read
-    return content, settings, output, session
+    try:
+        assert session.build()
+        assert session.warm.generators is not None  # the serve process keeps what the build read
+        yield content, settings, output, session
+    finally:
+        session.close()
 
 
 def test_a_body_edit_is_shown_at_once_as_the_build_then_writes_it(tmp_path):
-    content, settings, output, session = started_session(tmp_path)
-    try:
+    with started_session(tmp_path) as (content, settings, output, session):
         add_to_body(content / ARTICLE, "王锋说，明年还要多种一亩。")
         work_page = tmp_path / "output.work" / "site" / PAGE
         kept_in_work = work_page.read_bytes()
@@ -70,13 +76,10 @@ def test_a_body_edit_is_shown_at_once_as_the_build_then_writes_it(tmp_path):
         assert session.build()
         assert (output / PAGE).read_bytes() == fast_page
         assert files(output) == clean_build(settings, tmp_path / "clean")
-    finally:
-        session.close()
 
 
 def test_a_refused_edit_leaves_the_page_and_prints_the_builds_message(tmp_path, capsys):
-    content, _settings, output, session = started_session(tmp_path)
-    try:
+    with started_session(tmp_path) as (content, _settings, output, session):
         served = (output / PAGE).read_bytes()
         article = content / ARTICLE
         article.write_text(
@@ -88,26 +91,20 @@ def test_a_refused_edit_leaves_the_page_and_prints_the_builds_message(tmp_path, 
         printed = capsys.readouterr()
         assert re.search(rf"{re.escape(ARTICLE)}:3:\d+: ", printed.err), printed.err
         assert "已先更新" not in printed.out
-    finally:
-        session.close()
 
 
 def test_unsafe_html_in_the_body_is_not_shown_before_the_build_refuses_it(tmp_path, capsys):
-    content, _settings, output, session = started_session(tmp_path)
-    try:
+    with started_session(tmp_path) as (content, _settings, output, session):
         served = (output / PAGE).read_bytes()
         add_to_body(content / ARTICLE, "<script>alert(1)</script>")
         assert session.show(str(content / ARTICLE)).page is None
         assert not session.build()
         assert (output / PAGE).read_bytes() == served
         assert ARTICLE in capsys.readouterr().err
-    finally:
-        session.close()
 
 
 def test_a_save_during_the_build_is_built_after_it(tmp_path):
-    content, settings, output, session = started_session(tmp_path)
-    try:
+    with started_session(tmp_path) as (content, settings, output, session):
         add_to_body(content / ARTICLE, "第一次保存。")
         session.saved(str(content / ARTICLE))  # shown, and the build starts in the background
         add_to_body(content / ARTICLE, "第二次保存，构建还在进行。")
@@ -116,13 +113,10 @@ def test_a_save_during_the_build_is_built_after_it(tmp_path):
         page = (output / PAGE).read_text(encoding="utf-8")
         assert "第一次保存" in page and "第二次保存" in page
         assert files(output) == clean_build(settings, tmp_path / "clean")
-    finally:
-        session.close()
 
 
 def test_changed_front_matter_and_other_files_go_to_the_build(tmp_path):
-    content, _settings, output, session = started_session(tmp_path)
-    try:
+    with started_session(tmp_path) as (content, _settings, output, session):
         article = content / ARTICLE
         article.write_text(
             article.read_text(encoding="utf-8").replace("Title: 醴陵农民", "Title: 醴陵市农民"), encoding="utf-8"
@@ -134,13 +128,11 @@ def test_changed_front_matter_and_other_files_go_to_the_build(tmp_path):
         new_article = content / "news/2020-07-08/new-story.md"
         shutil.copy(article, new_article)
         assert session.show(str(new_article)).page is None
-    finally:
-        session.close()
 
 
 def test_a_serve_started_on_an_up_to_date_output_reads_the_site_to_keep_it_warm(tmp_path):
-    content, settings, output, first = started_session(tmp_path)
-    first.close()
+    with started_session(tmp_path) as (content, settings, output, _first):
+        pass  # a first session built the output and has stopped
     session = PreviewSession(str(settings), str(output), workers=1)
     try:
         assert session.build()

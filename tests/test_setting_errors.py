@@ -22,24 +22,12 @@ WRONG = {
     "runner-number": ("BUILD_WORKERS", "0", "BUILD_WORKERS 应为正整数（例：2），现为 0"),
     "plugin-number": ("PROBLEM_LIST_FEED_MAX_ITEMS", "'many'", "PROBLEM_LIST_FEED_MAX_ITEMS = 'many' 不对；应为正整数"),
     "editions-type": ("EDITIONS_URL", "5", "EDITIONS_URL = 5 不对；应为文字（路径或网址）"),
-    "editions-placeholder": (
-        "EDITION_SAVE_AS",
-        "'editions/index.html'",
-        "EDITION_SAVE_AS = 'editions/index.html' 缺少 {date",
-    ),
+    "editions-placeholder": ("EDITION_SAVE_AS", "'editions/index.html'", "= 'editions/index.html' 缺少 {date"),
     "sections-number": ("SECTIONS_FEED_MAX_ITEMS", "'50'", "SECTIONS_FEED_MAX_ITEMS = '50' 不对；应为正整数"),
     "sections-placeholder": ("SECTION_URL", "'news/'", "SECTION_URL = 'news/' 缺少 {slug}"),
-    "seo-list": (
-        "SITEMAP_EXCLUDE_PREFIXES",
-        "'pagefind/'",
-        "SITEMAP_EXCLUDE_PREFIXES = 'pagefind/' 不对；应为文字的列表",
-    ),
+    "seo-list": ("SITEMAP_EXCLUDE_PREFIXES", "'pagefind/'", "= 'pagefind/' 不对；应为文字的列表"),
     "guard-type": ("PERSONAL_DATA_ALLOWLIST", "None", "PERSONAL_DATA_ALLOWLIST = None 不对；应为文字（路径或网址）"),
-    "guard-list": (
-        "PERSONAL_DATA_PHONE_COLUMN_WORDS",
-        "'电话'",
-        "PERSONAL_DATA_PHONE_COLUMN_WORDS = '电话' 不对；应为文字的列表",
-    ),
+    "guard-list": ("PERSONAL_DATA_PHONE_COLUMN_WORDS", "'电话'", "= '电话' 不对；应为文字的列表"),
     "village-type": ("VILLAGES_URL", "7", "VILLAGES_URL = 7 不对；应为文字（路径或网址）"),
 }
 
