@@ -28,6 +28,7 @@ WRONG = {
     "seo-list": ("SITEMAP_EXCLUDE_PREFIXES", "'pagefind/'", "= 'pagefind/' 不对；应为文字的列表"),
     "guard-type": ("PERSONAL_DATA_ALLOWLIST", "None", "PERSONAL_DATA_ALLOWLIST = None 不对；应为文字（路径或网址）"),
     "guard-list": ("PERSONAL_DATA_PHONE_COLUMN_WORDS", "'电话'", "= '电话' 不对；应为文字的列表"),
+    "scheduled-type": ("WITHHOLD_DRAFTS", "'no'", "WITHHOLD_DRAFTS = 'no' 不对；应为 True 或 False"),
     "village-type": ("VILLAGES_URL", "7", "VILLAGES_URL = 7 不对；应为文字（路径或网址）"),
 }
 

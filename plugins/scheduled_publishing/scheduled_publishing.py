@@ -22,6 +22,7 @@ from pelican.contents import Article
 
 from plugins.portal_data import DataError, raise_if_any
 from plugins.portal_data.dates import parse_iso_time
+from plugins.portal_data.plugin_settings import plugin_settings
 
 ENV_BUILD_TIME = "LILING_BUILD_TIME"
 SCHEDULED_STATUS = "scheduled"
@@ -71,18 +72,18 @@ def accept_scheduled_status(content) -> None:
 def withhold_until_due(generator) -> None:
     """Runs at article_generator_pretaxonomy: before any listing is derived from generator.articles."""
     settings = generator.settings
+    _config, errors = plugin_settings(settings, DEFAULTS)
     if settings.get("WITH_FUTURE_DATES") is False:
-        raise_if_any(
-            [
-                DataError(
-                    "pelicanconf.py",
-                    0,
-                    0,
-                    "bad-setting",
-                    "WITH_FUTURE_DATES 必须为 True：定时发布由 scheduled_publishing 插件按构建时间判断",
-                )
-            ]
+        errors.append(
+            DataError(
+                "pelicanconf.py",
+                0,
+                0,
+                "bad-setting",
+                "WITH_FUTURE_DATES 必须为 True：定时发布由 scheduled_publishing 插件按构建时间判断",
+            )
         )
+    raise_if_any(errors)
     now = build_time(settings)
     generator.articles, waiting = split_due(generator.articles, now)
     generator.translations, waiting_translations = split_due(generator.translations, now)
