@@ -177,6 +177,31 @@ def test_elder_mode_folded_menu_searches_and_switches_back_without_javascript(br
     context.close()
 
 
+def test_elder_mode_menu_lists_every_section_the_scrolling_bar_hides(browser, site_url, screenshot):
+    """In 长辈模式 the section bar is one row that scrolls sideways, so a phone hides its last
+    sections (村务公开, 政务公开) behind a swipe; the 菜单 lists every one of them, each on screen and a
+    full 60 px target, without JavaScript."""
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_url + "/#lp-elder")
+    bar = page.locator(".lp-nav__link").all()
+    names = [link.text_content() for link in bar]
+    offscreen = [link.text_content() for link in bar if link.bounding_box()["x"] + 10 > PHONE["width"]]
+    assert "政务公开" in offscreen  # what the menu is for: the bar alone leaves it behind a swipe
+    assert not page.locator(".lp-fold-nav").is_visible()  # folded until asked for
+    page.get_by_text("菜单").click()
+    menu = page.get_by_role("navigation", name="全部栏目")
+    links = menu.get_by_role("link").all()
+    assert [link.text_content() for link in links] == names
+    for link in links:
+        box = link.bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"] and box["height"] >= MIN_TARGET["elder"]
+    screenshot(page, "mobile-elder-menu-sections")
+    menu.get_by_role("link", name="政务公开").click()
+    assert page.locator(".lp-nav__link[aria-current=page]").text_content() == "政务公开"
+    context.close()
+
+
 TARGETS_JS = """(minimum) => {
     const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
     const all = [...document.querySelectorAll(selector)].map(el => ({el, r: el.getBoundingClientRect()}))
