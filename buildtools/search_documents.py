@@ -6,7 +6,7 @@ Made afresh for every page of a re-indexed shard, one corrected ledger cost ~50 
 build (3,240 pages in its year's shard); kept, it costs the pages that changed.
 
     <store>/<shard>/<page path>   the page's document (pages without a content area have none)
-    <store>/<shard>.json          {"rules": digest of search_text.py, "pages": {page: [digest of its bytes, has a document]}}
+    <store>/<shard>.json          {"rules": …, "format": 2, "pages": {page: [digest of its bytes, has a document, its filters]}}
 
 A document is a function of the page's bytes and the rules alone, so a recorded digest equal to the
 page's digest means the document on disk is the one a clean build makes. Before a document is
@@ -32,6 +32,10 @@ from plugins.portal_data.workers import process_pool
 _SEARCHABLE = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s=/>]")
 # Below this many documents to make, forking workers costs more than it saves.
 _POOL_MINIMUM = 100
+
+
+# The record's layout: a record of another layout is made again, like one of other rules.
+RECORD_FORMAT = 2
 
 
 def rules_digest() -> str:
@@ -74,8 +78,8 @@ def update_shard(
         record.pop(page, None)
     _save_record(record_path, rules, record)
     items = [(os.path.join(site_path, page), os.path.join(documents, *page.split("/"))) for page, _ in due]
-    for (page, digest), (has_document, document_changed) in zip(due, _make_all(items, workers)):
-        record[page] = [digest, has_document]
+    for (page, digest), (has_document, document_changed, filters) in zip(due, _make_all(items, workers)):
+        record[page] = [digest, has_document, filters]
         if document_changed:
             changed.add(page)
     _save_record(record_path, rules, record)
@@ -84,10 +88,23 @@ def update_shard(
 
 def has_documents(store: str, shard: str, rules: str) -> bool:
     record = _load_record(os.path.join(store, f"{shard}.json"), rules) or {}
-    return any(has_document for _digest, has_document in record.values())
+    return any(has_document for _digest, has_document, _filters in record.values())
 
 
-def _make_all(items: list[tuple[str, str]], workers: int) -> list[tuple[bool, bool]]:
+def shard_totals(store: str, shard: str, rules: str) -> tuple[int, dict[str, dict[str, int]]]:
+    """(pages with a document, {filter: {value: pages}}) of one shard, from its record."""
+    record = _load_record(os.path.join(store, f"{shard}.json"), rules) or {}
+    pages, filters = 0, {}
+    for _digest, has_document, page_filters in record.values():
+        pages += bool(has_document)
+        for key, values in page_filters.items():
+            counts = filters.setdefault(key, {})
+            for value in values:
+                counts[value] = counts.get(value, 0) + 1
+    return pages, filters
+
+
+def _make_all(items: list[tuple[str, str]], workers: int) -> list[tuple[bool, bool, dict]]:
     if workers == 1 or len(items) < _POOL_MINIMUM:
         return [make_document(item) for item in items]
     # Chunks in order, so results come back in the order of `items`.
@@ -101,9 +118,10 @@ def _make_chunk(items):
     return [make_document(item) for item in items]
 
 
-def make_document(item: tuple[str, str]) -> tuple[bool, bool]:
+def make_document(item: tuple[str, str]) -> tuple[bool, bool, dict[str, list[str]]]:
     """Write the document of the page at `page_path` to `document_path` (or remove it when the page
-    has none); returns (it has one, its bytes changed). An unchanged document keeps its file."""
+    has none); returns (it has one, its bytes changed, its filters). An unchanged document keeps
+    its file."""
     page_path, document_path = item
     with open(page_path, "rb") as handle:
         data = handle.read()
@@ -111,16 +129,17 @@ def make_document(item: tuple[str, str]) -> tuple[bool, bool]:
     if _SEARCHABLE.search(data):
         document = search_text.search_document(data.decode("utf-8", errors="replace"))
     if document is None:
-        return False, _remove(document_path)
+        return False, _remove(document_path), {}
+    filters = search_text.document_filters(document)
     encoded = document.encode("utf-8")
     if has_bytes(document_path, encoded):
-        return True, False
+        return True, False, filters
     os.makedirs(os.path.dirname(document_path), exist_ok=True)
     # Not through a temporary file: nothing reads the store during a build, and the record
     # already names no digest for this page.
     with open(document_path, "wb") as handle:
         handle.write(encoded)
-    return True, True
+    return True, True, filters
 
 
 def _remove(path: str) -> bool:
@@ -132,12 +151,16 @@ def _remove(path: str) -> bool:
 
 
 def _load_record(path: str, rules: str) -> dict[str, list] | None:
-    """The pages' [digest, has a document], or None when the record is missing, unreadable or was
-    made under other rules (then every document is made again)."""
+    """The pages' [digest, has a document, filters], or None when the record is missing, unreadable
+    or was made under other rules or in another layout (then every document is made again)."""
     try:
         with open(path, encoding="utf-8") as handle:
             saved = json.load(handle)
-        if saved.get("rules") == rules and isinstance(saved.get("pages"), dict):
+        if (
+            saved.get("rules") == rules
+            and saved.get("format") == RECORD_FORMAT
+            and isinstance(saved.get("pages"), dict)
+        ):
             return saved["pages"]
     except (OSError, ValueError, AttributeError):
         pass
@@ -146,4 +169,4 @@ def _load_record(path: str, rules: str) -> dict[str, list] | None:
 
 def _save_record(path: str, rules: str, record: dict[str, list]) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    write_json_atomically(path, {"rules": rules, "pages": record}, sort_keys=True)
+    write_json_atomically(path, {"rules": rules, "format": RECORD_FORMAT, "pages": record}, sort_keys=True)

@@ -5,9 +5,12 @@ So pages are grouped into shards by their path (news in five-year blocks, villag
 as `site`; see DEFAULTS); each shard is its own bundle in `pagefind/<shard>/`, built from only its pages'
 search documents (kept between builds, buildtools/search_documents.py), and only the shards where one of
 those documents changed are indexed again. `pagefind/shards.json` lists
-the shards; theme/static/js/search.js reads it and merges them with Pagefind's `mergeIndex`.
+the shards, the number of searchable pages and each filter's values with their page counts;
+theme/static/js/search.js reads it, merges the shards with Pagefind's `mergeIndex` and lists the
+filters from it (asking Pagefind for them fetches every filter's page list of every shard).
 
-    pagefind/shards.json            {"shards": ["ledgers-2020", "news-2020-2024", "site"]}
+    pagefind/shards.json            {"shards": ["ledgers-2020", "news-2020-2024", "site"], "pages": 113,
+                                     "filters": {"栏目": {"村务公开": 72, …}, "年份": {"2020": 77, …}}}
     pagefind/pagefind-ui.js, .css   Pagefind's UI, the same for every shard (the search page loads them)
     pagefind/<shard>/               one complete Pagefind bundle, replaced only by rename
 """
@@ -23,7 +26,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from buildtools.search_documents import has_documents, rules_digest, update_shard
+from buildtools.search_documents import has_documents, rules_digest, shard_totals, update_shard
 from plugins.portal_data.atomic import remove_folder, replace_folder, write_atomically
 from plugins.portal_data.downloads import has_bytes
 from plugins.portal_data.tree import tree_files
@@ -131,7 +134,9 @@ def index_shards(
             indexed[shard] = round(time.monotonic() - started, 2)
     if shards:
         _copy_ui_files(os.path.join(index_root, shards[0]), index_root)
-    _replace_bytes(os.path.join(index_root, MANIFEST), manifest_bytes(shards))
+    _replace_bytes(
+        os.path.join(index_root, MANIFEST), manifest_bytes(shards, [shard_totals(store, s, rules) for s in shards])
+    )
     _remove_unlisted(index_root, set(shards))
     return [], indexed, sum(map(len, documents_changed.values()))
 
@@ -169,8 +174,20 @@ def index_one_shard(site_path: str, shard: str, documents: str, remove=remove_fo
     return []
 
 
-def manifest_bytes(shards: list[str]) -> bytes:
-    return (json.dumps({"shards": shards}, ensure_ascii=False) + "\n").encode("utf-8")
+def manifest_bytes(shards: list[str], totals: list[tuple[int, dict[str, dict[str, int]]]]) -> bytes:
+    """The manifest of `shards`, given each one's (pages, filter counts) in the same order."""
+    filters: dict[str, dict[str, int]] = {}
+    for _pages, shard_filters in totals:
+        for key, counts in shard_filters.items():
+            merged = filters.setdefault(key, {})
+            for value, count in counts.items():
+                merged[value] = merged.get(value, 0) + count
+    manifest = {
+        "shards": shards,
+        "pages": sum(pages for pages, _filters in totals),
+        "filters": {key: dict(sorted(counts.items())) for key, counts in sorted(filters.items())},
+    }
+    return (json.dumps(manifest, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def read_manifest(index_root: str) -> list[str] | None:

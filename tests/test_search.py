@@ -262,11 +262,30 @@ def test_every_kind_of_page_has_its_section_filter(browser_page, site_url):
         for (const shard of shards.slice(1)) { await pagefind.mergeIndex(`/pagefind/${shard}/`); }
         return await pagefind.filters();
     }""")
+    # The search page lists the filters from the manifest: the same counts as Pagefind's own.
+    manifest = browser_page.context.request.get(f"{site_url}/pagefind/shards.json").json()
+    assert manifest["filters"] == filters
     sections = filters["栏目"]
     assert sections["村务公开"] == 35  # one page per village per month in content/disclosures/finance
     assert sections["权力清单"] == 27
     assert sections["要闻"] == 1 and sections["三农"] == 1
     assert filters["年份"]["2020"] >= 35 + 5
+
+
+def test_the_filters_are_listed_without_fetching_any_filter_index(browser_page, site_url):
+    """The search page's filters and their counts come from pagefind/shards.json: Pagefind's filter
+    indexes (every filter's page list of every shard) are fetched only once a filter is chosen."""
+    fetched = []
+    browser_page.on("request", lambda request: fetched.append(request.url))
+    search(browser_page, site_url, "村务公开")
+    assert not [url for url in fetched if url.endswith(".pf_filter")]
+    options = browser_page.locator("select[name=栏目] option").all_text_contents()
+    assert "村务公开（35）" in options and "权力清单（27）" in options
+    browser_page.select_option("select[name=栏目]", "权力清单")
+    browser_page.wait_for_function(
+        f"() => [...document.querySelectorAll('{RESULT_TITLES}')].every(a => a.pathname.startsWith('/disclosures/power-list/'))"
+    )
+    assert [url for url in fetched if url.endswith(".pf_filter")]
 
 
 def test_one_search_covers_every_shard(browser_page, site_url):

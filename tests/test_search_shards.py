@@ -110,7 +110,15 @@ def test_first_build_indexes_every_shard_with_site_urls(tmp_path):
     report = build(tmp_path)
     site = tmp_path / "output"
     assert report["search"]["reindexed"] == ALL_SHARDS
-    assert (site / "pagefind/shards.json").read_bytes() == b'{"shards": ["ledgers-2020", "news-2020-2024", "site"]}\n'
+    manifest = json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))
+    assert manifest["shards"] == ["ledgers-2020", "news-2020-2024", "site"]
+    entries = [
+        json.loads((site / "pagefind" / shard / "pagefind-entry.json").read_text()) for shard in manifest["shards"]
+    ]
+    assert manifest["pages"] == sum(entry["languages"]["und"]["page_count"] for entry in entries)
+    sections = manifest["filters"]["栏目"]
+    assert (sections["村务公开"], sections["权力清单"], sections["要闻"]) == (35, 27, 1)
+    assert manifest["filters"]["年份"] == {"2020": 40}  # 35 ledger months and 5 articles
     urls = indexed_urls(site)
     assert "/news/2020/07/giant-apple-melon/" in urls["news-2020-2024"] and len(urls["news-2020-2024"]) == 5
     assert len(urls["ledgers-2020"]) == 35 and all(u.startswith("/disclosures/villages/") for u in urls["ledgers-2020"])
