@@ -177,6 +177,9 @@ class _PageReader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, dict]] = []  # open elements: (tag, what they mean for search)
         self.blocks: list[tuple[str, list[str]]] = []  # (weight, text pieces)
+        # Whether each block goes on from the one before inside one run of text (an inline element
+        # of another weight began or ended there, as the town before a ledger month's title).
+        self.inline: list[bool] = []
         self.fields: list[tuple[str, str, list[str]]] = []  # ("filter" | "meta", key, text pieces)
         self.first_h1: list[str] | None = None
         self.headline: list[str] = []  # the first h1's text at the h1's own weight
@@ -220,7 +223,7 @@ class _PageReader(HTMLParser):
                     else:
                         self.fields.append((kind, key, [value]))
         if tag in BLOCKS or "weight" in state:
-            self._new_block(state.get("weight") or self._state("weight") or "1")
+            self._new_block(state.get("weight") or self._state("weight") or "1", inline=tag not in BLOCKS)
             if tag == "dt":
                 self.field_names.append(self.blocks[-1][1])
         if tag not in VOID:
@@ -241,7 +244,7 @@ class _PageReader(HTMLParser):
             if open_tag == tag:
                 break
         if tag in BLOCKS or "weight" in state:
-            self._new_block(self._state("weight") or "1")
+            self._new_block(self._state("weight") or "1", inline=tag not in BLOCKS)
 
     def handle_data(self, data):
         for pieces in self._state_all("fields") or []:
@@ -265,11 +268,13 @@ class _PageReader(HTMLParser):
     def _ignore(self, state):
         return state.get("ignore") or self._state("ignore")
 
-    def _new_block(self, weight: str) -> None:
+    def _new_block(self, weight: str, inline: bool = False) -> None:
         if not self.blocks or self.blocks[-1][1]:
             self.blocks.append((weight, []))
-        else:
+            self.inline.append(inline and bool(self.blocks[:-1]))
+        else:  # the empty block begun here keeps what began it, unless a block edge came since
             self.blocks[-1] = (weight, [])
+            self.inline[-1] = self.inline[-1] and inline
 
 
 def _pairs(attribute: str | None) -> list[tuple[str, str | None]]:
@@ -293,16 +298,32 @@ def _clean(pieces: list[str]) -> str:
 def searchable_parts(page_html: str) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]] | None:
     """(weighted text blocks, filters and metadata) of `page_html` as it is searched, or None when
     the page has no searchable body. The metadata always holds `title` and the full `text`."""
+    parts = _read_page(page_html)
+    if parts is None:
+        return None
+    blocks, fields = parts
+    return [(weight, text) for weight, text, _ in blocks], fields
+
+
+def _read_page(page_html: str) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str, str]]] | None:
+    """searchable_parts, each block with whether its last Han character and the next block's first
+    stand side by side in one word of the page (an inline element of another weight between)."""
     reader = _PageReader()
     reader.feed(page_html)
     reader.close()
     if not reader.bodies:
         return None
-    named = [
-        (weight, _clean(pieces), any(pieces is name for name in reader.field_names)) for weight, pieces in reader.blocks
+    kept = [
+        (weight, "".join(pieces), any(pieces is name for name in reader.field_names), inline)
+        for (weight, pieces), inline in zip(reader.blocks, reader.inline)
+        if _clean(pieces)
     ]
-    named = [block for block in named if block[1]]
-    blocks = [(weight, text) for weight, text, _ in named]
+    runs_on = [
+        next_inline and bool(re.search(f"[{HAN}]$", raw)) and bool(re.match(f"[{HAN}]", next_raw))
+        for (_, raw, _, _), (_, next_raw, _, next_inline) in zip(kept, kept[1:])
+    ] + [False]
+    named = [(weight, _clean([raw]), is_name) for weight, raw, is_name, _ in kept]
+    blocks = [(weight, text, joined) for (weight, text, _), joined in zip(named, runs_on)]
     fields = [(kind, key, _clean(pieces)) for kind, key, pieces in reader.fields]
     meta_keys = {key for kind, key, _ in fields if kind == "meta"}
     if "title" not in meta_keys:
@@ -316,7 +337,7 @@ def searchable_parts(page_html: str) -> tuple[list[tuple[str, str]], list[tuple[
     # list counts what it holds of the query too, at less than the headline.
     title = _clean(reader.first_h1 or [])
     kicker = " ".join(
-        text for weight, text in blocks if weight not in ("1", LABEL_WEIGHT) and text not in (title, headline)
+        text for weight, text, _ in blocks if weight not in ("1", LABEL_WEIGHT) and text not in (title, headline)
     )
     if kicker:
         fields.append(("meta", "kicker", kicker))
@@ -338,7 +359,7 @@ def _excerpt_text(named: list[tuple[str, str, bool]]) -> str:
 
 def search_document(page_html: str) -> str | None:
     """The HTML Pagefind indexes for `page_html`, or None when the page has no searchable body."""
-    parts = searchable_parts(page_html)
+    parts = _read_page(page_html)
     if parts is None:
         return None
     blocks, fields = parts
@@ -351,14 +372,22 @@ def search_document(page_html: str) -> str | None:
         f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"><title></title></head><body>',
         "<div data-pagefind-body>",
     ]
-    for weight, block in blocks:
-        tokens = "" if weight == LABEL_WEIGHT else " ".join(search_tokens(block))
+    for index, (weight, block, runs_on) in enumerate(blocks):
+        tokens = [] if weight == LABEL_WEIGHT else search_tokens(block)
+        if tokens and runs_on and blocks[index + 1][0] != LABEL_WEIGHT:
+            # The word goes on in the next block (枫林镇 weighed apart from 金桥社区…): its last
+            # character's token becomes the pair across the edge, so the page holds the bigrams
+            # of 枫林镇金桥社区 in order, as it would without the element between them.
+            last, following = normalise(block)[-1], normalise(blocks[index + 1][1])[0]
+            if tokens[-1] == "q" + character_code(last) + END and re.match(f"[{HAN}]", following):
+                tokens[-1] = "q" + character_code(last) + character_code(following)
+        tokens = " ".join(tokens)
         if tokens:
             attribute = "" if weight == "1" else f' data-pagefind-weight="{escape(weight)}"'
             lines.append(f"<p{attribute}>{tokens}</p>")
     # In a block of their own after the text, so they never stand between two bigrams of a phrase.
     abbreviations = " ".join(
-        token for weight, block in blocks if weight == TITLE_WEIGHT for token in abbreviation_tokens(block)
+        token for weight, block, _ in blocks if weight == TITLE_WEIGHT for token in abbreviation_tokens(block)
     )
     if abbreviations:
         lines.append(f'<p data-pagefind-weight="{ABBREVIATION_WEIGHT}">{abbreviations}</p>')

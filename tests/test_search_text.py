@@ -7,6 +7,7 @@ from __future__ import annotations
 import glob
 import gzip
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,39 @@ BASE = dict(
 
 def page(**changes) -> str:
     return PAGE.format(**{**BASE, **changes})
+
+
+def indexed_tokens(document: str) -> list[tuple[str, list[str]]]:
+    """(weight, tokens) of each text block of a search document, in order."""
+    blocks = re.findall(r'<p(?: data-pagefind-weight="(\d+)")?>([^<]*)</p>', document)
+    return [(weight or "1", text.split()) for weight, text in blocks]
+
+
+def test_a_word_split_by_a_weighed_element_keeps_its_bigram_across_the_edge():
+    """A ledger month's h1 weighs its town as body text (<span> of weight 1) before the title: the
+    page still holds every bigram of 枫林镇金桥社区 in order, so a query naming town and village
+    finds the month as it finds a page that writes the name in one piece."""
+    h1 = '<h1><span data-pagefind-weight="1">枫林镇</span>金桥社区2020年1月</h1>'
+    document = search_document(f"<html><body><article data-pagefind-body>{h1}</article></body></html>")
+    [(town_weight, town), (title_weight, title)] = indexed_tokens(document)[:2]
+    assert (town_weight, title_weight) == ("1", "10")
+    assert town + title == search_tokens("枫林镇金桥社区2020年1月")  # the same tokens, in the same order
+    assert town[-1] == search_tokens("镇金")[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<p><span data-pagefind-weight="1">枫林镇</span> 金桥社区</p>',  # a space: two words
+        "<p>枫林镇</p><p>金桥社区</p>",  # two paragraphs
+        '<p><span data-pagefind-weight="1">枫林镇</span>2020年</p>',  # a number follows
+        "<dl><dd>枫林镇</dd><dt>金桥社区</dt></dl>",  # a label follows: never indexed
+    ],
+    ids=["space", "paragraphs", "number", "label"],
+)
+def test_no_bigram_is_made_across_an_edge_that_ends_a_word(body):
+    document = search_document(f"<html><body><article data-pagefind-body>{body}</article></body></html>")
+    assert indexed_tokens(document)[0][1] == search_tokens("枫林镇")
 
 
 def test_han_text_becomes_overlapping_bigrams_and_its_last_character():
