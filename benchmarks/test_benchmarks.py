@@ -131,3 +131,25 @@ def test_the_preview_server_shows_a_saved_article_and_restores_it(tmp_path):
     assert figures["preview_one_article_s"] is not None  # the change reached the served page
     assert url.startswith("news/2020/07/") and (tmp_path / "out" / url / "index.html").exists()
     assert article.read_bytes() == before
+
+
+def test_a_sampled_query_that_another_page_of_the_site_holds_is_dropped(tmp_path):
+    """`bench-search --sample`: a query names one page only if no other page of the whole site
+    holds it; a village and a month held by another year's month of that village name neither."""
+    from benchmarks.search_bench import held_elsewhere
+
+    pages = {
+        "a": "<h1>金桥社区2023年3月</h1><p>东富镇修路</p>",
+        "b": "<h1>金桥社区2024年3月</h1><p>东富&#38215;修路 左权路</p>",
+        "c": "<h1>黄岭村2024年8月</h1>",
+    }
+    for name, body in pages.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    queries = [
+        ("东富镇修路", "/a/", "headline-word"),  # b says it too (as a character reference)
+        ("金桥社区 3月", "/a/", "place"),  # b holds both words: another March of the village
+        ("左权路", "/b/", "place"),  # b's own
+        ("黄岭村 8月", "/c/", "place"),  # c's own
+    ]
+    assert held_elsewhere(str(tmp_path), queries) == {"东富镇修路", "金桥社区 3月"}
