@@ -313,11 +313,14 @@ def _read_page(page_html: str) -> tuple[list[tuple[str, str, bool]], list[tuple[
     reader.close()
     if not reader.bodies:
         return None
-    kept = [
-        (weight, "".join(pieces), any(pieces is name for name in reader.field_names), inline)
-        for (weight, pieces), inline in zip(reader.blocks, reader.inline)
-        if _clean(pieces)
-    ]
+    kept, parted = [], False
+    for (weight, pieces), inline in zip(reader.blocks, reader.inline):
+        raw = "".join(pieces)
+        if not _clean(pieces):
+            parted = parted or bool(raw)  # a block of spaces alone parts the words either side of it
+            continue
+        kept.append((weight, raw, any(pieces is name for name in reader.field_names), inline and not parted))
+        parted = False
     runs_on = [
         next_inline and bool(re.search(f"[{HAN}]$", raw)) and bool(re.match(f"[{HAN}]", next_raw))
         for (_, raw, _, _), (_, next_raw, _, next_inline) in zip(kept, kept[1:])

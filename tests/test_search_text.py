@@ -58,11 +58,12 @@ def test_a_word_split_by_a_weighed_element_keeps_its_bigram_across_the_edge():
     "body",
     [
         '<p><span data-pagefind-weight="1">枫林镇</span> 金桥社区</p>',  # a space: two words
+        '<p><span data-pagefind-weight="1">枫林镇</span> <span data-pagefind-weight="5">金桥</span></p>',
         "<p>枫林镇</p><p>金桥社区</p>",  # two paragraphs
         '<p><span data-pagefind-weight="1">枫林镇</span>2020年</p>',  # a number follows
         "<dl><dd>枫林镇</dd><dt>金桥社区</dt></dl>",  # a label follows: never indexed
     ],
-    ids=["space", "paragraphs", "number", "label"],
+    ids=["space", "space-between-elements", "paragraphs", "number", "label"],
 )
 def test_no_bigram_is_made_across_an_edge_that_ends_a_word(body):
     document = search_document(f"<html><body><article data-pagefind-body>{body}</article></body></html>")
