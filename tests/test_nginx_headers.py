@@ -16,6 +16,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import time
 
 import brotli
@@ -84,7 +85,7 @@ def prepare_site(site, folder):
 def add_pagefind_probe(folder):
     """Pagefind's own UI on a test-only page, to learn whether it runs under our CSP."""
     result = subprocess.run(
-        ["python", "-m", "pagefind", "--site", str(folder)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "pagefind", "--site", str(folder)], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     probe = folder / "csp-probe" / "search"
