@@ -49,6 +49,7 @@ PLUGINS = [
     "plugins.power_list",  # 权力清单
     "plugins.correction_history",  # 更正记录 of power-list matters (after power_list: reads its context)
     "plugins.problem_list",  # 问题清单: deadlines on the working-day calendar, status at BUILD_TIME
+    "plugins.search_synonyms",  # residents' words for pages' official names (content/search-synonyms.csv)
     # Pelican's Markdown reader with one Markdown instance reset between files (building the
     # parser per file cost a third of reading at ten years' scale).
     "plugins.markdown_reader",

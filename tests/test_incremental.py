@@ -391,6 +391,10 @@ EDITS = {
     "village supervisor": lambda c: _replace(c / "disclosures/villages.csv", "刘桂英", "刘桂兰"),
     # an early month: every later month's opening and closing balances change with it
     "early ledger month": lambda c: _replace(c / "disclosures/finance/xiangshui/2020-01.csv", ",7000.00,", ",7001.00,"),
+    # the search page carries the synonyms table; no other page reads it
+    "search synonym": lambda c: _replace(
+        c / "search-synonyms.csv", "歌厅,娱乐场所\n", "歌厅,娱乐场所\n网吧,上网服务\n"
+    ),
 }
 
 

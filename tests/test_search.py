@@ -325,3 +325,17 @@ def test_one_search_covers_every_shard(browser_page, site_url):
         return [await count({栏目: '村务公开'}), await count({栏目: '权力清单'}), await count({年份: '2020'})];
     }""")
     assert counts == [35, 27, 40]  # 年份 2020: 35 ledger months (ledgers-2020) and 5 articles (news-2020-2024)
+
+
+def test_a_residents_word_also_looks_up_the_pages_word_and_says_so(segmenter_page, site_url):
+    """No page says 歌厅: content/search-synonyms.csv maps it to 娱乐场所, the matter's own word, in every
+    browser; the status line says what was looked up besides, and the page word is marked."""
+    titles = search(segmenter_page, site_url, "开歌厅要什么手续")
+    assert titles[0] == "娱乐场所经营许可"
+    status = segmenter_page.locator(STATUS).inner_text()
+    assert status.startswith("找到 ") and status.endswith("相关的结果（同时搜索了“娱乐场所”）。"), status
+    marked = segmenter_page.locator(".lp-search-result").first.locator("mark").all_inner_texts()
+    assert "娱乐场所" in "".join(marked)
+    # A query already in the pages' words is searched as typed, with nothing said besides.
+    search(segmenter_page, site_url, "娱乐场所")
+    assert "同时搜索了" not in segmenter_page.locator(STATUS).inner_text()

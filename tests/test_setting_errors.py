@@ -30,6 +30,7 @@ WRONG = {
     "guard-list": ("PERSONAL_DATA_PHONE_COLUMN_WORDS", "'电话'", "= '电话' 不对；应为文字的列表"),
     "scheduled-type": ("WITHHOLD_DRAFTS", "'no'", "WITHHOLD_DRAFTS = 'no' 不对；应为 True 或 False"),
     "village-type": ("VILLAGES_URL", "7", "VILLAGES_URL = 7 不对；应为文字（路径或网址）"),
+    "synonyms-type": ("SEARCH_SYNONYMS_PATH", "3", "SEARCH_SYNONYMS_PATH = 3 不对；应为文字（路径或网址）"),
 }
 
 

@@ -32,9 +32,37 @@
 
   var MEANINGFUL = new RegExp("[0-9a-z]|[" + HAN + "]{2}", "u");
 
+  /* Residents' words for what pages call by an official name (歌厅 for 娱乐场所), from
+     content/search-synonyms.csv by way of the page's data-synonyms: [[resident word, [page
+     words]]], normalised as queries are. */
+  var synonyms = [];
+
+  function readSynonyms(root) {
+    var table = {};
+    try { table = JSON.parse(root.getAttribute("data-synonyms") || "{}"); } catch (error) { table = {}; }
+    return Object.keys(table).map(function (word) {
+      return [normalise(word), table[word].map(normalise)];
+    });
+  }
+
+  /* The page words to look up as well, for each resident word the query holds (and not the page
+     word already): 开歌厅要什么手续 also asks for 娱乐场所. */
+  function alsoAsked(query) {
+    var text = normalise(query), added = [];
+    synonyms.forEach(function (entry) {
+      if (text.indexOf(entry[0]) < 0) { return; }
+      entry[1].forEach(function (word) {
+        if (text.indexOf(word) < 0 && added.indexOf(word) < 0) { added.push(word); }
+      });
+    });
+    return added;
+  }
+
+  /* What is looked up: the query without its question words, then the page words its resident
+     words stand for, each apart (a space), so no bigram joins them to the query's own. */
   function asked(query) {
     var text = normalise(query), stripped = text.replace(QUESTION_WORDS, " ");
-    return MEANINGFUL.test(stripped) ? stripped : text;
+    return [MEANINGFUL.test(stripped) ? stripped : text].concat(alsoAsked(query)).join(" ");
   }
 
   function characterCode(character) {
@@ -356,9 +384,11 @@
         shown = 0;
         // No box when no filter offers a choice, or nothing was found and no filter is set to undo.
         filterBox.hidden = !filterBox.childElementCount || (!pages.length && !Object.keys(chosen).length);
+        var also = alsoAsked(query);
+        var alsoText = also.length ? "（同时搜索了“" + also.join("”“") + "”）" : "";
         setStatus(pages.length
-          ? "找到 " + pages.length + " 条与“" + query + "”相关的结果。"
-          : "没有找到与“" + query + "”相关的内容。请换一个词，或按栏目、按日期浏览。");
+          ? "找到 " + pages.length + " 条与“" + query + "”相关的结果" + alsoText + "。"
+          : "没有找到与“" + query + "”相关的内容" + alsoText + "。请换一个词，或按栏目、按日期浏览。");
         return showMore(query, ticket);
       }).then(function () {
         if (ticket === asked) { root.setAttribute("data-search-done", query); }
@@ -417,6 +447,7 @@
 
   var root = document.getElementById("lp-search");
   if (!root || typeof window.fetch !== "function" || !("normalize" in String.prototype)) { return; }
+  synonyms = readSynonyms(root);
   var bundle = new URL(root.getAttribute("data-bundle-path"), document.baseURI).href;
   var ready = loadPagefind(bundle);
   // For benchmarks/search_bench.py and the browser tests: the same ranking the page shows.

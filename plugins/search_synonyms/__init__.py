@@ -1,0 +1,1 @@
+from .search_synonyms import register  # noqa: F401

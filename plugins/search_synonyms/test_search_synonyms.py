@@ -1,0 +1,90 @@
+"""The synonyms table: what an editor's mistakes are told, and the search page carrying the table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from plugins.portal_data import ContentError
+from plugins.portal_data.fixture_site import ROOT, build_fixture_site, parse_page
+from plugins.search_synonyms.search_synonyms import DEFAULTS, load_synonyms
+
+PLUGINS = ["plugins.search_synonyms"]
+
+
+def content_with(tmp_path, text: str):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "search-synonyms.csv").write_text(text, encoding="utf-8")
+    return content
+
+
+def messages(tmp_path, text: str) -> list[str]:
+    synonyms, errors = load_synonyms(str(content_with(tmp_path, text)), {})
+    assert synonyms == {}  # a table with a problem gives no synonyms: the build stops
+    return [str(error) for error in sorted(errors)]
+
+
+def test_rows_become_page_words_per_resident_word(tmp_path):
+    text = "居民用语,页面用语\n歌厅,娱乐场所\nKTV,娱乐场所\n过户,转移登记\n过户,不动产\n"
+    synonyms, errors = load_synonyms(str(content_with(tmp_path, text)), {})
+    assert errors == []
+    assert synonyms == {"歌厅": ["娱乐场所"], "KTV": ["娱乐场所"], "过户": ["转移登记", "不动产"]}
+
+
+def test_every_problem_is_named_with_its_line_and_column(tmp_path):
+    text = "居民用语,页面用语\n歌厅,\n歌,娱乐场所\n过户,过户\n——,不动产\n过户,转移登记\n过户,转移登记\n"
+    assert messages(tmp_path, text) == [
+        "search-synonyms.csv:2:2: 页面用语 为空；每个同义词都要填写页面用语",
+        "search-synonyms.csv:3:1: 居民用语“歌”只有一个字：凡是含这个字的搜索都会加上同义词；请写成含这个字的词（如“歌厅”，不写“歌”）",
+        "search-synonyms.csv:4:2: 页面用语和居民用语都是“过户”；同义词应是页面上用的另一个说法",
+        "search-synonyms.csv:5:1: 居民用语“——”里没有汉字、数字或字母，搜索时什么也找不到；请写一个词",
+        "search-synonyms.csv:7:1: “过户 → 转移登记”已在第 6 行写过；请删去这一行",
+    ]
+
+
+def test_a_wrong_header_says_which_columns_are_expected(tmp_path):
+    assert messages(tmp_path, "说法,正式名称\n歌厅,娱乐场所\n") == [
+        "search-synonyms.csv:1:1: 表头第 1 列是“说法”，应为“居民用语”；完整表头应为：居民用语,页面用语"
+    ]
+
+
+def test_a_site_without_the_table_has_no_synonyms(tmp_path):
+    (tmp_path / "content").mkdir()
+    assert load_synonyms(str(tmp_path / "content"), {}) == ({}, [])
+
+
+def test_a_setting_of_the_wrong_kind_is_named(tmp_path):
+    (tmp_path / "content").mkdir()
+    _synonyms, errors = load_synonyms(str(tmp_path / "content"), {"SEARCH_SYNONYMS_PATH": 3})
+    assert [error.message for error in errors] == [
+        "SEARCH_SYNONYMS_PATH = 3 不对；应为文字（路径或网址），例如 'search-synonyms.csv'"
+    ]
+
+
+def test_the_search_page_carries_the_table(tmp_path):
+    content = content_with(tmp_path, "居民用语,页面用语\n歌厅,娱乐场所\n卡拉OK,娱乐场所\n")
+    output = build_fixture_site(content, tmp_path / "out", PLUGINS, articles=False)
+    root = parse_page(output / "search" / "index.html").select_one("#lp-search")
+    assert json.loads(root["data-synonyms"]) == {"歌厅": ["娱乐场所"], "卡拉OK": ["娱乐场所"]}
+
+
+def test_a_bad_table_fails_the_build_before_anything_is_written(tmp_path):
+    content = content_with(tmp_path, "居民用语,页面用语\n歌厅,\n")
+    with pytest.raises(ContentError) as raised:
+        build_fixture_site(content, tmp_path / "out", PLUGINS, articles=False)
+    assert [(e.path, e.line, e.column, e.code) for e in raised.value.errors] == [
+        ("search-synonyms.csv", 2, 2, "empty-cell")
+    ]
+    assert not (tmp_path / "out" / "search").exists()
+
+
+def test_the_sites_own_table_reads_without_a_problem():
+    synonyms, errors = load_synonyms(str(ROOT / "content"), {})
+    assert errors == [] and synonyms["歌厅"] == ["娱乐场所"]
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [key for key in DEFAULTS if f"`{key}`" not in readme] == []
