@@ -156,7 +156,12 @@ def generated_queries(pages: list[dict]) -> list[tuple[str, str, str]]:
     return [(query, url, kind) for query, (url, kind) in queries.items()]
 
 
-RESIDENT_SETS = {"queries": "resident", "new_queries": "resident-new", "fresh_queries": "resident-fresh"}
+RESIDENT_SETS = {
+    "queries": "resident",
+    "new_queries": "resident-new",
+    "fresh_queries": "resident-fresh",
+    "later_queries": "resident-later",
+}
 
 
 def resident_queries() -> list[tuple[str, str, str]]:
