@@ -75,6 +75,16 @@ CASES = [
         "disclosures/problems.csv:2:3: 反映日期“2020-5-6”应写成 2020-05-06（格式 YYYY-MM-DD：年四位，月、日各两位，用“-”连接）",
     ),
     (
+        "search-synonyms",
+        lambda c: replace(c, "search-synonyms.csv", "歌厅,娱乐场所\n", "歌厅,娱乐场所,舞厅\n"),
+        "search-synonyms.csv:2:3: 这一行有 3 个单元格，表头只有 2 列；一行只写一对：一个居民用语有几个页面用语，就写几行",
+    ),
+    (
+        "search-synonym-one-character",
+        lambda c: replace(c, "search-synonyms.csv", "打井,取水\n", "井,取水\n"),
+        "search-synonyms.csv:8:1: 居民用语“井”只有一个字：凡是含这个字的搜索都会加上同义词；请写成含这个字的词（如“歌厅”，不写“歌”）",
+    ),
+    (
         "personal-data",
         lambda c: replace(c, ARTICLE, "据了解，", f"身份证号 {ID_NUMBER}。据了解，"),
         f"{ARTICLE}:14:6: 疑似身份证号 4302**********1239：个人信息不得公开；请删除或改为打码（如 4302**********1239）。"

@@ -336,6 +336,13 @@ def test_a_residents_word_also_looks_up_the_pages_word_and_says_so(segmenter_pag
     assert status.startswith("找到 ") and status.endswith("相关的结果（同时搜索了“娱乐场所”）。"), status
     marked = segmenter_page.locator(".lp-search-result").first.locator("mark").all_inner_texts()
     assert "娱乐场所" in "".join(marked)
-    # A query already in the pages' words is searched as typed, with nothing said besides.
-    search(segmenter_page, site_url, "娱乐场所")
-    assert "同时搜索了" not in segmenter_page.locator(STATUS).inner_text()
+    # Full-width letters and a space match the table's KTV and 卡拉OK, as a phone keyboard types them.
+    for query in ("开ＫＴＶ要办什么许可", "卡拉 OK 营业"):
+        titles = search(segmenter_page, site_url, query)
+        assert titles[0] == "娱乐场所经营许可", query
+        assert "（同时搜索了“娱乐场所”）" in segmenter_page.locator(STATUS).inner_text(), query
+    # Nothing is added when the page word is in the query already, nor for a resident word only
+    # inside an everyday one (人防工程 is a row; 个人防护 holds 人防 but is not about it).
+    for query in ("歌厅娱乐场所", "个人防护"):
+        search(segmenter_page, site_url, query)
+        assert "同时搜索了" not in segmenter_page.locator(STATUS).inner_text(), query

@@ -65,6 +65,7 @@ def read_csv_table(
     required_columns: list[str] | None = None,
     display_path: str | None = None,
     data: bytes | None = None,
+    extra_cells_hint: str = "多出的内容可能是金额里的逗号没有加引号",
 ) -> tuple[CsvTable | None, list[DataError]]:
     """Parse `path` into a CsvTable, or return the errors that stop it from being read.
 
@@ -73,6 +74,7 @@ def read_csv_table(
     Row-level problems (wrong cell count) are returned alongside the table, so a caller can
     report them with its own checks in one go. `data` is the file's bytes when the caller has
     already read them (to digest them for a cache), so the result is of exactly those bytes.
+    `extra_cells_hint` says what most often puts more cells in a row than the header has.
     """
     shown = display_path or path
     if data is None:
@@ -123,7 +125,7 @@ def read_csv_table(
                     line,
                     len(header) + 1,
                     "extra-cells",
-                    f"这一行有 {len(cells)} 个单元格，表头只有 {len(header)} 列；多出的内容可能是金额里的逗号没有加引号",
+                    f"这一行有 {len(cells)} 个单元格，表头只有 {len(header)} 列；{extra_cells_hint}",
                 )
             )
             continue

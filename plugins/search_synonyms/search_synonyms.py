@@ -8,90 +8,109 @@ whenever the query holds a resident word, and says so above the results. Matchin
 query's own words too: a page that does say 歌厅 is still found by it.
 
 The table is read with the build's other content (so `invoke check` reports its problems) and given
-to templates as `search_synonyms`: {居民用语: [页面用语, …]} in the file's order. A site without the
-file has no synonyms.
+to templates as `search_synonyms`: [[居民用语, [页面用语, …]], …] in the file's order (a list, not a
+mapping: Jinja's tojson would sort a mapping's keys). A site without the file has no synonyms, unless
+the setting names a file that is not there.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from plugins.portal_data import DataError, collect_problems, connect_source_check
-from plugins.portal_data.csv_register import cell_error, empty_cells, read_register_rows
+from plugins.portal_data.csv_register import empty_cells, read_register_rows, repeated_values
 from plugins.portal_data.csv_source import CsvRow, CsvTable, read_csv_table
 from plugins.portal_data.plugin_list import plugin_listed
-from plugins.portal_data.plugin_settings import plugin_settings
+from plugins.portal_data.plugin_settings import SETTINGS_FILE, plugin_settings
 
 DEFAULTS = {"SEARCH_SYNONYMS_PATH": "search-synonyms.csv"}
 HEADER = ["居民用语", "页面用语"]
 CONTEXT_KEY = "search_synonyms"
+# Editors reading "the header has two columns" reach for a third cell for a second page word.
+EXTRA_CELLS_HINT = "一行只写一对：一个居民用语有几个页面用语，就写几行"
 
 # What search.js looks up (buildtools/search_text.py wrote the pages the same way): runs of Han
 # characters, digits and ASCII letters. A phrase without one of them matches nothing.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_WORD = re.compile(f"[{_HAN}0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
-_HAN_ONLY = re.compile(f"[{_HAN}]+")
+_WORD = re.compile(f"[{_HAN}0-9a-z]")
+_NOT_MATCHED = re.compile(r"\s+")
 
 
-def read_synonyms(table: CsvTable) -> tuple[dict[str, list[str]], list[DataError]]:
-    """{resident word: [page words]} of the rows with no problem, and every problem found."""
+def as_matched(text: str) -> str:
+    """A word as search.js compares it with a query: full-width letters and digits as ASCII, lower
+    case, without spaces (卡拉 OK is 卡拉ok)."""
+    return _NOT_MATCHED.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def read_synonyms(table: CsvTable) -> tuple[list[tuple[str, list[str]]], list[DataError]]:
+    """[(resident word, [page words])] of the rows with no problem, in the file's order, and every problem."""
     pairs, errors = read_register_rows(table, check_row, lambda row: (row["居民用语"], row["页面用语"]))
-    errors += list(repeated_pairs(table))
+    errors += list(
+        repeated_values(
+            table,
+            "居民用语",
+            lambda row: (
+                tuple(as_matched(row[column]) for column in HEADER) if row["居民用语"] and row["页面用语"] else None
+            ),
+            lambda pair, line: f"“{pair[0]} → {pair[1]}”已在第 {line} 行写过；请删去这一行",
+            "repeated-pair",
+        )
+    )
     synonyms: dict[str, list[str]] = {}
     for resident, page in pairs:
         if page not in synonyms.setdefault(resident, []):
             synonyms[resident].append(page)
-    return synonyms, errors
+    return list(synonyms.items()), errors
 
 
 def check_row(row: CsvRow, error) -> Iterator[DataError]:
     yield from empty_cells(row, HEADER, error, "同义词")
-    for column in HEADER:
-        value = row[column]
+    resident, page = (as_matched(row[column]) for column in HEADER)
+    for column, value in zip(HEADER, (resident, page)):
         if value and not _WORD.search(value):
-            yield error(column, "no-word", f"{column}“{value}”里没有汉字、数字或字母，搜索时什么也找不到；请写一个词")
-    resident = row["居民用语"]
-    if _HAN_ONLY.fullmatch(resident) and len(resident) == 1:
-        yield error(
-            "居民用语",
-            "one-character",
-            f"居民用语“{resident}”只有一个字：凡是含这个字的搜索都会加上同义词；请写成含这个字的词（如“歌厅”，不写“歌”）",
-        )
-    if resident and resident == row["页面用语"]:
-        yield error("页面用语", "same-word", f"页面用语和居民用语都是“{resident}”；同义词应是页面上用的另一个说法")
-
-
-def repeated_pairs(table: CsvTable) -> Iterator[DataError]:
-    first_line: dict[tuple[str, str], int] = {}
-    for row in table.rows:
-        pair = (row["居民用语"], row["页面用语"])
-        if not all(pair):
-            continue
-        if pair in first_line:
-            yield cell_error(table, row)(
-                "居民用语", "repeated-pair", f"“{pair[0]} → {pair[1]}”已在第 {first_line[pair]} 行写过；请删去这一行"
+            yield error(
+                column, "no-word", f"{column}“{row[column]}”里没有汉字、数字或字母，搜索时什么也找不到；请写一个词"
             )
-        else:
-            first_line[pair] = row.line
+        elif len(value) == 1:
+            yield error(column, "one-character", ONE_CHARACTER[column].format(word=row[column]))
+    if len(resident) > 1 and len(page) > 1 and page in resident:
+        same = "和居民用语一样" if page == resident else "已包含在居民用语里"
+        yield error(
+            "页面用语",
+            "page-word-in-resident-word",
+            f"页面用语“{row['页面用语']}”{same}：搜索“{row['居民用语']}”本来就会找它，这一行不起作用；"
+            "同义词应是页面上用的另一个说法",
+        )
 
 
-def load_synonyms(content_path: str, settings: dict) -> tuple[dict[str, list[str]], list[DataError]]:
-    """The site's synonyms and the problems that stop the build; ({}, []) when there is no file."""
+ONE_CHARACTER = {
+    "居民用语": "居民用语“{word}”只有一个字：凡是含这个字的搜索都会加上同义词；请写成含这个字的词（如“歌厅”，不写“歌”）",
+    "页面用语": "页面用语“{word}”只有一个字：和别的词一起搜索时，单个字不会单独查找；请写页面上的一个词（至少两个字）",
+}
+
+
+def load_synonyms(content_path: str, settings: dict) -> tuple[list[tuple[str, list[str]]], list[DataError]]:
+    """The site's synonyms and the problems that stop the build; ([], []) when there is no file."""
     config, errors = plugin_settings(settings, DEFAULTS)
     if errors:
-        return {}, errors
+        return [], errors
     shown = config["SEARCH_SYNONYMS_PATH"]
     path = os.path.join(content_path, shown)
     if not os.path.exists(path):
-        return {}, []
-    table, errors = read_csv_table(path, exact_header=HEADER, display_path=shown)
+        if "SEARCH_SYNONYMS_PATH" not in settings:
+            return [], []
+        # The editor named a file: one that is not there is a mistake, not a site without synonyms.
+        message = f"SEARCH_SYNONYMS_PATH = {shown!r}：内容文件夹里没有这个文件；请改正路径，或删去这项设置"
+        return [], [DataError(SETTINGS_FILE, 0, 0, "bad-setting", message)]
+    table, errors = read_csv_table(path, exact_header=HEADER, display_path=shown, extra_cells_hint=EXTRA_CELLS_HINT)
     if table is None:
-        return {}, errors
+        return [], errors
     synonyms, found = read_synonyms(table)
     errors += found
-    return ({} if errors else synonyms), errors
+    return ([] if errors else synonyms), errors
 
 
 def publish_synonyms(generator) -> None:

@@ -34,28 +34,39 @@
 
   /* Residents' words for what pages call by an official name (歌厅 for 娱乐场所), from
      content/search-synonyms.csv by way of the page's data-synonyms: [[resident word, [page
-     words]]], normalised as queries are. */
+     words]], …] in the file's order. Compared as plugins/search_synonyms checked them: normalised
+     as queries are, without spaces (卡拉 OK is 卡拉OK). */
   var synonyms = [];
 
+  function compact(text) {
+    return normalise(text).replace(/\s+/g, "");
+  }
+
   function readSynonyms(root) {
-    var table = {};
-    try { table = JSON.parse(root.getAttribute("data-synonyms") || "{}"); } catch (error) { table = {}; }
-    return Object.keys(table).map(function (word) {
-      return [normalise(word), table[word].map(normalise)];
-    });
+    try {
+      var table = JSON.parse(root.getAttribute("data-synonyms") || "[]");
+      return table.map(function (entry) {
+        return [compact(entry[0]), entry[1].map(normalise)];
+      });
+    } catch (error) {
+      return [];  // a table the page cannot read leaves search as it is without one
+    }
   }
 
   /* The page words to look up as well, for each resident word the query holds (and not the page
-     word already): 开歌厅要什么手续 also asks for 娱乐场所. */
+     word already, nor one inside another added: 家庭经济困难 beside 家庭经济困难学生):
+     开歌厅要什么手续 also asks for 娱乐场所. */
   function alsoAsked(query) {
-    var text = normalise(query), added = [];
+    var text = compact(query), added = [];
     synonyms.forEach(function (entry) {
       if (text.indexOf(entry[0]) < 0) { return; }
       entry[1].forEach(function (word) {
-        if (text.indexOf(word) < 0 && added.indexOf(word) < 0) { added.push(word); }
+        if (text.indexOf(compact(word)) < 0 && added.indexOf(word) < 0) { added.push(word); }
       });
     });
-    return added;
+    return added.filter(function (word) {
+      return !added.some(function (other) { return other !== word && compact(other).indexOf(compact(word)) >= 0; });
+    });
   }
 
   /* What is looked up: the query without its question words, then the page words its resident
