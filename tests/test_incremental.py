@@ -158,16 +158,17 @@ def site_settings(tmp_path: pathlib.Path, content, theme) -> pathlib.Path:
     return settings
 
 
-def command_line_build(settings, output) -> dict:
-    """`invoke build --output …` in a process of its own; returns its report and the Pelican
-    modules it imported."""
+def command_line_build(settings, output, hash_seed: int | None = None) -> dict:
+    """`invoke build --output …` in a process of its own (with `hash_seed`, Python's string hashing
+    fixed to it); returns its report and the Pelican modules it imported."""
     program = (
         "import json, sys\n"
         "from buildtools.build import main\n"
         f"code = main(['--settings', {str(settings)!r}, '--output', {str(output)!r}])\n"
         "print(json.dumps([code, sorted(name for name in sys.modules if name.split('.')[0] == 'pelican')]))\n"
     )
-    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True)
+    environment = None if hash_seed is None else {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, env=environment)
     code, pelican_modules = json.loads(done.stdout.splitlines()[-1])
     assert code == 0, done.stdout + done.stderr
     report = json.loads(pathlib.Path(f"{output}.build-report.json").read_text(encoding="utf-8"))
@@ -201,6 +202,24 @@ def test_a_rebuild_with_nothing_changed_imports_no_pelican_and_leaves_the_output
     shutil.rmtree(f"{output}.work")
     assert command_line_build(settings, output)["incremental"]["reused_work_folder"] is False
     assert files(output) == truth
+
+
+def test_render_keys_are_the_same_in_every_process(tmp_path):
+    """Every build is a process of its own, and each orders a set of strings its own way (Python's
+    hash randomisation): a key that held such an order would change on every build, and its page
+    would be rendered again each time though nothing it shows changed (every ledger month, village
+    and town page did, through the order of the village settings). Seeds 1 and 3 order those three
+    settings differently."""
+    content, theme = copy_site(tmp_path)
+    settings = site_settings(tmp_path, content, theme)
+    keys = {}
+    for seed in (1, 3):
+        output = tmp_path / f"output-{seed}"
+        command_line_build(settings, output, hash_seed=seed)
+        saved = json.loads((pathlib.Path(f"{output}.work") / "cache" / "render-keys.json").read_text(encoding="utf-8"))
+        keys[seed] = {path: entry[0] for path, entry in saved.items()}
+    assert len(keys[1]) > 300 and keys[1].keys() == keys[3].keys()
+    assert [path for path in keys[1] if keys[1][path] != keys[3][path]] == []
 
 
 def test_the_clock_passing_a_scheduled_time_rebuilds_and_nothing_else_does(tmp_path, monkeypatch):

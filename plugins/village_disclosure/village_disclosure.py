@@ -61,11 +61,14 @@ DEFAULTS = {
 }
 TIMEZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 # Checked by disclosure_settings itself (a month, a day of the month); the rest by their default's kind.
-CHECKED_HERE = {
+# A tuple, not a set: the settings reach the pages' render keys as a dict, whose order is part of the
+# key, and a set's order changes with each process's string hashing (every ledger page would render
+# again on every build).
+CHECKED_HERE = (
     "VILLAGE_DISCLOSURE_CURRENT_MONTH",
     "VILLAGE_DISCLOSURE_DEADLINE_DAY",
     "VILLAGE_DISCLOSURE_DEADLINES_FROM",
-}
+)
 
 
 def disclosure_settings(settings) -> tuple[dict, list[DataError]]:
