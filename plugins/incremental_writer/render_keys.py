@@ -26,6 +26,10 @@ How values are digested (each rule says why it is enough for what templates read
 - a function by its qualified name and the values it closes over; a Pelican generator (whose
   methods templates may call, e.g. `url()`) by its class, since it reads only settings.
 
+A key must come out the same in every build process: a dict's order is part of its digest (above),
+so a dict filled from a set of strings, whose order follows the process's string hashing, would make
+a new key each build (tests/test_incremental.py::test_render_keys_are_the_same_in_every_process).
+
 A value this module cannot digest (an unknown kind, a cycle of objects, or nesting deeper than
 MAX_DEPTH) makes the key None: that page is always rendered. A model with back-references (a
 month linked to the months around it, a matter to its department) needs a view in
