@@ -341,6 +341,10 @@ def test_a_residents_word_also_looks_up_the_pages_word_and_says_so(segmenter_pag
         titles = search(segmenter_page, site_url, query)
         assert titles[0] == "娱乐场所经营许可", query
         assert "（同时搜索了“娱乐场所”）" in segmenter_page.locator(STATUS).inner_text(), query
+    # Two resident words whose page words overlap: the longer one alone is looked up and named.
+    titles = search(segmenter_page, site_url, "家里困难的贫困学生")
+    assert titles[0] == "家庭经济困难学生资助"
+    assert segmenter_page.locator(STATUS).inner_text().endswith("（同时搜索了“家庭经济困难学生”）。")
     # Nothing is added when the page word is in the query already, nor for a resident word only
     # inside an everyday one (人防工程 is a row; 个人防护 holds 人防 but is not about it).
     for query in ("歌厅娱乐场所", "个人防护"):

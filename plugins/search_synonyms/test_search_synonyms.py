@@ -15,7 +15,7 @@ PLUGINS = ["plugins.search_synonyms"]
 
 def content_with(tmp_path, text: str):
     content = tmp_path / "content"
-    content.mkdir()
+    content.mkdir(parents=True)
     (content / "search-synonyms.csv").write_text(text, encoding="utf-8")
     return content
 
@@ -53,14 +53,38 @@ def test_words_are_compared_as_the_search_page_compares_them(tmp_path):
     """Full width, capitals and spaces count for nothing in a query (search.js), so not here either."""
     text = (
         "居民用语,页面用语\nK,娱乐场所\n歌厅,井\nKTV,ktv\n老年人优待证,优待证\n"
-        "卡拉OK,娱乐场所\nＫＴＶ,娱乐场所\nktv,娱乐 场所\n"
+        "卡拉OK,娱乐场所\nＫＴＶ,娱乐场所\nktv,娱乐场所\n"
     )
     assert messages(tmp_path, text) == [
         "search-synonyms.csv:2:1: 居民用语“K”只有一个字：凡是含这个字的搜索都会加上同义词；请写成含这个字的词（如“歌厅”，不写“歌”）",
         "search-synonyms.csv:3:2: 页面用语“井”只有一个字：和别的词一起搜索时，单个字不会单独查找；请写页面上的一个词（至少两个字）",
-        "search-synonyms.csv:4:2: 页面用语“ktv”和居民用语一样：搜索“KTV”本来就会找它，这一行不起作用；同义词应是页面上用的另一个说法",
+        "search-synonyms.csv:4:2: 页面用语“ktv”和居民用语一样（全角半角、大小写、空格在搜索时不算区别）：搜索“KTV”本来就会找它，"
+        "这一行不起作用；同义词应是页面上用的另一个说法",
         "search-synonyms.csv:5:2: 页面用语“优待证”已包含在居民用语里：搜索“老年人优待证”本来就会找它，这一行不起作用；同义词应是页面上用的另一个说法",
-        "search-synonyms.csv:8:1: “ktv → 娱乐场所”已在第 7 行写过；请删去这一行",
+        "search-synonyms.csv:8:1: “ktv → 娱乐场所”已在第 7 行写过（全角半角、大小写、空格在搜索时不算区别）；请删去这一行",
+    ]
+    # Spaces inside a page word are dropped on both sides: 娱乐 场所 is looked up as 娱乐场所.
+    assert messages(tmp_path / "spaces", "居民用语,页面用语\n舞厅,娱乐场所\n舞厅,娱乐 场所\n") == [
+        "search-synonyms.csv:3:1: “舞厅 → 娱乐 场所”已在第 2 行写过（全角半角、大小写、空格在搜索时不算区别）；请删去这一行",
+    ]
+
+
+def test_a_page_word_is_one_word_the_search_page_can_look_up(tmp_path):
+    """search.js looks a page word up as one run of characters: a mark would split it (取水。 is fine,
+    取、水 is 取 and 水, neither looked up beside the query's words)."""
+    text = "居民用语,页面用语\n打井,取、水\n打井,取水。\n卡拉OK,娱乐 场所\n"
+    assert messages(tmp_path, text) == [
+        "search-synonyms.csv:2:2: 页面用语“取、水”应是页面上的一个词，只写汉字、数字或字母：标点会把它拆开，拆出的单个字不会单独查找",
+        "search-synonyms.csv:3:2: 页面用语“取水。”应是页面上的一个词，只写汉字、数字或字母：标点会把它拆开，拆出的单个字不会单独查找",
+    ]
+
+
+def test_a_word_with_an_invisible_character_is_refused(tmp_path):
+    """A zero-width space pasted with the word: it looks right and never matches a query."""
+    text = "居民用语,页面用语\n歌厅\u200b,娱乐场所\n舞厅,\ufeff娱乐场所\n"
+    assert messages(tmp_path, text) == [
+        "search-synonyms.csv:2:1: 居民用语“歌厅\u200b”里有看不见的字符（多半是从网页或微信复制来的零宽空格）；请清空这个格子，重新输入这个词",
+        "search-synonyms.csv:3:2: 页面用语“\ufeff娱乐场所”里有看不见的字符（多半是从网页或微信复制来的零宽空格）；请清空这个格子，重新输入这个词",
     ]
 
 
@@ -85,7 +109,7 @@ def test_a_table_the_settings_name_must_be_there(tmp_path):
     (tmp_path / "content").mkdir()
     _synonyms, errors = load_synonyms(str(tmp_path / "content"), {"SEARCH_SYNONYMS_PATH": "search/words.csv"})
     assert [error.message for error in errors] == [
-        "SEARCH_SYNONYMS_PATH = 'search/words.csv'：内容文件夹里没有这个文件；请改正路径，或删去这项设置"
+        "SEARCH_SYNONYMS_PATH = 'search/words.csv'：内容文件夹里没有这个文件；请改正路径（写到 .csv 文件本身），或删去这项设置"
     ]
 
 
@@ -98,12 +122,14 @@ def test_a_setting_of_the_wrong_kind_is_named(tmp_path):
 
 
 def test_the_search_page_carries_the_table_in_the_files_order(tmp_path):
-    """A single-quoted attribute: tojson writes ' as \\u0027, so a word holding one cannot end it."""
-    content = content_with(tmp_path, "居民用语,页面用语\n歌厅,娱乐场所\n卡拉'OK,<娱乐>&场所\n")
+    """A single-quoted attribute: tojson writes ' < > & as \\u0027 …, so a word holding one cannot end it."""
+    content = content_with(tmp_path, "居民用语,页面用语\n歌厅,娱乐场所\n<卡拉'OK>&,娱乐场所\n")
     output = build_fixture_site(content, tmp_path / "out", PLUGINS, articles=False)
     root = parse_page(output / "search" / "index.html").select_one("#lp-search")
-    assert json.loads(root["data-synonyms"]) == [["歌厅", ["娱乐场所"]], ["卡拉'OK", ["<娱乐>&场所"]]]
-    assert root["data-bundle-path"].endswith("/pagefind/")  # the attributes after it are intact
+    assert json.loads(root["data-synonym-pairs"]) == [["歌厅", ["娱乐场所"]], ["<卡拉'OK>&", ["娱乐场所"]]]
+    # Nothing leaked out of the attribute: the same attributes, and the form still inside the element.
+    assert sorted(root.attrs) == ["class", "data-bundle-path", "data-synonym-pairs", "id"]
+    assert root.select_one("form.lp-search__form") is not None
 
 
 def test_a_bad_table_fails_the_build_before_anything_is_written(tmp_path):

@@ -33,20 +33,21 @@
   var MEANINGFUL = new RegExp("[0-9a-z]|[" + HAN + "]{2}", "u");
 
   /* Residents' words for what pages call by an official name (歌厅 for 娱乐场所), from
-     content/search-synonyms.csv by way of the page's data-synonyms: [[resident word, [page
-     words]], …] in the file's order. Compared as plugins/search_synonyms checked them: normalised
-     as queries are, without spaces (卡拉 OK is 卡拉OK). */
+     content/search-synonyms.csv by way of the page's data-synonym-pairs: [[resident word, [page
+     words]], …] in the file's order. A query holds a word when their matchForms do, the form
+     plugins/search_synonyms checked the table in; each page word (one word, the plugin saw to it) is
+     looked up in that form, normalised as every query is (娱乐 场所 as 娱乐场所). Entries: [resident match, [[page match, lookup], …]]. */
   var synonyms = [];
 
-  function compact(text) {
-    return normalise(text).replace(/\s+/g, "");
+  function matchForm(text) {
+    return text.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
   }
 
   function readSynonyms(root) {
     try {
-      var table = JSON.parse(root.getAttribute("data-synonyms") || "[]");
+      var table = JSON.parse(root.getAttribute("data-synonym-pairs") || "[]");
       return table.map(function (entry) {
-        return [compact(entry[0]), entry[1].map(normalise)];
+        return [matchForm(entry[0]), entry[1].map(function (word) { return [matchForm(word), normalise(matchForm(word))]; })];
       });
     } catch (error) {
       return [];  // a table the page cannot read leaves search as it is without one
@@ -57,16 +58,17 @@
      word already, nor one inside another added: 家庭经济困难 beside 家庭经济困难学生):
      开歌厅要什么手续 also asks for 娱乐场所. */
   function alsoAsked(query) {
-    var text = compact(query), added = [];
+    var text = matchForm(query), added = [];
     synonyms.forEach(function (entry) {
       if (text.indexOf(entry[0]) < 0) { return; }
       entry[1].forEach(function (word) {
-        if (text.indexOf(compact(word)) < 0 && added.indexOf(word) < 0) { added.push(word); }
+        var known = added.some(function (other) { return other[0] === word[0]; });
+        if (text.indexOf(word[0]) < 0 && !known) { added.push(word); }
       });
     });
     return added.filter(function (word) {
-      return !added.some(function (other) { return other !== word && compact(other).indexOf(compact(word)) >= 0; });
-    });
+      return !added.some(function (other) { return other[0] !== word[0] && other[0].indexOf(word[0]) >= 0; });
+    }).map(function (word) { return word[1]; });
   }
 
   /* What is looked up: the query without its question words, then the page words its resident
