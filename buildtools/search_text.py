@@ -30,6 +30,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+from plugins.portal_data.han import HAN
+
 LANGUAGE = "und"
 TITLE_WEIGHT = "10"
 EXCERPT_SOURCE_CHARS = 3000  # enough for any article's excerpt; a long ledger table is cut
@@ -84,7 +86,6 @@ NOT_READ = LEADS_AWAY | SKIPPED_BY_PAGEFIND
 LABELS = frozenset({"dt", "caption"})
 LABEL_WEIGHT = "0"  # a block shown in the excerpt and never indexed
 COLUMN_SCOPES = frozenset({"col", "colgroup"})
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 WORD = re.compile(f"([0-9]{{1,4}}[年月日号])|([{HAN}]+)|([0-9]+)|([a-z]+)")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Pagefind matches a query word to the index's words that start with it (so 权 finds 权力 and 权路),

@@ -238,3 +238,13 @@ def test_a_correction_reindexes_only_the_month_whose_search_text_changed(tmp_pat
     # Only January's text changed for the index (village and town pages carry no content area).
     assert result.report["search"]["reindexed"] == ["ledgers-2020-01"]
     assert result.report["incremental"]["pages_changed_for_search"] < result.report["incremental"]["written"]
+
+
+def test_the_browser_counts_the_same_characters_as_han():
+    """search.js splits a query into Han runs with its own copy of the ranges (plugins/portal_data/han.py)."""
+    from plugins.portal_data.han import HAN
+
+    script = (ROOT / "theme" / "static" / "js" / "search.js").read_text(encoding="utf-8")
+    written = re.search(r'var HAN = "([^"]+)";', script).group(1)
+    in_browser = re.sub(r"\\\\u\{?([0-9a-fA-F]+)\}?", lambda match: chr(int(match.group(1), 16)), written)
+    assert in_browser == HAN

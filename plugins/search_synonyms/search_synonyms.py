@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from plugins.portal_data import DataError, collect_problems, connect_source_check
 from plugins.portal_data.csv_register import cell_error, empty_cells, read_register_rows
 from plugins.portal_data.csv_source import CsvRow, CsvTable, read_csv_table
+from plugins.portal_data.han import HAN
 from plugins.portal_data.plugin_list import plugin_listed
 from plugins.portal_data.plugin_settings import SETTINGS_FILE, plugin_settings
 
@@ -36,9 +37,8 @@ EXTRA_CELLS_HINT = "一行只写一对：一个居民用语有几个页面用语
 # characters, digits and ASCII letters. A phrase without one of them matches nothing, and a page word
 # is looked up as one such run, without spaces: a mark would split it, and a Han character left
 # alone beside other words is not looked up.
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_WORD = re.compile(f"[{_HAN}0-9a-z]")
-_ONE_WORD = re.compile(f"[{_HAN}0-9a-z]+")
+_WORD = re.compile(f"[{HAN}0-9a-z]")
+_ONE_WORD = re.compile(f"[{HAN}0-9a-z]+")
 _NOT_MATCHED = re.compile(r"\s+")
 SAME_TO_SEARCH = "（全角半角、大小写、空格在搜索时不算区别）"
 
