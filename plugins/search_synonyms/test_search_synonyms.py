@@ -70,8 +70,9 @@ def test_words_are_compared_as_the_search_page_compares_them(tmp_path):
 
 
 def test_a_page_word_is_one_word_the_search_page_can_look_up(tmp_path):
-    """search.js looks a page word up as one run of characters: a mark would split it (取水。 is fine,
-    取、水 is 取 and 水, neither looked up beside the query's words)."""
+    """search.js looks a page word up as one run of characters, without its spaces (娱乐 场所 is
+    fine): a mark would split it (取、水 is 取 and 水, neither looked up beside the query's words), and
+    one at the end (取水。) is refused as well, since the editor meant the word without it."""
     text = "居民用语,页面用语\n打井,取、水\n打井,取水。\n卡拉OK,娱乐 场所\n"
     assert messages(tmp_path, text) == [
         "search-synonyms.csv:2:2: 页面用语“取、水”应是页面上的一个词，只写汉字、数字或字母：标点会把它拆开，拆出的单个字不会单独查找",
