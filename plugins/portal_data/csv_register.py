@@ -59,18 +59,22 @@ def read_register_rows(
 
 
 def repeated_values(
-    table: CsvTable, column: str, key: Callable[[CsvRow], object], message: Callable[[object, int], str], code: str
+    table: CsvTable,
+    column: str,
+    key: Callable[[CsvRow], object],
+    message: Callable[[object, CsvRow, CsvRow], str],
+    code: str,
 ) -> Iterator[DataError]:
-    """A row whose key (None: not judged) repeats an earlier row's; message(key, earlier line) says so."""
-    first_lines: dict = {}
+    """A row whose key (None: not judged) repeats an earlier row's; message(key, earlier row, row)
+    says so (a key may be a normalised form: the message can quote both rows as written)."""
+    first_rows: dict = {}
     for row in table.rows:
         value = key(row)
         if value is None:
             continue
-        if value in first_lines:
-            yield DataError(table.path, row.line, table.column_number(column), code, message(value, first_lines[value]))
-        else:
-            first_lines[value] = row.line
+        earlier = first_rows.setdefault(value, row)
+        if earlier is not row:
+            yield DataError(table.path, row.line, table.column_number(column), code, message(value, earlier, row))
 
 
 def publish_register(context: dict, name: str, read: tuple, fields_of: Callable, downloads_of: Callable) -> tuple:

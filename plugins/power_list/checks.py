@@ -107,14 +107,14 @@ def check_unique(table: CsvTable) -> Iterator[DataError]:
         table,
         "序号",
         lambda row: str(int(row["序号"])) if is_whole(row["序号"]) else None,
-        lambda number, line: f"序号 {number} 与第 {line} 行重复；每个事项的序号应不同",
+        lambda number, earlier, _row: f"序号 {number} 与第 {earlier.line} 行重复；每个事项的序号应不同",
         "duplicate-number",
     )
     yield from repeated_values(
         table,
         "事项名称",
         lambda row: (row["实施部门"], row["事项名称"]) if row["实施部门"] and row["事项名称"] else None,
-        lambda matter, line: f"{matter[0]}的“{matter[1]}”与第 {line} 行重复；同一部门的事项名称应不同",
+        lambda matter, earlier, _row: f"{matter[0]}的“{matter[1]}”与第 {earlier.line} 行重复；同一部门的事项名称应不同",
         "duplicate-matter",
     )
 

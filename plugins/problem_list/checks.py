@@ -122,7 +122,7 @@ def check_unique(table: CsvTable) -> Iterator[DataError]:
         table,
         "编号",
         lambda row: row["编号"] or None,
-        lambda number, line: f"编号 {number} 与第 {line} 行重复；每个问题的编号应不同",
+        lambda number, earlier, _row: f"编号 {number} 与第 {earlier.line} 行重复；每个问题的编号应不同",
         "duplicate-number",
     )
 

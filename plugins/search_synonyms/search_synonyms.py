@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from plugins.portal_data import DataError, collect_problems, connect_source_check
-from plugins.portal_data.csv_register import cell_error, empty_cells, read_register_rows
+from plugins.portal_data.csv_register import empty_cells, read_register_rows, repeated_values
 from plugins.portal_data.csv_source import CsvRow, CsvTable, read_csv_table
 from plugins.portal_data.han import HAN
 from plugins.portal_data.plugin_list import plugin_listed
@@ -68,18 +68,21 @@ def read_synonyms(table: CsvTable) -> tuple[list[tuple[str, list[str]]], list[Da
 
 def repeated_pairs(table: CsvTable) -> Iterator[DataError]:
     """A pair written before, as the search page compares words (ＫＴＶ is KTV)."""
-    first: dict[tuple[str, ...], CsvRow] = {}
-    for row in table.rows:
-        if not (row["居民用语"] and row["页面用语"]):
-            continue
-        earlier = first.setdefault(tuple(as_matched(row[column]) for column in HEADER), row)
-        if earlier is not row:
-            alike = "" if all(row[column] == earlier[column] for column in HEADER) else SAME_TO_SEARCH
-            yield cell_error(table, row)(
-                "居民用语",
-                "repeated-pair",
-                f"“{row['居民用语']} → {row['页面用语']}”已在第 {earlier.line} 行写过{alike}；请删去这一行",
-            )
+    return repeated_values(
+        table,
+        "居民用语",
+        lambda row: (
+            tuple(as_matched(row[column]) for column in HEADER) if row["居民用语"] and row["页面用语"] else None
+        ),
+        _repeated_pair_message,
+        "repeated-pair",
+    )
+
+
+def _repeated_pair_message(_pair, earlier: CsvRow, row: CsvRow) -> str:
+    """The row as the editor wrote it; when it differs from the earlier one only in ways search ignores, say so."""
+    alike = "" if all(row[column] == earlier[column] for column in HEADER) else SAME_TO_SEARCH
+    return f"“{row['居民用语']} → {row['页面用语']}”已在第 {earlier.line} 行写过{alike}；请删去这一行"
 
 
 def check_row(row: CsvRow, error) -> Iterator[DataError]:
