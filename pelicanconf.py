@@ -156,4 +156,4 @@ WITH_FUTURE_DATES = True
 
 # --- Search and publishing together ---
 # A publish refuses a release without the search index.
-PUBLISH_SEARCH_INDEX = "pagefind/shards.json"  # and every shard it lists (buildtools/search_shards.py)
+PUBLISH_SEARCH_INDEX = "search-index/shards.json"  # and every shard it lists (buildtools/search_shards.py)

@@ -256,18 +256,17 @@ def bench(c, articles=10_000, villages=270, months=36, power_items=2_000, profil
 @task(
     help={
         "site": "the built site to measure (default output/; build it first)",
-        "engine": "liling (this site's search) or pagefind (Pagefind's own search, as before the bigram index)",
         "misses": "list every query whose page did not come first",
         "sample": "make the generated queries from this many pages, unique among them (a large site)",
         "resident": "also ask the resident questions of benchmarks/resident_queries.toml (this site's pages)",
     }
 )
-def bench_search(c, site="output", engine="liling", misses=False, sample=0, resident=True):
+def bench_search(c, site="output", misses=False, sample=0, resident=True):
     """Measure search in Debian chromium: recall@1, recall@5, MRR and first-search bytes, in both segmenter modes."""
     from benchmarks.search_bench import main as search_bench_main
 
     search_bench_main(
-        ["--site", site, "--engine", engine, "--sample", str(sample)]
+        ["--site", site, "--sample", str(sample)]
         + (["--misses"] if misses else [])
         + ([] if resident else ["--no-resident"])
     )

@@ -8,8 +8,6 @@ returns single characters injected before the page's scripts; search must not de
 Printed: recall@1, recall@5, mean reciprocal rank (over the first ten results) and the bytes the
 first search transfers, as a table and then one JSON line.
 
-`--engine pagefind` asks Pagefind's own `search()` with the raw query (how the site searched before
-the bigram index), so the same queries measure a build of the old code.
 """
 
 from __future__ import annotations
@@ -31,6 +29,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
+from buildtools.search_shards import FOLDER as SEARCH_FOLDER  # noqa: E402
 from buildtools.search_text import searchable_parts  # noqa: E402
 
 SINGLE_CHARACTER_SEGMENTER = """
@@ -57,19 +56,7 @@ TOWN_VILLAGE = re.compile(r"^([\u4e00-\u9fff]{2,4}?(?:镇|街道|示范区))([\u
 ROAD = re.compile(r"[\u4e00-\u9fff]{2}路(?=\d|[的与和，。、])")
 ORGANISATION = re.compile(r"(?:醴陵市|位于|由)([\u4e00-\u9fff]{2,14}?(?:公司|合作社|局))")
 NUMBER = re.compile(r"\d{5,}")
-ENGINES = {
-    "liling": "q => window.lilingSearch.rank(q)",
-    "pagefind": """async q => {
-        const {shards} = await (await fetch('/pagefind/shards.json')).json();
-        if (!window.__pf) {
-          window.__pf = await import(`/pagefind/${shards[0]}/pagefind.js`);
-          for (const shard of shards.slice(1)) { await window.__pf.mergeIndex(`/pagefind/${shard}/`); }
-        }
-        const search = await window.__pf.search(q);
-        const data = await Promise.all(search.results.slice(0, 10).map(r => r.data()));
-        return {count: search.results.length, urls: data.map(d => d.url)};
-    }""",
-}
+RANK = "q => window.lilingSearch.rank(q)"
 
 
 def site_pages(site: str, sample: int = 0) -> list[dict]:
@@ -77,7 +64,7 @@ def site_pages(site: str, sample: int = 0) -> list[dict]:
     site too large to read whole): url, title, text, metadata."""
     paths = []
     for base, dirs, names in os.walk(site):
-        dirs[:] = sorted(name for name in dirs if name != "pagefind")
+        dirs[:] = sorted(name for name in dirs if name != SEARCH_FOLDER)
         paths += [os.path.join(base, name) for name in sorted(names) if name.endswith(".html")]
     if sample and sample < len(paths):
         paths = random.Random(2020).sample(paths, sample)
@@ -105,7 +92,7 @@ def held_elsewhere(site: str, queries: list[tuple[str, str, str]]) -> set[str]:
     held = set()
     tag = re.compile(r"<[^>]*>")
     for base, dirs, names in os.walk(site):
-        dirs[:] = [name for name in dirs if name != "pagefind"]
+        dirs[:] = [name for name in dirs if name != SEARCH_FOLDER]
         for name in names:
             if not name.endswith(".html") or not pending:
                 continue
@@ -203,7 +190,7 @@ def serve(site: str) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def run_mode(browser, base: str, queries, engine: str, single_character: bool) -> dict:
+def run_mode(browser, base: str, queries, single_character: bool) -> dict:
     context = browser.new_context()
     if single_character:
         context.add_init_script(SINGLE_CHARACTER_SEGMENTER)
@@ -213,20 +200,18 @@ def run_mode(browser, base: str, queries, engine: str, single_character: bool) -
     first = queries[0][0]
     started = time.monotonic()
     page.goto(f"{base}/search/?q={urllib.parse.quote(first)}")
-    if engine == "liling":  # the results are listed (their fragments fetched) when the page says so
-        page.wait_for_function(
-            "q => document.getElementById('lp-search').dataset.searchDone === q", arg=first, timeout=30000
-        )
+    # The results are listed (their fragments fetched) when the page says so.
+    page.wait_for_function("q => document.getElementById('lp-search').dataset.searchDone === q", arg=first, timeout=30000)
     first_seconds = round(time.monotonic() - started, 2)  # the page loaded and its first results listed
     page.wait_for_load_state("networkidle")
     first_bytes = sum(
         request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
         for request in transferred
-        if "/pagefind/" in request.url or "search" in request.url
+        if "search" in request.url  # the page, its script and style, the index
     )
     ranks = []
     for query, url, kind in queries:
-        found = page.evaluate(ENGINES[engine], query)
+        found = page.evaluate(RANK, query)
         urls = [urllib.parse.urlparse(found_url).path for found_url in found["urls"]]  # merged shards' are relative
         rank = urls.index(url) + 1 if url in urls else None
         ranks.append({"query": query, "url": url, "kind": kind, "rank": rank, "count": found["count"]})
@@ -247,7 +232,6 @@ def figures(ranks: list[dict]) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default="output", help="the built site (default output/)")
-    parser.add_argument("--engine", choices=sorted(ENGINES), default="liling")
     parser.add_argument("--misses", action="store_true", help="list every query not found first")
     parser.add_argument(
         "--sample",
@@ -269,7 +253,7 @@ def main(argv: list[str] | None = None) -> dict:
     everything = generated + residents
     sets = ["generated"] + [name for name in RESIDENT_SETS.values() if any(kind == name for _, _, kind in residents)]
     server, base = serve(args.site)
-    report = {"engine": args.engine, "pages": len(pages), "modes": {}}
+    report = {"pages": len(pages), "modes": {}}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -277,7 +261,7 @@ def main(argv: list[str] | None = None) -> dict:
                 args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
             )
             for mode, single in (("browser-segmenter", False), ("single-character-segmenter", True)):
-                run = run_mode(browser, base, everything, args.engine, single)
+                run = run_mode(browser, base, everything, single)
                 report["modes"][mode] = {
                     "first_search_bytes": run["first_search_bytes"],
                     "first_search_seconds": run["first_search_seconds"],
@@ -288,7 +272,7 @@ def main(argv: list[str] | None = None) -> dict:
             browser.close()
     finally:
         server.shutdown()
-    print(f"search benchmark: {args.site}, engine {args.engine}, {len(pages)} searchable pages")
+    print(f"search benchmark: {args.site}, {len(pages)} searchable pages")
     print(f"{'mode':28} {'set':12} {'queries':>7} {'R@1':>7} {'R@5':>7} {'MRR':>7} {'first search bytes':>19} {'s':>6}")
     for mode, result in report["modes"].items():
         for name in [*sets, "all"]:

@@ -2,71 +2,24 @@
 
 A clean build of the same inputs, at the live release's own build time (so a scheduled article
 that has come due since does not count as a difference), into a temporary folder with a work folder
-of its own, compared file by file with the live release. Pagefind's filter files are compared by
-content, because Pagefind 1.5 writes them in hash-map order and names them after those bytes;
-every other file, the search index included, must be the same bytes.
+of its own, compared file by file with the live release: every file, the search index included
+(buildtools/search_index.py writes the same bytes for the same pages), must be the same bytes.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
-import re
 import sys
 import tempfile
 
 from buildtools.build import build_site
-from plugins.portal_data.digests import bytes_digest, file_digest
+from plugins.portal_data.digests import file_digest
 from plugins.portal_data.tree import tree_files
 
-_UNSTABLE_SEARCH_FILE = re.compile(  # in pagefind/ or, since the index is sharded, pagefind/<shard>/
-    r"^pagefind/([^/]+/)?(pagefind-entry\.json|filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta)(\.gz|\.br)?$"
-)
-
-
-def comparable_name(name: str) -> str:
-    """The key comparable_output() files a path under (the same path for every stable file)."""
-    return "pagefind/ (unstable names)" if _UNSTABLE_SEARCH_FILE.match(name) else name
-
-
-def comparable_output(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Output files keyed by path, with Pagefind's filter index compared by content, not bytes."""
-    stable = {name: data for name, data in files.items() if not _UNSTABLE_SEARCH_FILE.match(name)}
-    bundles = sorted({match.group(1) or "" for match in map(_UNSTABLE_SEARCH_FILE.match, files) if match})
-    for bundle in bundles:  # each search shard's bundle on its own
-        prefix = f"pagefind/{bundle}"
-        filters = sorted(
-            bytes(sorted(gzip.decompress(data)))
-            for name, data in files.items()
-            if re.match(rf"^{re.escape(prefix)}filter/[^/]+\.pf_filter$", name)
-        )
-        if filters:
-            stable[f"{prefix}filter/*.pf_filter (by content)"] = b"\0".join(filters)
-        if f"{prefix}pagefind-entry.json" in files:
-            entry = json.loads(files[f"{prefix}pagefind-entry.json"])
-            for language in entry.get("languages", {}).values():
-                language.pop("hash", None)
-            stable[f"{prefix}pagefind-entry.json (without hash)"] = json.dumps(entry, sort_keys=True).encode()
-        # The metadata file names the filter files by their hashes: only its presence is comparable.
-        stable[f"{prefix}*.pf_meta (count)"] = str(
-            sum(1 for name in files if re.match(rf"^{re.escape(prefix)}pagefind\.[^/]+\.pf_meta$", name))
-        ).encode()
-    return stable
-
-
 def comparable_digests(root: str) -> dict[str, str]:
-    """comparable_output() of a whole site as digests, reading only Pagefind's unstable files whole."""
-    digests, unstable = {}, {}
-    for relative, path in tree_files(root):
-        if _UNSTABLE_SEARCH_FILE.match(relative):
-            with open(path, "rb") as handle:
-                unstable[relative] = handle.read()
-        else:
-            digests[relative] = file_digest(path)
-    for name, data in comparable_output(unstable).items():
-        digests[name] = bytes_digest(data)
-    return digests
+    """Every file of a site by relative path, as the digest of its bytes."""
+    return {relative: file_digest(path) for relative, path in tree_files(root)}
 
 
 def differences(clean: dict[str, str], live: dict[str, str]) -> list[str]:

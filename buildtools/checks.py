@@ -12,6 +12,7 @@ import os
 import re
 import urllib.parse
 
+from buildtools.search_shards import ENTRY
 from plugins.portal_data.tree import tree_files
 
 # Our templates always quote attributes with ", and autoescape writes & as &amp;.
@@ -83,8 +84,9 @@ def check_links(root: str, site_url: str = "") -> list[str]:
 def check_search_index(root: str, index_file: str | None) -> list[str]:
     """When the site has search (setting PUBLISH_SEARCH_INDEX), its index must have been built.
 
-    A shard manifest (`pagefind/shards.json`, buildtools/search_shards.py) must list at least one
-    shard, and every shard it lists must be a complete Pagefind bundle beside it.
+    A shard manifest (`search-index/shards.json`, buildtools/search_shards.py) must list at least
+    one shard, and every shard it lists must be a complete index beside it (its layout.json is
+    written last).
     """
     if not index_file:
         return []
@@ -102,9 +104,9 @@ def check_search_index(root: str, index_file: str | None) -> list[str]:
         return [f"搜索索引清单 {index_file} 没有列出任何分片"]
     folder = os.path.dirname(index_file)
     return [
-        f"搜索索引分片 {folder}/{shard}/ 不完整（缺少 pagefind-entry.json）：搜索步骤没有运行或失败了"
+        f"搜索索引分片 {folder}/{shard}/ 不完整（缺少 {ENTRY}）：搜索步骤没有运行或失败了"
         for shard in shards
-        if not os.path.isfile(os.path.join(root, folder, shard, "pagefind-entry.json"))
+        if not os.path.isfile(os.path.join(root, folder, shard, ENTRY))
     ]
 
 

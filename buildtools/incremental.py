@@ -41,7 +41,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPLETE = ".complete"
 COMPRESSED = (".gz", ".br")
 FINGERPRINT_FOLDERS = ("plugins", "buildtools")  # and the THEME folder the settings name
-SEARCH_FOLDER = "pagefind"
+SEARCH_FOLDER = "search-index"  # buildtools/search_shards.FOLDER
 KEEP_DEFAULT = (SEARCH_FOLDER,)  # written by the search step after Pelican, which decides itself
 SYNCED = "synced.json"
 # Settings that change how a build checks itself, not what it writes: not in the fingerprint, so
@@ -57,16 +57,12 @@ FINGERPRINT_DISTRIBUTIONS = (
     "markupsafe",
     "nh3",
     "pygments",
-    "pagefind",
-    "pagefind-bin-extended",
     "brotli",
     "beautifulsoup4",
     "unidecode",
     "python-dateutil",
     "feedgenerator",
 )
-# Pagefind reads its configuration from the working folder and from PAGEFIND_* variables.
-PAGEFIND_CONFIG_FILES = ("pagefind.yml", "pagefind.yaml", "pagefind.toml", "pagefind.json")
 
 
 def _versions() -> str:
@@ -102,11 +98,10 @@ def fingerprint(
     digest.update(json.dumps(shaping, sort_keys=True, default=str).encode())
     digest.update(
         json.dumps(
-            {k: v for k, v in os.environ.items() if k.startswith(("LILING_", "PAGEFIND_"))}, sort_keys=True
+            {k: v for k, v in os.environ.items() if k.startswith("LILING_")}, sort_keys=True
         ).encode()
     )
     files = [os.path.abspath(settings_file), os.path.join(REPO, "pelicanconf.py"), os.path.join(REPO, "publishconf.py")]
-    files += [os.path.abspath(name) for name in PAGEFIND_CONFIG_FILES]
     # The repository root itself may be a plugin path (Pelican finds the `plugins` package there):
     # its code folders are digested above, its content and output must not be.
     extra = [os.path.abspath(path) for path in extra_folders if os.path.abspath(path) != REPO]

@@ -156,7 +156,7 @@ def build_incremental(
         return relative in pages or relative.endswith(COMPRESSED)
 
     if written is not None:
-        written |= replaced_search_files(work, previous_manifest, clock.facts.get("search", {}).get("reindexed", []))
+        written |= replaced_search_files(work, previous_manifest)
     forget_synced(work_root)
     manifest, diff = sync(work, final_path, reference, previous_manifest, replaced_not_rewritten, written)
     clock.mark("sync")
@@ -185,19 +185,19 @@ def report_counts(report: dict) -> dict:
     return {name: report[name] for name in ("pages", "files", "pages_by_kind")}
 
 
-def replaced_search_files(work: str, manifest: dict, reindexed: list[str]) -> set[str]:
-    """Files the last sync put in the search folder that may be gone or different now: the shard
-    list and UI files, the bundles of the shards indexed again (each replaced whole, under new file
-    names) and of shards that are gone. Found in the manifest, with one listing of the search folder."""
+def replaced_search_files(work: str, manifest: dict) -> set[str]:
+    """Files the last sync put in the search folder that may be gone or different now although
+    this build's search step did not name them: the files beside the shards and the shards that
+    are gone (the search step names each file it writes or removes in a shard it indexes,
+    buildtools/search_shards.py). Found in the manifest, with one listing of the search folder."""
     index = os.path.join(work, SEARCH_FOLDER)
     present = {entry.name for entry in os.scandir(index) if entry.is_dir()} if os.path.isdir(index) else set()
-    replaced = present & set(reindexed)
     prefix = f"{SEARCH_FOLDER}/"
     found = set()
     for relative in manifest.get("files", {}):
         if relative.startswith(prefix):
             parts = relative.split("/", 2)
-            if len(parts) == 2 or parts[1] not in present or parts[1] in replaced:
+            if len(parts) == 2 or parts[1] not in present:
                 found.add(relative)
     return found
 

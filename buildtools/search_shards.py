@@ -1,18 +1,19 @@
-"""The search index in shards: one Pagefind bundle per part of the site, merged by the browser.
+"""The search index in shards, each indexed on its own and all searched together by the browser.
 
-Pagefind has no incremental mode, and indexing the whole ten-year site takes ~45 s and 3.6 GiB.
-So pages are grouped into shards by their path (news in five-year blocks, village ledgers by year, the rest
-as `site`; see DEFAULTS); each shard is its own bundle in `pagefind/<shard>/`, built from only its pages'
-search documents (kept between builds, buildtools/search_documents.py), and only the shards where one of
-those documents changed are indexed again. `pagefind/shards.json` lists
-the shards, the number of searchable pages and each filter's values with their page counts;
-theme/static/js/search.js reads it, merges the shards with Pagefind's `mergeIndex` and lists the
-filters from it (asking Pagefind for them fetches every filter's page list of every shard).
+Pages are grouped into shards by their path (news in five-year blocks, village ledgers by year, the
+rest as `site`; see DEFAULTS); each shard is its own index in `search-index/<shard>/`
+(buildtools/search_index.py), built from only its pages' search documents (kept between builds,
+buildtools/search_documents.py), and only the shards where one of those documents changed are
+indexed again, so one corrected page re-indexes a few thousand pages, not the site.
+`search-index/shards.json` lists the shards with the layout of each (bucket counts and a version
+that changes with its bytes), the number of searchable pages and each filter's values with their
+page counts; theme/static/js/search.js reads it and nothing else before the first search.
 
-    pagefind/shards.json            {"shards": ["ledgers-2020", "news-2020-2024", "site"], "pages": 113,
+    search-index/shards.json        {"shards": ["ledgers-2020", "news-2020-2024", "site"], "pages": 113,
+                                     "layout": {"site": {"terms": 256, "characters": 64, "version": "…"}, …},
                                      "filters": {"栏目": {"村务公开": 72, …}, "年份": {"2020": 77, …}}}
-    pagefind/pagefind-ui.js, .css   Pagefind's UI, the same for every shard (the search page loads them)
-    pagefind/<shard>/               one complete Pagefind bundle, replaced only by rename
+    search-index/<shard>/           one shard's index, replaced only by rename; its `layout.json` is
+                                    the manifest's entry for it
 """
 
 from __future__ import annotations
@@ -21,13 +22,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from buildtools.search_documents import has_documents, rules_digest, shard_totals, update_shard
-from plugins.portal_data.atomic import remove_folder, replace_folder, write_atomically
+from buildtools.search_index import read_shard_documents, shard_index
+from plugins.portal_data.atomic import write_atomically
 from plugins.portal_data.downloads import has_bytes
 from plugins.portal_data.tree import tree_files
 
@@ -44,9 +43,10 @@ DEFAULTS = {
     ],
     "SEARCH_SHARD_DEFAULT": "site",  # every page no rule matches
 }
+FOLDER = "search-index"
 MANIFEST = "shards.json"
-UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
-ENTRY = "pagefind-entry.json"
+COMPRESSED = (".gz", ".br")  # the build's precompressed copies beside the index's files
+ENTRY = "layout.json"  # written last into a shard's folder: a folder without it is not an index
 _SHARD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a folder name, and part of a URL
 
 
@@ -82,32 +82,32 @@ def shard_for(relative_path: str, config: dict) -> str:
 
 
 def pages_by_shard(site_path: str, config: dict) -> dict[str, list[str]]:
-    """Every HTML page of the site (not under pagefind/) by shard, as relative `/`-separated paths."""
+    """Every HTML page of the site (not in the index's folder) by shard, as relative `/`-separated paths."""
     found: dict[str, list[str]] = {}
-    for path, _ in tree_files(site_path, skip_folders={"pagefind"}):
+    for path, _ in tree_files(site_path, skip_folders={FOLDER}):
         if path.endswith(".html"):
             found.setdefault(shard_for(path, config), []).append(path)
     return found
 
 
 def has_bundle(site_path: str, shard: str) -> bool:
-    return os.path.isfile(os.path.join(site_path, "pagefind", shard, ENTRY))
+    return os.path.isfile(os.path.join(site_path, FOLDER, shard, ENTRY))
 
 
 def index_shards(
     site_path: str, settings: dict, changed: set[str] | None, store: str, workers: int = 1
-) -> tuple[list[str], dict[str, float], int]:
-    """Bring `site_path/pagefind/` up to date; returns (problems, seconds per shard indexed again,
-    how many pages' search documents changed).
+) -> tuple[list[str], dict[str, float], int, set[str]]:
+    """Bring `site_path/search-index/` up to date; returns (problems, seconds per shard indexed
+    again, how many pages' search documents changed, the files written or removed, relative to
+    `site_path`).
 
     Each page's search document is kept in `store` (buildtools/search_documents.py); a shard is
     indexed again when one of its documents changed, or every shard when `changed` is None.
-    On a problem the bundles already in place stay as they were, and so does the manifest.
     """
-    index_root = os.path.join(site_path, "pagefind")
+    index_root = os.path.join(site_path, FOLDER)
     listed = read_manifest(index_root)
     if changed is not None and not changed and listed is not None and all(has_bundle(site_path, s) for s in listed):
-        return [], {}, 0  # no page written or removed: every bundle is built from the pages as they are
+        return [], {}, 0, set()  # no page written or removed: every shard is built from the pages as they are
     config = shard_settings(settings)
     by_shard = pages_by_shard(site_path, config)
     rules = rules_digest()
@@ -119,26 +119,25 @@ def index_shards(
     shards = sorted(shard for shard in by_shard if has_documents(store, shard, rules))
     os.makedirs(index_root, exist_ok=True)
     indexed: dict[str, float] = {}
-    # An old bundle is thousands of small files: a thread removes it while the next shard's
-    # Pagefind runs (it waits on a child process), and the build waits for it at the end.
-    with ThreadPoolExecutor(max_workers=1) as remover:
-        for shard in shards:
-            if changed is not None and not documents_changed[shard] and has_bundle(site_path, shard):
-                continue
-            started = time.monotonic()
-            problems = index_one_shard(
-                site_path, shard, os.path.join(store, shard), remove=lambda path: remover.submit(remove_folder, path)
-            )
-            if problems:
-                return problems, indexed, sum(map(len, documents_changed.values()))
-            indexed[shard] = round(time.monotonic() - started, 2)
-    if shards:
-        _copy_ui_files(os.path.join(index_root, shards[0]), index_root)
-    _replace_bytes(
-        os.path.join(index_root, MANIFEST), manifest_bytes(shards, [shard_totals(store, s, rules) for s in shards])
+    written: set[str] = set()
+    for shard in shards:
+        if changed is not None and not documents_changed[shard] and has_bundle(site_path, shard):
+            continue
+        started = time.monotonic()
+        problems, files = index_one_shard(site_path, shard, os.path.join(store, shard))
+        written |= {f"{FOLDER}/{shard}/{relative}" for relative in files}
+        if problems:
+            return problems, indexed, sum(map(len, documents_changed.values())), written
+        indexed[shard] = round(time.monotonic() - started, 2)
+    manifest = manifest_bytes(
+        shards,
+        [shard_totals(store, s, rules) for s in shards],
+        [read_layout(os.path.join(index_root, s)) for s in shards],
     )
-    _remove_unlisted(index_root, set(shards))
-    return [], indexed, sum(map(len, documents_changed.values()))
+    if _replace_bytes(os.path.join(index_root, MANIFEST), manifest):
+        written.add(f"{FOLDER}/{MANIFEST}")
+    written |= {f"{FOLDER}/{relative}" for relative in _remove_unlisted(index_root, set(shards))}
+    return [], indexed, sum(map(len, documents_changed.values())), written
 
 
 def _in_shard(changed: set[str] | None, shard: str, config: dict) -> set[str] | None:
@@ -156,26 +155,54 @@ def _remove_unlisted_documents(store: str, shards: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.remove(path)
 
 
-def index_one_shard(site_path: str, shard: str, documents: str, remove=remove_folder) -> list[str]:
-    """Pagefind over `documents` (this shard's search documents, at the pages' relative paths, so
-    the URLs in the index are the site's), written fresh and renamed over the old bundle, which is
-    handed to `remove`."""
-    final = os.path.join(site_path, "pagefind", shard)
-    fresh = f"{final}.new-{os.getpid()}"
-    shutil.rmtree(fresh, ignore_errors=True)
-    command = [sys.executable, "-m", "pagefind", "--site", documents, "--output-path", fresh, "--quiet"]
-    result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
-    if result.returncode != 0 or not os.path.isfile(os.path.join(fresh, ENTRY)):
-        shutil.rmtree(fresh, ignore_errors=True)
-        detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
-        return [f"搜索索引 {shard} 构建失败（pagefind 退出码 {result.returncode}）：{detail}"]
-    # Files of the kept work folder may be hard-linked into a live release: replace, never rewrite.
-    replace_folder(fresh, final, remove)
-    return []
+def index_one_shard(site_path: str, shard: str, documents: str) -> tuple[list[str], set[str]]:
+    """Index `documents` (this shard's search documents, at the pages' relative paths, so the URLs in
+    the index are the site's) into the shard's folder; returns (problems, the files written or
+    removed, relative to the folder).
+
+    Only the files whose bytes changed are written, each by rename (files of the kept work folder
+    may be hard-linked into a live release: replace, never rewrite): one corrected page changes the
+    buckets of its own terms, not the thousands of others, and so little is compressed and synced.
+    The layout goes first and is written again last, so a folder left half-updated by an interrupted
+    build has none and is indexed again by the next (`has_bundle`)."""
+    folder = os.path.join(site_path, FOLDER, shard)
+    written: set[str] = set()
+    try:
+        index = shard_index(read_shard_documents(documents))
+        entry = os.path.join(folder, ENTRY)
+        if os.path.exists(entry):
+            os.remove(entry)
+        present = {relative for relative, _ in tree_files(folder) if not relative.endswith(COMPRESSED)}
+        for relative in sorted(present - index.files.keys() - {ENTRY}):
+            os.remove(os.path.join(folder, *relative.split("/")))
+            written.add(relative)
+        made = set()
+        for relative, data in index.files.items():
+            path = os.path.join(folder, *relative.split("/"))
+            if relative in present and has_bytes(path, data):
+                continue
+            parent = os.path.dirname(path)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            write_atomically(path, data)
+            written.add(relative)
+        write_atomically(entry, json.dumps(index.layout, sort_keys=True).encode() + b"\n")
+        written.add(ENTRY)
+    except OSError as exc:
+        return [f"搜索索引 {shard} 构建失败：{exc}"], written
+    return [], written
 
 
-def manifest_bytes(shards: list[str], totals: list[tuple[int, dict[str, dict[str, int]]]]) -> bytes:
-    """The manifest of `shards`, given each one's (pages, filter counts) in the same order."""
+def read_layout(shard_folder: str) -> dict:
+    with open(os.path.join(shard_folder, ENTRY), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def manifest_bytes(
+    shards: list[str], totals: list[tuple[int, dict[str, dict[str, int]]]], layouts: list[dict]
+) -> bytes:
+    """The manifest of `shards`, given each one's (pages, filter counts) and layout in the same order."""
     filters: dict[str, dict[str, int]] = {}
     for _pages, shard_filters in totals:
         for key, counts in shard_filters.items():
@@ -185,6 +212,7 @@ def manifest_bytes(shards: list[str], totals: list[tuple[int, dict[str, dict[str
     manifest = {
         "shards": shards,
         "pages": sum(pages for pages, _filters in totals),
+        "layout": dict(zip(shards, layouts)),
         "filters": {key: dict(sorted(counts.items())) for key, counts in sorted(filters.items())},
     }
     return (json.dumps(manifest, ensure_ascii=False) + "\n").encode("utf-8")
@@ -198,24 +226,26 @@ def read_manifest(index_root: str) -> list[str] | None:
         return None
 
 
-def _copy_ui_files(bundle: str, index_root: str) -> None:
-    for name in UI_FILES:
-        with open(os.path.join(bundle, name), "rb") as handle:
-            _replace_bytes(os.path.join(index_root, name), handle.read())
+def _replace_bytes(path: str, data: bytes) -> bool:
+    """Same bytes: leave the file (and its mtime) alone; else write beside it and rename over it.
+    Returns whether it wrote."""
+    if has_bytes(path, data):
+        return False
+    write_atomically(path, data)
+    return True
 
 
-def _replace_bytes(path: str, data: bytes) -> None:
-    """Same bytes: leave the file (and its mtime) alone; else write beside it and rename over it."""
-    if not has_bytes(path, data):
-        write_atomically(path, data)
-
-
-def _remove_unlisted(index_root: str, shards: set[str]) -> None:
-    """Shards whose pages all went, and anything an older layout or an interrupted run left."""
-    keep = {MANIFEST, *UI_FILES}
+def _remove_unlisted(index_root: str, shards: set[str]) -> set[str]:
+    """Shards whose pages all went, and anything an older layout or an interrupted run left;
+    returns what was removed, relative to `index_root`."""
+    keep = {MANIFEST}
+    removed = set()
     for name in os.listdir(index_root):
         path = os.path.join(index_root, name)
         if os.path.isdir(path) and name not in shards:
+            removed |= {f"{name}/{relative}" for relative, _ in tree_files(path)}
             shutil.rmtree(path, ignore_errors=True)
         elif not os.path.isdir(path) and re.sub(r"\.(gz|br)$", "", name) not in keep:
             os.remove(path)
+            removed.add(name)
+    return removed

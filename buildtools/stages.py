@@ -183,31 +183,21 @@ def finish_output(
     from buildtools.settings import runner_settings
 
     config = runner_settings(settings)
-    reindexed: list[str] = []
+    search_written: set[str] = set()
     if config["SEARCH_INDEX"]:
-        problems, reindexed = index_for_search(path, settings, documents, pages_changed, clock, config["BUILD_WORKERS"])
+        problems, search_written = index_for_search(
+            path, settings, documents, pages_changed, clock, config["BUILD_WORKERS"]
+        )
         if problems:
             return problems, None
     if written is None:
         if config["PRECOMPRESS"]:
             precompress_tree(path, workers=config["BUILD_WORKERS"])
         return [], None
-    written = written | search_files(path, reindexed)
+    written = written | search_written
     if config["PRECOMPRESS"]:
         written |= precompress_changed(path, written, workers=config["BUILD_WORKERS"])
     return [], written
-
-
-def search_files(path: str, reindexed: list[str]) -> set[str]:
-    """The files in the search folder that the search step may have written: the bundles of the
-    shards it indexed again (each replaced whole) and the shard list and UI files beside them."""
-    index = os.path.join(path, SEARCH_FOLDER)
-    if not os.path.isdir(index):
-        return set()
-    found = {f"{SEARCH_FOLDER}/{entry.name}" for entry in os.scandir(index) if entry.is_file()}
-    for shard in reindexed:
-        found.update(f"{SEARCH_FOLDER}/{shard}/{relative}" for relative, _ in tree_files(os.path.join(index, shard)))
-    return found
 
 
 def index_for_search(
@@ -217,28 +207,32 @@ def index_for_search(
     pages_changed: set[str] | None = None,
     clock: PhaseClock | None = None,
     workers: int = 1,
-) -> tuple[list[str], list[str]]:
-    """Build the Pagefind shards in site_path/pagefind/ from the search documents kept in `documents`.
+) -> tuple[list[str], set[str]]:
+    """Build the search index's shards in site_path/search-index/ from the search documents kept in `documents`.
 
-    Each shard is written into a fresh folder that then replaces the old one by rename: files of
-    the kept work folder may be hard-linked into a live release and must never be rewritten in
-    place. A failed shard returns a problem, so the live site and its old index stay as they were.
+    A shard indexed again has only the files whose bytes changed replaced, each by rename (files
+    of the kept work folder may be hard-linked into a live release and must never be rewritten in
+    place). A failed shard returns a problem, so the build fails and the live site and its index
+    stay as they were; the shard, left without its layout, is indexed again by the next build.
     The shards indexed again, and seconds for each, are in the build report (`search.reindexed`),
-    with how many pages' documents changed (`search.documents_changed`). Returns (problems, the
-    shards indexed again).
+    with how many pages' documents changed (`search.documents_changed`) and how many index files
+    were written or removed (`search.files_written`). Returns (problems, those files).
     """
     from buildtools.search_shards import index_shards
 
     started = time.monotonic()
     try:
-        problems, seconds, documents_changed = index_shards(site_path, settings, pages_changed, documents, workers)
+        problems, seconds, documents_changed, written = index_shards(
+            site_path, settings, pages_changed, documents, workers
+        )
     except ValueError as exc:  # a wrong SEARCH_SHARDS setting: fail the build with its message
-        return [f"搜索索引设置有误：{exc}"], []
+        return [f"搜索索引设置有误：{exc}"], set()
     if clock is not None:
         clock.facts["search"] = {
             "reindexed": sorted(seconds),
             "seconds": round(time.monotonic() - started, 2),
             "seconds_by_shard": seconds,
             "documents_changed": documents_changed,
+            "files_written": len(written),
         }
-    return problems, sorted(seconds)
+    return problems, written

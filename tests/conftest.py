@@ -10,7 +10,6 @@ import threading
 import pytest
 from bs4 import BeautifulSoup
 
-from buildtools.audit import comparable_name, comparable_output  # noqa: F401  (one rule for tests and `invoke audit`)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"

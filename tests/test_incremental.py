@@ -11,7 +11,6 @@ import sys
 
 from buildtools.build import build_site
 from buildtools.publish import publish
-from conftest import comparable_name, comparable_output
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LEDGER = "disclosures/finance/xiangshui/2020-06.csv"
@@ -48,9 +47,7 @@ def build(content, theme, output, incremental=True, audit=True):
 
 
 def files(root: pathlib.Path) -> dict[str, bytes]:
-    return comparable_output(
-        {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-    )
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def mtimes(root: pathlib.Path) -> dict[str, int]:

@@ -10,7 +10,6 @@ import re
 import shutil
 from collections.abc import Iterator
 
-from buildtools.audit import comparable_output
 from buildtools.build import build_site
 from buildtools.preview import PreviewSession
 
@@ -32,9 +31,7 @@ def copy_site(tmp_path: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
 
 
 def files(root: pathlib.Path) -> dict[str, bytes]:
-    return comparable_output(
-        {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-    )
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def clean_build(settings: pathlib.Path, output: pathlib.Path) -> dict[str, bytes]:

@@ -32,7 +32,7 @@ DEFAULTS = {
     "SITEMAP_SAVE_AS": "sitemap.xml",
     "ROBOTS_SAVE_AS": "robots.txt",
     # Folders of the output that hold no pages of ours (the search index, theme files).
-    "SITEMAP_EXCLUDE_PREFIXES": ("pagefind/", "theme/", "drafts/"),
+    "SITEMAP_EXCLUDE_PREFIXES": ("search-index/", "theme/", "drafts/"),
 }
 _MODIFIED = re.compile(r'<meta property="article:modified_time" content="([^"]+)"')
 _TIME = re.compile(r'<time[^>]*\bdatetime="([^"]+)"')

@@ -1,9 +1,9 @@
 /* The search page (/search/): splits the query the way buildtools/search_text.py split every page
-   (Han character bigrams written as letters), asks Pagefind for each piece, ranks the pages itself
-   and lists them. It never calls Intl.Segmenter or Pagefind's own Chinese handling, so every browser
-   finds the same pages. Loaded only on /search/; no inline script (CSP script-src 'self'
-   'wasm-unsafe-eval'). The index is split into shards (buildtools/search_shards.py): the first
-   listed in pagefind/shards.json is loaded, the others merged into it. */
+   (Han character bigrams written as letters), looks each piece up in the site's own index
+   (buildtools/search_index.py: static JSON, no WASM), ranks the pages itself and lists them. It
+   never calls Intl.Segmenter, so every browser finds the same pages. Loaded only on /search/; no
+   inline script (CSP script-src 'self'). The index is split into shards
+   (buildtools/search_shards.py), all listed in search-index/shards.json and searched together. */
 (function () {
   "use strict";
 
@@ -12,8 +12,8 @@
   var DATE_UNITS = { "年": "v", "月": "w", "日": "x", "号": "x" };  // the index ends these with y; a query never does
   var LETTERS = "abcdefghijklmnopqrstuvwxyz";
   var PAGE_SIZE = 10;
-  var pageCount = null;  // a promise of the number of searchable pages, from pagefind/shards.json
-  var filterCounts = {};  // {filter: {value: pages}} of the whole index, from pagefind/shards.json
+  var pageCount = null;  // a promise of the number of searchable pages, from search-index/shards.json
+  var filterCounts = {};  // {filter: {value: pages}} of the whole index, from search-index/shards.json
 
   var MONTH_NUMBERS = { "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12 };
 
@@ -136,40 +136,99 @@
     return pieces;
   }
 
-  function loadPagefind(bundle) {
-    return window.fetch(bundle + "shards.json").then(function (response) {
-      if (!response.ok) { throw new Error("shards.json: HTTP " + response.status); }
+  /* The index (buildtools/search_index.py): shards.json first, then for each term one bucket file
+     per shard, each fetched once per page load. A term's postings list, per page, its id (as a step
+     from the previous page's), the summed weight of the elements it is in, the number of
+     positions and the positions (as steps). */
+  var K1 = 1.4;  // BM25's term saturation (Pagefind's default, which the ranking below was tuned on)
+
+  function fnv1a(text) {
+    var value = 0x811c9dc5;
+    for (var i = 0; i < text.length; i += 1) { value = Math.imul(value ^ text.charCodeAt(i), 0x01000193) >>> 0; }
+    return value;
+  }
+
+  function fetchJson(url) {
+    return window.fetch(url).then(function (response) {
+      if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
       return response.json();
-    }).then(function (manifest) {
+    });
+  }
+
+  function loadIndex(bundle) {
+    return fetchJson(bundle + "shards.json").then(function (manifest) {
       var shards = manifest.shards || [];
       if (!shards.length) { throw new Error("shards.json lists no shard"); }
-      // The number of pages and each filter's values with their counts come from the manifest:
-      // asking Pagefind for every page (search(null)) fetches every index chunk (22 MB on the
-      // ten-year site), and for the filters every filter's page list of every shard (88 KB).
+      // The number of pages and each filter's values with their counts come from the manifest.
       pageCount = Promise.resolve(Math.max(1, manifest.pages || 0));
       filterCounts = manifest.filters || {};
-      return import(bundle + shards[0] + "/pagefind.js").then(function (pagefind) {
-        // Length is not held against a page (Pagefind's default is 0.75): a ledger month is long
-        // because of its table, not because the month is less what it is about, and with it two
-        // months of one village ranked by their number of vouchers rather than by the month asked.
-        return pagefind.options({ excerptLength: 0, ranking: { pageLength: 0 } }).then(function () {
-          return Promise.all(shards.slice(1).map(function (shard) { return pagefind.mergeIndex(bundle + shard + "/"); }));
-        }).then(function () { return pagefind; });
-      });
+      var files = {};  // url -> promise of its JSON: a bucket asked for by two terms is fetched once
+      function file(shard, path) {
+        var url = bundle + shard + "/" + path + "?v=" + manifest.layout[shard].version;
+        return files[url] || (files[url] = fetchJson(url));
+      }
+      function postings(shard, term) {
+        var layout = manifest.layout[shard], alone = term.length === 5 && term.charAt(0) === "q";
+        var count = alone ? layout.characters : layout.terms;
+        var path = (alone ? "c/" : "t/") + (fnv1a(term) % count) + ".json";
+        return file(shard, path).catch(function () { return {}; }).then(function (bucket) {
+          // A bucket no term fell into is not written: its 404 is an empty bucket.
+          return Object.prototype.hasOwnProperty.call(bucket, term) ? bucket[term] : [];
+        });
+      }
+      function allowed(shard, filters) {
+        var names = Object.keys(filters || {});
+        if (!names.length) { return Promise.resolve(null); }
+        return file(shard, "filters.json").then(function (table) {
+          var ids = null;
+          names.forEach(function (name) {
+            var values = [].concat(filters[name]), here = {};
+            values.forEach(function (value) { ((table[name] || {})[value] || []).forEach(function (id) { here[id] = true; }); });
+            if (ids) { Object.keys(ids).forEach(function (id) { if (!here[id]) { delete ids[id]; } }); } else { ids = here; }
+          });
+          return ids;
+        });
+      }
+      return {
+        /* {results: [{id, score, words, data()}]}, best first, as search.js ranks them below. */
+        search: function (term, options) {
+          return Promise.all(shards.map(function (shard) {
+            return Promise.all([postings(shard, term), allowed(shard, (options || {}).filters)]).then(function (both) {
+              var flat = both[0], only = both[1], results = [], id = 0;
+              for (var i = 0; i < flat.length;) {
+                id += flat[i];
+                var weight = flat[i + 1], count = flat[i + 2], words = [], position = 0;
+                for (var k = 0; k < count; k += 1) { position += flat[i + 3 + k]; words.push(position); }
+                i += 3 + count;
+                if (only && !only[id]) { continue; }
+                results.push(result(shard, id, (K1 + 1) * weight / (weight + K1), words));
+              }
+              return results;
+            });
+          })).then(function (perShard) {
+            var results = [].concat.apply([], perShard);
+            results.sort(function (a, b) { return b.score - a.score || (a.id < b.id ? -1 : 1); });
+            return { results: results };
+          });
+        }
+      };
+      function result(shard, id, score, words) {
+        return { id: shard + "/" + id, score: score, words: words, data: function () { return file(shard, "f/" + id + ".json"); } };
+      }
     });
   }
 
   /* Pages ranked for `query`: each term weighs by how rare it is (idf) and, within that, by
-     Pagefind's score for the page (title and kicker count more); two bigrams of the query found
+     the index's score for the page (title and kicker count more); two bigrams of the query found
      side by side count again, so a page holding the query as written ranks above pages holding
      its characters scattered; then the first page of results puts headlines that say what was
      asked first (headlinesFirst). */
-  function rank(pagefind, query, filters) {
+  function rank(index, query, filters) {
     var plan = queryPlan(query), terms = queryTerms(query);
     if (!terms.length) { return Promise.resolve([]); }
     var options = filters && Object.keys(filters).length ? { filters: filters } : {};
     return Promise.all([pageCount].concat(terms.map(function (term) {
-      return pagefind.search(term, options);
+      return index.search(term, options);
     }))).then(function (searches) {
       var total = searches[0], pages = {}, idf = {};
       searches.slice(1).forEach(function (search, t) {
@@ -180,8 +239,8 @@
         idf[terms[t]] = Math.log(1 + total / results.length);
         results.forEach(function (result) {
           var page = pages[result.id] || (pages[result.id] = { result: result, score: 0, words: {} });
-          // Pagefind's score (weights) and, at half that, how often the page says it (which
-          // Pagefind saturates early): a story about 微信群 says it a dozen times.
+          // The index's score (weights) and, at half that, how often the page says it (which
+          // the score saturates early): a story about 微信群 says it a dozen times.
           var often = Math.log(1 + (result.words || []).length) / Math.log(1 + most);
           page.score += idf[terms[t]] * (0.25 + result.score / best + 0.5 * often);
           page.words[terms[t]] = result.words || [];
@@ -207,7 +266,7 @@
   function byScore(a, b) { return b.score - a.score || (a.result.id < b.result.id ? -1 : 1); }
 
   /* The first page of results, each with its data, reordered so a page whose headline says what was
-     asked comes first: Pagefind weighs the headline's words but cannot tell a headline that is the
+     asked comes first: the index weighs the headline's words but cannot tell a headline that is the
      query (健康证明 for 办健康证明) from a story that mentions it once. What the headline holds of
      the query (headlineShare), weighed by how rare each piece is, adds up to the weight of the whole
      query, so a common verb (申请, 要办) held by a headline decides less than the thing asked about;
@@ -363,8 +422,8 @@
     return item;
   }
 
-  /* The page's own controls, taken over once Pagefind is loaded. */
-  function startPage(root, pagefind) {
+  /* The page's own controls, taken over once the index's list of shards is loaded. */
+  function startPage(root, index) {
     var form = root.querySelector("form"), input = root.querySelector("input[name=q]");
     var status = root.querySelector("[data-search-status]"), list = root.querySelector("[data-search-results]");
     var more = root.querySelector("[data-search-more]"), filterBox = root.querySelector("[data-search-filters]");
@@ -391,7 +450,7 @@
       more.hidden = true;
       if (!query) { setStatus(""); filterBox.hidden = true; return Promise.resolve(); }
       setStatus("正在搜索“" + query + "”……");
-      return rank(pagefind, query, chosen).then(function (pages) {
+      return rank(index, query, chosen).then(function (pages) {
         if (ticket !== asked) { return; }
         ranked = pages;
         shown = 0;
@@ -462,18 +521,18 @@
   if (!root || typeof window.fetch !== "function" || !("normalize" in String.prototype)) { return; }
   synonyms = readSynonyms(root);
   var bundle = new URL(root.getAttribute("data-bundle-path"), document.baseURI).href;
-  var ready = loadPagefind(bundle);
+  var ready = loadIndex(bundle);
   // For benchmarks/search_bench.py and the browser tests: the same ranking the page shows.
   window.lilingSearch = {
     terms: queryTerms,
     rank: function (query, filters) {
-      return ready.then(function (pagefind) { return rank(pagefind, query, filters); }).then(function (pages) {
+      return ready.then(function (index) { return rank(index, query, filters); }).then(function (pages) {
         return Promise.all(pages.slice(0, PAGE_SIZE).map(function (page) { return page.data || page.result.data(); }))
           .then(function (data) { return { count: pages.length, urls: data.map(function (d) { return d.url; }) }; });
       });
     }
   };
-  ready.then(function (pagefind) { startPage(root, pagefind); }).catch(function (error) {
+  ready.then(function (index) { startPage(root, index); }).catch(function (error) {
     if (window.console) { window.console.error("站内搜索无法启动：", error); }
   });
 })();

@@ -1,0 +1,209 @@
+"""The site's own search index: one shard's search documents as static JSON files that
+theme/static/js/search.js reads with `fetch`, with no WASM and no search engine in the browser.
+
+Why not Pagefind: its first search on the ten-year site fetched 437–595 KB (a metadata file per
+shard listing every chunk, the WASM, one index chunk per query bigram per shard), against the
+300 KB target, and 217 KB on today's 113-page site. A static index of exactly the terms the
+documents hold fetches one small file per query term per shard (benchmarks/RESULTS.md, "Our own
+search index"). It also removes a mechanism: its output is the same bytes for the same documents,
+so the audit compares it like any other file, and the search page runs under a CSP without
+'wasm-unsafe-eval'.
+
+A shard's folder (`search-index/<shard>/`, buildtools/search_shards.py writes it):
+
+    t/<n>.json      the terms whose FNV-1a hash falls in bucket n: {term: postings}
+    c/<n>.json      the same for a Han character asked alone: every term that starts with it
+    f/<id>.json     one page: {"url": "/news/…/", "meta": {"title": …, "text": …, …}}
+    filters.json    {filter: {value: [page ids]}}: fetched only when a filter is chosen
+
+Postings are one flat list per term: for each page, its id (as a step from the previous page's),
+the summed weight of the elements the term is in, the number of positions, then the positions (as
+steps). A position is the term's place in the page's sequence of tokens, so two bigrams of a
+phrase stand at p and p + 1. The browser scores a page per term as BM25 does with no length
+normalisation (k1 = 1.4, Pagefind's default): what ranks above what is decided in search.js.
+
+Terms, from buildtools/search_text.py's tokens (the browser asks for the same, `queryPlan`):
+- a bigram `q` + 8 letters as itself; a headline's abbreviation pair (`…z`) under its bigram, at its
+  own weight, as Pagefind's prefix match found it;
+- a Han character alone (`q` + 4 letters) in `c/`: every bigram it starts and a run's last
+  character, as Pagefind's prefix match found them;
+- a number as itself, and a number with a date unit (5月) also as the plain number, so 5 finds 5月
+  while 5月 finds only 5月; a number never finds a longer one (12 is not 123);
+- an ASCII word (`x…`) as itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+from dataclasses import dataclass, field
+
+from buildtools.search_text import ABBREVIATION_END, END
+from plugins.portal_data.tree import tree_files
+
+TERMS_PER_BUCKET = 16  # fewer terms per file make the first search smaller and the folder larger
+MAX_BUCKETS = 4096
+FOLDERS = {"terms": "t", "characters": "c", "fragments": "f"}
+FILTERS_FILE = "filters.json"
+_BLOCK = re.compile(r'^<p(?: data-pagefind-weight="([^"]*)")?>(.*)</p>$', re.MULTILINE)
+_FIELD = re.compile(r'^<div data-pagefind-(meta|filter)="([^"]*)">(.*)</div>$', re.MULTILINE)
+_UNITS = "vwx"  # buildtools/search_text.py's DATE_UNITS letters
+
+
+@dataclass
+class Document:
+    """What one search document says: its tokens with their weights, metadata and filters."""
+
+    tokens: list[tuple[str, float]] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+def read_document(text: str) -> Document:
+    """A document as buildtools/search_text.py wrote it (one `<p>` of tokens per block, one `<div>`
+    per field)."""
+    document = Document()
+    for weight, tokens in _BLOCK.findall(text):
+        value = float(weight) if weight else 1.0
+        document.tokens.extend((token, value) for token in tokens.split())
+    for kind, key, value in _FIELD.findall(text):
+        key, value = html.unescape(key), html.unescape(value)
+        if kind == "meta":
+            document.meta[key] = value
+        else:
+            values = document.filters.setdefault(key, [])
+            if value not in values:
+                values.append(value)
+    return document
+
+
+def terms_of(token: str) -> tuple[list[str], str | None]:
+    """(the exact terms a token is posted under, the Han character it is found by alone or None)."""
+    if token.startswith("q"):
+        character = token[:5]
+        if len(token) == 6 and token.endswith(END):
+            return [], character
+        if len(token) == 10 and token.endswith(ABBREVIATION_END):
+            return [token[:9]], character
+        return [token], character
+    if token.startswith("n"):
+        number = token[:-1] if token.endswith(END) else token
+        return ([number, number[:-1]] if number[-1] in _UNITS else [number]), None
+    return [token], None
+
+
+def page_url(relative_path: str) -> str:
+    """`news/2020/07/x/index.html` -> `/news/2020/07/x/`, as the page is linked."""
+    if relative_path == "index.html" or relative_path.endswith("/index.html"):
+        relative_path = relative_path[: -len("index.html")]
+    return "/" + relative_path
+
+
+def postings_of(documents: list[Document]) -> tuple[dict[str, dict[int, list]], dict[str, dict[int, list]]]:
+    """({term: {page id: [weight, positions]}}, the same for characters alone); ids are list order."""
+    terms: dict[str, dict[int, list]] = {}
+    characters: dict[str, dict[int, list]] = {}
+    for page_id, document in enumerate(documents):
+        for position, (token, weight) in enumerate(document.tokens):
+            exact, character = terms_of(token)
+            for term in exact:
+                _post(terms, term, page_id, weight, position)
+            if character:
+                _post(characters, character, page_id, weight, position)
+    return terms, characters
+
+
+def _post(index: dict, term: str, page_id: int, weight: float, position: int) -> None:
+    entry = index.setdefault(term, {}).setdefault(page_id, [0.0, []])
+    entry[0] += weight
+    if not entry[1] or entry[1][-1] != position:  # a token posted twice (5月 as 5) keeps one place
+        entry[1].append(position)
+
+
+def encoded_postings(pages: dict[int, list]) -> list:
+    """{page id: [weight, positions]} as the flat list the browser decodes (ids and positions as steps)."""
+    flat, previous = [], 0
+    for page_id in sorted(pages):
+        weight, positions = pages[page_id]
+        flat += [page_id - previous, _number(weight), len(positions)]
+        flat += [later - earlier for earlier, later in zip([0, *positions], positions)]
+        previous = page_id
+    return flat
+
+
+def _number(value: float) -> float | int:
+    return int(value) if value == int(value) else round(value, 3)
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a over the term's characters (all ASCII); search.js computes the same."""
+    value = 0x811C9DC5
+    for character in text:
+        value = ((value ^ ord(character)) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def bucket_count(terms: int) -> int:
+    """A power of two near `terms / TERMS_PER_BUCKET`, at least 1 and at most MAX_BUCKETS."""
+    count = 1
+    while count * TERMS_PER_BUCKET < terms and count < MAX_BUCKETS:
+        count *= 2
+    return count
+
+
+def bucket_files(index: dict[str, dict[int, list]]) -> tuple[int, dict[int, bytes]]:
+    """(bucket count, {bucket: JSON bytes}) of one kind of term; empty buckets are not written."""
+    count = bucket_count(len(index))
+    buckets: dict[int, dict[str, list]] = {}
+    for term in sorted(index):
+        buckets.setdefault(fnv1a(term) % count, {})[term] = encoded_postings(index[term])
+    return count, {number: _json(content) for number, content in buckets.items()}
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+@dataclass
+class ShardIndex:
+    """One shard's files (relative path -> bytes) and what the manifest says of it."""
+
+    files: dict[str, bytes]
+    layout: dict
+
+
+def shard_index(pages: list[tuple[str, Document]]) -> ShardIndex:
+    """The index of one shard's pages, given as (relative path, document) in path order."""
+    documents = [document for _, document in pages]
+    terms, characters = postings_of(documents)
+    files: dict[str, bytes] = {}
+    term_buckets, term_files = bucket_files(terms)
+    character_buckets, character_files = bucket_files(characters)
+    for number, data in term_files.items():
+        files[f"{FOLDERS['terms']}/{number}.json"] = data
+    for number, data in character_files.items():
+        files[f"{FOLDERS['characters']}/{number}.json"] = data
+    filters: dict[str, dict[str, list[int]]] = {}
+    for page_id, (path, document) in enumerate(pages):
+        files[f"{FOLDERS['fragments']}/{page_id}.json"] = _json({"url": page_url(path), "meta": document.meta})
+        for key, values in document.filters.items():
+            for value in values:
+                filters.setdefault(key, {}).setdefault(value, []).append(page_id)
+    files[FILTERS_FILE] = _json(filters)
+    version = hashlib.sha256()
+    for name in sorted(files):
+        version.update(name.encode() + b"\0" + files[name] + b"\0")
+    layout = {"terms": term_buckets, "characters": character_buckets, "version": version.hexdigest()[:12]}
+    return ShardIndex(files, layout)
+
+
+def read_shard_documents(documents_folder: str) -> list[tuple[str, Document]]:
+    """Every document kept for a shard (buildtools/search_documents.py), by relative path in order."""
+    found = []
+    for relative, path in tree_files(documents_folder):
+        with open(path, encoding="utf-8") as handle:
+            found.append((relative, read_document(handle.read())))
+    return sorted(found)
