@@ -152,7 +152,7 @@ TEMPLATE_PAGES = {"search.html": "search/index.html"}
 # Scheduled articles are held back by the scheduled_publishing plugin, not by Pelican.
 WITH_FUTURE_DATES = True
 # PRECOMPRESS, INCREMENTAL_BUILD and SEARCH_INDEX keep their defaults (buildtools/settings.py): .gz/.br
-# copies, the kept work folder, and the Pagefind index on every build.
+# copies, the kept work folder, and the search index on every build.
 
 # --- Search and publishing together ---
 # A publish refuses a release without the search index.

@@ -165,19 +165,6 @@ def run(work: str, articles: int, villages: int, months: int, power_items: int, 
     figures["news_html_one_process"] = measure(our_build(settings["newshtml1"], fresh(out["newshtml"])))
     hugo_site = write_hugo_site(work, content)
     figures["hugo"] = measure(["hugo", "--quiet", "-s", hugo_site, "-d", out["hugo"]])
-    # For comparison with the shards our builds write: one Pagefind index of the whole site.
-    figures["search_full"] = measure(
-        [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            out["ours"],
-            "--output-path",
-            os.path.join(work, "pagefind-whole-site"),
-            "--quiet",
-        ]
-    )
     if profile:
         profile_build(settings["ours"], os.path.join(work, "out-profile"), work)
     report = json.load(open(os.path.join(work, "out-ours.build-report.json"), encoding="utf-8"))
@@ -216,10 +203,10 @@ def summarise(figures: dict, counts: dict, out: dict, report: dict) -> dict:
     result = {f"{name}_s": round(figure["wall_s"], 2) for name, figure in figures.items()}
     result.update({f"{name}_cpu_s": round(figure["cpu_s"], 2) for name, figure in figures.items()})
     result.update({f"{name}_peak_mib": round(figure["maxrss_mib"], 1) for name, figure in figures.items()})
-    # The largest single process (above) understates a build whose Pagefind runs beside it: the
+    # The largest single process (above) understates a build whose workers run beside it: the
     # sum over the build's process tree, sampled every 50 ms, is the memory the machine needs.
     result.update({f"{name}_tree_peak_mib": round(figure["tree_peak_mib"], 1) for name, figure in figures.items()})
-    # Our builds' peak, Pagefind shards included (they run inside the build).
+    # Our builds' peak, the search index included (it is written inside the build).
     result["peak_mib"] = max(
         result[f"{name}_{kind}"]
         for name in ("full", "nochange", "one_article", "one_ledger")
@@ -247,7 +234,6 @@ TABLE = [
     ("one_article", "our rebuild, one article changed"),
     ("one_ledger", "our rebuild, one ledger CSV changed"),
     ("one_ledger_latest", "  the same, the newest month instead"),
-    ("search_full", "Pagefind, whole site, one index"),
 ]
 
 

@@ -201,7 +201,9 @@ def run_mode(browser, base: str, queries, single_character: bool) -> dict:
     started = time.monotonic()
     page.goto(f"{base}/search/?q={urllib.parse.quote(first)}")
     # The results are listed (their fragments fetched) when the page says so.
-    page.wait_for_function("q => document.getElementById('lp-search').dataset.searchDone === q", arg=first, timeout=30000)
+    page.wait_for_function(
+        "q => document.getElementById('lp-search').dataset.searchDone === q", arg=first, timeout=30000
+    )
     first_seconds = round(time.monotonic() - started, 2)  # the page loaded and its first results listed
     page.wait_for_load_state("networkidle")
     first_bytes = sum(

@@ -17,6 +17,7 @@ from buildtools.build import build_site
 from plugins.portal_data.digests import file_digest
 from plugins.portal_data.tree import tree_files
 
+
 def comparable_digests(root: str) -> dict[str, str]:
     """Every file of a site by relative path, as the digest of its bytes."""
     return {relative: file_digest(path) for relative, path in tree_files(root)}

@@ -96,11 +96,7 @@ def fingerprint(
     digest.update(f"{platform.python_version()} {sys.platform} {_versions()}".encode())
     shaping = {key: value for key, value in (overrides or {}).items() if key not in NOT_SHAPING_OUTPUT}
     digest.update(json.dumps(shaping, sort_keys=True, default=str).encode())
-    digest.update(
-        json.dumps(
-            {k: v for k, v in os.environ.items() if k.startswith("LILING_")}, sort_keys=True
-        ).encode()
-    )
+    digest.update(json.dumps({k: v for k, v in os.environ.items() if k.startswith("LILING_")}, sort_keys=True).encode())
     files = [os.path.abspath(settings_file), os.path.join(REPO, "pelicanconf.py"), os.path.join(REPO, "publishconf.py")]
     # The repository root itself may be a plugin path (Pelican finds the `plugins` package there):
     # its code folders are digested above, its content and output must not be.

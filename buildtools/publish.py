@@ -70,7 +70,9 @@ def publish_settings(settings: dict) -> dict:
     if isinstance(drop, bool) or not isinstance(drop, int | float) or not 0 <= drop < 1:
         raise PublishError(f"PUBLISH_MAX_PAGE_DROP 应为 0 到 1 之间的小数（例：0.05 即 5%），现在是 {drop!r}")
     if index is not None and not (isinstance(index, str) and index.strip()):
-        raise PublishError(f'PUBLISH_SEARCH_INDEX 应为文件路径（例："search-index/shards.json"）或 None，现在是 {index!r}')
+        raise PublishError(
+            f'PUBLISH_SEARCH_INDEX 应为文件路径（例："search-index/shards.json"）或 None，现在是 {index!r}'
+        )
     return config
 
 

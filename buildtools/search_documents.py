@@ -1,5 +1,6 @@
 """Each page's search document (buildtools/search_text.py), kept between builds and made again only
-for a page whose bytes changed; the kept documents of a shard are the folder Pagefind indexes.
+for a page whose bytes changed; the kept documents of a shard are what its index is made from
+(buildtools/search_index.py).
 
 Making a document is pure-Python HTML parsing: ~8 ms for an article, ~16-25 ms for a ledger month.
 Made afresh for every page of a re-indexed shard, one corrected ledger cost ~50 s of a ten-year

@@ -37,7 +37,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 from dataclasses import dataclass, field
 
@@ -155,9 +154,10 @@ def bucket_count(terms: int) -> int:
 
 
 def bucket_files(index: dict[str, dict[int, list]]) -> tuple[int, dict[int, bytes]]:
-    """(bucket count, {bucket: JSON bytes}) of one kind of term; empty buckets are not written."""
+    """(bucket count, {bucket: JSON bytes}) of one kind of term. An empty bucket is written too, as
+    `{}`: a query whose term falls there gets an answer, not a 404 in the server's error log."""
     count = bucket_count(len(index))
-    buckets: dict[int, dict[str, list]] = {}
+    buckets: dict[int, dict[str, list]] = {number: {} for number in range(count)}
     for term in sorted(index):
         buckets.setdefault(fnv1a(term) % count, {})[term] = encoded_postings(index[term])
     return count, {number: _json(content) for number, content in buckets.items()}

@@ -1,18 +1,19 @@
-"""The document Pagefind indexes for each page: its own text as character bigrams, so that the index
-and the query (theme/static/js/search.js, the same rules) are split alike in every browser.
+"""The search document of each page: its own text as character bigrams, so that the index
+(buildtools/search_index.py) and the query (theme/static/js/search.js, the same rules) are split
+alike in every browser.
 
-Pagefind's extended build splits Chinese with a dictionary, while its browser code splits the query
-with `Intl.Segmenter`, which differs between browsers; the two rarely agree. So Pagefind never sees
-Chinese: every run of Han characters becomes its overlapping bigrams plus its last character (the
-Lucene CJK scheme), each written as ASCII letters (`search_tokens`), under the language `und`, which
-Pagefind neither stems nor segments. A one-character query finds that character as a prefix. The
-headline also holds its characters paired a few apart (`abbreviation_tokens`), so its short form
-(低保 for 最低生活保障) finds it, at half the headline's weight.
+A dictionary at index time and the browser's `Intl.Segmenter` at query time split Chinese
+differently, and the segmenter differs between browsers (this is why Pagefind's own Chinese search
+missed 左权路). So every run of Han characters becomes its overlapping bigrams plus its last
+character (the Lucene CJK scheme), each written as ASCII letters (`search_tokens`). A one-character
+query finds every token that starts with the character. The headline also holds its characters
+paired a few apart (`abbreviation_tokens`), so its short form (低保 for 最低生活保障) finds it, at
+half the headline's weight.
 
-What is read of a page (our templates mark it): the elements with `data-pagefind-body`, without the
-parts marked `data-pagefind-ignore` (with `="all"` their filters and metadata are dropped too)
-the elements Pagefind itself never reads inside a body (`SKIPPED_BY_PAGEFIND`: a chart's SVG, a
-form, a footer…), and the text of what leads elsewhere or only labels (`LEADS_AWAY`, `LABELS`:
+What is read of a page (our templates mark it with Pagefind's attribute names, which the site used
+first): the elements with `data-pagefind-body`, without the parts marked `data-pagefind-ignore` (with
+`="all"` their filters and metadata are dropped too), the elements that are never content inside a
+body (`NOT_CONTENT`: a chart's SVG, a form, a footer…), and the text of what leads elsewhere or only labels (`LEADS_AWAY`, `LABELS`:
 navigation, field names, column headings, table captions), which every page of a kind repeats and
 which is not the page's own content (labels stay in the excerpt's text);
 `data-pagefind-weight` on an element, and the first `h1` (weight 10), weigh its text; filters and
@@ -79,20 +80,20 @@ BLOCKS = frozenset(
 # link names another page's month. Labels stay in the excerpt's text (办理条件 …reads better than
 # the bare value); navigation does not. A row heading (th scope="row") is content and is indexed.
 LEADS_AWAY = frozenset({"nav"})
-# What Pagefind 1.5 leaves out of a body by itself (tests/test_search_text_pagefind.py asks it): a
-# ledger month's chart repeats the table beside it, and a form's labels are not the page's content.
-SKIPPED_BY_PAGEFIND = frozenset({"footer", "form", "label", "nav", "noscript", "script", "style", "svg", "template"})
-NOT_READ = LEADS_AWAY | SKIPPED_BY_PAGEFIND
+# Never the page's content inside a body (what Pagefind 1.5 left out by itself, kept when the site
+# moved to its own index): a ledger month's chart repeats the table beside it, and a form's labels
+# are not the page's content.
+NOT_CONTENT = frozenset({"footer", "form", "label", "nav", "noscript", "script", "style", "svg", "template"})
+NOT_READ = LEADS_AWAY | NOT_CONTENT
 LABELS = frozenset({"dt", "caption"})
 LABEL_WEIGHT = "0"  # a block shown in the excerpt and never indexed
 COLUMN_SCOPES = frozenset({"col", "colgroup"})
 WORD = re.compile(f"([0-9]{{1,4}}[年月日号])|([{HAN}]+)|([0-9]+)|([a-z]+)")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
-# Pagefind matches a query word to the index's words that start with it (so 权 finds 权力 and 权路),
-# and also to words the query word starts with (2020060 finds 2020). The second must never happen:
+# No token is the start of a longer one (2020 of 2020060), so no index can take one for the other:
 # a Han character alone and a number end in `END`, a letter that never follows there in a longer
 # token (a character code starts with a-l, a digit is a-j, a date unit v-x), and the browser never
-# adds it to the query.
+# adds it to the query (buildtools/search_index.py posts a number without it).
 DIGIT_LETTERS = str.maketrans("0123456789", "abcdefghij")
 DATE_UNITS = {"年": "v", "月": "w", "日": "x", "号": "x"}
 END = "y"
@@ -172,7 +173,7 @@ def abbreviation_tokens(text: str) -> list[str]:
 
 
 class _PageReader(HTMLParser):
-    """The text blocks, filters and metadata of one page, as Pagefind would read them."""
+    """The text blocks, filters and metadata of one page."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -362,7 +363,8 @@ def _excerpt_text(named: list[tuple[str, str, bool]]) -> str:
 
 
 def search_document(page_html: str) -> str | None:
-    """The HTML Pagefind indexes for `page_html`, or None when the page has no searchable body."""
+    """The search document of `page_html` (read by buildtools/search_index.read_document), or None
+    when the page has no searchable body."""
     parts = _read_page(page_html)
     if parts is None:
         return None
@@ -408,8 +410,8 @@ _DOCUMENT_FILTER = re.compile(r'^<div data-pagefind-filter="([^"]*)">(.*)</div>$
 
 def document_filters(document: str) -> dict[str, list[str]]:
     """The filters `search_document` wrote into `document` ({"栏目": ["村务公开"], "年份": ["2020"]}):
-    the search page lists each value with its number of pages from these, without asking Pagefind
-    for every filter's page list (88 KB on the ten-year site, before anything was searched)."""
+    the search page lists each value with its number of pages from these (search-index/shards.json),
+    without fetching every shard's filter table before anything was searched."""
     found: dict[str, list[str]] = {}
     for key, value in _DOCUMENT_FILTER.findall(document):
         values = found.setdefault(html_lib.unescape(key), [])

@@ -15,7 +15,7 @@ from plugins.portal_data.workers import build_workers
 DEFAULTS = {
     "INCREMENTAL_BUILD": True,  # render into the kept work folder and sync; False: a fresh folder every time
     "INCREMENTAL_WORK_PATH": None,  # the work folder; None: `<output>.work` beside the output
-    "SEARCH_INDEX": True,  # build the Pagefind shards after Pelican
+    "SEARCH_INDEX": True,  # build the search index's shards after Pelican
     "PRECOMPRESS": True,  # write .gz/.br copies beside every text file
     "RENDER_KEYS_AUDIT": False,  # render every page anyway and fail on one a key would have left stale
 }

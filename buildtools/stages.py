@@ -15,9 +15,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from buildtools.incremental import SEARCH_FOLDER
 from buildtools.report import make_report, previous_report, write_report
-from plugins.portal_data.tree import tree_files
 
 if TYPE_CHECKING:
     from plugins.build_report.build_report import PhaseClock

@@ -10,7 +10,6 @@ import threading
 import pytest
 from bs4 import BeautifulSoup
 
-
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"

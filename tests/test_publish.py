@@ -61,7 +61,9 @@ def test_publish_switches_live_to_a_checked_release_with_its_report(fixture_site
     assert second.report["checks"] == {"ok": True, "problems": []}
     assert second.report["compared_with"] == str(releases / first.release / "site")
     changed = second.report["changed_paths"]["changed"]
-    assert [path for path in changed if not path.startswith("pagefind/")] == ["news/2020/07/lottery-jackpot/index.html"]
+    assert [path for path in changed if not path.startswith("search-index/")] == [
+        "news/2020/07/lottery-jackpot/index.html"
+    ]
     assert "老彩民了" in (releases / "live/site/news/2020/07/lottery-jackpot/index.html").read_text(encoding="utf-8")
 
 
@@ -103,17 +105,17 @@ def test_search_index_is_required_only_when_search_is_configured(fixture_site, t
     settings, content, releases = fixture_site
     without_search = {"SEARCH_INDEX": False, "PUBLISH_SEARCH_INDEX": None, "TEMPLATE_PAGES": {}, "SEARCH_URL": ""}
     publish(str(settings), str(releases), overrides=without_search)  # no search configured: no check
-    with pytest.raises(PublishError, match="搜索索引 pagefind/pagefind-entry.json 不存在"):
+    with pytest.raises(PublishError, match="搜索索引 search-index/layout.json 不存在"):
         publish(
             str(settings),
             str(releases),
-            overrides={**without_search, "PUBLISH_SEARCH_INDEX": "pagefind/pagefind-entry.json"},
+            overrides={**without_search, "PUBLISH_SEARCH_INDEX": "search-index/layout.json"},
         )
     publish(str(settings), str(releases))  # the real settings: the build indexes, the check passes
     site = tmp_path / "with-search"
-    (site / "pagefind").mkdir(parents=True)
-    (site / "pagefind/pagefind-entry.json").write_text("{}", encoding="utf-8")
-    assert check_search_index(str(site), "pagefind/pagefind-entry.json") == []
+    (site / "search-index").mkdir(parents=True)
+    (site / "search-index/layout.json").write_text("{}", encoding="utf-8")
+    assert check_search_index(str(site), "search-index/layout.json") == []
     assert check_search_index(str(site), None) == []
 
 

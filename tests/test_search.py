@@ -253,17 +253,24 @@ def test_search_works_under_the_content_security_policy(browser_page, site_url):
     assert titles[:1] == ["醴陵农民种出特大苹果瓜"] and violations == []
 
 
+def filter_counts(browser_page, site_url) -> dict[str, dict[str, int]]:
+    """Each filter value's number of pages, counted from every shard's own filters.json."""
+    manifest = browser_page.context.request.get(f"{site_url}/search-index/shards.json").json()
+    counts: dict[str, dict[str, int]] = {}
+    for shard in manifest["shards"]:
+        version = manifest["layout"][shard]["version"]
+        table = browser_page.context.request.get(f"{site_url}/search-index/{shard}/filters.json?v={version}").json()
+        for name, values in table.items():
+            for value, pages in values.items():
+                counts.setdefault(name, {})[value] = counts.get(name, {}).get(value, 0) + len(pages)
+    return counts
+
+
 def test_every_kind_of_page_has_its_section_filter(browser_page, site_url):
     """Articles, village ledgers and power-list matters can each be narrowed to their 栏目 in search."""
-    browser_page.goto(site_url + "/")  # not /search/: its search.js would merge the same shards once more
-    filters = browser_page.evaluate("""async () => {
-        const {shards} = await (await fetch('/pagefind/shards.json')).json();
-        const pagefind = await import(`/pagefind/${shards[0]}/pagefind.js`);  // as search.js merges them
-        for (const shard of shards.slice(1)) { await pagefind.mergeIndex(`/pagefind/${shard}/`); }
-        return await pagefind.filters();
-    }""")
-    # The search page lists the filters from the manifest: the same counts as Pagefind's own.
-    manifest = browser_page.context.request.get(f"{site_url}/pagefind/shards.json").json()
+    filters = filter_counts(browser_page, site_url)
+    # The search page lists the filters from the manifest: the same counts as the shards' own.
+    manifest = browser_page.context.request.get(f"{site_url}/search-index/shards.json").json()
     assert manifest["filters"] == filters
     sections = filters["栏目"]
     assert sections["村务公开"] == 35  # one page per village per month in content/disclosures/finance
@@ -273,19 +280,19 @@ def test_every_kind_of_page_has_its_section_filter(browser_page, site_url):
 
 
 def test_the_filters_are_listed_without_fetching_any_filter_index(browser_page, site_url):
-    """The search page's filters and their counts come from pagefind/shards.json: Pagefind's filter
-    indexes (every filter's page list of every shard) are fetched only once a filter is chosen."""
+    """The search page's filters and their counts come from search-index/shards.json: the shards'
+    filter tables (every filter's page list) are fetched only once a filter is chosen."""
     fetched = []
     browser_page.on("request", lambda request: fetched.append(request.url))
     search(browser_page, site_url, "醴陵")  # every kind of page holds it, so the filter has work to do
-    assert not [url for url in fetched if url.endswith(".pf_filter")]
+    assert not [url for url in fetched if "/filters.json" in url]
     unfiltered = browser_page.locator(RESULT_TITLES).evaluate_all("links => links.map(a => a.pathname)")
     assert any(not link.startswith("/disclosures/power-list/") for link in unfiltered), unfiltered
     options = browser_page.locator("select[name=栏目] option").all_text_contents()
     assert "村务公开（35）" in options and "权力清单（27）" in options
-    # Choosing a filter is what fetches its index; waiting on that request (rather than on the result
-    # list, which is empty for a moment while the new search runs) keeps the test free of a race.
-    with browser_page.expect_request(lambda request: request.url.endswith(".pf_filter")):
+    # Choosing a filter is what fetches the filter tables; waiting on that request (rather than on
+    # the result list, which is empty for a moment while the new search runs) keeps it free of a race.
+    with browser_page.expect_request(lambda request: "/filters.json" in request.url):
         browser_page.select_option("select[name=栏目]", "权力清单")
     browser_page.wait_for_function(
         f"() => {{ const links = [...document.querySelectorAll('{RESULT_TITLES}')];"
@@ -294,21 +301,21 @@ def test_the_filters_are_listed_without_fetching_any_filter_index(browser_page, 
 
 
 def test_one_search_covers_every_shard(browser_page, site_url):
-    """The index is split into shards (news by five years, ledgers by year, the rest); search.js merges
-    them, so one query reaches every shard and results and filters come from all of them."""
-    shards = browser_page.context.request.get(f"{site_url}/pagefind/shards.json").json()["shards"]
+    """The index is split into shards (news by five years, ledgers by year, the rest); search.js asks
+    each of them, so one query reaches every shard and results and filters come from all of them."""
+    shards = browser_page.context.request.get(f"{site_url}/search-index/shards.json").json()["shards"]
     assert shards == ["ledgers-2020", "news-2020-2024", "site"]
-    entries = []
+    asked = []
     browser_page.on(
         "request",
         lambda request: (
-            entries.append(request.url.split("/pagefind/")[1].split("/")[0])
-            if "pagefind-entry.json" in request.url
+            asked.append(request.url.split("/search-index/")[1].split("/")[0])
+            if re.search(r"/search-index/[^/]+/t/", request.url)
             else None
         ),
     )
     search(browser_page, site_url, "权力清单")
-    assert sorted(set(entries)) == shards
+    assert sorted(set(asked)) == shards
     while browser_page.locator("[data-search-more]").is_visible():
         count = browser_page.locator(RESULT_TITLES).count()
         browser_page.locator("[data-search-more]").click()
@@ -316,15 +323,13 @@ def test_one_search_covers_every_shard(browser_page, site_url):
     links = browser_page.locator(RESULT_TITLES).evaluate_all("links => links.map(a => a.pathname)")
     assert any(link.startswith("/news/2020/") for link in links), links
     assert any(link.startswith("/disclosures/power-list/") for link in links), links
-    browser_page.goto(site_url + "/")  # a page without search.js, which has merged the shards already
-    counts = browser_page.evaluate("""async () => {
-        const {shards} = await (await fetch('/pagefind/shards.json')).json();
-        const pagefind = await import(`/pagefind/${shards[0]}/pagefind.js`);
-        for (const shard of shards.slice(1)) { await pagefind.mergeIndex(`/pagefind/${shard}/`); }
-        const count = async (filters) => (await pagefind.search(null, {filters})).results.length;
-        return [await count({栏目: '村务公开'}), await count({栏目: '权力清单'}), await count({年份: '2020'})];
-    }""")
-    assert counts == [35, 27, 40]  # 年份 2020: 35 ledger months (ledgers-2020) and 5 articles (news-2020-2024)
+    counts = filter_counts(browser_page, site_url)
+    assert [counts["栏目"]["村务公开"], counts["栏目"]["权力清单"], counts["年份"]["2020"]] == [35, 27, 40]
+    # 年份 2020: 35 ledger months (ledgers-2020) and 5 articles (news-2020-2024)
+    # A filter narrows every shard's results: more 2020 pages than the ledgers' shard holds alone.
+    everything = browser_page.evaluate("() => window.lilingSearch.rank('2020')")
+    filtered = browser_page.evaluate("() => window.lilingSearch.rank('2020', {年份: '2020'})")
+    assert 35 < filtered["count"] <= 40 and filtered["count"] < everything["count"]
 
 
 def test_a_residents_word_also_looks_up_the_pages_word_and_says_so(segmenter_page, site_url):

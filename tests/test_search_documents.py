@@ -3,7 +3,6 @@ whose bytes changed, and always what a clean build makes."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import pathlib
 import shutil
@@ -73,14 +72,11 @@ def test_other_rules_or_a_lost_record_make_every_document_again_and_drop_strays(
 
 
 def fragments(site: pathlib.Path) -> dict[str, list]:
-    """Every shard's indexed pages as Pagefind wrote them (fragments decompressed, by URL)."""
-    shards = json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"]
+    """Every shard's indexed pages as the index holds them (fragments, by URL)."""
+    shards = json.loads((site / "search-index/shards.json").read_text(encoding="utf-8"))["shards"]
     found = {}
     for shard in shards:
-        pieces = [
-            json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :])
-            for path in (site / "pagefind" / shard / "fragment").glob("*.pf_fragment")
-        ]
+        pieces = [json.loads(path.read_bytes()) for path in (site / "search-index" / shard / "f").glob("*.json")]
         found[shard] = sorted(pieces, key=lambda piece: piece["url"])
     return found
 
@@ -111,3 +107,10 @@ def test_kept_documents_after_edits_index_what_a_clean_build_indexes(tmp_path):
     assert kept == expected
     assert sum(map(len, kept.values())) == sum(map(len, fragments(clean).values()))
     assert fragments(output) == fragments(clean)
+    # The whole index, not only its fragments: the same bytes as the clean build's, file by file.
+    index = {
+        p.relative_to(output).as_posix(): p.read_bytes() for p in (output / "search-index").rglob("*") if p.is_file()
+    }
+    assert index == {
+        p.relative_to(clean).as_posix(): p.read_bytes() for p in (clean / "search-index").rglob("*") if p.is_file()
+    }

@@ -3,7 +3,6 @@ incremental build re-indexing only the shards that hold a page it wrote or remov
 
 from __future__ import annotations
 
-import gzip
 import json
 import pathlib
 import shutil
@@ -63,12 +62,12 @@ def test_a_wrong_shard_setting_is_named(settings, message):
 def test_a_wrong_shard_setting_fails_the_build_and_keeps_the_output(tmp_path):
     copy_site(tmp_path)
     build(tmp_path)
-    before = (tmp_path / "output/pagefind/shards.json").read_bytes()
+    before = (tmp_path / "output/search-index/shards.json").read_bytes()
     result = build_copy(tmp_path, INCREMENTAL_BUILD=False, SEARCH_SHARD_DEFAULT="a b")
     assert not result.ok and result.problems == [
         "设置有误：SEARCH_SHARD_DEFAULT = 'a b'：分片名只能含字母、数字、- 和 _"
     ]
-    assert (tmp_path / "output/pagefind/shards.json").read_bytes() == before
+    assert (tmp_path / "output/search-index/shards.json").read_bytes() == before
 
 
 def copy_site(tmp_path):
@@ -90,19 +89,27 @@ def build(tmp_path, output="output"):
 
 
 def indexed_urls(site: pathlib.Path) -> dict[str, set[str]]:
-    """The page URLs in each listed shard, read from its Pagefind fragments."""
-    shards = json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"]
-    urls = {}
-    for shard in shards:
-        fragments = (site / "pagefind" / shard / "fragment").glob("*.pf_fragment")
-        urls[shard] = {json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd") :])["url"] for f in fragments}
-    return urls
+    """The page URLs in each listed shard, read from its fragments."""
+    shards = json.loads((site / "search-index/shards.json").read_text(encoding="utf-8"))["shards"]
+    return {
+        shard: {json.loads(f.read_bytes())["url"] for f in (site / "search-index" / shard / "f").glob("*.json")}
+        for shard in shards
+    }
 
 
-def bundle_inodes(site: pathlib.Path) -> dict[str, int]:
-    """Each bundle folder's inode in the build's work folder, where a re-indexed shard is renamed in."""
-    work = site.parent / f"{site.name}.work" / "site"
-    return {shard.name: shard.stat().st_ino for shard in (work / "pagefind").iterdir() if shard.is_dir()}
+def shard_files(site: pathlib.Path) -> dict[str, dict[str, tuple[int, int]]]:
+    """Each shard's files in the build's work folder, with (inode, mtime): a file the search step
+    writes again is replaced by rename, so both change."""
+    index = site.parent / f"{site.name}.work" / "site" / "search-index"
+    return {
+        shard.name: {
+            path.relative_to(shard).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in shard.rglob("*")
+            if path.is_file()
+        }
+        for shard in index.iterdir()
+        if shard.is_dir()
+    }
 
 
 def test_first_build_indexes_every_shard_with_site_urls(tmp_path):
@@ -110,12 +117,12 @@ def test_first_build_indexes_every_shard_with_site_urls(tmp_path):
     report = build(tmp_path)
     site = tmp_path / "output"
     assert report["search"]["reindexed"] == ALL_SHARDS
-    manifest = json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))
+    manifest = json.loads((site / "search-index/shards.json").read_text(encoding="utf-8"))
     assert manifest["shards"] == ["ledgers-2020", "news-2020-2024", "site"]
-    entries = [
-        json.loads((site / "pagefind" / shard / "pagefind-entry.json").read_text()) for shard in manifest["shards"]
-    ]
-    assert manifest["pages"] == sum(entry["languages"]["und"]["page_count"] for entry in entries)
+    for shard in manifest["shards"]:
+        layout = json.loads((site / "search-index" / shard / "layout.json").read_text())
+        assert manifest["layout"][shard] == layout and set(layout) == {"terms", "characters", "version"}
+    assert manifest["pages"] == sum(len(urls) for urls in indexed_urls(site).values()) == 113
     sections = manifest["filters"]["栏目"]
     assert (sections["村务公开"], sections["权力清单"], sections["要闻"]) == (35, 27, 1)
     assert manifest["filters"]["年份"] == {"2020": 40}  # 35 ledger months and 5 articles
@@ -123,25 +130,32 @@ def test_first_build_indexes_every_shard_with_site_urls(tmp_path):
     assert "/news/2020/07/giant-apple-melon/" in urls["news-2020-2024"] and len(urls["news-2020-2024"]) == 5
     assert len(urls["ledgers-2020"]) == 35 and all(u.startswith("/disclosures/villages/") for u in urls["ledgers-2020"])
     assert "/about/" in urls["site"] and "/" not in urls["site"]  # only pages with a content area
-    assert (site / "pagefind/pagefind-ui.js").is_file() and (site / "pagefind/pagefind-ui.css").is_file()
-    assert check_search_index(str(site), "pagefind/shards.json") == []
+    assert check_search_index(str(site), "search-index/shards.json") == []
 
 
 def test_one_changed_article_reindexes_only_its_shard(tmp_path):
     copy_site(tmp_path)
     build(tmp_path)
     site = tmp_path / "output"
-    before = bundle_inodes(site)
-    unchanged = build(tmp_path)  # nothing changed: the build does nothing, every bundle is kept
-    assert unchanged["incremental"]["unchanged_inputs"] is True and bundle_inodes(site) == before
+    before = shard_files(site)
+    unchanged = build(tmp_path)  # nothing changed: the build does nothing, every shard is kept
+    assert unchanged["incremental"]["unchanged_inputs"] is True and shard_files(site) == before
     article = tmp_path / MELON
     article.write_text(article.read_text(encoding="utf-8") + "\n（本文有更正：瓜重十二斤。）\n", encoding="utf-8")
     report = build(tmp_path)
     # The home page, section and tag pages changed too, but carry no content area to index.
     assert report["search"]["reindexed"] == ["news-2020-2024"] == list(report["search"]["seconds_by_shard"])
-    after = bundle_inodes(site)
-    assert after["news-2020-2024"] != before["news-2020-2024"]
+    after = shard_files(site)
     assert {k: after[k] for k in ("ledgers-2020", "site")} == {k: before[k] for k in ("ledgers-2020", "site")}
+    # In its shard, only the files of what changed: the new words' buckets, the page's fragment
+    # (its excerpt text), the layout; every other file is kept as it was.
+    rewritten = {name for name, stamp in after["news-2020-2024"].items() if before["news-2020-2024"].get(name) != stamp}
+    melon = next(
+        f for f in (site / "search-index/news-2020-2024/f").glob("*.json") if "giant-apple-melon" in f.read_text()
+    )
+    assert {"layout.json", f"f/{melon.name}"} < rewritten and any(name.startswith("t/") for name in rewritten)
+    # Five articles: one of them holds words in most buckets, yet not in all.
+    assert any(name.startswith("t/") for name in after["news-2020-2024"].keys() - rewritten)
     assert "/news/2020/07/giant-apple-melon/" in indexed_urls(site)["news-2020-2024"]
 
 
@@ -167,21 +181,21 @@ def test_a_removed_article_is_no_longer_found_and_an_emptied_shard_goes(tmp_path
     assert "/news/2020/07/lottery-again/" in indexed_urls(site)["news-2020-2024"]
 
     again.unlink()
-    before = bundle_inodes(site)
+    before = shard_files(site)
     report = build(tmp_path)
     # The 2019 article's page changes too (its related stories), so its shard may be indexed again.
     assert "news-2020-2024" in report["search"]["reindexed"] and "ledgers-2020" not in report["search"]["reindexed"]
     urls = indexed_urls(site)
     assert "/news/2020/07/lottery-again/" not in urls["news-2020-2024"] and len(urls["news-2020-2024"]) == 5
-    after = bundle_inodes(site)
+    after = shard_files(site)
     assert after["news-2020-2024"] != before["news-2020-2024"] and after["ledgers-2020"] == before["ledgers-2020"]
 
     older.unlink()
     report = build(tmp_path)
     # Its year's shard emptied: removed, not indexed; its archive pages went too (they are in `site`).
     assert "news-2015-2019" not in report["search"]["reindexed"] and "ledgers-2020" not in report["search"]["reindexed"]
-    assert not (site / "pagefind/news-2015-2019").exists()
-    assert json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"] == ALL_SHARDS
+    assert not (site / "search-index/news-2015-2019").exists()
+    assert json.loads((site / "search-index/shards.json").read_text(encoding="utf-8"))["shards"] == ALL_SHARDS
     assert all("/news/2019/" not in url for urls in indexed_urls(site).values() for url in urls)
 
 
@@ -195,27 +209,20 @@ def test_a_fresh_build_indexes_every_shard_again(tmp_path):
 
 def test_publish_check_fails_when_a_listed_shard_is_missing(tmp_path):
     site = tmp_path / "site"
-    (site / "pagefind/news-2020-2024").mkdir(parents=True)
-    (site / "pagefind/news-2020-2024/pagefind-entry.json").write_text("{}", encoding="utf-8")
-    (site / "pagefind/shards.json").write_text('{"shards": ["news-2020-2024", "site"]}\n', encoding="utf-8")
-    assert check_search_index(str(site), "pagefind/shards.json") == [
-        "搜索索引分片 pagefind/site/ 不完整（缺少 pagefind-entry.json）：搜索步骤没有运行或失败了"
+    (site / "search-index/news-2020-2024").mkdir(parents=True)
+    (site / "search-index/news-2020-2024/layout.json").write_text("{}", encoding="utf-8")
+    (site / "search-index/shards.json").write_text('{"shards": ["news-2020-2024", "site"]}\n', encoding="utf-8")
+    assert check_search_index(str(site), "search-index/shards.json") == [
+        "搜索索引分片 search-index/site/ 不完整（缺少 layout.json）：搜索步骤没有运行或失败了"
     ]
-    (site / "pagefind/site").mkdir()
-    (site / "pagefind/site/pagefind-entry.json").write_text("{}", encoding="utf-8")
-    assert check_search_index(str(site), "pagefind/shards.json") == []
-    (site / "pagefind/shards.json").write_text('{"shards": []}\n', encoding="utf-8")
-    assert check_search_index(str(site), "pagefind/shards.json") == [
-        "搜索索引清单 pagefind/shards.json 没有列出任何分片"
+    (site / "search-index/site").mkdir()
+    (site / "search-index/site/layout.json").write_text("{}", encoding="utf-8")
+    assert check_search_index(str(site), "search-index/shards.json") == []
+    (site / "search-index/shards.json").write_text('{"shards": []}\n', encoding="utf-8")
+    assert check_search_index(str(site), "search-index/shards.json") == [
+        "搜索索引清单 search-index/shards.json 没有列出任何分片"
     ]
-    (site / "pagefind/shards.json").write_text("[]", encoding="utf-8")
-    assert check_search_index(str(site), "pagefind/shards.json") == [
-        '搜索索引清单 pagefind/shards.json 无法读取：应为 {"shards": [...]}'
+    (site / "search-index/shards.json").write_text("[]", encoding="utf-8")
+    assert check_search_index(str(site), "search-index/shards.json") == [
+        '搜索索引清单 search-index/shards.json 无法读取：应为 {"shards": [...]}'
     ]
-
-
-def test_every_setting_is_documented_in_the_readme():
-    from buildtools.search_shards import DEFAULTS
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert [key for key in DEFAULTS if f"`{key}`" not in readme] == []

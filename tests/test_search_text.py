@@ -1,19 +1,16 @@
-"""What each page gives the search index (buildtools/search_text.py), checked against what Pagefind
-itself stores from it; and a ledger correction that moves later months' balances re-indexing only
+"""What each page gives the search index (buildtools/search_text.py), checked against what the index
+reads from it (buildtools/search_index.py); and a ledger correction that moves later months' balances re-indexing only
 the month whose searchable text changed."""
 
 from __future__ import annotations
 
-import glob
-import gzip
 import json
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
+from buildtools.search_index import read_document
 from buildtools.search_text import abbreviation_tokens, search_document, search_tokens, searchable_parts
 from conftest import ROOT
 
@@ -80,8 +77,8 @@ def test_han_text_becomes_overlapping_bigrams_and_its_last_character():
 
 
 def test_no_index_token_is_a_shorter_start_of_a_query_token():
-    """Pagefind would match the query word 2020060 to an index word 2020: a shorter token always ends
-    in a letter the longer one does not have there."""
+    """No token is the start of a longer one (2020 of 2020060): a shorter token always ends in a letter
+    the longer one does not have there, so no index can confuse them."""
     words = search_tokens("2020 2020060 左 左权 权 5月 5 醴陵市")
     for short in words:
         for long in words:
@@ -98,7 +95,7 @@ def test_no_index_token_is_a_shorter_start_of_a_query_token():
         dict(title="别的标题"),
     ],
 )
-def test_changes_pagefind_does_not_read_leave_the_search_document_alone(changes):
+def test_changes_outside_the_content_leave_the_search_document_alone(changes):
     assert search_document(page(**changes)) == search_document(page())
 
 
@@ -191,28 +188,23 @@ def test_a_page_without_a_searchable_body_has_no_document():
     assert search_document("<html><body><p>没有可索引的部分</p></body></html>") is None
 
 
-def test_pagefind_stores_exactly_the_document_we_give_it(tmp_path):
-    """The rules are checked against Pagefind's own output: the fragment it writes holds our tokens
-    as its content, the original title and text as metadata, our filters, and nothing ignored."""
-    site = tmp_path / "site"
-    (site / "ledger").mkdir(parents=True)
-    (site / "ledger" / "index.html").write_text(search_document(page()), encoding="utf-8")
-    subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(site / "pagefind"), "--quiet"],
-        check=True,
-    )
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["und"]  # neither stemmed nor split by a dictionary
-    [fragment_path] = glob.glob(str(site / "pagefind" / "fragment" / "*.pf_fragment"))
-    fragment = json.loads(gzip.decompress(open(fragment_path, "rb").read())[len("pagefind_dcd") :])
-    indexed = fragment["content"].replace(".", " ").split()
+def test_the_index_reads_exactly_the_document_we_give_it():
+    """The document's rules end where the index begins (buildtools/search_index.read_document): our
+    tokens in order with their weights, the original title and text as metadata, our filters, and
+    nothing ignored."""
+    document = read_document(search_document(page()))
     headline = search_tokens("长岭村 2020年1月")
-    assert indexed == headline + search_tokens("5.00 元 修路 & 清淤") + abbreviation_tokens("长岭村")
-    assert fragment["meta"]["title"] == "长岭村 2020年1月"
-    assert fragment["meta"]["text"] == "长岭村 2020年1月 本月收入：5.00 元 修路 & 清淤"  # labels shown, not indexed
-    assert fragment["meta"]["类型"] == "村务公开" and fragment["meta"]["日期"] == "2020-01"
-    assert fragment["filters"] == {"栏目": ["村务公开"], "年份": ["2020"]}
-    assert "示例数据" not in json.dumps(fragment, ensure_ascii=False) and "疑问" not in fragment["meta"]["text"]
+    body = search_tokens("5.00 元 修路 & 清淤")
+    abbreviations = abbreviation_tokens("长岭村")
+    assert [token for token, _ in document.tokens] == headline + body + abbreviations
+    assert [weight for _, weight in document.tokens] == [10.0] * len(headline) + [1.0] * len(body) + [5.0] * len(
+        abbreviations
+    )
+    assert document.meta["title"] == "长岭村 2020年1月"
+    assert document.meta["text"] == "长岭村 2020年1月 本月收入：5.00 元 修路 & 清淤"  # labels shown, not indexed
+    assert document.meta["类型"] == "村务公开" and document.meta["日期"] == "2020-01"
+    assert document.filters == {"栏目": ["村务公开"], "年份": ["2020"]}
+    assert "示例数据" not in json.dumps(document.meta, ensure_ascii=False) and "疑问" not in document.meta["text"]
 
 
 def test_a_correction_reindexes_only_the_month_whose_search_text_changed(tmp_path):

@@ -143,7 +143,7 @@ def test_sitemap_lists_exactly_the_public_pages_with_lastmod(site):
     pages = {
         str(p.relative_to(site)).removesuffix("index.html")
         for p in site.rglob("*.html")
-        if not str(p.relative_to(site)).startswith(("pagefind/", "theme/"))
+        if not str(p.relative_to(site)).startswith(("search-index/", "theme/"))
     }
     assert urls == pages
     assert dict(rows)["http://127.0.0.1:8000/news/2020/07/lottery-jackpot/"] == "2020-07-08T00:00:00+08:00"

@@ -1,5 +1,5 @@
 """Section, archive and search pages in Chromium: no sideways scrolling on a phone, and axe-core finds
-nothing serious (the search page is checked with Pagefind's UI and results on it)."""
+nothing serious (the search page is checked with its results listed)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ WRONG = {
     "editions-placeholder": ("EDITION_SAVE_AS", "'editions/index.html'", "= 'editions/index.html' 缺少 {date"),
     "sections-number": ("SECTIONS_FEED_MAX_ITEMS", "'50'", "SECTIONS_FEED_MAX_ITEMS = '50' 不对；应为正整数"),
     "sections-placeholder": ("SECTION_URL", "'news/'", "SECTION_URL = 'news/' 缺少 {slug}"),
-    "seo-list": ("SITEMAP_EXCLUDE_PREFIXES", "'pagefind/'", "= 'pagefind/' 不对；应为文字的列表"),
+    "seo-list": ("SITEMAP_EXCLUDE_PREFIXES", "'search-index/'", "= 'search-index/' 不对；应为文字的列表"),
     "guard-type": ("PERSONAL_DATA_ALLOWLIST", "None", "PERSONAL_DATA_ALLOWLIST = None 不对；应为文字（路径或网址）"),
     "guard-list": ("PERSONAL_DATA_PHONE_COLUMN_WORDS", "'电话'", "= '电话' 不对；应为文字的列表"),
     "scheduled-type": ("WITHHOLD_DRAFTS", "'no'", "WITHHOLD_DRAFTS = 'no' 不对；应为 True 或 False"),
@@ -65,7 +65,7 @@ def test_a_wrong_setting_fails_invoke_check_naming_it(tmp_path, capsys, key, val
         (
             "PUBLISH_SEARCH_INDEX",
             True,
-            'PUBLISH_SEARCH_INDEX 应为文件路径（例："pagefind/shards.json"）或 None，现在是 True',
+            'PUBLISH_SEARCH_INDEX 应为文件路径（例："search-index/shards.json"）或 None，现在是 True',
         ),
     ],
 )

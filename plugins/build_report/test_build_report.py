@@ -53,7 +53,7 @@ def test_report_names_the_pages_one_edit_changed(tmp_path):
     assert changed == ["news/2020/07/lottery-jackpot/index.html"]
     # Besides the page, only the search index changes (it indexes the edited text).
     assert report["pages_changed"] == 1
-    assert [p for p in report["changed_paths"]["changed"] if not p.startswith("pagefind/")] == changed
+    assert [p for p in report["changed_paths"]["changed"] if not p.startswith("search-index/")] == changed
 
 
 def test_a_failing_build_reports_its_problems_and_keeps_the_output(tmp_path):

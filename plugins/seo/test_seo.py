@@ -31,9 +31,9 @@ def test_sitemap_lists_every_public_page_with_lastmod(tmp_path):
     write(tmp_path, "about/index.html", "<h1>关于</h1>")
     write(tmp_path, "news/2021/03/a/index.html", '<time datetime="2021-03-01T09:30:00+08:00"></time>')
     write(tmp_path, "drafts/x/index.html", "draft")
-    write(tmp_path, "pagefind/x.html", "index part")
+    write(tmp_path, "search-index/x.html", "index part")
     write(tmp_path, "404.html", '<meta name="robots" content="noindex">')
-    pages = public_pages(str(tmp_path), ("pagefind/", "theme/", "drafts/"))
+    pages = public_pages(str(tmp_path), ("search-index/", "theme/", "drafts/"))
     assert [url for url, _ in pages] == ["", "about/", "news/2021/03/a/"]
     root = ET.fromstring(sitemap_xml("https://news.example.cn", pages))
     rows = [(u.find("s:loc", NS).text, u.find("s:lastmod", NS).text) for u in root.findall("s:url", NS)]

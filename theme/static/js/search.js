@@ -140,7 +140,7 @@
      per shard, each fetched once per page load. A term's postings list, per page, its id (as a step
      from the previous page's), the summed weight of the elements it is in, the number of
      positions and the positions (as steps). */
-  var K1 = 1.4;  // BM25's term saturation (Pagefind's default, which the ranking below was tuned on)
+  var K1 = 1.4;  // BM25's term saturation: Pagefind's default, on which the ranking below was tuned
 
   function fnv1a(text) {
     var value = 0x811c9dc5;
@@ -171,8 +171,7 @@
         var layout = manifest.layout[shard], alone = term.length === 5 && term.charAt(0) === "q";
         var count = alone ? layout.characters : layout.terms;
         var path = (alone ? "c/" : "t/") + (fnv1a(term) % count) + ".json";
-        return file(shard, path).catch(function () { return {}; }).then(function (bucket) {
-          // A bucket no term fell into is not written: its 404 is an empty bucket.
+        return file(shard, path).then(function (bucket) {
           return Object.prototype.hasOwnProperty.call(bucket, term) ? bucket[term] : [];
         });
       }

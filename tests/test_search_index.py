@@ -1,0 +1,116 @@
+"""The site's own search index (buildtools/search_index.py): which terms a page is found by, the
+postings the browser decodes, and files that are the same bytes for the same pages."""
+
+from __future__ import annotations
+
+import json
+
+from buildtools.search_index import (
+    Document,
+    bucket_count,
+    encoded_postings,
+    fnv1a,
+    page_url,
+    postings_of,
+    shard_index,
+    terms_of,
+)
+from buildtools.search_shards import ENTRY, index_one_shard
+from buildtools.search_text import abbreviation_tokens, search_tokens
+
+
+def document(text: str, weight: float = 1.0, **meta) -> Document:
+    return Document([(token, weight) for token in search_tokens(text)], dict(meta), {})
+
+
+def decode(flat: list) -> dict[int, tuple[float, list[int]]]:
+    """The browser's reading of a posting list (search.js `search`), in Python."""
+    pages, page_id, i = {}, 0, 0
+    while i < len(flat):
+        page_id += flat[i]
+        weight, count = flat[i + 1], flat[i + 2]
+        positions, position = [], 0
+        for step in flat[i + 3 : i + 3 + count]:
+            position += step
+            positions.append(position)
+        pages[page_id] = (weight, positions)
+        i += 3 + count
+    return pages
+
+
+def test_a_phrase_is_found_at_consecutive_positions():
+    terms, _ = postings_of([document("醴陵市左权路")])
+    first, second = search_tokens("左权")[0], search_tokens("权路")[0]
+    assert terms[first][0][1] == [3] and terms[second][0][1] == [4]  # after 醴陵 陵市 市左
+
+
+def test_a_character_alone_finds_every_bigram_it_starts_and_a_run_ending_with_it():
+    _, characters = postings_of([document("左权路"), document("向左"), document("权力")])
+    left = search_tokens("左")[0][:5]
+    assert sorted(characters[left]) == [0, 1]  # 左权 in the first, the run's last 左 in the second
+    assert 2 not in characters[left]
+
+
+def test_a_number_with_a_date_unit_is_found_by_the_number_and_never_by_a_shorter_one():
+    terms, _ = postings_of([document("2020年5月"), document("5"), document("123")])
+    five = search_tokens("5")[0][:-1]  # the browser asks without the end letter
+    five_month = search_tokens("5月")[0][:-1]
+    twelve = search_tokens("12")[0][:-1]
+    assert sorted(terms[five]) == [0, 1] and sorted(terms[five_month]) == [0]
+    assert twelve not in terms  # 12 is not 123
+
+
+def test_a_headline_abbreviation_is_found_by_its_bigram_at_its_own_weight():
+    tokens = abbreviation_tokens("最低生活保障")
+    low_guarantee = search_tokens("低保")[0]
+    assert terms_of(next(t for t in tokens if t.startswith(low_guarantee)))[0] == [low_guarantee]
+    terms, _ = postings_of([Document([(token, 5.0) for token in tokens], {}, {})])
+    assert terms[low_guarantee][0][0] == 5.0
+
+
+def test_postings_round_trip_through_the_browsers_decoding():
+    pages = {0: [11.0, [0, 4, 9]], 3: [1.0, [7]], 40: [2.5, [1, 2]]}
+    assert decode(encoded_postings(pages)) == {0: (11, [0, 4, 9]), 3: (1, [7]), 40: (2.5, [1, 2])}
+
+
+def test_the_hash_and_bucket_counts_are_fixed():
+    # search.js computes the same FNV-1a: these values are what it must give (tests/test_search.py
+    # searches through it in a browser).
+    assert fnv1a("") == 0x811C9DC5 and fnv1a("a") == 0xE40C292C
+    assert [bucket_count(n) for n in (0, 16, 17, 1000, 10**7)] == [1, 1, 2, 64, 4096]
+
+
+def test_page_urls_are_the_links_to_the_pages():
+    assert page_url("news/2020/07/x/index.html") == "/news/2020/07/x/"
+    assert page_url("index.html") == "/" and page_url("about.html") == "/about.html"
+
+
+def test_the_same_pages_give_the_same_bytes_and_a_new_version_when_one_changes():
+    pages = [("a/index.html", document("醴陵苹果瓜", title="甲")), ("b/index.html", document("左权路", title="乙"))]
+    first, again = shard_index(pages), shard_index(list(pages))
+    assert first.files == again.files and first.layout == again.layout
+    changed = shard_index([pages[0], ("b/index.html", document("左权路福彩站点", title="乙"))])
+    assert changed.layout["version"] != first.layout["version"]
+    assert json.loads(first.files["f/1.json"]) == {"url": "/b/", "meta": {"title": "乙"}}
+    # Every bucket is written, an empty one as {}: no term's lookup is a 404.
+    assert all(f"t/{n}.json" in first.files for n in range(first.layout["terms"]))
+
+
+def test_a_shard_left_half_written_has_no_layout_and_is_indexed_whole_again(tmp_path):
+    documents = tmp_path / "documents"
+    (documents / "a").mkdir(parents=True)
+    (documents / "a/index.html").write_text(
+        '<div data-pagefind-body>\n<p data-pagefind-weight="10">' + " ".join(search_tokens("醴陵")) + "</p>\n</div>\n"
+        '<div data-pagefind-meta="title">醴陵</div>\n',
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    problems, written = index_one_shard(str(site), "s", str(documents))
+    assert problems == [] and ENTRY in written and "f/0.json" in written
+    folder = site / "search-index/s"
+    stale = folder / "t/999.json"
+    stale.write_text("{}", encoding="utf-8")  # left by an older index
+    (folder / ENTRY).unlink()  # as an interrupted update leaves it
+    problems, written = index_one_shard(str(site), "s", str(documents))
+    assert problems == [] and written == {ENTRY, "t/999.json"}  # nothing else differed
+    assert not stale.exists() and (folder / ENTRY).is_file()
