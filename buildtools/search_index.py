@@ -43,7 +43,10 @@ from dataclasses import dataclass, field
 from buildtools.search_text import ABBREVIATION_END, END
 from plugins.portal_data.tree import tree_files
 
-TERMS_PER_BUCKET = 16  # fewer terms per file make the first search smaller and the folder larger
+# A bucket holds about this many bytes of postings (before compression): a query fetches one bucket
+# per term per shard, so smaller buckets make the first search smaller and the folder larger. A
+# term whose own postings are longer (a word on every ledger month) is a bucket of its own size.
+BUCKET_BYTES = 8192
 MAX_BUCKETS = 4096
 FOLDERS = {"terms": "t", "characters": "c", "fragments": "f"}
 FILTERS_FILE = "filters.json"
@@ -145,10 +148,11 @@ def fnv1a(text: str) -> int:
     return value
 
 
-def bucket_count(terms: int) -> int:
-    """A power of two near `terms / TERMS_PER_BUCKET`, at least 1 and at most MAX_BUCKETS."""
+def bucket_count(size: int, terms: int) -> int:
+    """The smallest power of two that puts `size` bytes of postings at most BUCKET_BYTES to a
+    bucket, no more than one bucket per term and MAX_BUCKETS in all."""
     count = 1
-    while count * TERMS_PER_BUCKET < terms and count < MAX_BUCKETS:
+    while count * BUCKET_BYTES < size and count * 2 <= max(1, terms) and count < MAX_BUCKETS:
         count *= 2
     return count
 
@@ -156,11 +160,12 @@ def bucket_count(terms: int) -> int:
 def bucket_files(index: dict[str, dict[int, list]]) -> tuple[int, dict[int, bytes]]:
     """(bucket count, {bucket: JSON bytes}) of one kind of term. An empty bucket is written too, as
     `{}`: a query whose term falls there gets an answer, not a 404 in the server's error log."""
-    count = bucket_count(len(index))
-    buckets: dict[int, dict[str, list]] = {number: {} for number in range(count)}
-    for term in sorted(index):
-        buckets.setdefault(fnv1a(term) % count, {})[term] = encoded_postings(index[term])
-    return count, {number: _json(content) for number, content in buckets.items()}
+    encoded = {term: _json(encoded_postings(index[term])) for term in sorted(index)}
+    count = bucket_count(sum(map(len, encoded.values())), len(encoded))
+    buckets: dict[int, list[bytes]] = {number: [] for number in range(count)}
+    for term, postings in encoded.items():  # terms are ASCII letters: written as JSON keys as they are
+        buckets[fnv1a(term) % count].append(b'"' + term.encode() + b'":' + postings)
+    return count, {number: b"{" + b",".join(parts) + b"}" for number, parts in buckets.items()}
 
 
 def _json(value) -> bytes:

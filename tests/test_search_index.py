@@ -77,7 +77,8 @@ def test_the_hash_and_bucket_counts_are_fixed():
     # search.js computes the same FNV-1a: these values are what it must give (tests/test_search.py
     # searches through it in a browser).
     assert fnv1a("") == 0x811C9DC5 and fnv1a("a") == 0xE40C292C
-    assert [bucket_count(n) for n in (0, 16, 17, 1000, 10**7)] == [1, 1, 2, 64, 4096]
+    assert [bucket_count(size, 10**6) for size in (0, 8192, 8193, 8192 * 100, 10**9)] == [1, 1, 2, 128, 4096]
+    assert bucket_count(10**6, 3) == 2  # never more buckets than terms, to the power of two below
 
 
 def test_page_urls_are_the_links_to_the_pages():
@@ -94,6 +95,8 @@ def test_the_same_pages_give_the_same_bytes_and_a_new_version_when_one_changes()
     assert json.loads(first.files["f/1.json"]) == {"url": "/b/", "meta": {"title": "乙"}}
     # Every bucket is written, an empty one as {}: no term's lookup is a 404.
     assert all(f"t/{n}.json" in first.files for n in range(first.layout["terms"]))
+    buckets = [json.loads(first.files[f"t/{n}.json"]) for n in range(first.layout["terms"])]
+    assert sorted(term for bucket in buckets for term in bucket) == sorted(postings_of([d for _, d in pages])[0])
 
 
 def test_a_shard_left_half_written_has_no_layout_and_is_indexed_whole_again(tmp_path):
