@@ -66,7 +66,7 @@ def test_a_digest_is_trusted_only_when_the_file_was_settled_before_it_was_taken(
 
 
 def test_the_walk_is_in_os_walk_order_and_skips_what_it_is_told(tmp_path):
-    for name in ["b/z.txt", "b/a.txt", "a.txt", ".hidden/x.txt", "c/.x", "pagefind/i.txt", "c/d/e.txt"]:
+    for name in ["b/z.txt", "b/a.txt", "a.txt", ".hidden/x.txt", "c/.x", "search-index/i.txt", "c/d/e.txt"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     os.symlink(tmp_path / "b", tmp_path / "link")
@@ -76,7 +76,7 @@ def test_the_walk_is_in_os_walk_order_and_skips_what_it_is_told(tmp_path):
         expected += [os.path.relpath(os.path.join(folder, n), tmp_path) for n in sorted(files)]
     walked = [relative for relative, _ in tree_files(str(tmp_path))]
     assert walked == expected
-    assert [r for r, _ in tree_files(str(tmp_path), skip_hidden=True, skip_folders={"pagefind"})] == [
+    assert [r for r, _ in tree_files(str(tmp_path), skip_hidden=True, skip_folders={"search-index"})] == [
         "a.txt",
         "b/a.txt",
         "b/z.txt",
