@@ -6,7 +6,8 @@ it) and from `resident_queries.toml` (questions as residents ask them). Each nam
 find. Every query runs twice: with the browser's own `Intl.Segmenter`, and with a segmenter that
 returns single characters injected before the page's scripts; search must not depend on it.
 Printed: recall@1, recall@5, mean reciprocal rank (over the first ten results) and the bytes the
-first search transfers, as a table and then one JSON line.
+first search transfers, as a table; the bytes and seconds of the first searches that fetch the most
+(`HEAVY_FIRST_SEARCHES`); then one JSON line.
 
 """
 
@@ -190,27 +191,40 @@ def serve(site: str) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def run_mode(browser, base: str, queries, single_character: bool) -> dict:
+# Queries whose first search fetches the most: words on nearly every page of a kind (醴陵市, 村务公开,
+# 2020年), a common character alone (村), a place (东富镇) and a question. Each is measured in a new
+# browser context, as a resident's first search: the page, its script and style, and the index.
+HEAVY_FIRST_SEARCHES = ("东富镇", "醴陵市", "村务公开", "2020年", "村", "收入", "老年证在哪里办")
+
+
+def first_search(browser, base: str, query: str, single_character: bool = False):
+    """(page, bytes, seconds) of a first search for `query` in a new context: from opening
+    /search/?q=… until its results are listed; the page is left open for more queries."""
     context = browser.new_context()
     if single_character:
         context.add_init_script(SINGLE_CHARACTER_SEGMENTER)
     page = context.new_page()
     transferred = []
     page.on("requestfinished", lambda request: transferred.append(request))
-    first = queries[0][0]
     started = time.monotonic()
-    page.goto(f"{base}/search/?q={urllib.parse.quote(first)}")
+    page.goto(f"{base}/search/?q={urllib.parse.quote(query)}")
     # The results are listed (their fragments fetched) when the page says so.
     page.wait_for_function(
-        "q => document.getElementById('lp-search').dataset.searchDone === q", arg=first, timeout=30000
+        "q => document.getElementById('lp-search').dataset.searchDone === q", arg=query, timeout=30000
     )
-    first_seconds = round(time.monotonic() - started, 2)  # the page loaded and its first results listed
+    seconds = round(time.monotonic() - started, 2)  # the page loaded and its first results listed
     page.wait_for_load_state("networkidle")
-    first_bytes = sum(
+    size = sum(
         request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
         for request in transferred
         if "search" in request.url  # the page, its script and style, the index
     )
+    return page, size, seconds
+
+
+def run_mode(browser, base: str, queries, single_character: bool) -> dict:
+    page, first_bytes, first_seconds = first_search(browser, base, queries[0][0], single_character)
+    context = page.context
     ranks = []
     for query, url, kind in queries:
         found = page.evaluate(RANK, query)
@@ -262,6 +276,12 @@ def main(argv: list[str] | None = None) -> dict:
                 executable_path="/usr/bin/chromium",
                 args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
             )
+            heavy = {}
+            for query in HEAVY_FIRST_SEARCHES:
+                page, size, seconds = first_search(browser, base, query)
+                page.context.close()
+                heavy[query] = {"bytes": size, "seconds": seconds}
+            report["heavy_first_searches"] = heavy
             for mode, single in (("browser-segmenter", False), ("single-character-segmenter", True)):
                 run = run_mode(browser, base, everything, single)
                 report["modes"][mode] = {
@@ -288,6 +308,9 @@ def main(argv: list[str] | None = None) -> dict:
         "first_search_bytes"
     ] == modes[1]["first_search_bytes"]
     print("identical ranks and bytes in both segmenter modes:", "yes" if same else "NO")
+    print("first searches that fetch the most (bytes, seconds to the results listed):")
+    for query, figure in report["heavy_first_searches"].items():
+        print(f"  {query:12} {figure['bytes']:9d} {figure['seconds']:6.2f}")
     if args.misses:
         for r in modes[0]["ranks"]:
             if r["rank"] != 1:
