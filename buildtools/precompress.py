@@ -62,8 +62,11 @@ def precompress_tree(root: str, extensions=COMPRESSIBLE, min_bytes: int = MIN_BY
     files = list(tree_files(root))
     present = {relative for relative, _path in files}  # a copy's page is looked up here, not with a system call
     for relative, source in files:
-        if relative.endswith(COPIES) and relative[:-3].endswith(extensions) and relative[:-3] not in present:
-            _remove_orphan(source)
+        if relative.endswith(COPIES) and relative[:-3].endswith(extensions):
+            # A copy whose source is gone (an article withdrawn) or now too small to compress
+            # must not keep serving the old bytes.
+            if relative[:-3] not in present or os.path.getsize(source[:-3]) < min_bytes:
+                os.remove(source)
     sources = [(relative, source) for relative, source in files if relative.endswith(extensions)]
     due = _due(sources, min_bytes, lambda relative, suffix: relative + suffix in present)
     return sum(_compress(due, workers).values())
@@ -73,14 +76,17 @@ def precompress_changed(
     root: str, changed: set[str], extensions=COMPRESSIBLE, min_bytes: int = MIN_BYTES, workers: int | None = None
 ) -> set[str]:
     """precompress_tree for the files (relative to `root`) a build wrote or removed: the copies of
-    a removed file go, a written one's are made again when its mtime moved. Returns the copies
+    a removed file go, and of a written one now under `min_bytes`; a written one's are made again
+    when its mtime moved. Returns the copies
     (relative paths) written or removed."""
     sources, touched = [], set()
     for relative in changed:
         if relative.endswith(COPIES) or not relative.endswith(extensions):
             continue
         source = os.path.join(root, relative)
-        if os.path.exists(source):
+        # A written file now too small to compress must not keep the copies of its longer self:
+        # the server would hand out the old bytes (gzip_static prefers the copy).
+        if os.path.exists(source) and os.path.getsize(source) >= min_bytes:
             sources.append((relative, source))
             continue
         for suffix in COPIES:
@@ -142,9 +148,3 @@ def _is_current(copy_path: str, source_mtime: int) -> bool:
         return os.stat(copy_path).st_mtime_ns == source_mtime
     except FileNotFoundError:
         return False
-
-
-def _remove_orphan(copy_path: str) -> None:
-    """A copy whose page is gone (article withdrawn) must not keep serving the old page."""
-    if not os.path.exists(copy_path[:-3]):
-        os.remove(copy_path)

@@ -8,6 +8,10 @@ build (3,240 pages in its year's shard); kept, it costs the pages that changed.
 
     <store>/<shard>/<page path>   the page's document (pages without a content area have none)
     <store>/<shard>.json          {"rules": …, "format": 2, "pages": {page: [digest of its bytes, has a document, its filters]}}
+    <store>/<shard>.previous/<page path>
+                                  the document a page had when its shard was last indexed, kept when
+                                  the page's document is rewritten, so that buildtools/search_shards.py
+                                  can patch the index with the page's old and new terms
 
 A document is a function of the page's bytes and the rules alone, so a recorded digest equal to the
 page's digest means the document on disk is the one a clean build makes. Before a document is
@@ -35,6 +39,8 @@ _SEARCHABLE = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s=/>]")
 _POOL_MINIMUM = 100
 
 
+# Beside a shard's documents: the documents its index was last made from (see above).
+PREVIOUS = ".previous"
 # The record's layout: a record of another layout is made again, like one of other rules.
 RECORD_FORMAT = 2
 
@@ -78,7 +84,14 @@ def update_shard(
     for page, _digest in due:
         record.pop(page, None)
     _save_record(record_path, rules, record)
-    items = [(os.path.join(site_path, page), os.path.join(documents, *page.split("/"))) for page, _ in due]
+    items = [
+        (
+            os.path.join(site_path, page),
+            os.path.join(documents, *page.split("/")),
+            os.path.join(documents + PREVIOUS, *page.split("/")),
+        )
+        for page, _ in due
+    ]
     for (page, digest), (has_document, document_changed, filters) in zip(due, _make_all(items, workers)):
         record[page] = [digest, has_document, filters]
         if document_changed:
@@ -119,11 +132,12 @@ def _make_chunk(items):
     return [make_document(item) for item in items]
 
 
-def make_document(item: tuple[str, str]) -> tuple[bool, bool, dict[str, list[str]]]:
+def make_document(item: tuple[str, str, str]) -> tuple[bool, bool, dict[str, list[str]]]:
     """Write the document of the page at `page_path` to `document_path` (or remove it when the page
     has none); returns (it has one, its bytes changed, its filters). An unchanged document keeps
-    its file."""
-    page_path, document_path = item
+    its file; a rewritten one's old file goes to `previous_path`, unless one is there already (the
+    document the index was last made from)."""
+    page_path, document_path, previous_path = item
     with open(page_path, "rb") as handle:
         data = handle.read()
     document = None
@@ -135,6 +149,9 @@ def make_document(item: tuple[str, str]) -> tuple[bool, bool, dict[str, list[str
     encoded = document.encode("utf-8")
     if has_bytes(document_path, encoded):
         return True, False, filters
+    if os.path.exists(document_path) and not os.path.exists(previous_path):
+        os.makedirs(os.path.dirname(previous_path), exist_ok=True)
+        os.rename(document_path, previous_path)
     os.makedirs(os.path.dirname(document_path), exist_ok=True)
     # Not through a temporary file: nothing reads the store during a build, and the record
     # already names no digest for this page.

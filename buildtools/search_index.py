@@ -37,10 +37,12 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
 from dataclasses import dataclass, field
 
 from buildtools.search_text import ABBREVIATION_END, END
+from plugins.portal_data.digests import bytes_digest
 from plugins.portal_data.tree import tree_files
 
 # A bucket holds about this many bytes of postings (before compression): a query fetches one bucket
@@ -157,15 +159,38 @@ def bucket_count(size: int, terms: int) -> int:
     return count
 
 
-def bucket_files(index: dict[str, dict[int, list]]) -> tuple[int, dict[int, bytes]]:
-    """(bucket count, {bucket: JSON bytes}) of one kind of term. An empty bucket is written too, as
-    `{}`: a query whose term falls there gets an answer, not a 404 in the server's error log."""
+def bucket_files(index: dict[str, dict[int, list]]) -> tuple[int, dict[int, bytes], list[int]]:
+    """(bucket count, {bucket: JSON bytes}, [bytes of postings, terms]) of one kind of term. An empty
+    bucket is written too, as `{}`: a query whose term falls there gets an answer, not a 404 in the
+    server's error log."""
     encoded = {term: _json(encoded_postings(index[term])) for term in sorted(index)}
-    count = bucket_count(sum(map(len, encoded.values())), len(encoded))
-    buckets: dict[int, list[bytes]] = {number: [] for number in range(count)}
-    for term, postings in encoded.items():  # terms are ASCII letters: written as JSON keys as they are
-        buckets[fnv1a(term) % count].append(b'"' + term.encode() + b'":' + postings)
-    return count, {number: b"{" + b",".join(parts) + b"}" for number, parts in buckets.items()}
+    size = [sum(map(len, encoded.values())), len(encoded)]
+    count = bucket_count(*size)
+    buckets: dict[int, dict[str, bytes]] = {number: {} for number in range(count)}
+    for term, postings in encoded.items():
+        buckets[fnv1a(term) % count][term] = postings
+    return count, {number: bucket_bytes(terms) for number, terms in buckets.items()}, size
+
+
+def bucket_bytes(terms: dict[str, bytes]) -> bytes:
+    """A bucket's file from its terms' encoded postings, in term order (terms are ASCII letters:
+    written as JSON keys as they are)."""
+    return b"{" + b",".join(b'"' + term.encode() + b'":' + terms[term] for term in sorted(terms)) + b"}"
+
+
+def decoded_postings(flat: list) -> dict[int, list]:
+    """encoded_postings undone: {page id: [weight, positions]}."""
+    pages, page_id, i = {}, 0, 0
+    while i < len(flat):
+        page_id += flat[i]
+        weight, count = flat[i + 1], flat[i + 2]
+        positions, position = [], 0
+        for step in flat[i + 3 : i + 3 + count]:
+            position += step
+            positions.append(position)
+        pages[page_id] = [float(weight), positions]
+        i += 3 + count
+    return pages
 
 
 def _json(value) -> bytes:
@@ -174,10 +199,21 @@ def _json(value) -> bytes:
 
 @dataclass
 class ShardIndex:
-    """One shard's files (relative path -> bytes) and what the manifest says of it."""
+    """One shard's files (relative path -> bytes; with a patch, only those that change), what the
+    manifest says of it, and what a later patch needs (`state`: the pages in id order, each kind's
+    [bytes of postings, terms], every file's digest)."""
 
     files: dict[str, bytes]
     layout: dict
+    state: dict
+
+
+def version_of(digests: dict[str, str]) -> str:
+    """The shard's version, from every file's digest: it changes with any file's bytes."""
+    version = hashlib.sha256()
+    for name in sorted(digests):
+        version.update(f"{name}\0{digests[name]}\0".encode())
+    return version.hexdigest()[:12]
 
 
 def shard_index(pages: list[tuple[str, Document]]) -> ShardIndex:
@@ -185,24 +221,106 @@ def shard_index(pages: list[tuple[str, Document]]) -> ShardIndex:
     documents = [document for _, document in pages]
     terms, characters = postings_of(documents)
     files: dict[str, bytes] = {}
-    term_buckets, term_files = bucket_files(terms)
-    character_buckets, character_files = bucket_files(characters)
+    term_buckets, term_files, term_size = bucket_files(terms)
+    character_buckets, character_files, character_size = bucket_files(characters)
     for number, data in term_files.items():
         files[f"{FOLDERS['terms']}/{number}.json"] = data
     for number, data in character_files.items():
         files[f"{FOLDERS['characters']}/{number}.json"] = data
     filters: dict[str, dict[str, list[int]]] = {}
     for page_id, (path, document) in enumerate(pages):
-        files[f"{FOLDERS['fragments']}/{page_id}.json"] = _json({"url": page_url(path), "meta": document.meta})
+        files[fragment_name(page_id)] = fragment_bytes(path, document)
         for key, values in document.filters.items():
             for value in values:
                 filters.setdefault(key, {}).setdefault(value, []).append(page_id)
     files[FILTERS_FILE] = _json(filters)
-    version = hashlib.sha256()
-    for name in sorted(files):
-        version.update(name.encode() + b"\0" + files[name] + b"\0")
-    layout = {"terms": term_buckets, "characters": character_buckets, "version": version.hexdigest()[:12]}
-    return ShardIndex(files, layout)
+    digests = {name: bytes_digest(data) for name, data in files.items()}
+    layout = {"terms": term_buckets, "characters": character_buckets, "version": version_of(digests)}
+    state = {
+        "pages": [path for path, _ in pages],
+        "sizes": {"terms": term_size, "characters": character_size},
+        "files": digests,
+    }
+    return ShardIndex(files, layout, state)
+
+
+def fragment_name(page_id: int) -> str:
+    return f"{FOLDERS['fragments']}/{page_id}.json"
+
+
+def fragment_bytes(path: str, document: Document) -> bytes:
+    return _json({"url": page_url(path), "meta": document.meta})
+
+
+def patched_index(folder: str, layout: dict, state: dict, changes: dict[int, tuple[Document, Document]]):
+    """The shard's index after the pages `changes` names (page id -> (old document, new document))
+    changed, their ids unchanged: a ShardIndex holding only the files whose bytes change, read and
+    patched from `folder`, term by term. None when a bucket count would change with it (the shard
+    is then indexed whole, as a clean build would count its buckets).
+
+    One corrected page touches the buckets of its own terms, a few hundred small files, where
+    indexing its shard reads and encodes thousands of pages."""
+    files: dict[str, bytes] = {}
+    sizes = {kind: list(size) for kind, size in state["sizes"].items()}
+    for kind, pick in (("terms", 0), ("characters", 1)):
+        count = layout[kind]
+        old_postings: dict[str, dict[int, list]] = {}
+        new_postings: dict[str, dict[int, list]] = {}
+        for page_id, (old, new) in changes.items():
+            for term, pages in postings_of([old])[pick].items():
+                old_postings.setdefault(term, {})[page_id] = pages[0]
+            for term, pages in postings_of([new])[pick].items():
+                new_postings.setdefault(term, {})[page_id] = pages[0]
+        by_bucket: dict[int, list[str]] = {}
+        for term in old_postings.keys() | new_postings.keys():
+            by_bucket.setdefault(fnv1a(term) % count, []).append(term)
+        for number, terms in sorted(by_bucket.items()):
+            name = f"{FOLDERS[kind]}/{number}.json"
+            with open(os.path.join(folder, *name.split("/")), "rb") as handle:
+                data = handle.read()
+            bucket = {term: _json(flat) for term, flat in json.loads(data).items()}
+            for term in terms:
+                pages = decoded_postings(json.loads(bucket[term])) if term in bucket else {}
+                if term in bucket:
+                    sizes[kind][0] -= len(bucket.pop(term))
+                    sizes[kind][1] -= 1
+                for page_id in changes:
+                    pages.pop(page_id, None)
+                pages.update(new_postings.get(term, {}))
+                if pages:
+                    bucket[term] = _json(encoded_postings(pages))
+                    sizes[kind][0] += len(bucket[term])
+                    sizes[kind][1] += 1
+            patched = bucket_bytes(bucket)
+            if patched != data:
+                files[name] = patched
+        if bucket_count(*sizes[kind]) != count:
+            return None
+    for page_id, (_old, new) in changes.items():
+        data = fragment_bytes(state["pages"][page_id], new)
+        if bytes_digest(data) != state["files"].get(fragment_name(page_id)):
+            files[fragment_name(page_id)] = data
+    with open(os.path.join(folder, FILTERS_FILE), "rb") as handle:
+        filters = json.loads(handle.read())
+    for page_id, (_old, new) in changes.items():
+        for values in filters.values():
+            for pages in values.values():
+                if page_id in pages:
+                    pages.remove(page_id)
+        for key, values in new.filters.items():
+            for value in values:
+                filters.setdefault(key, {}).setdefault(value, []).append(page_id)
+    filters = {
+        key: {value: sorted(pages) for value, pages in values.items() if pages}
+        for key, values in filters.items()
+        if any(values.values())
+    }
+    data = _json(filters)
+    if bytes_digest(data) != state["files"].get(FILTERS_FILE):
+        files[FILTERS_FILE] = data
+    digests = {**state["files"], **{name: bytes_digest(data) for name, data in files.items()}}
+    layout = {"terms": layout["terms"], "characters": layout["characters"], "version": version_of(digests)}
+    return ShardIndex(files, layout, {"pages": state["pages"], "sizes": sizes, "files": digests})
 
 
 def read_shard_documents(documents_folder: str) -> list[tuple[str, Document]]:

@@ -23,10 +23,13 @@ import os
 import re
 import shutil
 import time
+from dataclasses import dataclass, field
 
-from buildtools.search_documents import has_documents, rules_digest, shard_totals, update_shard
+from buildtools import search_index
+from buildtools.search_documents import PREVIOUS, has_documents, rules_digest, shard_totals, update_shard
 from buildtools.search_index import read_shard_documents, shard_index
-from plugins.portal_data.atomic import write_atomically
+from plugins.portal_data.atomic import write_atomically, write_json_atomically
+from plugins.portal_data.digests import file_digest
 from plugins.portal_data.downloads import has_bytes
 from plugins.portal_data.tree import tree_files
 
@@ -47,6 +50,9 @@ FOLDER = "search-index"
 MANIFEST = "shards.json"
 COMPRESSED = (".gz", ".br")  # the build's precompressed copies beside the index's files
 ENTRY = "layout.json"  # written last into a shard's folder: a folder without it is not an index
+# Beside a shard's kept documents (buildtools/search_documents.py, which also keeps, under PREVIOUS,
+# the documents the last index was made from): what a patch of the index needs of the last one.
+STATE = ".index.json"
 _SHARD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a folder name, and part of a URL
 
 
@@ -94,12 +100,21 @@ def has_bundle(site_path: str, shard: str) -> bool:
     return os.path.isfile(os.path.join(site_path, FOLDER, shard, ENTRY))
 
 
-def index_shards(
-    site_path: str, settings: dict, changed: set[str] | None, store: str, workers: int = 1
-) -> tuple[list[str], dict[str, float], int, set[str]]:
-    """Bring `site_path/search-index/` up to date; returns (problems, seconds per shard indexed
-    again, how many pages' search documents changed, the files written or removed, relative to
-    `site_path`).
+@dataclass
+class IndexUpdate:
+    """What one search step did: problems that fail the build, seconds per shard indexed again,
+    the shards among them patched rather than made whole, how many pages' search documents
+    changed, and the files written or removed (relative to the site)."""
+
+    problems: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    patched: set[str] = field(default_factory=set)
+    documents_changed: int = 0
+    written: set[str] = field(default_factory=set)
+
+
+def index_shards(site_path: str, settings: dict, changed: set[str] | None, store: str, workers: int = 1) -> IndexUpdate:
+    """Bring `site_path/search-index/` up to date.
 
     Each page's search document is kept in `store` (buildtools/search_documents.py); a shard is
     indexed again when one of its documents changed, or every shard when `changed` is None.
@@ -107,7 +122,7 @@ def index_shards(
     index_root = os.path.join(site_path, FOLDER)
     listed = read_manifest(index_root)
     if changed is not None and not changed and listed is not None and all(has_bundle(site_path, s) for s in listed):
-        return [], {}, 0, set()  # no page written or removed: every shard is built from the pages as they are
+        return IndexUpdate()  # no page written or removed: every shard is built from the pages as they are
     config = shard_settings(settings)
     by_shard = pages_by_shard(site_path, config)
     rules = rules_digest()
@@ -118,26 +133,30 @@ def index_shards(
     }
     shards = sorted(shard for shard in by_shard if has_documents(store, shard, rules))
     os.makedirs(index_root, exist_ok=True)
-    indexed: dict[str, float] = {}
-    written: set[str] = set()
+    update = IndexUpdate(documents_changed=sum(map(len, documents_changed.values())))
     for shard in shards:
         if changed is not None and not documents_changed[shard] and has_bundle(site_path, shard):
             continue
         started = time.monotonic()
-        problems, files = index_one_shard(site_path, shard, os.path.join(store, shard))
-        written |= {f"{FOLDER}/{shard}/{relative}" for relative in files}
+        problems, files, patched = index_one_shard(
+            site_path, shard, os.path.join(store, shard), None if changed is None else documents_changed[shard]
+        )
+        update.written |= {f"{FOLDER}/{shard}/{relative}" for relative in files}
         if problems:
-            return problems, indexed, sum(map(len, documents_changed.values())), written
-        indexed[shard] = round(time.monotonic() - started, 2)
+            update.problems = problems
+            return update
+        update.seconds[shard] = round(time.monotonic() - started, 2)
+        if patched:
+            update.patched.add(shard)
     manifest = manifest_bytes(
         shards,
         [shard_totals(store, s, rules) for s in shards],
         [read_layout(os.path.join(index_root, s)) for s in shards],
     )
     if _replace_bytes(os.path.join(index_root, MANIFEST), manifest):
-        written.add(f"{FOLDER}/{MANIFEST}")
-    written |= {f"{FOLDER}/{relative}" for relative in _remove_unlisted(index_root, set(shards))}
-    return [], indexed, sum(map(len, documents_changed.values())), written
+        update.written.add(f"{FOLDER}/{MANIFEST}")
+    update.written |= {f"{FOLDER}/{relative}" for relative in _remove_unlisted(index_root, set(shards))}
+    return update
 
 
 def _in_shard(changed: set[str] | None, shard: str, config: dict) -> set[str] | None:
@@ -149,33 +168,45 @@ def _remove_unlisted_documents(store: str, shards: set[str]) -> None:
     if not os.path.isdir(store):
         return
     for name in os.listdir(store):
-        shard = name[: -len(".json")] if name.endswith(".json") else name
+        shard = re.sub(r"(\.index)?\.json$|\.previous$", "", name)  # its record, state and previous documents
         if shard not in shards:
             path = os.path.join(store, name)
             shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.remove(path)
 
 
-def index_one_shard(site_path: str, shard: str, documents: str) -> tuple[list[str], set[str]]:
+def index_one_shard(
+    site_path: str, shard: str, documents: str, changed: set[str] | None = None
+) -> tuple[list[str], set[str], bool]:
     """Index `documents` (this shard's search documents, at the pages' relative paths, so the URLs in
     the index are the site's) into the shard's folder; returns (problems, the files written or
-    removed, relative to the folder).
+    removed, relative to the folder, whether the index was patched rather than made whole).
 
-    Only the files whose bytes changed are written, each by rename (files of the kept work folder
-    may be hard-linked into a live release: replace, never rewrite): one corrected page changes the
-    buckets of its own terms, not the thousands of others, and so little is compressed and synced.
-    The layout goes first and is written again last, so a folder left half-updated by an interrupted
-    build has none and is indexed again by the next (`has_bundle`)."""
+    `changed`: the pages whose documents changed since the last index. When each of them was edited
+    (not added or removed) and the last index's state is at hand, only their terms are patched
+    (search_index.patched_index); otherwise the shard is indexed whole. Either way only the files
+    whose bytes changed are written, each by rename (files of the kept work folder may be
+    hard-linked into a live release: replace, never rewrite), so one correction compresses and
+    syncs a few dozen files. The layout goes first and is written again last, and the state just
+    before it, so a folder left half-updated by an interrupted build has none and is indexed whole
+    by the next (`has_bundle`)."""
     folder = os.path.join(site_path, FOLDER, shard)
+    previous, state_path = documents + PREVIOUS, documents + STATE
     written: set[str] = set()
+    patched = False
     try:
-        index = shard_index(read_shard_documents(documents))
+        index = _patched(folder, documents, previous, state_path, changed) if changed else None
+        patched = index is not None
         entry = os.path.join(folder, ENTRY)
         if os.path.exists(entry):
             os.remove(entry)
-        present = {relative for relative, _ in tree_files(folder) if not relative.endswith(COMPRESSED)}
-        for relative in sorted(present - index.files.keys() - {ENTRY}):
-            os.remove(os.path.join(folder, *relative.split("/")))
-            written.add(relative)
+        if index is None:
+            index = shard_index(read_shard_documents(documents))
+            present = {relative for relative, _ in tree_files(folder) if not relative.endswith(COMPRESSED)}
+            for relative in sorted(present - index.files.keys() - {ENTRY}):
+                os.remove(os.path.join(folder, *relative.split("/")))
+                written.add(relative)
+        else:
+            present = set(index.files)  # a patch holds only files that exist and changed
         made = set()
         for relative, data in index.files.items():
             path = os.path.join(folder, *relative.split("/"))
@@ -187,11 +218,45 @@ def index_one_shard(site_path: str, shard: str, documents: str) -> tuple[list[st
                 made.add(parent)
             write_atomically(path, data)
             written.add(relative)
+        write_json_atomically(state_path, {"code": _index_code(), **index.state})
         write_atomically(entry, json.dumps(index.layout, sort_keys=True).encode() + b"\n")
         written.add(ENTRY)
+        shutil.rmtree(previous, ignore_errors=True)
     except OSError as exc:
-        return [f"搜索索引 {shard} 构建失败：{exc}"], written
-    return [], written
+        return [f"搜索索引 {shard} 构建失败：{exc}"], written, patched
+    return [], written, patched
+
+
+def _index_code() -> str:
+    """The index code's version: a state written by other code is not patched."""
+    return file_digest(search_index.__file__)
+
+
+def _patched(folder: str, documents: str, previous: str, state_path: str, changed: set[str]):
+    """search_index.patched_index for the `changed` pages, or None when the shard must be indexed
+    whole: no state or layout from the last index, other code, pages added or removed, or a changed
+    page whose previous document was not kept (search_documents keeps it when it rewrites one)."""
+    try:
+        with open(state_path, encoding="utf-8") as handle:
+            state = json.load(handle)
+        layout = read_layout(folder)
+    except (OSError, ValueError):
+        return None
+    pages = sorted(relative for relative, _ in tree_files(documents))
+    kept = {relative for relative, _ in tree_files(previous)}
+    if state.get("code") != _index_code() or state.get("pages") != pages or kept != changed:
+        return None
+    ids = {page: page_id for page_id, page in enumerate(pages)}
+    changes = {}
+    for page in sorted(changed):
+        if page not in ids:
+            return None
+        with open(os.path.join(previous, *page.split("/")), encoding="utf-8") as handle:
+            old = search_index.read_document(handle.read())
+        with open(os.path.join(documents, *page.split("/")), encoding="utf-8") as handle:
+            new = search_index.read_document(handle.read())
+        changes[ids[page]] = (old, new)
+    return search_index.patched_index(folder, layout, state, changes)
 
 
 def read_layout(shard_folder: str) -> dict:

@@ -212,7 +212,8 @@ def index_for_search(
     of the kept work folder may be hard-linked into a live release and must never be rewritten in
     place). A failed shard returns a problem, so the build fails and the live site and its index
     stay as they were; the shard, left without its layout, is indexed again by the next build.
-    The shards indexed again, and seconds for each, are in the build report (`search.reindexed`),
+    The shards indexed again, and seconds for each, are in the build report (`search.reindexed`;
+    `search.patched`: those whose index was patched for the changed pages, not made whole),
     with how many pages' documents changed (`search.documents_changed`) and how many index files
     were written or removed (`search.files_written`). Returns (problems, those files).
     """
@@ -220,17 +221,16 @@ def index_for_search(
 
     started = time.monotonic()
     try:
-        problems, seconds, documents_changed, written = index_shards(
-            site_path, settings, pages_changed, documents, workers
-        )
+        update = index_shards(site_path, settings, pages_changed, documents, workers)
     except ValueError as exc:  # a wrong SEARCH_SHARDS setting: fail the build with its message
         return [f"搜索索引设置有误：{exc}"], set()
     if clock is not None:
         clock.facts["search"] = {
-            "reindexed": sorted(seconds),
+            "reindexed": sorted(update.seconds),
+            "patched": sorted(update.patched),
             "seconds": round(time.monotonic() - started, 2),
-            "seconds_by_shard": seconds,
-            "documents_changed": documents_changed,
-            "files_written": len(written),
+            "seconds_by_shard": update.seconds,
+            "documents_changed": update.documents_changed,
+            "files_written": len(update.written),
         }
-    return problems, written
+    return update.problems, update.written

@@ -14,7 +14,7 @@ import sys
 
 import brotli
 
-from buildtools.precompress import gzip_bytes, precompress_tree
+from buildtools.precompress import gzip_bytes, precompress_changed, precompress_tree
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -84,6 +84,21 @@ def test_copies_follow_their_page_and_disappear_with_it(tmp_path):
     page.unlink()
     precompress_tree(str(tmp_path))
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_file_grown_too_small_to_compress_loses_its_copies(tmp_path):
+    """A search fragment or page rewritten under MIN_BYTES: its old copies would be served instead
+    (gzip_static prefers the .gz), so they go, in a changed-files pass and in a whole-tree pass."""
+    for name in ("changed", "tree"):
+        page = tmp_path / name / "f.json"
+        page.parent.mkdir()
+        page.write_text("醴陵" * 200, encoding="utf-8")
+        precompress_tree(str(page.parent))
+        assert (page.parent / "f.json.gz").is_file()
+        page.write_text("{}", encoding="utf-8")
+    assert precompress_changed(str(tmp_path / "changed"), {"f.json"}) == {"f.json.gz", "f.json.br"}
+    precompress_tree(str(tmp_path / "tree"))
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["f.json", "f.json"]
 
 
 def test_compressing_on_two_cores_gives_the_same_bytes_as_on_one(tmp_path):

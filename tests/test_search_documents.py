@@ -93,6 +93,7 @@ def test_kept_documents_after_edits_index_what_a_clean_build_indexes(tmp_path):
     assert result.ok, result.problems
     assert result.report["search"]["documents_changed"] == 2  # the article and the corrected month
     assert result.report["search"]["reindexed"] == ["ledgers-2020", "news-2020-2024"]
+    assert result.report["search"]["patched"] == ["ledgers-2020", "news-2020-2024"]  # both edits, patched
 
     clean = tmp_path / "clean"
     clean_result = build_site(str(ROOT / "pelicanconf.py"), str(clean), {**overrides, "INCREMENTAL_BUILD": False})

@@ -11,6 +11,7 @@ from buildtools.search_index import (
     encoded_postings,
     fnv1a,
     page_url,
+    patched_index,
     postings_of,
     shard_index,
     terms_of,
@@ -108,12 +109,53 @@ def test_a_shard_left_half_written_has_no_layout_and_is_indexed_whole_again(tmp_
         encoding="utf-8",
     )
     site = tmp_path / "site"
-    problems, written = index_one_shard(str(site), "s", str(documents))
-    assert problems == [] and ENTRY in written and "f/0.json" in written
+    problems, written, patched = index_one_shard(str(site), "s", str(documents))
+    assert problems == [] and ENTRY in written and "f/0.json" in written and not patched
     folder = site / "search-index/s"
     stale = folder / "t/999.json"
     stale.write_text("{}", encoding="utf-8")  # left by an older index
     (folder / ENTRY).unlink()  # as an interrupted update leaves it
-    problems, written = index_one_shard(str(site), "s", str(documents))
-    assert problems == [] and written == {ENTRY, "t/999.json"}  # nothing else differed
+    problems, written, patched = index_one_shard(str(site), "s", str(documents), {"a/index.html"})
+    assert problems == [] and written == {ENTRY, "t/999.json"} and not patched  # nothing else differed
     assert not stale.exists() and (folder / ENTRY).is_file()
+
+
+def written_index(folder, index) -> None:
+    for name, data in index.files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+
+
+def test_a_patched_index_is_the_index_made_whole(tmp_path):
+    """Editing pages (words gone and new, a filter changed, two pages at once) patches only the
+    files that change, and the result is byte for byte what indexing the pages afresh gives."""
+    pages = [
+        (f"p{n}/index.html", document(text, title=f"第{n}页"))
+        for n, text in enumerate(["醴陵市左权路福彩站点", "枫林镇苹果瓜", "香水村五月支出 2020年5月", "网格员微信群"])
+    ]
+    pages[1][1].filters = {"栏目": ["三农"]}
+    before = shard_index(pages)
+    written_index(tmp_path, before)
+    edited = list(pages)
+    edited[1] = ("p1/index.html", document("枫林镇特大苹果瓜", title="第1页"))
+    edited[1][1].filters = {"栏目": ["社会"]}
+    edited[3] = ("p3/index.html", document("网格员代办", title="第3页改"))
+    after = shard_index(edited)
+    patch = patched_index(
+        str(tmp_path), before.layout, before.state, {1: (pages[1][1], edited[1][1]), 3: (pages[3][1], edited[3][1])}
+    )
+    assert patch.layout == after.layout and patch.state == after.state
+    assert patch.files == {name: data for name, data in after.files.items() if before.files.get(name) != data}
+    # Page 3's title changed, page 1's did not; page 1 moved from 三农 to 社会.
+    assert "f/3.json" in patch.files and "f/1.json" not in patch.files and "filters.json" in patch.files
+
+
+def test_a_patch_that_would_change_the_bucket_count_is_refused(tmp_path):
+    """A clean build counts buckets from the whole shard's size: a patch that grows past a
+    boundary returns None, and the shard is indexed whole."""
+    small = [("a/index.html", document("醴陵"))]
+    before = shard_index(small)
+    written_index(tmp_path, before)
+    big = document("".join(chr(0x4E00 + n) for n in range(6000)))
+    assert shard_index([("a/index.html", big)]).layout["terms"] != before.layout["terms"]
+    assert patched_index(str(tmp_path), before.layout, before.state, {0: (small[0][1], big)}) is None

@@ -145,17 +145,17 @@ def test_one_changed_article_reindexes_only_its_shard(tmp_path):
     report = build(tmp_path)
     # The home page, section and tag pages changed too, but carry no content area to index.
     assert report["search"]["reindexed"] == ["news-2020-2024"] == list(report["search"]["seconds_by_shard"])
+    assert report["search"]["patched"] == ["news-2020-2024"]  # an edit: only its terms patched
     after = shard_files(site)
     assert {k: after[k] for k in ("ledgers-2020", "site")} == {k: before[k] for k in ("ledgers-2020", "site")}
-    # In its shard, only the files of what changed: the new words' buckets, the page's fragment
-    # (its excerpt text), the layout; every other file is kept as it was.
+    # In its shard, only the files of what changed: the buckets of its words (in five articles'
+    # shard, four buckets hold every word), the page's fragment (its excerpt text), the layout.
     rewritten = {name for name, stamp in after["news-2020-2024"].items() if before["news-2020-2024"].get(name) != stamp}
     melon = next(
         f for f in (site / "search-index/news-2020-2024/f").glob("*.json") if "giant-apple-melon" in f.read_text()
     )
     assert {"layout.json", f"f/{melon.name}"} < rewritten and any(name.startswith("t/") for name in rewritten)
-    # Five articles: one of them holds words in most buckets, yet not in all.
-    assert any(name.startswith("t/") for name in after["news-2020-2024"].keys() - rewritten)
+    assert not [name for name in rewritten if name.startswith("f/") and not name.startswith(f"f/{melon.name}")]
     assert "/news/2020/07/giant-apple-melon/" in indexed_urls(site)["news-2020-2024"]
 
 
@@ -183,6 +183,7 @@ def test_a_removed_article_is_no_longer_found_and_an_emptied_shard_goes(tmp_path
     again.unlink()
     before = shard_files(site)
     report = build(tmp_path)
+    assert "news-2020-2024" not in report["search"]["patched"]  # a page gone: every later id moves
     # The 2019 article's page changes too (its related stories), so its shard may be indexed again.
     assert "news-2020-2024" in report["search"]["reindexed"] and "ledgers-2020" not in report["search"]["reindexed"]
     urls = indexed_urls(site)
