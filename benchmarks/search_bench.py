@@ -149,6 +149,7 @@ RESIDENT_SETS = {
     "new_queries": "resident-new",
     "fresh_queries": "resident-fresh",
     "later_queries": "resident-later",
+    "december_queries": "resident-december",
 }
 
 
