@@ -178,19 +178,48 @@ def bucket_bytes(terms: dict[str, bytes]) -> bytes:
     return b"{" + b",".join(b'"' + term.encode() + b'":' + terms[term] for term in sorted(terms)) + b"}"
 
 
-def decoded_postings(flat: list) -> dict[int, list]:
-    """encoded_postings undone: {page id: [weight, positions]}."""
-    pages, page_id, i = {}, 0, 0
+_BUCKET_TERM = re.compile(rb'"([a-z]+)":(\[[^\]]*\])')  # a bucket's term and its flat list of numbers
+
+
+def bucket_terms(data: bytes) -> dict[str, bytes]:
+    """bucket_bytes undone: each term's encoded postings, as the bytes they were written as."""
+    return {match.group(1).decode(): match.group(2) for match in _BUCKET_TERM.finditer(data)}
+
+
+def spliced_postings(flat: list, replacements: dict[int, list | None]) -> list:
+    """`flat` (encoded_postings of some pages) with the entries of the pages in `replacements` put in
+    or replaced by their [weight, positions], or dropped for None: what encoded_postings gives for
+    the pages after the change, without decoding the entries of the others (a word on every page of
+    a shard has thousands)."""
+    out: list = []
+    due = sorted(replacements)
+    previous = page_id = i = k = 0
+
+    def put(new_id: int) -> None:
+        nonlocal previous
+        if replacements[new_id] is not None:
+            weight, positions = replacements[new_id]
+            out.extend([new_id - previous, _number(weight), len(positions)])
+            out.extend(later - earlier for earlier, later in zip([0, *positions], positions))
+            previous = new_id
+
     while i < len(flat):
         page_id += flat[i]
-        weight, count = flat[i + 1], flat[i + 2]
-        positions, position = [], 0
-        for step in flat[i + 3 : i + 3 + count]:
-            position += step
-            positions.append(position)
-        pages[page_id] = [float(weight), positions]
-        i += 3 + count
-    return pages
+        end = i + 3 + flat[i + 2]
+        while k < len(due) and due[k] < page_id:
+            put(due[k])
+            k += 1
+        if k < len(due) and due[k] == page_id:
+            put(due[k])
+            k += 1
+        else:
+            out.append(page_id - previous)
+            out.extend(flat[i + 1 : end])
+            previous = page_id
+        i = end
+    for new_id in due[k:]:
+        put(new_id)
+    return out
 
 
 def _json(value) -> bytes:
@@ -278,17 +307,15 @@ def patched_index(folder: str, layout: dict, state: dict, changes: dict[int, tup
             name = f"{FOLDERS[kind]}/{number}.json"
             with open(os.path.join(folder, *name.split("/")), "rb") as handle:
                 data = handle.read()
-            bucket = {term: _json(flat) for term, flat in json.loads(data).items()}
+            bucket = bucket_terms(data)
             for term in terms:
-                pages = decoded_postings(json.loads(bucket[term])) if term in bucket else {}
+                flat = json.loads(bucket[term]) if term in bucket else []
                 if term in bucket:
                     sizes[kind][0] -= len(bucket.pop(term))
                     sizes[kind][1] -= 1
-                for page_id in changes:
-                    pages.pop(page_id, None)
-                pages.update(new_postings.get(term, {}))
-                if pages:
-                    bucket[term] = _json(encoded_postings(pages))
+                flat = spliced_postings(flat, {page_id: new_postings.get(term, {}).get(page_id) for page_id in changes})
+                if flat:
+                    bucket[term] = _json(flat)
                     sizes[kind][0] += len(bucket[term])
                     sizes[kind][1] += 1
             patched = bucket_bytes(bucket)

@@ -14,6 +14,7 @@ from buildtools.search_index import (
     patched_index,
     postings_of,
     shard_index,
+    spliced_postings,
     terms_of,
 )
 from buildtools.search_shards import ENTRY, index_one_shard
@@ -159,3 +160,17 @@ def test_a_patch_that_would_change_the_bucket_count_is_refused(tmp_path):
     big = document("".join(chr(0x4E00 + n) for n in range(6000)))
     assert shard_index([("a/index.html", big)]).layout["terms"] != before.layout["terms"]
     assert patched_index(str(tmp_path), before.layout, before.state, {0: (small[0][1], big)}) is None
+
+
+def test_splicing_a_posting_list_is_encoding_the_pages_after_the_change():
+    before = {0: [11.0, [0, 4, 9]], 3: [1.0, [7]], 40: [2.5, [1, 2]]}
+    flat = encoded_postings(before)
+    for replacements in (
+        {3: None},
+        {3: [2.0, [5]]},
+        {1: [1.0, [0]]},
+        {41: [1.0, [3]], 0: None},
+        {40: None, 3: None, 0: None},
+    ):
+        after = {page: entry for page, entry in {**before, **replacements}.items() if entry is not None}
+        assert spliced_postings(flat, replacements) == encoded_postings(after), replacements
