@@ -45,10 +45,13 @@ from buildtools.search_text import ABBREVIATION_END, END
 from plugins.portal_data.digests import bytes_digest
 from plugins.portal_data.tree import tree_files
 
-# A bucket holds about this many bytes of postings (before compression): a query fetches one bucket
-# per term per shard, so smaller buckets make the first search smaller and the folder larger. A
-# term whose own postings are longer (a word on every ledger month) is a bucket of its own size.
+# A bucket holds at most about this many bytes of postings (before compression) and this many terms:
+# a query fetches one bucket per term per shard, so smaller buckets make the first search smaller
+# and the folder larger. Bytes decide in a shard of few words on many pages (a year of ledgers: 128
+# buckets by terms averaged 67 KB), terms in a small one (today's news: 4 buckets by bytes doubled
+# the first search). A term whose own postings are longer is a bucket of its own size.
 BUCKET_BYTES = 8192
+TERMS_PER_BUCKET = 16
 MAX_BUCKETS = 4096
 FOLDERS = {"terms": "t", "characters": "c", "fragments": "f"}
 FILTERS_FILE = "filters.json"
@@ -151,10 +154,15 @@ def fnv1a(text: str) -> int:
 
 
 def bucket_count(size: int, terms: int) -> int:
-    """The smallest power of two that puts `size` bytes of postings at most BUCKET_BYTES to a
-    bucket, no more than one bucket per term and MAX_BUCKETS in all."""
+    """The smallest power of two that puts at most BUCKET_BYTES of the `size` bytes of postings and
+    TERMS_PER_BUCKET of the `terms` in a bucket; no more than one bucket per term and MAX_BUCKETS
+    in all."""
     count = 1
-    while count * BUCKET_BYTES < size and count * 2 <= max(1, terms) and count < MAX_BUCKETS:
+    while (
+        (count * BUCKET_BYTES < size or count * TERMS_PER_BUCKET < terms)
+        and count * 2 <= max(1, terms)
+        and count < MAX_BUCKETS
+    ):
         count *= 2
     return count
 

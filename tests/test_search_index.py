@@ -79,8 +79,10 @@ def test_the_hash_and_bucket_counts_are_fixed():
     # search.js computes the same FNV-1a: these values are what it must give (tests/test_search.py
     # searches through it in a browser).
     assert fnv1a("") == 0x811C9DC5 and fnv1a("a") == 0xE40C292C
-    assert [bucket_count(size, 10**6) for size in (0, 8192, 8193, 8192 * 100, 10**9)] == [1, 1, 2, 128, 4096]
-    assert bucket_count(10**6, 3) == 2  # never more buckets than terms, to the power of two below
+    assert [bucket_count(size, 16) for size in (0, 8192, 8193, 8192 * 4)] == [1, 1, 2, 4]  # by bytes
+    assert [bucket_count(100, terms) for terms in (0, 16, 17, 16 * 100)] == [1, 1, 2, 128]  # by terms
+    assert bucket_count(8192 * 100, 10) == 8 and bucket_count(10**6, 3) == 2  # never more buckets than terms
+    assert bucket_count(10**12, 10**9) == 4096
 
 
 def test_page_urls_are_the_links_to_the_pages():
