@@ -284,6 +284,9 @@ def sync(
         files = {relative: entry for relative, entry in old.items() if relative not in changed}
     else:
         looked_at, files = work_files(work), {}
+    # The search index's list of shards (their versions and bucket counts) last: a reader served
+    # between two files gets the old list, not a new version string over buckets not yet copied.
+    looked_at = sorted(looked_at, key=lambda item: item[0].startswith(f"{SEARCH_FOLDER}/shards.json"))
     changes, added = [], []
     os.makedirs(target, exist_ok=True)
     for relative, source in looked_at:

@@ -74,7 +74,12 @@ def read_document(text: str) -> Document:
     per field)."""
     document = Document()
     for weight, tokens in _BLOCK.findall(text):
-        value = float(weight) if weight else 1.0
+        try:
+            value = float(weight) if weight else 1.0
+        except ValueError:
+            raise ValueError(
+                f"data-pagefind-weight=“{weight}” 不是数字（模板里应写 0 到 10 之间的数，例如 5）"
+            ) from None
         document.tokens.extend((token, value) for token in tokens.split())
     for kind, key, value in _FIELD.findall(text):
         key, value = html.unescape(key), html.unescape(value)
@@ -142,7 +147,8 @@ def encoded_postings(pages: dict[int, list]) -> list:
 
 
 def _number(value: float) -> float | int:
-    return int(value) if value == int(value) else round(value, 3)
+    value = round(value, 3)  # first, so a sum such as 2.9999999999999996 is written as 3
+    return int(value) if value == int(value) else value
 
 
 def fnv1a(text: str) -> int:
@@ -360,8 +366,14 @@ def patched_index(folder: str, layout: dict, state: dict, changes: dict[int, tup
 
 def read_shard_documents(documents_folder: str) -> list[tuple[str, Document]]:
     """Every document kept for a shard (buildtools/search_documents.py), by relative path in order."""
-    found = []
-    for relative, path in tree_files(documents_folder):
-        with open(path, encoding="utf-8") as handle:
-            found.append((relative, read_document(handle.read())))
-    return sorted(found)
+    return sorted((relative, read_document_file(path, relative)) for relative, path in tree_files(documents_folder))
+
+
+def read_document_file(path: str, page: str) -> Document:
+    """read_document of the file at `path`; a ValueError names `page`, the page it was made from."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    try:
+        return read_document(text)
+    except ValueError as exc:
+        raise ValueError(f"{page}：{exc}") from None

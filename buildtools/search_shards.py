@@ -218,11 +218,14 @@ def index_one_shard(
                 made.add(parent)
             write_atomically(path, data)
             written.add(relative)
+        # The kept previous documents go before the state is written, and not quietly: one left over
+        # would be taken by the next patch for what the index holds.
+        if os.path.isdir(previous):
+            shutil.rmtree(previous)
         write_json_atomically(state_path, {"code": _index_code(), **index.state})
         write_atomically(entry, json.dumps(index.layout, sort_keys=True).encode() + b"\n")
         written.add(ENTRY)
-        shutil.rmtree(previous, ignore_errors=True)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a document the index cannot read
         return [f"搜索索引 {shard} 构建失败：{exc}"], written, patched
     return [], written, patched
 
@@ -242,6 +245,8 @@ def _patched(folder: str, documents: str, previous: str, state_path: str, change
         layout = read_layout(folder)
     except (OSError, ValueError):
         return None
+    if not isinstance(state, dict) or not isinstance(layout, dict):
+        return None
     pages = sorted(relative for relative, _ in tree_files(documents))
     kept = {relative for relative, _ in tree_files(previous)}
     if state.get("code") != _index_code() or state.get("pages") != pages or kept != changed:
@@ -251,10 +256,8 @@ def _patched(folder: str, documents: str, previous: str, state_path: str, change
     for page in sorted(changed):
         if page not in ids:
             return None
-        with open(os.path.join(previous, *page.split("/")), encoding="utf-8") as handle:
-            old = search_index.read_document(handle.read())
-        with open(os.path.join(documents, *page.split("/")), encoding="utf-8") as handle:
-            new = search_index.read_document(handle.read())
+        old = search_index.read_document_file(os.path.join(previous, *page.split("/")), page)
+        new = search_index.read_document_file(os.path.join(documents, *page.split("/")), page)
         changes[ids[page]] = (old, new)
     return search_index.patched_index(folder, layout, state, changes)
 

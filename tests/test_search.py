@@ -355,3 +355,44 @@ def test_a_residents_word_also_looks_up_the_pages_word_and_says_so(segmenter_pag
     for query in ("歌厅娱乐场所", "个人防护"):
         search(segmenter_page, site_url, query)
         assert "同时搜索了" not in segmenter_page.locator(STATUS).inner_text(), query
+
+
+def test_a_failed_index_fetch_says_so_and_the_next_search_fetches_it_again(browser_page, site_url):
+    """A phone losing its signal mid-search: the status says the search did not finish (it does not
+    hang at 正在搜索), and the bucket that failed is fetched again by the next search, not
+    remembered as failed until the page is reloaded."""
+    failed = []
+
+    def drop_once(route):
+        if not failed:
+            failed.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    browser_page.route(re.compile(r"/search-index/news-2020-2024/t/"), drop_once)
+    browser_page.goto(f"{site_url}/search/?q=" + urllib.parse.quote("苹果瓜"))
+    browser_page.wait_for_function(
+        "() => document.querySelector('[data-search-status]').textContent.includes('没有完成')"
+    )
+    assert failed and browser_page.locator(RESULT_TITLES).count() == 0
+    browser_page.fill("#lp-search-page-q", "苹果瓜")
+    browser_page.click(".lp-search__button")
+    browser_page.wait_for_function("() => document.getElementById('lp-search').dataset.searchDone === '苹果瓜'")
+    assert browser_page.locator(RESULT_TITLES).first.inner_text() == "醴陵农民种出特大苹果瓜"
+
+
+def test_an_open_search_page_checks_the_list_of_shards_again(browser_page, site_url):
+    """A page left open across a publish must not look buckets up by an old list: the list is asked
+    for again (with cache "no-cache": revalidated, not taken from the cache) once a minute and after
+    a failed fetch. (The first load's list is the page's preload, which the server marks no-cache.)"""
+    asked = []
+    browser_page.on("request", lambda request: asked.append(request) if request.url.endswith("/shards.json") else None)
+    search(browser_page, site_url, "苹果瓜")
+    count = len(asked)
+    browser_page.evaluate("() => window.lilingSearch.rank('瓷城驿站')")
+    assert len(asked) == count  # within the minute: no request
+    browser_page.clock.install()
+    browser_page.clock.fast_forward(61_000)
+    browser_page.evaluate("() => window.lilingSearch.rank('瓷城驿站')")
+    assert len(asked) == count + 1

@@ -176,3 +176,41 @@ def test_splicing_a_posting_list_is_encoding_the_pages_after_the_change():
     ):
         after = {page: entry for page, entry in {**before, **replacements}.items() if entry is not None}
         assert spliced_postings(flat, replacements) == encoded_postings(after), replacements
+
+
+def test_a_weight_that_is_not_a_number_fails_the_shard_naming_the_page(tmp_path):
+    documents = tmp_path / "documents"
+    (documents / "news/x").mkdir(parents=True)
+    (documents / "news/x/index.html").write_text(
+        '<div data-pagefind-body>\n<p data-pagefind-weight="heavy">'
+        + " ".join(search_tokens("醴陵"))
+        + "</p>\n</div>\n",
+        encoding="utf-8",
+    )
+    problems, _, _ = index_one_shard(str(tmp_path / "site"), "s", str(documents))
+    assert problems == [
+        "搜索索引 s 构建失败：news/x/index.html：data-pagefind-weight=“heavy” 不是数字（模板里应写 0 到 10 之间的数，例如 5）"
+    ]
+
+
+def test_previous_documents_that_cannot_be_removed_fail_the_shard_and_leave_it_to_be_indexed_whole(
+    tmp_path, monkeypatch
+):
+    """A previous document left behind would be taken by the next patch for what the index holds."""
+    documents = tmp_path / "documents"
+    (documents / "a").mkdir(parents=True)
+    (documents / "a/index.html").write_text(
+        "<div data-pagefind-body>\n<p>" + " ".join(search_tokens("醴陵")) + "</p>\n</div>\n", encoding="utf-8"
+    )
+    (tmp_path / "documents.previous/a").mkdir(parents=True)
+    (tmp_path / "documents.previous/a/index.html").write_text("", encoding="utf-8")
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(f"busy: {path}")
+
+    import buildtools.search_shards as search_shards
+
+    monkeypatch.setattr(search_shards.shutil, "rmtree", refuse)
+    problems, _, _ = index_one_shard(str(tmp_path / "site"), "s", str(documents))
+    assert problems and problems[0].startswith("搜索索引 s 构建失败：busy")
+    assert not (tmp_path / "site/search-index/s" / ENTRY).exists()  # the next build indexes it whole

@@ -148,51 +148,88 @@
     return value;
   }
 
-  function fetchJson(url) {
-    return window.fetch(url).then(function (response) {
+  function fetchJson(url, init) {
+    return window.fetch(url, init).then(function (response) {
       if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
       return response.json();
     });
   }
 
+  // How often an open search page asks whether shards.json changed (a new build published): a
+  // shard's files keep their names across builds, so a list that is out of date would look up
+  // buckets by the wrong count, or pages by ids that moved.
+  var MANIFEST_CHECK_MS = 60000;
+
   function loadIndex(bundle) {
-    return fetchJson(bundle + "shards.json").then(function (manifest) {
-      var shards = manifest.shards || [];
-      if (!shards.length) { throw new Error("shards.json lists no shard"); }
+    var manifest = null, files = {}, checked = 0;
+
+    function useManifest(next) {
+      if (!(next.shards || []).length) { throw new Error("shards.json lists no shard"); }
+      if (!manifest || JSON.stringify(manifest.layout) !== JSON.stringify(next.layout)) { files = {}; }
+      manifest = next;
       // The number of pages and each filter's values with their counts come from the manifest.
-      pageCount = Promise.resolve(Math.max(1, manifest.pages || 0));
-      filterCounts = manifest.filters || {};
-      var files = {};  // url -> promise of its JSON: a bucket asked for by two terms is fetched once
-      function file(shard, path) {
-        var url = bundle + shard + "/" + path + "?v=" + manifest.layout[shard].version;
-        return files[url] || (files[url] = fetchJson(url));
-      }
-      function postings(shard, term) {
-        var layout = manifest.layout[shard], alone = term.length === 5 && term.charAt(0) === "q";
-        var count = alone ? layout.characters : layout.terms;
-        var path = (alone ? "c/" : "t/") + (fnv1a(term) % count) + ".json";
-        return file(shard, path).then(function (bucket) {
-          return Object.prototype.hasOwnProperty.call(bucket, term) ? bucket[term] : [];
+      pageCount = Promise.resolve(Math.max(1, next.pages || 0));
+      filterCounts = next.filters || {};
+    }
+
+    /* shards.json again, at most once a minute (or at once after a failed fetch): "no-cache" has
+       the browser ask the server whether its copy is current, a few bytes when it is. */
+    function refresh(force) {
+      if (!force && Date.now() - checked < MANIFEST_CHECK_MS) { return Promise.resolve(); }
+      checked = Date.now();
+      return fetchJson(bundle + "shards.json", { cache: "no-cache" }).then(useManifest);
+    }
+
+    /* A shard's file at the shard's version (`?v=`): a copy cached from another version is never
+       read. Each is fetched once per page load; a failed fetch is forgotten, and the next search
+       checks the list of shards first. */
+    function file(layout, shard, path) {
+      var url = bundle + shard + "/" + path + "?v=" + layout.version;
+      if (!files[url]) {
+        files[url] = fetchJson(url).catch(function (error) {
+          delete files[url];
+          checked = 0;
+          throw error;
         });
       }
-      function allowed(shard, filters) {
-        var names = Object.keys(filters || {});
-        if (!names.length) { return Promise.resolve(null); }
-        return file(shard, "filters.json").then(function (table) {
-          var ids = null;
-          names.forEach(function (name) {
-            var values = [].concat(filters[name]), here = {};
-            values.forEach(function (value) { ((table[name] || {})[value] || []).forEach(function (id) { here[id] = true; }); });
-            if (ids) { Object.keys(ids).forEach(function (id) { if (!here[id]) { delete ids[id]; } }); } else { ids = here; }
-          });
-          return ids;
+      return files[url];
+    }
+
+    function postings(layout, shard, term) {
+      var alone = term.length === 5 && term.charAt(0) === "q";
+      var path = (alone ? "c/" : "t/") + (fnv1a(term) % (alone ? layout.characters : layout.terms)) + ".json";
+      return file(layout, shard, path).then(function (bucket) {
+        return Object.prototype.hasOwnProperty.call(bucket, term) ? bucket[term] : [];
+      });
+    }
+
+    function allowed(layout, shard, filters) {
+      var names = Object.keys(filters || {});
+      if (!names.length) { return Promise.resolve(null); }
+      return file(layout, shard, "filters.json").then(function (table) {
+        var ids = null;
+        names.forEach(function (name) {
+          var values = [].concat(filters[name]), here = {};
+          values.forEach(function (value) { ((table[name] || {})[value] || []).forEach(function (id) { here[id] = true; }); });
+          if (ids) { Object.keys(ids).forEach(function (id) { if (!here[id]) { delete ids[id]; } }); } else { ids = here; }
         });
-      }
+        return ids;
+      });
+    }
+
+    function result(layout, shard, id, score, words) {
+      return { id: shard + "/" + id, score: score, words: words, data: function () { return file(layout, shard, "f/" + id + ".json"); } };
+    }
+
+    return refresh(true).then(function () {
       return {
-        /* {results: [{id, score, words, data()}]}, best first, as search.js ranks them below. */
+        refresh: refresh,
+        /* {results: [{id, score, words, data()}]}, best first, as rank() below reads them. */
         search: function (term, options) {
-          return Promise.all(shards.map(function (shard) {
-            return Promise.all([postings(shard, term), allowed(shard, (options || {}).filters)]).then(function (both) {
+          var current = manifest;
+          return Promise.all(current.shards.map(function (shard) {
+            var layout = current.layout[shard];
+            return Promise.all([postings(layout, shard, term), allowed(layout, shard, (options || {}).filters)]).then(function (both) {
               var flat = both[0], only = both[1], results = [], id = 0;
               for (var i = 0; i < flat.length;) {
                 id += flat[i];
@@ -200,7 +237,7 @@
                 for (var k = 0; k < count; k += 1) { position += flat[i + 3 + k]; words.push(position); }
                 i += 3 + count;
                 if (only && !only[id]) { continue; }
-                results.push(result(shard, id, (K1 + 1) * weight / (weight + K1), words));
+                results.push(result(layout, shard, id, (K1 + 1) * weight / (weight + K1), words));
               }
               return results;
             });
@@ -211,9 +248,6 @@
           });
         }
       };
-      function result(shard, id, score, words) {
-        return { id: shard + "/" + id, score: score, words: words, data: function () { return file(shard, "f/" + id + ".json"); } };
-      }
     });
   }
 
@@ -226,9 +260,9 @@
     var plan = queryPlan(query), terms = queryTerms(query);
     if (!terms.length) { return Promise.resolve([]); }
     var options = filters && Object.keys(filters).length ? { filters: filters } : {};
-    return Promise.all([pageCount].concat(terms.map(function (term) {
-      return index.search(term, options);
-    }))).then(function (searches) {
+    return index.refresh().then(function () {
+      return Promise.all([pageCount].concat(terms.map(function (term) { return index.search(term, options); })));
+    }).then(function (searches) {
       var total = searches[0], pages = {}, idf = {};
       searches.slice(1).forEach(function (search, t) {
         var results = search.results;
@@ -463,6 +497,9 @@
         return showMore(query, ticket);
       }).then(function () {
         if (ticket === asked) { root.setAttribute("data-search-done", query); }
+      }).catch(function (error) {
+        if (window.console) { window.console.error("站内搜索出错：", error); }
+        if (ticket === asked) { setStatus("搜索没有完成，可能是网络不稳定。请稍后再试，或按栏目、按日期浏览。"); }
       });
     }
 
