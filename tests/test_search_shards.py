@@ -227,3 +227,17 @@ def test_publish_check_fails_when_a_listed_shard_is_missing(tmp_path):
     assert check_search_index(str(site), "search-index/shards.json") == [
         '搜索索引清单 search-index/shards.json 无法读取：应为 {"shards": [...]}'
     ]
+
+
+def test_a_publish_copies_the_list_of_shards_after_their_files(tmp_path):
+    """A reader served during the copy gets the old list with its old versions, never the new list
+    over buckets not yet copied (which it would then cache under the new version)."""
+    from buildtools.incremental import sync
+
+    work = tmp_path / "work"
+    for name in ("index.html", "search-index/shards.json", "search-index/site/t/0.json", "zzz/index.html"):
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).write_text(name, encoding="utf-8")
+    order = []
+    sync(str(work), str(tmp_path / "release"), None, {}, linkable=lambda relative: order.append(relative))
+    assert order[-1] == "search-index/shards.json" and len(order) == 4
