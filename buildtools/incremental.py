@@ -18,7 +18,7 @@ What makes it safe:
 What it trusts: the output (or release) is written only by a build holding its lock, so the last
 sync's record (`manifest.json`, and `synced.json`: which folder it made and from which input key)
 says what is there, without walking 170,000 files again. A build that changed files syncs just
-those (the writer's record, the search step's new bundles, precompressed copies, stale files); a
+those (the writer's record, the search step's files, precompressed copies, stale files); a
 rebuild with nothing changed does not look at the output at all. An output or live release edited
 by hand is therefore not repaired by the next build: `invoke audit` (a clean build compared file by
 file) is what finds it, and a build from nothing (delete the work folder) puts it right.
@@ -243,17 +243,6 @@ def stat_or_none(path: str):
         return os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
-
-
-def changed_files(work: str, manifest: dict, files: set[str], folders: set[str]) -> set[str]:
-    """`files` (relative paths this build wrote or removed) and everything under `folders` (the
-    search step's bundles, replaced whole): in the work folder now or in the last sync's manifest."""
-    found = set(files)
-    for folder in folders:
-        prefix = folder.rstrip("/") + "/"
-        found.update(f"{prefix}{relative}" for relative, _path in tree_files(os.path.join(work, folder)))
-        found.update(relative for relative in manifest.get("files", {}) if relative.startswith(prefix))
-    return found
 
 
 def sync(

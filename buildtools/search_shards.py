@@ -96,7 +96,7 @@ def pages_by_shard(site_path: str, config: dict) -> dict[str, list[str]]:
     return found
 
 
-def has_bundle(site_path: str, shard: str) -> bool:
+def has_index(site_path: str, shard: str) -> bool:
     return os.path.isfile(os.path.join(site_path, FOLDER, shard, ENTRY))
 
 
@@ -121,7 +121,7 @@ def index_shards(site_path: str, settings: dict, changed: set[str] | None, store
     """
     index_root = os.path.join(site_path, FOLDER)
     listed = read_manifest(index_root)
-    if changed is not None and not changed and listed is not None and all(has_bundle(site_path, s) for s in listed):
+    if changed is not None and not changed and listed is not None and all(has_index(site_path, s) for s in listed):
         return IndexUpdate()  # no page written or removed: every shard is built from the pages as they are
     config = shard_settings(settings)
     by_shard = pages_by_shard(site_path, config)
@@ -135,7 +135,7 @@ def index_shards(site_path: str, settings: dict, changed: set[str] | None, store
     os.makedirs(index_root, exist_ok=True)
     update = IndexUpdate(documents_changed=sum(map(len, documents_changed.values())))
     for shard in shards:
-        if changed is not None and not documents_changed[shard] and has_bundle(site_path, shard):
+        if changed is not None and not documents_changed[shard] and has_index(site_path, shard):
             continue
         started = time.monotonic()
         problems, files, patched = index_one_shard(
@@ -188,7 +188,7 @@ def index_one_shard(
     hard-linked into a live release: replace, never rewrite), so one correction compresses and
     syncs a few dozen files. The layout goes first and is written again last, and the state just
     before it, so a folder left half-updated by an interrupted build has none and is indexed whole
-    by the next (`has_bundle`)."""
+    by the next (`has_index`)."""
     folder = os.path.join(site_path, FOLDER, shard)
     previous, state_path = documents + PREVIOUS, documents + STATE
     written: set[str] = set()
