@@ -383,16 +383,58 @@ def test_a_failed_index_fetch_says_so_and_the_next_search_fetches_it_again(brows
 
 
 def test_an_open_search_page_checks_the_list_of_shards_again(browser_page, site_url):
-    """A page left open across a publish must not look buckets up by an old list: the list is asked
-    for again (with cache "no-cache": revalidated, not taken from the cache) once a minute and after
-    a failed fetch. (The first load's list is the page's preload, which the server marks no-cache.)"""
+    """A page left open across a publish must not look buckets up by an old list: a search asks for
+    the list again (cache "no-cache") when its copy is over a minute old, and uses what it gets."""
+    lists = []
+
+    def publish_between(route):
+        response = route.fetch()
+        manifest = response.json()
+        if lists:  # every list after the first: as if a build had been published in between
+            for layout in manifest["layout"].values():
+                layout["version"] += "new"
+        lists.append(manifest)
+        route.fulfill(response=response, json=manifest)
+
+    browser_page.route(re.compile(r"/search-index/shards\.json$"), publish_between)
     asked = []
-    browser_page.on("request", lambda request: asked.append(request) if request.url.endswith("/shards.json") else None)
+    browser_page.on("request", lambda request: asked.append(request.url) if "/t/" in request.url else None)
     search(browser_page, site_url, "苹果瓜")
-    count = len(asked)
+    count = len(lists)
     browser_page.evaluate("() => window.lilingSearch.rank('瓷城驿站')")
-    assert len(asked) == count  # within the minute: no request
+    assert len(lists) == count  # within the minute: not asked again
+    assert not [url for url in asked if url.endswith("new")]
     browser_page.clock.install()
     browser_page.clock.fast_forward(61_000)
-    browser_page.evaluate("() => window.lilingSearch.rank('瓷城驿站')")
-    assert len(asked) == count + 1
+    found = browser_page.evaluate("() => window.lilingSearch.rank('瓷城驿站')")
+    assert len(lists) == count + 1 and found["urls"][0].endswith("/first-ciyi-post/")
+    assert asked[-1].endswith("new")  # the buckets of the list just fetched
+
+
+def test_a_search_that_cannot_start_says_so_instead_of_asking_for_javascript(browser_page, site_url):
+    browser_page.route(re.compile(r"/search-index/shards\.json$"), lambda route: route.abort())
+    browser_page.goto(f"{site_url}/search/?q=" + urllib.parse.quote("苹果瓜"))
+    browser_page.wait_for_function("() => !document.querySelector('[data-search-status]').hidden")
+    assert "暂时无法使用" in browser_page.locator(STATUS).inner_text()
+    assert not browser_page.locator("[data-search-no-js]").is_visible()
+    assert browser_page.input_value("#lp-search-page-q") == "苹果瓜"
+
+
+def test_letters_still_being_composed_into_characters_are_not_searched(browser_page, site_url):
+    """A pinyin keyboard holds lao'nian in the box until the characters are chosen: no search for the
+    letters, one for the characters once composition ends."""
+    search(browser_page, site_url, "苹果瓜")
+    browser_page.evaluate("""() => {
+        const box = document.getElementById('lp-search-page-q');
+        box.value = "lao'nian";
+        box.dispatchEvent(new InputEvent('input', {isComposing: true, bubbles: true}));
+    }""")
+    browser_page.wait_for_timeout(700)
+    assert browser_page.evaluate("() => document.getElementById('lp-search').dataset.searchDone") == "苹果瓜"
+    browser_page.evaluate("""() => {
+        const box = document.getElementById('lp-search-page-q');
+        box.value = '老年证';
+        box.dispatchEvent(new CompositionEvent('compositionend', {data: '老年证', bubbles: true}));
+    }""")
+    browser_page.wait_for_function("() => document.getElementById('lp-search').dataset.searchDone === '老年证'")
+    assert browser_page.locator(RESULT_TITLES).first.inner_text() == "老年证年审"

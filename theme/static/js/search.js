@@ -12,6 +12,7 @@
   var DATE_UNITS = { "年": "v", "月": "w", "日": "x", "号": "x" };  // the index ends these with y; a query never does
   var LETTERS = "abcdefghijklmnopqrstuvwxyz";
   var PAGE_SIZE = 10;
+  var UNFINISHED = "搜索没有完成，可能是网络不稳定。请稍后再试，或按栏目、按日期浏览。";
   var pageCount = null;  // a promise of the number of searchable pages, from search-index/shards.json
   var filterCounts = {};  // {filter: {value: pages}} of the whole index, from search-index/shards.json
 
@@ -464,15 +465,22 @@
 
     function setStatus(text) { status.textContent = text; status.hidden = !text; }
 
+    /* The next ten results; counted as shown only once they are listed, so a failed fetch leaves
+       显示更多 able to try the same ten again. */
     function showMore(query, ticket) {
       var slice = ranked.slice(shown, shown + PAGE_SIZE);
-      shown += slice.length;
-      more.hidden = shown >= ranked.length;
       return Promise.all(slice.map(function (page) { return page.data || page.result.data(); })).then(function (pages) {
         if (ticket !== asked) { return; }
+        shown += slice.length;
+        more.hidden = shown >= ranked.length;
         var pieces = markPieces(query);
         pages.forEach(function (data) { list.appendChild(resultItem(data, pieces)); });
       });
+    }
+
+    function failed(error, ticket) {
+      if (window.console) { window.console.error("站内搜索出错：", error); }
+      if (ticket === asked) { setStatus(UNFINISHED); }
     }
 
     function run(query) {
@@ -497,10 +505,7 @@
         return showMore(query, ticket);
       }).then(function () {
         if (ticket === asked) { root.setAttribute("data-search-done", query); }
-      }).catch(function (error) {
-        if (window.console) { window.console.error("站内搜索出错：", error); }
-        if (ticket === asked) { setStatus("搜索没有完成，可能是网络不稳定。请稍后再试，或按栏目、按日期浏览。"); }
-      });
+      }).catch(function (error) { failed(error, ticket); });
     }
 
     function buildFilters(available) {
@@ -533,11 +538,19 @@
       window.history.replaceState(null, "", "?q=" + encodeURIComponent(input.value.trim()));
       run(input.value);
     });
-    input.addEventListener("input", function () {
+    // While a pinyin or handwriting keyboard is still composing (lao'nian before 老年), the box
+    // holds letters that are not the query: search once the characters are chosen.
+    function searchSoon(event) {
+      if (event.isComposing) { return; }
       window.clearTimeout(timer);
       timer = window.setTimeout(function () { run(input.value); }, 300);
+    }
+    input.addEventListener("input", searchSoon);
+    input.addEventListener("compositionend", searchSoon);
+    more.addEventListener("click", function () {
+      var ticket = asked;
+      showMore(input.value.trim(), ticket).catch(function (error) { failed(error, ticket); });
     });
-    more.addEventListener("click", function () { showMore(input.value.trim(), asked); });
     var hints = document.querySelectorAll("[data-search-no-js]");
     for (var i = 0; i < hints.length; i += 1) { hints[i].hidden = true; }
     var query = new URLSearchParams(window.location.search).get("q") || "";
@@ -570,5 +583,13 @@
   };
   ready.then(function (index) { startPage(root, index); }).catch(function (error) {
     if (window.console) { window.console.error("站内搜索无法启动：", error); }
+    // JavaScript runs, so the hint that it is off would be wrong: say what happened instead, and
+    // keep what was asked in the box (搜索 then submits the form, which loads the page again).
+    var hints = document.querySelectorAll("[data-search-no-js]");
+    for (var i = 0; i < hints.length; i += 1) { hints[i].hidden = true; }
+    var status = root.querySelector("[data-search-status]");
+    status.textContent = "站内搜索暂时无法使用，可能是网络不稳定。请稍后刷新本页，或按栏目、按日期浏览。";
+    status.hidden = false;
+    root.querySelector("input[name=q]").value = new URLSearchParams(window.location.search).get("q") || "";
   });
 })();
