@@ -41,7 +41,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from buildtools.search_text import ABBREVIATION_END, END
+from buildtools.search_text import ABBREVIATION_END, END, document_filters
 from plugins.portal_data.digests import bytes_digest
 from plugins.portal_data.tree import tree_files
 
@@ -56,7 +56,7 @@ MAX_BUCKETS = 4096
 FOLDERS = {"terms": "t", "characters": "c", "fragments": "f"}
 FILTERS_FILE = "filters.json"
 _BLOCK = re.compile(r'^<p(?: data-pagefind-weight="([^"]*)")?>(.*)</p>$', re.MULTILINE)
-_FIELD = re.compile(r'^<div data-pagefind-(meta|filter)="([^"]*)">(.*)</div>$', re.MULTILINE)
+_META = re.compile(r'^<div data-pagefind-meta="([^"]*)">(.*)</div>$', re.MULTILINE)
 _UNITS = "vwx"  # buildtools/search_text.py's DATE_UNITS letters
 
 
@@ -81,14 +81,9 @@ def read_document(text: str) -> Document:
                 f"data-pagefind-weight=“{weight}” 不是数字（模板里应写 0 到 10 之间的数，例如 5）"
             ) from None
         document.tokens.extend((token, value) for token in tokens.split())
-    for kind, key, value in _FIELD.findall(text):
-        key, value = html.unescape(key), html.unescape(value)
-        if kind == "meta":
-            document.meta[key] = value
-        else:
-            values = document.filters.setdefault(key, [])
-            if value not in values:
-                values.append(value)
+    for key, value in _META.findall(text):
+        document.meta[html.unescape(key)] = html.unescape(value)
+    document.filters = document_filters(text)  # as the shard's record counts them for the manifest
     return document
 
 
@@ -305,14 +300,17 @@ def patched_index(folder: str, layout: dict, state: dict, changes: dict[int, tup
     indexing its shard reads and encodes thousands of pages."""
     files: dict[str, bytes] = {}
     sizes = {kind: list(size) for kind, size in state["sizes"].items()}
+    # Each changed page's postings, before and after, once: (terms, characters) of each.
+    before = {page_id: postings_of([old]) for page_id, (old, _new) in changes.items()}
+    after = {page_id: postings_of([new]) for page_id, (_old, new) in changes.items()}
     for kind, pick in (("terms", 0), ("characters", 1)):
         count = layout[kind]
         old_postings: dict[str, dict[int, list]] = {}
         new_postings: dict[str, dict[int, list]] = {}
-        for page_id, (old, new) in changes.items():
-            for term, pages in postings_of([old])[pick].items():
+        for page_id in changes:
+            for term, pages in before[page_id][pick].items():
                 old_postings.setdefault(term, {})[page_id] = pages[0]
-            for term, pages in postings_of([new])[pick].items():
+            for term, pages in after[page_id][pick].items():
                 new_postings.setdefault(term, {})[page_id] = pages[0]
         by_bucket: dict[int, list[str]] = {}
         for term in old_postings.keys() | new_postings.keys():

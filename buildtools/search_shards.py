@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 
 from buildtools import search_index
+from buildtools.precompress import COPIES
 from buildtools.search_documents import PREVIOUS, has_documents, rules_digest, shard_totals, update_shard
 from buildtools.search_index import read_shard_documents, shard_index
 from plugins.portal_data.atomic import write_atomically, write_json_atomically
@@ -48,7 +49,6 @@ DEFAULTS = {
 }
 FOLDER = "search-index"
 MANIFEST = "shards.json"
-COMPRESSED = (".gz", ".br")  # the build's precompressed copies beside the index's files
 ENTRY = "layout.json"  # written last into a shard's folder: a folder without it is not an index
 # Beside a shard's kept documents (buildtools/search_documents.py, which also keeps, under PREVIOUS,
 # the documents the last index was made from): what a patch of the index needs of the last one.
@@ -201,23 +201,18 @@ def index_one_shard(
             os.remove(entry)
         if index is None:
             index = shard_index(read_shard_documents(documents))
-            present = {relative for relative, _ in tree_files(folder) if not relative.endswith(COMPRESSED)}
+            present = {relative for relative, _ in tree_files(folder) if not relative.endswith(COPIES)}
             for relative in sorted(present - index.files.keys() - {ENTRY}):
                 os.remove(os.path.join(folder, *relative.split("/")))
                 written.add(relative)
-        else:
-            present = set(index.files)  # a patch holds only files that exist and changed
         made = set()
         for relative, data in index.files.items():
             path = os.path.join(folder, *relative.split("/"))
-            if relative in present and has_bytes(path, data):
-                continue
-            parent = os.path.dirname(path)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            write_atomically(path, data)
-            written.add(relative)
+            if os.path.dirname(path) not in made:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                made.add(os.path.dirname(path))
+            if _replace_bytes(path, data):
+                written.add(relative)
         # The kept previous documents go before the state is written, and not quietly: one left over
         # would be taken by the next patch for what the index holds.
         if os.path.isdir(previous):
