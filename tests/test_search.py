@@ -376,6 +376,10 @@ def test_a_failed_index_fetch_says_so_and_the_next_search_fetches_it_again(brows
         "() => document.querySelector('[data-search-status]').textContent.includes('没有完成')"
     )
     assert failed and browser_page.locator(RESULT_TITLES).count() == 0
+    assert (
+        browser_page.locator(STATUS).inner_text()
+        == "搜索没有完成，可能是网络不稳定。请稍后再试，或按栏目、按日期浏览。"
+    )
     browser_page.fill("#lp-search-page-q", "苹果瓜")
     browser_page.click(".lp-search__button")
     browser_page.wait_for_function("() => document.getElementById('lp-search').dataset.searchDone === '苹果瓜'")
@@ -415,7 +419,9 @@ def test_a_search_that_cannot_start_says_so_instead_of_asking_for_javascript(bro
     browser_page.route(re.compile(r"/search-index/shards\.json$"), lambda route: route.abort())
     browser_page.goto(f"{site_url}/search/?q=" + urllib.parse.quote("苹果瓜"))
     browser_page.wait_for_function("() => !document.querySelector('[data-search-status]').hidden")
-    assert "暂时无法使用" in browser_page.locator(STATUS).inner_text()
+    assert browser_page.locator(STATUS).inner_text() == (
+        "站内搜索暂时无法使用，可能是网络不稳定。请稍后刷新本页，或按栏目、按日期浏览。"
+    )
     assert not browser_page.locator("[data-search-no-js]").is_visible()
     assert browser_page.input_value("#lp-search-page-q") == "苹果瓜"
 

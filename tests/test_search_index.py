@@ -212,5 +212,5 @@ def test_previous_documents_that_cannot_be_removed_fail_the_shard_and_leave_it_t
 
     monkeypatch.setattr(search_shards.shutil, "rmtree", refuse)
     problems, _, _ = index_one_shard(str(tmp_path / "site"), "s", str(documents))
-    assert problems and problems[0].startswith("搜索索引 s 构建失败：busy")
+    assert problems == [f"搜索索引 s 构建失败：busy: {tmp_path / 'documents.previous'}"]
     assert not (tmp_path / "site/search-index/s" / ENTRY).exists()  # the next build indexes it whole
