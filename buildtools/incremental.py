@@ -31,6 +31,7 @@ import os
 import platform
 import shutil
 import sys
+from dataclasses import dataclass
 
 from buildtools.inputs import ContentDigest, InputState, digest_files
 from plugins.portal_data.atomic import replacing, write_atomically, write_json_atomically
@@ -148,14 +149,25 @@ def start_marker(work_root: str) -> int:
     return os.stat(path).st_ctime_ns
 
 
-def remove_stale(work: str, started_ns: int, kept: set[str], written: set[str], keep_prefixes=KEEP_DEFAULT):
+@dataclass
+class Sweep:
+    """What remove_stale found in the work folder: `removed`, the files it removed as stale;
+    `touched`, the files this build wrote or copied; `pages`, every HTML page left (all three
+    `/`-separated paths relative to the work folder). The search step groups `pages` by shard
+    instead of walking the folder a second time."""
+
+    removed: list[str]
+    touched: set[str]
+    pages: list[str]
+
+
+def remove_stale(work: str, started_ns: int, kept: set[str], written: set[str], keep_prefixes=KEEP_DEFAULT) -> Sweep:
     """Remove files this build neither wrote (ctime older than the start) nor kept unchanged.
 
-    Returns (removed, touched): `/`-separated paths relative to `work` of the files removed and of
-    the files this build wrote or copied. A page in the writer's record (`kept`: every path it was
-    asked for; `written`: those it rewrote) needs no system call; every other file (static files
-    Pelican copies again, the sitemap) is judged by its inode change time."""
-    removed, touched = [], set()
+    A page in the writer's record (`kept`: every path it was asked for; `written`: those it
+    rewrote) needs no system call; every other file (static files Pelican copies again, the
+    sitemap) is judged by its inode change time."""
+    removed, touched, pages = [], set(), []
     for relative, path in tree_files(work, skip_folders=keep_prefixes):
         if relative == COMPLETE or relative.endswith(COMPRESSED):
             continue
@@ -165,9 +177,12 @@ def remove_stale(work: str, started_ns: int, kept: set[str], written: set[str], 
         elif os.stat(path).st_ctime_ns < started_ns:
             os.remove(path)
             removed.append(relative)
+            continue
         else:
             touched.add(relative)
-    return sorted(removed), touched
+        if relative.endswith(".html"):
+            pages.append(relative)
+    return Sweep(sorted(removed), touched, pages)
 
 
 def remove_emptied_folders(root: str, removed: list[str]) -> None:

@@ -124,7 +124,8 @@ def build_incremental(
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = write_build_report(result, work, **report_args)
         return result
-    stale, touched = remove_stale(work, threshold, record.paths, record.written)
+    sweep = remove_stale(work, threshold, record.paths, record.written)
+    stale, touched = sweep.removed, sweep.touched
     if stale and plugin_listed(settings, "seo"):
         seo.write_sitemap_files(work, settings)  # withdrawn pages were still on disk when it first ran
         sitemap = seo.seo_settings(settings)[0]
@@ -140,7 +141,13 @@ def build_incremental(
     # A fresh work folder (None): every page's search document is checked, every shard indexed,
     # every file compressed and synced.
     problems, written = finish_output(
-        work, settings, documents, changed if reused else None, clock, touched | set(stale) if reused else None
+        work,
+        settings,
+        documents,
+        changed if reused else None,
+        clock,
+        touched | set(stale) if reused else None,
+        pages=sweep.pages,
     )
     clock.facts["incremental"]["pages_changed_for_search"] = clock.facts.get("search", {}).get("documents_changed")
     if problems:  # a failed search index: the output is untouched, the next build redoes it

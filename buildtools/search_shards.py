@@ -87,12 +87,14 @@ def shard_for(relative_path: str, config: dict) -> str:
     return config["default"]
 
 
-def pages_by_shard(site_path: str, config: dict) -> dict[str, list[str]]:
-    """Every HTML page of the site (not in the index's folder) by shard, as relative `/`-separated paths."""
+def pages_by_shard(site_path: str, config: dict, pages: list[str] | None = None) -> dict[str, list[str]]:
+    """Every HTML page of the site (not in the index's folder) by shard, as relative `/`-separated
+    paths: `pages` when the caller has listed them, else found by walking the site."""
+    if pages is None:
+        pages = [path for path, _ in tree_files(site_path, skip_folders={FOLDER}) if path.endswith(".html")]
     found: dict[str, list[str]] = {}
-    for path, _ in tree_files(site_path, skip_folders={FOLDER}):
-        if path.endswith(".html"):
-            found.setdefault(shard_for(path, config), []).append(path)
+    for path in pages:
+        found.setdefault(shard_for(path, config), []).append(path)
     return found
 
 
@@ -113,18 +115,26 @@ class IndexUpdate:
     written: set[str] = field(default_factory=set)
 
 
-def index_shards(site_path: str, settings: dict, changed: set[str] | None, store: str, workers: int = 1) -> IndexUpdate:
+def index_shards(
+    site_path: str,
+    settings: dict,
+    changed: set[str] | None,
+    store: str,
+    workers: int = 1,
+    pages: list[str] | None = None,
+) -> IndexUpdate:
     """Bring `site_path/search-index/` up to date.
 
     Each page's search document is kept in `store` (buildtools/search_documents.py); a shard is
     indexed again when one of its documents changed, or every shard when `changed` is None.
+    `pages`: every HTML page of the site, when the caller has listed them (pages_by_shard).
     """
     index_root = os.path.join(site_path, FOLDER)
     listed = read_manifest(index_root)
     if changed is not None and not changed and listed is not None and all(has_index(site_path, s) for s in listed):
         return IndexUpdate()  # no page written or removed: every shard is built from the pages as they are
     config = shard_settings(settings)
-    by_shard = pages_by_shard(site_path, config)
+    by_shard = pages_by_shard(site_path, config, pages)
     rules = rules_digest()
     _remove_unlisted_documents(store, set(by_shard))
     documents_changed = {

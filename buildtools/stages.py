@@ -163,6 +163,7 @@ def finish_output(
     pages_changed: set[str] | None = None,
     clock: PhaseClock | None = None,
     written: set[str] | None = None,
+    pages: list[str] | None = None,
 ) -> tuple[list[str], set[str] | None]:
     """Steps on the finished output that Pelican does not do: the search index, then precompressed
     copies of everything (the index included). Returns (problems that must fail the build, the
@@ -176,6 +177,9 @@ def finish_output(
 
     `written`: every file (relative path) the build wrote or removed, so only those are compressed
     again; None compresses the whole tree and returns None (every file is new to the sync anyway).
+
+    `pages`: every HTML page of the finished output (relative, `/`-separated), when the caller
+    has just listed them (buildtools/incremental.remove_stale); None: the search step lists them.
     """
     from buildtools.precompress import precompress_changed, precompress_tree
     from buildtools.settings import runner_settings
@@ -184,7 +188,7 @@ def finish_output(
     search_written: set[str] = set()
     if config["SEARCH_INDEX"]:
         problems, search_written = index_for_search(
-            path, settings, documents, pages_changed, clock, config["BUILD_WORKERS"]
+            path, settings, documents, pages_changed, clock, config["BUILD_WORKERS"], pages
         )
         if problems:
             return problems, None
@@ -205,6 +209,7 @@ def index_for_search(
     pages_changed: set[str] | None = None,
     clock: PhaseClock | None = None,
     workers: int = 1,
+    pages: list[str] | None = None,
 ) -> tuple[list[str], set[str]]:
     """Build the search index's shards in site_path/search-index/ from the search documents kept in `documents`.
 
@@ -221,7 +226,7 @@ def index_for_search(
 
     started = time.monotonic()
     try:
-        update = index_shards(site_path, settings, pages_changed, documents, workers)
+        update = index_shards(site_path, settings, pages_changed, documents, workers, pages)
     except ValueError as exc:  # a wrong SEARCH_SHARDS setting: fail the build with its message
         return [f"搜索索引设置有误：{exc}"], set()
     if clock is not None:

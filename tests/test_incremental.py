@@ -8,6 +8,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import time
 
 from buildtools.build import build_site
 from buildtools.publish import publish
@@ -466,3 +467,30 @@ def test_an_audit_names_each_page_a_render_key_would_have_left_stale(tmp_path, m
     # the navigation of every page shows the section's name
     assert "渲染键漏掉了页面的输入（页面已按新内容重写）：about/index.html" in failed.problems
     assert "渲染键漏掉了页面的输入（页面已按新内容重写）：news/2020/07/lottery-jackpot/index.html" in failed.problems
+
+
+def test_the_sweep_for_stale_files_lists_the_pages_the_search_step_indexes(tmp_path):
+    """remove_stale's walk is the only walk of the work folder in a rebuild: the pages it leaves are
+    what the search step groups by shard. A stale page must not be listed (its search document
+    would outlive it), a page another step wrote after the start must be, and nothing in the
+    index's own folder or a precompressed copy counts as a page."""
+    from buildtools.incremental import remove_stale, start_marker
+
+    work = tmp_path / "site"
+    for relative in ("news/old/index.html", "news/kept/index.html", "search-index/x/index.html"):
+        (work / relative).parent.mkdir(parents=True, exist_ok=True)
+        (work / relative).write_text("old", encoding="utf-8")
+    time.sleep(0.05)  # inode times advance by the kernel's tick: the old files' must be before the start
+    threshold = start_marker(str(tmp_path))
+    for relative in ("news/new/index.html", "static/handout.html", "news/new/index.html.gz", "sitemap.xml"):
+        (work / relative).parent.mkdir(parents=True, exist_ok=True)
+        (work / relative).write_text("new", encoding="utf-8")
+    kept = {str(work / "news/kept/index.html"), str(work / "news/new/index.html")}
+    written = {str(work / "news/new/index.html")}
+
+    sweep = remove_stale(str(work), threshold, kept, written)
+
+    assert sweep.removed == ["news/old/index.html"]
+    assert not (work / "news/old/index.html").exists()
+    assert sorted(sweep.pages) == ["news/kept/index.html", "news/new/index.html", "static/handout.html"]
+    assert sweep.touched == {"news/new/index.html", "static/handout.html", "sitemap.xml"}
