@@ -154,7 +154,8 @@ class Sweep:
     """What remove_stale found in the work folder: `removed`, the files it removed as stale;
     `touched`, the files this build wrote or copied; `pages`, every HTML page left (all three
     `/`-separated paths relative to the work folder). The search step groups `pages` by shard
-    instead of walking the folder a second time."""
+    instead of walking the folder a second time: it indexes every page outside its own folder,
+    which is the one folder the sweep skips (KEEP_DEFAULT)."""
 
     removed: list[str]
     touched: set[str]

@@ -34,7 +34,6 @@ from plugins.portal_data.atomic import write_json_atomically
 from plugins.portal_data.plugin_list import plugin_listed
 from plugins.portal_data.tree import tree_files
 from plugins.scheduled_publishing import scheduled_publishing
-from plugins.seo import seo
 
 # What the report says of the content; a build that reuses the last output repeats it from there.
 CONTENT_FACTS = (
@@ -125,11 +124,10 @@ def build_incremental(
         result.report = write_build_report(result, work, **report_args)
         return result
     sweep = remove_stale(work, threshold, record.paths, record.written)
+    # The sitemap needs no second writing for withdrawn pages: it was made from the writer's
+    # record (plugins/seo), which never holds them, and it was written after the start, so the
+    # sweep counts it among the files this build touched.
     stale, touched = sweep.removed, sweep.touched
-    if stale and plugin_listed(settings, "seo"):
-        seo.write_sitemap_files(work, settings)  # withdrawn pages were still on disk when it first ran
-        sitemap = seo.seo_settings(settings)[0]
-        touched |= {sitemap["SITEMAP_SAVE_AS"], sitemap["ROBOTS_SAVE_AS"]}
     clock.facts["incremental"]["stale_removed"] = len(stale)
     changed = changed_pages(work, record.written, stale)
     clock.facts["incremental"]["pages_changed"] = bool(changed)

@@ -138,8 +138,8 @@ def index_shards(
     rules = rules_digest()
     _remove_unlisted_documents(store, set(by_shard))
     documents_changed = {
-        shard: update_shard(store, shard, site_path, pages, _in_shard(changed, shard, config), rules, workers)
-        for shard, pages in by_shard.items()
+        shard: update_shard(store, shard, site_path, in_shard, _in_shard(changed, shard, config), rules, workers)
+        for shard, in_shard in by_shard.items()
     }
     shards = sorted(shard for shard in by_shard if has_documents(store, shard, rules))
     os.makedirs(index_root, exist_ok=True)

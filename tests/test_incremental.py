@@ -475,13 +475,20 @@ def test_the_sweep_for_stale_files_lists_the_pages_the_search_step_indexes(tmp_p
     would outlive it), a page another step wrote after the start must be, and nothing in the
     index's own folder or a precompressed copy counts as a page."""
     from buildtools.incremental import remove_stale, start_marker
+    from buildtools.search_shards import FOLDER
+    from plugins.portal_data.tree import tree_files
 
     work = tmp_path / "site"
     for relative in ("news/old/index.html", "news/kept/index.html", "search-index/x/index.html"):
         (work / relative).parent.mkdir(parents=True, exist_ok=True)
         (work / relative).write_text("old", encoding="utf-8")
-    time.sleep(0.05)  # inode times advance by the kernel's tick: the old files' must be before the start
+    newest_old = max(path.stat().st_ctime_ns for path in work.rglob("*") if path.is_file())
+    # Inode times advance by the kernel's tick (or whole seconds on some file systems): start only
+    # once the marker's time is past the old files'.
     threshold = start_marker(str(tmp_path))
+    while threshold <= newest_old:
+        time.sleep(0.01)
+        threshold = start_marker(str(tmp_path))
     for relative in ("news/new/index.html", "static/handout.html", "news/new/index.html.gz", "sitemap.xml"):
         (work / relative).parent.mkdir(parents=True, exist_ok=True)
         (work / relative).write_text("new", encoding="utf-8")
@@ -493,4 +500,7 @@ def test_the_sweep_for_stale_files_lists_the_pages_the_search_step_indexes(tmp_p
     assert sweep.removed == ["news/old/index.html"]
     assert not (work / "news/old/index.html").exists()
     assert sorted(sweep.pages) == ["news/kept/index.html", "news/new/index.html", "static/handout.html"]
+    # What the search step would have found by walking the folder itself, in the same order.
+    walked = [relative for relative, _ in tree_files(str(work), skip_folders={FOLDER}) if relative.endswith(".html")]
+    assert sweep.pages == walked
     assert sweep.touched == {"news/new/index.html", "static/handout.html", "sitemap.xml"}
