@@ -132,11 +132,11 @@ def write_sitemap_and_robots(pelican_object) -> None:
 
 
 def write_sitemap_files(output_path: str, settings: dict, listed=None) -> None:
-    """sitemap.xml and robots.txt from the pages now in output_path.
-
-    Also called by the incremental build once it has removed withdrawn pages, which are still on
-    disk when Pelican finishes. Files are replaced by rename and left alone when unchanged: in an
-    incremental build they may be hard-linked into the live release.
+    """sitemap.xml and robots.txt from the pages in output_path: those in `listed` (the writer's
+    record of this build, which holds no withdrawn page, though its file is still on disk until the
+    incremental build's sweep removes it), or every page found there when there is no record.
+    Files are replaced by rename and left alone when unchanged: in an incremental build they may
+    be hard-linked into the live release.
     """
     config, _errors = seo_settings(settings)  # reported before anything was written (check_settings)
     site_url = feed_siteurl(settings)
