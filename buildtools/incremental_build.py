@@ -7,6 +7,7 @@ import json
 import os
 import time
 
+from buildtools.articles_reading import ArticlesReading, articles_key
 from buildtools.incremental import (
     COMPRESSED,
     SEARCH_FOLDER,
@@ -103,10 +104,16 @@ def build_incremental(
     keys_path = os.path.join(cache, RENDER_KEYS_FILE)
     record = OutputRecord(load_render_keys(keys_path) if reused else {}, audit=config["RENDER_KEYS_AUDIT"])
     threshold = start_marker(work_root)
-    problems, warnings = run_pelican(settings, clock, record)
+    articles = ArticlesReading(cache, articles_key(print_, content.files))
+    problems, warnings = run_pelican(settings, clock, record, articles_reading=articles)
     if record.key_misses:  # audit mode (tests): a key that matched while the page changed is a bug here
         problems += [f"渲染键漏掉了页面的输入（页面已按新内容重写）：{path}" for path in sorted(record.key_misses)]
-    clock.facts["incremental"] = {"reused_work_folder": reused, "input_key": key, **record.tally}
+    clock.facts["incremental"] = {
+        "reused_work_folder": reused,
+        "input_key": key,
+        "articles_reading_reused": articles.reused,
+        **record.tally,
+    }
     report_args = dict(
         report_path=report_path or f"{final_path}.build-report.json",
         clock=clock,
@@ -167,6 +174,7 @@ def build_incremental(
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
     save_render_keys(keys_path, record.render_keys, manifest["files"])
+    articles.save()
     save_state(
         work_root,
         InputState(

@@ -69,10 +69,13 @@ class SharedOutputPelican(Pelican):
     """Pelican.run of Pelican 4.12, step for step, except the loop over generate_output.
 
     `phase_clock` (plugins/build_report) and `output_record` (plugins/incremental_writer) are the
-    build runner's live objects for this run; plugins find them on this object, not in settings."""
+    build runner's live objects for this run; plugins find them on this object, not in settings.
+    `articles_reading` (buildtools/articles_reading.py), when given, reads the articles or reuses
+    the last build's reading of them."""
 
-    def __init__(self, settings, phase_clock=None, output_record=None):
+    def __init__(self, settings, phase_clock=None, output_record=None, articles_reading=None):
         self.phase_clock, self.output_record = phase_clock, output_record  # before Pelican signals `initialized`
+        self.articles_reading = articles_reading
         super().__init__(settings)
 
     def _get_writer(self):
@@ -110,7 +113,9 @@ class SharedOutputPelican(Pelican):
 
             clean_output_dir(self.output_path, self.output_retention)
         for generator in generators:
-            if hasattr(generator, "generate_context"):
+            if isinstance(generator, ArticlesGenerator) and self.articles_reading is not None:
+                self.articles_reading.generate_context(generator)
+            elif hasattr(generator, "generate_context"):
                 generator.generate_context()
             if hasattr(generator, "check_disabled_readers"):
                 generator.check_disabled_readers()

@@ -60,7 +60,7 @@ def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
 
 
 def run_pelican(
-    settings: dict, clock: PhaseClock | None = None, record=None, *, write: bool = True
+    settings: dict, clock: PhaseClock | None = None, record=None, *, write: bool = True, articles_reading=None
 ) -> tuple[list[str], list[str]]:
     """Run Pelican once; returns (problems that fail the build, the warnings among them).
 
@@ -69,7 +69,8 @@ def run_pelican(
     lines; each content problem is then one item, without the build's closing count.
 
     `clock` gets the phases' seconds and the report's facts about what was read (the build_report
-    plugin); `record` is the incremental writer's OutputRecord (plugins/incremental_writer). Both
+    plugin); `record` is the incremental writer's OutputRecord (plugins/incremental_writer);
+    `articles_reading` the incremental build's kept reading (buildtools/articles_reading.py). They
     travel on the Pelican object, not in the settings, which hold only settings."""
     from buildtools.parallel_output import SharedOutputPelican
     from plugins.portal_data import ContentError
@@ -80,7 +81,9 @@ def run_pelican(
     problems: list[str] = []
     content_refused = False
     try:
-        pelican = SharedOutputPelican(settings, phase_clock=clock, output_record=record)
+        pelican = SharedOutputPelican(
+            settings, phase_clock=clock, output_record=record, articles_reading=articles_reading
+        )
         pelican.run() if write else pelican.read_content()
     except Exception as exc:  # noqa: BLE001 - every failure must leave the live output untouched
         if isinstance(exc, ContentError):

@@ -1,0 +1,193 @@
+"""The articles' reading, kept between builds while the files it is read from stay the same.
+
+Reading ten thousand articles (Pelican's ArticlesGenerator.generate_context with every plugin's
+hooks: sanitising, normalising, related stories, scheduled publishing) takes most of an
+incremental build's read phase at ten years' scale, although an edit to a village ledger or a
+power-list CSV cannot change any of it. So the incremental build keeps, in its cache folder, what
+that reading left: the generator's lists and what it put in the shared context. The next build
+reuses it, instead of reading, when
+
+- its key is the same: the build's fingerprint (settings, theme, plugins, library versions) and
+  the digest of every content file except the `.csv` data files (Pelican reads articles only
+  through its readers, Markdown and HTML; no reader or article hook opens a CSV), and
+- the build time splits the articles as it did: every article shown is due, and every article
+  scheduled publishing withheld is still waiting (plugins/scheduled_publishing).
+
+The state is pickled right after the articles generator's own generate_context, before any other
+generator or plugin adds to the articles (sections, editions, the URLs pinned for writing), and
+saved only when the build succeeds; the settings and the shared context are not pickled but
+reconnected to this build's. Anything unreadable (no file, another key, a corrupt or older file)
+is a reading like any other build's, never an error.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+from dataclasses import dataclass
+
+from plugins.portal_data.atomic import write_atomically
+from plugins.portal_data.digests import digest_of
+from plugins.portal_data.plugin_list import plugin_listed
+from plugins.scheduled_publishing import scheduled_publishing
+
+FILE = "articles-reading.pickle"
+FORMAT = b"liling-articles-reading 1\n"
+# A generator's own attributes that are its tools, not what it read: made again by Pelican.
+TOOLS = frozenset({"settings", "context", "readers", "env", "path", "theme", "output_path", "_templates"})
+# The context's value that depends on the build time rather than on the files: set anew.
+BUILD_TIME = "build_time"
+
+
+def articles_key(fingerprint: str, content_files: dict[str, list]) -> str:
+    """The inputs of the articles' reading: the build fingerprint and each non-CSV content file's
+    digest (`content_files`: relative name -> [..., digest], buildtools/inputs.py)."""
+    return digest_of(
+        fingerprint,
+        *(f"{name}\0{entry[-1]}" for name, entry in sorted(content_files.items()) if not name.endswith(".csv")),
+    )
+
+
+@dataclass
+class ArticlesReading:
+    """One build's use of the kept reading: `folder` is the cache folder, `key` this build's."""
+
+    folder: str
+    key: str
+    reused: bool = False
+    made: bytes | None = None  # this build's reading, pickled, for save() once the build succeeded
+
+    @property
+    def path(self) -> str:
+        return os.path.join(self.folder, FILE)
+
+    def generate_context(self, generator) -> None:
+        """The articles generator's generate_context: reused when the kept reading holds, else run
+        and pickled for the next build."""
+        settings, context = generator.settings, generator.context
+        if settings.get("WITH_FUTURE_DATES", True) is False:  # Pelican compares with the machine's clock
+            generator.generate_context()
+            return
+        # Without scheduled publishing no article waits for a time: the reading has no clock in it.
+        now = scheduled_publishing.build_time(settings) if plugin_listed(settings, "scheduled_publishing") else None
+        kept = self._load(settings, context)
+        if kept is not None and (now is None or _split_holds(kept, now)):
+            state, added, extended = kept
+            vars(generator).update(state)
+            context.update(added)
+            for name, items in extended.items():
+                _extend(context[name], items)
+            if now is not None:
+                context[BUILD_TIME] = now
+            self.reused = True
+            return
+        originals = dict(context)
+        copies = {name: _shallow_copy(value) for name, value in originals.items()}
+        generator.generate_context()
+        try:
+            self.made = _pickled(generator, context, originals, copies)
+        except (ValueError, pickle.PicklingError, TypeError, AttributeError):
+            self.made = None  # a reading this module cannot replay is simply not kept
+
+    def save(self) -> None:
+        """After a successful build: keep this build's reading (nothing to do when it was reused)."""
+        if self.made is not None:
+            write_atomically(self.path, FORMAT + self.key.encode() + b"\n" + self.made)
+
+    def _load(self, settings: dict, context: dict):
+        try:
+            with open(self.path, "rb") as handle:
+                if handle.readline() != FORMAT or handle.readline().strip() != self.key.encode():
+                    return None
+                return _Unpickler(handle, settings, context).load()
+        except Exception:  # noqa: BLE001 - missing, corrupt, or made by other code: read instead
+            return None
+
+
+def _pickled(generator, context: dict, originals: dict, copies: dict) -> bytes:
+    """The generator's reading: its own lists, the context values it set, and what it added to
+    the context's dicts, sets and lists (Pelican adds each article to `generated_content`)."""
+    if originals.keys() - context.keys():
+        raise ValueError("the articles' reading removed a value from the context")
+    state = {name: value for name, value in vars(generator).items() if not _is_tool(name)}
+    added = {
+        name: value
+        for name, value in context.items()
+        if name != BUILD_TIME and (name not in originals or value is not originals[name])
+    }
+    extended = {}
+    for name, value in context.items():
+        if name in originals and value is originals[name] and isinstance(value, (dict, set, list)):
+            items = _added_items(copies[name], value)
+            if items:
+                extended[name] = items
+    buffer = io.BytesIO()
+    _Pickler(buffer, generator.settings, context).dump((state, added, extended))
+    return buffer.getvalue()
+
+
+def _is_tool(name: str) -> bool:
+    # Pelican's reader cache (`_cache`, `_cache_path`, a local function…) is a tool too.
+    return name in TOOLS or name.startswith("_cache") or name.startswith("_filestamp")
+
+
+def _split_holds(kept, now) -> bool:
+    """Every article the reading shows is due at `now`, every one it withheld still waits."""
+    state, added, _extended = kept
+    shown = [*state.get("articles", []), *state.get("translations", []), *state.get("hidden_articles", [])]
+    withheld = added.get("scheduled_articles", [])
+    return all(scheduled_publishing.is_due(article, now) for article in shown) and not any(
+        scheduled_publishing.is_due(article, now) for article in withheld
+    )
+
+
+def _shallow_copy(value):
+    return value.copy() if isinstance(value, (dict, set, list)) else value
+
+
+def _added_items(before, after):
+    """What reading added to a dict, set or list of the context (`before`: a copy taken before it;
+    Pelican adds each article to `generated_content`, its static links to `static_links`). Any
+    other change to one (an entry replaced or removed) is refused: it could not be replayed."""
+    if isinstance(after, dict):
+        if any(key in after and after[key] is not value for key, value in before.items()) or len(after) < len(before):
+            raise ValueError("the articles' reading changed an entry of the context it did not add")
+        return {key: value for key, value in after.items() if key not in before}
+    if isinstance(after, set):
+        if not before <= after:
+            raise ValueError("the articles' reading removed from a set in the context")
+        return after - before
+    if after[: len(before)] != before:
+        raise ValueError("the articles' reading changed a list in the context")
+    return after[len(before) :]
+
+
+def _extend(value, items) -> None:
+    if isinstance(value, dict):
+        value.update(items)
+    elif isinstance(value, set):
+        value |= items
+    else:
+        value.extend(items)
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles the reading without this build's settings and shared context, which every article
+    and URL wrapper points to: they are this build's own when the reading is loaded."""
+
+    def __init__(self, handle, settings: dict, context: dict):
+        super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.shared = {id(settings): "settings", id(context): "context"}
+
+    def persistent_id(self, obj):
+        return self.shared.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, handle, settings: dict, context: dict):
+        super().__init__(handle)
+        self.shared = {"settings": settings, "context": context}
+
+    def persistent_load(self, pid):
+        return self.shared[pid]

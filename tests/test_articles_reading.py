@@ -1,0 +1,134 @@
+"""The articles' reading kept between incremental builds (buildtools/articles_reading.py): reused only
+when no file it is read from changed and the build time splits the articles as before; the output
+is then byte for byte a fresh build's."""
+
+from __future__ import annotations
+
+import pathlib
+
+from buildtools.articles_reading import FILE, ArticlesReading, _added_items, articles_key
+from tests.test_incremental import LEDGER, build, build_with_clock, copy_site, files, fresh
+
+SCHEDULED = (
+    "Title: 九点整发布的稿件\nDate: 2030-06-01 09:00\nCategory: 社会\nAuthor: 王定时\nSlug: scheduled-at-nine\n"
+    "Summary: 定时发布的稿件。\n\n九点整发布。\n"
+)
+
+
+def edit_ledger(content: pathlib.Path, old: bytes = b"253.17", new: bytes = b"263.17") -> None:
+    ledger = content / LEDGER
+    data = ledger.read_bytes()
+    assert old in data
+    ledger.write_bytes(data.replace(old, new))
+
+
+def reused(report: dict) -> bool:
+    return report["incremental"]["articles_reading_reused"]
+
+
+def test_a_ledger_edit_reuses_the_reading_and_an_article_edit_makes_a_new_one(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    # A link to another article and an image: Pelican resolves them from what reading put in the
+    # context (every article by its source, every linked static file), which reuse must replay.
+    linking = content / "news/2020-07-08/first-ciyi-post.md"
+    linking.write_text(
+        linking.read_text(encoding="utf-8") + "\n另见[彩票站的消息]({filename}/news/2020-07-08/lottery-jackpot.md)。\n",
+        encoding="utf-8",
+    )
+    assert reused(build(content, theme, output)) is False  # nothing kept yet
+    assert (tmp_path / "output.work/cache" / FILE).is_file()
+    edit_ledger(content)
+    assert reused(build(content, theme, output)) is True
+    assert files(output) == fresh(content, theme, tmp_path, "fresh-ledger")
+    assert 'href="../../../../news/2020/07/lottery-jackpot/"' in (
+        output / "news/2020/07/first-ciyi-post/index.html"
+    ).read_text("utf-8")
+    # An article's text changes: read again, and that reading is the one kept for the next build.
+    article = content / "news/2020-07-08/giant-apple-melon.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Summary: ", "Summary: 更正："), encoding="utf-8")
+    assert reused(build(content, theme, output)) is False
+    edit_ledger(content, b"263.17", b"273.17")
+    assert reused(build(content, theme, output)) is True
+    after = files(output)
+    assert "更正：" in after["news/2020/07/giant-apple-melon/index.html"].decode("utf-8")
+    assert after == fresh(content, theme, tmp_path, "fresh-both")
+
+
+def test_any_content_file_but_a_csv_is_an_input_of_the_reading(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    page = content / "pages/about.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Title: 关于本站", "Title: 关于我们"), encoding="utf-8")
+    assert reused(build(content, theme, output)) is False  # conservative: a standing page is not an article
+    files_now = {"news/a.md": [1, 2, 3, 4, "aa"], "disclosures/finance/x/2020-01.csv": [1, 2, 3, 4, "bb"]}
+    key = articles_key("print", files_now)
+    assert key == articles_key("print", {**files_now, "disclosures/finance/x/2020-01.csv": [1, 2, 3, 4, "cc"]})
+    assert key != articles_key("print", {**files_now, "news/a.md": [1, 2, 3, 4, "ab"]})
+    assert key != articles_key("print", {**files_now, "news/b.md": [1, 2, 3, 4, "ab"]})  # a new file
+    assert key != articles_key("other print", files_now)  # settings, theme or code changed
+
+
+def test_an_article_coming_due_is_read_again_though_no_file_changed(tmp_path, monkeypatch):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    (content / "news/2030-06-01").mkdir()
+    (content / "news/2030-06-01/scheduled.md").write_text(SCHEDULED, encoding="utf-8")
+    page = "news/2030/06/scheduled-at-nine/index.html"
+    build_with_clock(content, theme, output, monkeypatch, "2030-06-01T08:00")
+    edit_ledger(content)
+    report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T08:59")
+    assert reused(report) is True and not (output / page).exists()
+    edit_ledger(content, b"263.17", b"273.17")
+    report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T09:00")
+    assert reused(report) is False and (output / page).is_file()
+    assert "九点整发布的稿件" in (output / "index.html").read_text(encoding="utf-8")
+    # The clock going back withholds it again: the kept reading shows it, so it is not reused.
+    edit_ledger(content, b"273.17", b"283.17")
+    report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T08:30")
+    assert reused(report) is False and not (output / page).exists()
+
+
+def test_a_damaged_kept_reading_is_read_again_without_a_word(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    kept = tmp_path / "output.work/cache" / FILE
+    data = kept.read_bytes()
+    kept.write_bytes(data[: len(data) // 2])  # a disk that filled up mid-write, say
+    edit_ledger(content)
+    report = build(content, theme, output)
+    assert reused(report) is False and report["warnings"] == []
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_a_reading_that_changed_what_it_did_not_add_is_not_kept(tmp_path):
+    """Replaying can only add what reading added; an entry it replaced could not be replayed."""
+    assert _added_items({"a": 1}, {"a": 1, "b": 2}) == {"b": 2}
+    assert _added_items({1}, {1, 2}) == {2}
+    assert _added_items([1], [1, 2]) == [2]
+    for before, after in (({"a": 1}, {"a": 3}), ({1, 2}, {1}), ([1, 2], [2, 1])):
+        try:
+            _added_items(before, after)
+        except ValueError:
+            continue
+        raise AssertionError(f"{before} -> {after} was taken for an addition")
+
+    class Generator:
+        settings = {"WITH_FUTURE_DATES": True, "PLUGINS": []}
+
+        def __init__(self):
+            self.context = {"generated_content": {"old": object()}}
+            self.articles = []
+
+        def generate_context(self):
+            self.articles = ["one"]
+            self.context["generated_content"]["old"] = object()  # replaced, not added
+
+    reading = ArticlesReading(str(tmp_path), "key")
+    generator = Generator()
+    reading.generate_context(generator)
+    assert generator.articles == ["one"] and reading.made is None and not reading.reused
+    reading.save()
+    assert not (tmp_path / FILE).exists()
