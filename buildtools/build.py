@@ -7,6 +7,7 @@ output folder stays exactly as it was, so nothing half-built is ever served.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -133,4 +134,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # What the build left (half a gigabyte of articles, models and pages at ten years' scale, held
+    # in reference cycles) would be traversed once more by the collector as Python exits, 1.5 s of
+    # every rebuild; frozen, it is left to the operating system. Exit handlers still run.
+    gc.freeze()
+    sys.exit(code)
