@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -67,6 +68,9 @@ def build(c, production=False, output=None, audit=False):
     from buildtools.build import main as build_main
 
     _run(build_main, ["--settings", _settings_path(production), *_option("output", output), *_flag("audit", audit)])
+    # As `python -m buildtools.build` does: what the build left is not traversed again as Python
+    # exits (1.5 s at ten years' scale). A later task of the same `invoke` call keeps that memory.
+    gc.freeze()
 
 
 @task(
