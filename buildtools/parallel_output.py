@@ -117,6 +117,8 @@ class SharedOutputPelican(Pelican):
                 self.articles_reading.generate_context(generator)
             elif hasattr(generator, "generate_context"):
                 generator.generate_context()
+            if isinstance(generator, ArticlesGenerator):
+                pin_content_urls([generator])  # sections, editions and feeds read each url again
             if hasattr(generator, "check_disabled_readers"):
                 generator.check_disabled_readers()
         signals.all_generators_finalized.send(generators)
@@ -194,9 +196,11 @@ def write_share(generators: list, writer, share: int, workers: int) -> None:
 def pin_content_urls(generators: list) -> None:
     """Pelican works out an article's `url` from settings on every read (a format string over a
     copy of its metadata), and templates read it many times per page: at ten years' scale that was
-    a tenth of writing. After reading, what it is made of (slug, date, category, status) is final,
-    so each is pinned as Pelican's own `override_url`, which `url` returns as it is. `save_as` is
-    left alone: Pelican lets a page with `override_save_as` overwrite another's file."""
+    a tenth of writing. Once its generator has read it, what it is made of (slug, date, category,
+    status) is final, so each is pinned as Pelican's own `override_url`, which `url` returns as it
+    is: the articles' right after the articles generator (the plugins that list them, sections and
+    editions, read each url again), every other content's after reading. `save_as` is left alone:
+    Pelican lets a page with `override_save_as` overwrite another's file."""
     for content in written_contents(generators):
         if not hasattr(content, "override_url"):
             content.override_url = content.url

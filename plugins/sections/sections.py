@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import Generator
 
 from plugins.portal_data import DataError, collect_problems, raise_collected_problems
@@ -95,7 +96,11 @@ def place_articles(sections: list[Section], articles, content_path: str) -> list
     for article in articles:
         shown = os.path.relpath(article.source_path, content_path)
         category = getattr(article, "category", None)
-        position = value_position(article.source_path, "category")
+        position = (
+            article.category_position
+            if hasattr(article, "category_position")
+            else value_position(article.source_path, "category")
+        )
         home = by_category.get(category.name) if category and position else None
         if home is None:
             if position is None:
@@ -115,6 +120,14 @@ def place_articles(sections: list[Section], articles, content_path: str) -> list
             if section is home or tag_names & set(section.tags):
                 section.entries.append(entry_for_article(article))
     return errors
+
+
+def note_category_position(content) -> None:
+    """content_object_init: where an article's Category value is (None: the file has no Category
+    line), found while the article is read rather than by opening every file again when sections
+    are placed, so a reading kept between builds (buildtools/articles_reading.py) keeps it too."""
+    if isinstance(content, Article) and enabled(content.settings):
+        content.category_position = value_position(content.source_path, "category")
 
 
 def place_items(sections: list[Section], items) -> list[DataError]:
@@ -255,3 +268,4 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(raise_collected_problems)
     signals.all_generators_finalized.connect(finalize_sections)
+    signals.content_object_init.connect(note_category_position)
