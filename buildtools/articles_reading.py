@@ -66,7 +66,7 @@ class ArticlesReading:
         """The articles generator's generate_context: reused when the kept reading holds, else run
         and pickled for the next build."""
         settings, context = generator.settings, generator.context
-        if settings.get("WITH_FUTURE_DATES", True) is False:  # Pelican compares with the machine's clock
+        if not _read_from_bytes_alone(settings):
             generator.generate_context()
             return
         # Without scheduled publishing no article waits for a time: the reading has no clock in it.
@@ -125,6 +125,13 @@ def _pickled(generator, context: dict, originals: dict, copies: dict) -> bytes:
     buffer = io.BytesIO()
     _Pickler(buffer, generator.settings, context).dump((state, added, extended))
     return buffer.getvalue()
+
+
+def _read_from_bytes_alone(settings: dict) -> bool:
+    """Whether Pelican reads articles from their bytes alone (and the build time, checked apart):
+    WITH_FUTURE_DATES=False compares dates with the machine's clock, DEFAULT_DATE="fs" dates an
+    undated article by its file's mtime, which the key (digests of bytes) does not hold."""
+    return settings.get("WITH_FUTURE_DATES", True) is not False and settings.get("DEFAULT_DATE") != "fs"
 
 
 def _is_tool(name: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pathlib
 
-from buildtools.articles_reading import FILE, ArticlesReading, _added_items, articles_key
+from buildtools.articles_reading import FILE, ArticlesReading, _added_items, _read_from_bytes_alone, articles_key
 from tests.test_incremental import LEDGER, build, build_with_clock, copy_site, files, fresh
 
 SCHEDULED = (
@@ -132,3 +132,9 @@ def test_a_reading_that_changed_what_it_did_not_add_is_not_kept(tmp_path):
     assert generator.articles == ["one"] and reading.made is None and not reading.reused
     reading.save()
     assert not (tmp_path / FILE).exists()
+
+
+def test_settings_that_date_articles_by_clock_or_file_time_are_never_served_a_kept_reading():
+    assert _read_from_bytes_alone({"WITH_FUTURE_DATES": True})
+    assert not _read_from_bytes_alone({"WITH_FUTURE_DATES": False})
+    assert not _read_from_bytes_alone({"DEFAULT_DATE": "fs"})
