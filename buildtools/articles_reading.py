@@ -35,8 +35,11 @@ from plugins.scheduled_publishing import scheduled_publishing
 FILE = "articles-reading.pickle"
 FORMAT = b"liling-articles-reading 1\n"
 # A generator's own attributes that are its tools, not what it read: made again by Pelican.
-TOOLS = frozenset({"settings", "context", "readers", "env", "path", "theme", "output_path", "_templates"})
-# The context's value that depends on the build time rather than on the files: set anew.
+TOOLS = frozenset(
+    {"settings", "context", "readers", "env", "path", "theme", "output_path", "_templates", "_templates_path"}
+)
+# The context's value that depends on the build time rather than on the files: set anew when
+# scheduled publishing gives one.
 BUILD_TIME = "build_time"
 
 
@@ -55,6 +58,7 @@ class ArticlesReading:
 
     folder: str
     key: str
+    use: bool = True  # False (an audit): read anyway, and keep that reading for the next build
     reused: bool = False
     made: bytes | None = None  # this build's reading, pickled, for save() once the build succeeded
 
@@ -71,7 +75,7 @@ class ArticlesReading:
             return
         # Without scheduled publishing no article waits for a time: the reading has no clock in it.
         now = scheduled_publishing.build_time(settings) if plugin_listed(settings, "scheduled_publishing") else None
-        kept = self._load(settings, context)
+        kept = self._load(settings, context) if self.use else None
         if kept is not None and (now is None or _split_holds(kept, now)):
             state, added, extended = kept
             vars(generator).update(state)
@@ -87,13 +91,20 @@ class ArticlesReading:
         generator.generate_context()
         try:
             self.made = _pickled(generator, context, originals, copies)
-        except (ValueError, pickle.PicklingError, TypeError, AttributeError):
-            self.made = None  # a reading this module cannot replay is simply not kept
+        except Exception:  # noqa: BLE001 - a reading that cannot be pickled or replayed is simply not kept
+            self.made = None
 
-    def save(self) -> None:
-        """After a successful build: keep this build's reading (nothing to do when it was reused)."""
-        if self.made is not None:
+    def save(self) -> bool:
+        """After a successful build (its output already in place): keep this build's reading;
+        nothing to do when it was reused. A cache, so a failure to write it (a full disk, a file
+        another program holds open on Windows) only costs the next build a reading: False."""
+        if self.made is None:
+            return True
+        try:
             write_atomically(self.path, FORMAT + self.key.encode() + b"\n" + self.made)
+        except OSError:
+            return False
+        return True
 
     def _load(self, settings: dict, context: dict):
         try:
@@ -111,11 +122,7 @@ def _pickled(generator, context: dict, originals: dict, copies: dict) -> bytes:
     if originals.keys() - context.keys():
         raise ValueError("the articles' reading removed a value from the context")
     state = {name: value for name, value in vars(generator).items() if not _is_tool(name)}
-    added = {
-        name: value
-        for name, value in context.items()
-        if name != BUILD_TIME and (name not in originals or value is not originals[name])
-    }
+    added = {name: value for name, value in context.items() if name not in originals or value is not originals[name]}
     extended = {}
     for name, value in context.items():
         if name in originals and value is originals[name] and isinstance(value, (dict, set, list)):
@@ -131,7 +138,7 @@ def _read_from_bytes_alone(settings: dict) -> bool:
     """Whether Pelican reads articles from their bytes alone (and the build time, checked apart):
     WITH_FUTURE_DATES=False compares dates with the machine's clock, DEFAULT_DATE="fs" dates an
     undated article by its file's mtime, which the key (digests of bytes) does not hold."""
-    return settings.get("WITH_FUTURE_DATES", True) is not False and settings.get("DEFAULT_DATE") != "fs"
+    return bool(settings.get("WITH_FUTURE_DATES", True)) and settings.get("DEFAULT_DATE") != "fs"
 
 
 def _is_tool(name: str) -> bool:
@@ -158,7 +165,7 @@ def _added_items(before, after):
     Pelican adds each article to `generated_content`, its static links to `static_links`). Any
     other change to one (an entry replaced or removed) is refused: it could not be replayed."""
     if isinstance(after, dict):
-        if any(key in after and after[key] is not value for key, value in before.items()) or len(after) < len(before):
+        if not before.keys() <= after.keys() or any(after[key] is not value for key, value in before.items()):
             raise ValueError("the articles' reading changed an entry of the context it did not add")
         return {key: value for key, value in after.items() if key not in before}
     if isinstance(after, set):

@@ -104,7 +104,8 @@ def build_incremental(
     keys_path = os.path.join(cache, RENDER_KEYS_FILE)
     record = OutputRecord(load_render_keys(keys_path) if reused else {}, audit=config["RENDER_KEYS_AUDIT"])
     threshold = start_marker(work_root)
-    articles = ArticlesReading(cache, articles_key(print_, content.files))
+    # An audit trusts nothing kept: it reads the articles as a build from nothing would.
+    articles = ArticlesReading(cache, articles_key(print_, content.files), use=not config["RENDER_KEYS_AUDIT"])
     problems, warnings = run_pelican(settings, clock, record, articles_reading=articles)
     if record.key_misses:  # audit mode (tests): a key that matched while the page changed is a bug here
         problems += [f"渲染键漏掉了页面的输入（页面已按新内容重写）：{path}" for path in sorted(record.key_misses)]
@@ -174,7 +175,7 @@ def build_incremental(
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
     save_render_keys(keys_path, record.render_keys, manifest["files"])
-    articles.save()
+    clock.facts["incremental"]["articles_reading_kept"] = articles.save()
     save_state(
         work_root,
         InputState(

@@ -72,9 +72,15 @@ def run_pelican(
     plugin); `record` is the incremental writer's OutputRecord (plugins/incremental_writer);
     `articles_reading` the incremental build's kept reading (buildtools/articles_reading.py). They
     travel on the Pelican object, not in the settings, which hold only settings."""
+    # Pelican logs each warning once per process (LimitFilter's class-wide sets): a second build in
+    # one process (`invoke serve`, the tests) would pass silently what a new process refuses.
+    from pelican.log import LimitFilter
+
     from buildtools.parallel_output import SharedOutputPelican
     from plugins.portal_data import ContentError
 
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
     collector = _WarningCollector()
     root = logging.getLogger()
     root.addHandler(collector)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pathlib
 
 from buildtools.articles_reading import FILE, ArticlesReading, _added_items, _read_from_bytes_alone, articles_key
-from tests.test_incremental import LEDGER, build, build_with_clock, copy_site, files, fresh
+from tests.test_incremental import LEDGER, attempt, build, build_with_clock, copy_site, files, fresh
 
 SCHEDULED = (
     "Title: 九点整发布的稿件\nDate: 2030-06-01 09:00\nCategory: 社会\nAuthor: 王定时\nSlug: scheduled-at-nine\n"
@@ -26,30 +26,47 @@ def reused(report: dict) -> bool:
     return report["incremental"]["articles_reading_reused"]
 
 
+def quick(content, theme, output) -> dict:
+    """An incremental build as editors run it: an audit build reads the articles anyway."""
+    return build(content, theme, output, audit=False)
+
+
+# The smallest PNG (one transparent pixel): beside an article, outside STATIC_PATHS, it reaches the
+# output only because the article links it (Pelican's `static_links`, which reuse must replay).
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000185d4a6bd0000000049454e44ae426082"
+)
+
+
 def test_a_ledger_edit_reuses_the_reading_and_an_article_edit_makes_a_new_one(tmp_path):
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
     # A link to another article and an image: Pelican resolves them from what reading put in the
     # context (every article by its source, every linked static file), which reuse must replay.
     linking = content / "news/2020-07-08/first-ciyi-post.md"
+    (content / "news/2020-07-08/post-sign.png").write_bytes(PIXEL)
     linking.write_text(
-        linking.read_text(encoding="utf-8") + "\n另见[彩票站的消息]({filename}/news/2020-07-08/lottery-jackpot.md)。\n",
+        linking.read_text(encoding="utf-8")
+        + "\n另见[彩票站的消息]({filename}/news/2020-07-08/lottery-jackpot.md)。\n"
+        + "\n![驿站门口的标牌]({static}/news/2020-07-08/post-sign.png)\n",
         encoding="utf-8",
     )
-    assert reused(build(content, theme, output)) is False  # nothing kept yet
+    assert reused(quick(content, theme, output)) is False  # nothing kept yet
     assert (tmp_path / "output.work/cache" / FILE).is_file()
     edit_ledger(content)
-    assert reused(build(content, theme, output)) is True
+    assert reused(quick(content, theme, output)) is True
     assert files(output) == fresh(content, theme, tmp_path, "fresh-ledger")
+    assert (output / "news/2020-07-08/post-sign.png").read_bytes() == PIXEL
     assert 'href="../../../../news/2020/07/lottery-jackpot/"' in (
         output / "news/2020/07/first-ciyi-post/index.html"
     ).read_text("utf-8")
     # An article's text changes: read again, and that reading is the one kept for the next build.
     article = content / "news/2020-07-08/giant-apple-melon.md"
     article.write_text(article.read_text(encoding="utf-8").replace("Summary: ", "Summary: 更正："), encoding="utf-8")
-    assert reused(build(content, theme, output)) is False
+    assert reused(quick(content, theme, output)) is False
     edit_ledger(content, b"263.17", b"273.17")
-    assert reused(build(content, theme, output)) is True
+    assert reused(quick(content, theme, output)) is True
     after = files(output)
     assert "更正：" in after["news/2020/07/giant-apple-melon/index.html"].decode("utf-8")
     assert after == fresh(content, theme, tmp_path, "fresh-both")
@@ -58,10 +75,10 @@ def test_a_ledger_edit_reuses_the_reading_and_an_article_edit_makes_a_new_one(tm
 def test_any_content_file_but_a_csv_is_an_input_of_the_reading(tmp_path):
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
-    build(content, theme, output)
+    quick(content, theme, output)
     page = content / "pages/about.md"
     page.write_text(page.read_text(encoding="utf-8").replace("Title: 关于本站", "Title: 关于我们"), encoding="utf-8")
-    assert reused(build(content, theme, output)) is False  # conservative: a standing page is not an article
+    assert reused(quick(content, theme, output)) is False  # conservative: a standing page is not an article
     files_now = {"news/a.md": [1, 2, 3, 4, "aa"], "disclosures/finance/x/2020-01.csv": [1, 2, 3, 4, "bb"]}
     key = articles_key("print", files_now)
     assert key == articles_key("print", {**files_now, "disclosures/finance/x/2020-01.csv": [1, 2, 3, 4, "cc"]})
@@ -88,17 +105,18 @@ def test_an_article_coming_due_is_read_again_though_no_file_changed(tmp_path, mo
     edit_ledger(content, b"273.17", b"283.17")
     report = build_with_clock(content, theme, output, monkeypatch, "2030-06-01T08:30")
     assert reused(report) is False and not (output / page).exists()
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")  # the clock is still 08:30 here
 
 
 def test_a_damaged_kept_reading_is_read_again_without_a_word(tmp_path):
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
-    build(content, theme, output)
+    quick(content, theme, output)
     kept = tmp_path / "output.work/cache" / FILE
     data = kept.read_bytes()
     kept.write_bytes(data[: len(data) // 2])  # a disk that filled up mid-write, say
     edit_ledger(content)
-    report = build(content, theme, output)
+    report = quick(content, theme, output)
     assert reused(report) is False and report["warnings"] == []
     assert files(output) == fresh(content, theme, tmp_path, "fresh")
 
@@ -108,7 +126,7 @@ def test_a_reading_that_changed_what_it_did_not_add_is_not_kept(tmp_path):
     assert _added_items({"a": 1}, {"a": 1, "b": 2}) == {"b": 2}
     assert _added_items({1}, {1, 2}) == {2}
     assert _added_items([1], [1, 2]) == [2]
-    for before, after in (({"a": 1}, {"a": 3}), ({1, 2}, {1}), ([1, 2], [2, 1])):
+    for before, after in (({"a": 1}, {"a": 3}), ({"a": 1}, {"b": 2}), ({1, 2}, {1}), ([1, 2], [2, 1])):
         try:
             _added_items(before, after)
         except ValueError:
@@ -138,3 +156,24 @@ def test_settings_that_date_articles_by_clock_or_file_time_are_never_served_a_ke
     assert _read_from_bytes_alone({"WITH_FUTURE_DATES": True})
     assert not _read_from_bytes_alone({"WITH_FUTURE_DATES": False})
     assert not _read_from_bytes_alone({"DEFAULT_DATE": "fs"})
+
+
+def test_a_refused_build_keeps_no_reading_and_an_audit_reads_anyway(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    quick(content, theme, output)
+    kept = tmp_path / "output.work/cache" / FILE
+    before = kept.read_bytes()
+    # A problem found while reading: the build is refused, and what it read is not kept.
+    article = content / "news/2020-07-08/giant-apple-melon.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Category: 三农", "Category: 不存在"), "utf-8")
+    assert not attempt(content, theme, output, audit=False).ok
+    assert kept.read_bytes() == before
+    edit_ledger(content)  # the bad article is still there: a CSV edit must not slip past it
+    assert not attempt(content, theme, output, audit=False).ok
+    article.write_text(article.read_text(encoding="utf-8").replace("Category: 不存在", "Category: 三农"), "utf-8")
+    report = build(content, theme, output)  # an audit: reads, whatever is kept
+    assert reused(report) is False and report["incremental"]["articles_reading_kept"] is True
+    edit_ledger(content, b"263.17", b"273.17")
+    assert reused(quick(content, theme, output)) is True
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
