@@ -3,6 +3,8 @@ without a traceback, and leaves the previous output exactly as it was."""
 
 from __future__ import annotations
 
+import logging
+
 from build_helpers import EDITIONS_FIXTURE, copy_with_change, run_build, settings_for
 
 from conftest import ROOT
@@ -89,3 +91,20 @@ def test_problems_from_every_plugin_are_reported_in_one_run(tmp_path):
     ) in result.stderr
     assert "disclosures/finance/xiangshui/2020-05.csv:2:6:" in result.stderr
     assert "共 2 处问题" in result.stderr
+
+
+def test_every_build_in_one_process_hears_pelicans_warnings_again(tmp_path):
+    """Pelican logs each warning once per process (LimitFilter's class-wide sets); a second build in
+    the same process (`invoke serve`, the tests) must not pass silently what the first refused."""
+    from pelican.log import LimitFilter
+
+    from buildtools.stages import load_settings, run_pelican
+
+    heard_before = (logging.WARNING, "Unable to find '/missing.md', skipping url replacement.")
+    LimitFilter._raised_messages.add(heard_before)
+    LimitFilter._group_count["an earlier build's group"] = 9
+    settings = load_settings(str(settings_for(tmp_path, EDITIONS_FIXTURE)), {"OUTPUT_PATH": str(tmp_path / "out")})
+    problems, _warnings = run_pelican(settings, write=False)
+    assert problems == []
+    assert heard_before not in LimitFilter._raised_messages
+    assert "an earlier build's group" not in LimitFilter._group_count
