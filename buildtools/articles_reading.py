@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from plugins.portal_data.atomic import write_atomically
 from plugins.portal_data.digests import digest_of
 from plugins.portal_data.plugin_list import plugin_listed
+from plugins.portal_data.tree import tree_files
 from plugins.scheduled_publishing import scheduled_publishing
 
 FILE = "articles-reading.pickle"
@@ -132,6 +133,26 @@ def _pickled(generator, context: dict, originals: dict, copies: dict) -> bytes:
     buffer = io.BytesIO()
     _Pickler(buffer, generator.settings, context).dump((state, added, extended))
     return buffer.getvalue()
+
+
+def edited_during_build(content_root: str, digested: dict[str, list], taken_ns: int) -> bool:
+    """Whether a file the reading may have read (any but a `.csv`) was written, added or removed
+    after the build took its digests (`digested`, from `taken_ns`): the reading might then hold
+    bytes its key does not name, so it is not kept. (A file system whose clock ticks in whole
+    seconds could date a write just after `taken_ns` before it; such a file is digested afresh
+    next build anyway, by digests.settled, so only a save undone within that second is missed.)"""
+    names = set()
+    for name, path in tree_files(content_root, follow_links=True):
+        if name.endswith(".csv"):
+            continue
+        names.add(name)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return True
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) >= taken_ns:
+            return True
+    return names != {name for name in digested if not name.endswith(".csv")}
 
 
 def _read_from_bytes_alone(settings: dict) -> bool:

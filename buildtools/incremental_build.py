@@ -7,7 +7,7 @@ import json
 import os
 import time
 
-from buildtools.articles_reading import ArticlesReading, articles_key
+from buildtools.articles_reading import ArticlesReading, articles_key, edited_during_build
 from buildtools.incremental import (
     COMPRESSED,
     SEARCH_FOLDER,
@@ -175,7 +175,10 @@ def build_incremental(
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
     save_render_keys(keys_path, record.render_keys, manifest["files"])
-    clock.facts["incremental"]["articles_reading_kept"] = articles.save()
+    if edited_during_build(os.path.abspath(base["PATH"]), content.files, content.taken_ns):
+        clock.facts["incremental"]["articles_reading_kept"] = False  # read from bytes its key does not name
+    else:
+        clock.facts["incremental"]["articles_reading_kept"] = articles.save()
     save_state(
         work_root,
         InputState(

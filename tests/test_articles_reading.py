@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import pathlib
 
-from buildtools.articles_reading import FILE, ArticlesReading, _added_items, _read_from_bytes_alone, articles_key
+from buildtools.articles_reading import (
+    FILE,
+    ArticlesReading,
+    _added_items,
+    _read_from_bytes_alone,
+    articles_key,
+    edited_during_build,
+)
 from tests.test_incremental import LEDGER, attempt, build, build_with_clock, copy_site, files, fresh
 
 SCHEDULED = (
@@ -177,3 +184,28 @@ def test_a_refused_build_keeps_no_reading_and_an_audit_reads_anyway(tmp_path):
     edit_ledger(content, b"263.17", b"273.17")
     assert reused(quick(content, theme, output)) is True
     assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_a_file_saved_while_the_build_read_keeps_no_reading(tmp_path):
+    """Digests are taken before reading: an article saved (or added, or removed) after that may be
+    in the reading under the key of its earlier bytes, so that reading is not kept."""
+    import os
+    import time
+
+    root = tmp_path / "content"
+    (root / "news").mkdir(parents=True)
+    article, ledger = root / "news/a.md", root / "x.csv"
+    article.write_text("Title: 一\n", encoding="utf-8")
+    ledger.write_text("a\n", encoding="utf-8")
+    old = time.time_ns() - 3_600_000_000_000
+    for path in (article, ledger):
+        os.utime(path, ns=(old, old))
+    digested = {"news/a.md": [0, 0, 0, 0, "d"], "x.csv": [0, 0, 0, 0, "e"]}
+    taken = time.time_ns()
+    time.sleep(0.01)  # the writes below are after the digests, as an editor's save during a build
+    assert not edited_during_build(str(root), digested, taken)
+    ledger.write_text("b\n", encoding="utf-8")  # a CSV is no input of the reading
+    assert not edited_during_build(str(root), digested, taken)
+    article.write_text("Title: 二\n", encoding="utf-8")
+    assert edited_during_build(str(root), digested, taken)
+    assert edited_during_build(str(root), {**digested, "news/b.md": [0, 0, 0, 0, "f"]}, 0)  # one removed
