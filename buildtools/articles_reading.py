@@ -44,12 +44,16 @@ TOOLS = frozenset(
 BUILD_TIME = "build_time"
 
 
+def is_input(name: str) -> bool:
+    """Whether the content file `name` may be read with the articles: any but a `.csv` data file."""
+    return not name.endswith(".csv")
+
+
 def articles_key(fingerprint: str, content_files: dict[str, list]) -> str:
-    """The inputs of the articles' reading: the build fingerprint and each non-CSV content file's
-    digest (`content_files`: relative name -> [..., digest], buildtools/inputs.py)."""
+    """The inputs of the articles' reading: the build fingerprint and each input file's digest
+    (`content_files`: relative name -> [..., digest], buildtools/inputs.py)."""
     return digest_of(
-        fingerprint,
-        *(f"{name}\0{entry[-1]}" for name, entry in sorted(content_files.items()) if not name.endswith(".csv")),
+        fingerprint, *(f"{name}\0{entry[-1]}" for name, entry in sorted(content_files.items()) if is_input(name))
     )
 
 
@@ -95,12 +99,16 @@ class ArticlesReading:
         except Exception:  # noqa: BLE001 - a reading that cannot be pickled or replayed is simply not kept
             self.made = None
 
-    def save(self) -> bool:
-        """After a successful build (its output already in place): keep this build's reading;
-        nothing to do when it was reused. A cache, so a failure to write it (a full disk, a file
-        another program holds open on Windows) only costs the next build a reading: False."""
+    def save(self, content_root: str, digested: dict[str, list], taken_ns: int) -> bool:
+        """After a successful build (its output already in place): keep this build's reading, read
+        from the files `digested` at `taken_ns`; nothing to do when it was reused (True). False
+        when it is not kept: an input was edited while the build read (edited_during_build), or
+        the file could not be written (a full disk, a file another program holds open on
+        Windows); a cache, so that only costs the next build a reading."""
         if self.made is None:
             return True
+        if edited_during_build(content_root, digested, taken_ns):
+            return False
         try:
             write_atomically(self.path, FORMAT + self.key.encode() + b"\n" + self.made)
         except OSError:
@@ -136,14 +144,14 @@ def _pickled(generator, context: dict, originals: dict, copies: dict) -> bytes:
 
 
 def edited_during_build(content_root: str, digested: dict[str, list], taken_ns: int) -> bool:
-    """Whether a file the reading may have read (any but a `.csv`) was written, added or removed
+    """Whether a file the reading may have read (is_input) was written, added or removed
     after the build took its digests (`digested`, from `taken_ns`): the reading might then hold
     bytes its key does not name, so it is not kept. (A file system whose clock ticks in whole
     seconds could date a write just after `taken_ns` before it; such a file is digested afresh
     next build anyway, by digests.settled, so only a save undone within that second is missed.)"""
     names = set()
     for name, path in tree_files(content_root, follow_links=True):
-        if name.endswith(".csv"):
+        if not is_input(name):
             continue
         names.add(name)
         try:
@@ -152,7 +160,7 @@ def edited_during_build(content_root: str, digested: dict[str, list], taken_ns: 
             return True
         if max(stat.st_mtime_ns, stat.st_ctime_ns) >= taken_ns:
             return True
-    return names != {name for name in digested if not name.endswith(".csv")}
+    return names != {name for name in digested if is_input(name)}
 
 
 def _read_from_bytes_alone(settings: dict) -> bool:

@@ -7,7 +7,7 @@ import json
 import os
 import time
 
-from buildtools.articles_reading import ArticlesReading, articles_key, edited_during_build
+from buildtools.articles_reading import ArticlesReading, articles_key
 from buildtools.incremental import (
     COMPRESSED,
     SEARCH_FOLDER,
@@ -175,13 +175,9 @@ def build_incremental(
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
     save_render_keys(keys_path, record.render_keys, manifest["files"])
-    # Only a build that read has a reading to keep: a walk of the content (0.3-0.6 s at ten years) otherwise saved.
-    if articles.made is not None and edited_during_build(
+    clock.facts["incremental"]["articles_reading_kept"] = articles.save(
         os.path.abspath(base["PATH"]), content.files, content.taken_ns
-    ):
-        clock.facts["incremental"]["articles_reading_kept"] = False  # read from bytes its key does not name
-    else:
-        clock.facts["incremental"]["articles_reading_kept"] = articles.save()
+    )
     save_state(
         work_root,
         InputState(

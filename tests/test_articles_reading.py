@@ -14,7 +14,7 @@ from buildtools.articles_reading import (
     articles_key,
     edited_during_build,
 )
-from tests.test_incremental import LEDGER, attempt, build, build_with_clock, copy_site, files, fresh
+from tests.test_incremental import LEDGER, _replace, attempt, build, build_with_clock, copy_site, files, fresh
 
 SCHEDULED = (
     "Title: 九点整发布的稿件\nDate: 2030-06-01 09:00\nCategory: 社会\nAuthor: 王定时\nSlug: scheduled-at-nine\n"
@@ -36,6 +36,14 @@ def reused(report: dict) -> bool:
 def quick(content, theme, output) -> dict:
     """An incremental build as editors run it: an audit build reads the articles anyway."""
     return build(content, theme, output, audit=False)
+
+
+def built_once(tmp_path: pathlib.Path):
+    """(content, theme, output) of a copy of the site built once, its reading kept."""
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    quick(content, theme, output)
+    return content, theme, output
 
 
 # The smallest PNG (one transparent pixel): beside an article, outside STATIC_PATHS, it reaches the
@@ -70,7 +78,7 @@ def test_a_ledger_edit_reuses_the_reading_and_an_article_edit_makes_a_new_one(tm
     ).read_text("utf-8")
     # An article's text changes: read again, and that reading is the one kept for the next build.
     article = content / "news/2020-07-08/giant-apple-melon.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("Summary: ", "Summary: 更正："), encoding="utf-8")
+    _replace(article, "Summary: ", "Summary: 更正：")
     assert reused(quick(content, theme, output)) is False
     edit_ledger(content, b"263.17", b"273.17")
     assert reused(quick(content, theme, output)) is True
@@ -80,11 +88,8 @@ def test_a_ledger_edit_reuses_the_reading_and_an_article_edit_makes_a_new_one(tm
 
 
 def test_any_content_file_but_a_csv_is_an_input_of_the_reading(tmp_path):
-    content, theme = copy_site(tmp_path)
-    output = tmp_path / "output"
-    quick(content, theme, output)
-    page = content / "pages/about.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("Title: 关于本站", "Title: 关于我们"), encoding="utf-8")
+    content, theme, output = built_once(tmp_path)
+    _replace(content / "pages/about.md", "Title: 关于本站", "Title: 关于我们")
     assert reused(quick(content, theme, output)) is False  # conservative: a standing page is not an article
     files_now = {"news/a.md": [1, 2, 3, 4, "aa"], "disclosures/finance/x/2020-01.csv": [1, 2, 3, 4, "bb"]}
     key = articles_key("print", files_now)
@@ -116,9 +121,7 @@ def test_an_article_coming_due_is_read_again_though_no_file_changed(tmp_path, mo
 
 
 def test_a_damaged_kept_reading_is_read_again_without_a_word(tmp_path):
-    content, theme = copy_site(tmp_path)
-    output = tmp_path / "output"
-    quick(content, theme, output)
+    content, theme, output = built_once(tmp_path)
     kept = tmp_path / "output.work/cache" / FILE
     data = kept.read_bytes()
     kept.write_bytes(data[: len(data) // 2])  # a disk that filled up mid-write, say
@@ -155,7 +158,7 @@ def test_a_reading_that_changed_what_it_did_not_add_is_not_kept(tmp_path):
     generator = Generator()
     reading.generate_context(generator)
     assert generator.articles == ["one"] and reading.made is None and not reading.reused
-    reading.save()
+    assert reading.save(str(tmp_path), {}, 0) is True  # nothing made, nothing to keep
     assert not (tmp_path / FILE).exists()
 
 
@@ -166,19 +169,17 @@ def test_settings_that_date_articles_by_clock_or_file_time_are_never_served_a_ke
 
 
 def test_a_refused_build_keeps_no_reading_and_an_audit_reads_anyway(tmp_path):
-    content, theme = copy_site(tmp_path)
-    output = tmp_path / "output"
-    quick(content, theme, output)
+    content, theme, output = built_once(tmp_path)
     kept = tmp_path / "output.work/cache" / FILE
     before = kept.read_bytes()
     # A problem found while reading: the build is refused, and what it read is not kept.
     article = content / "news/2020-07-08/giant-apple-melon.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("Category: 三农", "Category: 不存在"), "utf-8")
+    _replace(article, "Category: 三农", "Category: 不存在")
     assert not attempt(content, theme, output, audit=False).ok
     assert kept.read_bytes() == before
     edit_ledger(content)  # the bad article is still there: a CSV edit must not slip past it
     assert not attempt(content, theme, output, audit=False).ok
-    article.write_text(article.read_text(encoding="utf-8").replace("Category: 不存在", "Category: 三农"), "utf-8")
+    _replace(article, "Category: 不存在", "Category: 三农")
     report = build(content, theme, output)  # an audit: reads, whatever is kept
     assert reused(report) is False and report["incremental"]["articles_reading_kept"] is True
     edit_ledger(content, b"263.17", b"273.17")
@@ -208,4 +209,7 @@ def test_a_file_saved_while_the_build_read_keeps_no_reading(tmp_path):
     assert not edited_during_build(str(root), digested, taken)
     article.write_text("Title: 二\n", encoding="utf-8")
     assert edited_during_build(str(root), digested, taken)
+    (tmp_path / "cache").mkdir()
+    reading = ArticlesReading(str(tmp_path / "cache"), "key", made=b"a reading of the earlier bytes")
+    assert reading.save(str(root), digested, taken) is False and not (tmp_path / "cache" / FILE).exists()
     assert edited_during_build(str(root), {**digested, "news/b.md": [0, 0, 0, 0, "f"]}, 0)  # one removed
