@@ -28,6 +28,7 @@ import pickle
 from dataclasses import dataclass
 
 from plugins.portal_data.atomic import write_atomically
+from plugins.portal_data.collector import collector_paused, keep_until_build_ends
 from plugins.portal_data.digests import digest_of
 from plugins.portal_data.plugin_list import plugin_listed
 from plugins.portal_data.tree import tree_files
@@ -90,6 +91,7 @@ class ArticlesReading:
             if now is not None:
                 context[BUILD_TIME] = now
             self.reused = True
+            keep_until_build_ends()
             return
         originals = dict(context)
         copies = {name: _shallow_copy(value) for name, value in originals.items()}
@@ -120,7 +122,8 @@ class ArticlesReading:
             with open(self.path, "rb") as handle:
                 if handle.readline() != FORMAT or handle.readline().strip() != self.key.encode():
                     return None
-                return _Unpickler(handle, settings, context).load()
+                with collector_paused():  # hundreds of thousands of objects, none garbage
+                    return _Unpickler(handle, settings, context).load()
         except Exception:  # noqa: BLE001 - missing, corrupt, or made by other code: read instead
             return None
 
@@ -139,7 +142,8 @@ def _pickled(generator, context: dict, originals: dict, copies: dict) -> bytes:
             if items:
                 extended[name] = items
     buffer = io.BytesIO()
-    _Pickler(buffer, generator.settings, context).dump((state, added, extended))
+    with collector_paused():  # the memo of every object pickled would start full collections
+        _Pickler(buffer, generator.settings, context).dump((state, added, extended))
     return buffer.getvalue()
 
 

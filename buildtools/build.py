@@ -26,6 +26,7 @@ from buildtools.stages import (
 )
 from buildtools.unchanged import quick_rebuild
 from plugins.portal_data.atomic import replace_folder
+from plugins.portal_data.collector import build_heap
 
 # Pelican and the incremental runner (which imports it) are imported where a build runs them: a
 # rebuild with nothing changed (buildtools/unchanged.py) is decided without them.
@@ -43,6 +44,11 @@ def build_site(
     A build report goes to `report_path` (default `<output>.build-report.json`), comparing the
     new output with `compare_with` (default: the output it replaces).
     """
+    with build_heap():  # what the build reads is kept out of the collector's way (collector.py)
+        return _build_site(settings_file, output_path, overrides, report_path, compare_with)
+
+
+def _build_site(settings_file, output_path, overrides, report_path, compare_with) -> BuildResult:
     started = time.monotonic()
     settings = load_settings(settings_file, overrides)
     final_path = os.path.abspath(output_path or settings["OUTPUT_PATH"])

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from buildtools.inputs import ContentDigest, InputState, digest_files
 from plugins.portal_data.atomic import replacing, write_atomically, write_json_atomically
+from plugins.portal_data.collector import collector_paused
 from plugins.portal_data.digests import file_digest, running_digest
 from plugins.portal_data.tree import remove_empty_folders, tree_files
 
@@ -213,7 +214,7 @@ def retarget_manifest(work_root: str, target: str) -> None:
 
 def load_manifest(path: str) -> dict:
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle, collector_paused():
             return json.load(handle)
     except (OSError, ValueError):
         return {"target": None, "files": {}}

@@ -32,6 +32,7 @@ from buildtools.stages import BuildResult, finish_output, load_settings, phase_c
 from buildtools.unchanged import reuse_in_place, settings_record, time_of
 from plugins.incremental_writer.incremental_writer import OutputRecord
 from plugins.portal_data.atomic import write_json_atomically
+from plugins.portal_data.collector import collector_paused
 from plugins.portal_data.plugin_list import plugin_listed
 from plugins.portal_data.tree import tree_files
 from plugins.scheduled_publishing import scheduled_publishing
@@ -290,7 +291,7 @@ RENDER_KEYS_FILE = "render-keys.json"
 
 def load_render_keys(path: str) -> dict[str, list]:
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle, collector_paused():
             keys = json.load(handle)
         return keys if isinstance(keys, dict) else {}
     except (OSError, ValueError):

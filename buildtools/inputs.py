@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 
 from plugins.portal_data.atomic import write_json_atomically
+from plugins.portal_data.collector import collector_paused
 from plugins.portal_data.digests import digest_of, file_digest, running_digest, settled, stat_key
 from plugins.portal_data.tree import tree_files
 
@@ -103,7 +104,7 @@ def input_key(settings_fingerprint: str, content: ContentDigest) -> str:
 
 def load_state(work_root: str) -> InputState:
     try:
-        with open(os.path.join(work_root, STATE_FILE), encoding="utf-8") as handle:
+        with open(os.path.join(work_root, STATE_FILE), encoding="utf-8") as handle, collector_paused():
             data = json.load(handle)
         return InputState(
             data["key"],

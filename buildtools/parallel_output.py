@@ -22,7 +22,6 @@ every child, so no worker outlives the build.
 from __future__ import annotations
 
 import functools
-import gc
 import logging
 import os
 import pickle
@@ -33,6 +32,7 @@ from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, SourceFileGenerator, StaticGenerator
 
 from plugins.build_report.build_report import content_read
+from plugins.portal_data.collector import frozen_for_workers
 from plugins.portal_data.workers import ForkedWorker, build_workers, fork_worker
 
 # Generators whose output is not pages through the writer: they run in worker 0 only.
@@ -148,27 +148,26 @@ class SharedOutputPelican(Pelican):
 def write_shared(generators: list, writer, workers: int, context: dict) -> None:
     """Every generator's output, rendered by `workers` processes (this one is worker 0)."""
     resolve_attached_files(generators, context)
-    gc.collect()
-    gc.freeze()  # the collector would otherwise write to every shared object and copy it per worker
     children: list[tuple[int, ForkedWorker]] = []  # (share, worker) not yet collected
     results = []
-    try:
-        for share in range(1, workers):
-            children.append((share, fork_worker(functools.partial(_worker_share, generators, writer, share, workers))))
+    with frozen_for_workers():
         try:
-            write_share(generators, writer, 0, workers)
-        except BaseException:
-            for _, child in children:
-                child.stop()  # their pages are no use now; collected below
-            raise
-        while children:
-            share, child = children.pop(0)
-            results.append(_result(share, child))
-    finally:
-        for share, child in children:  # a failure above: stop, drain and reap every child left
-            child.stop()
-            child.result()
-        gc.unfreeze()
+            for share in range(1, workers):
+                job = functools.partial(_worker_share, generators, writer, share, workers)
+                children.append((share, fork_worker(job)))
+            try:
+                write_share(generators, writer, 0, workers)
+            except BaseException:
+                for _, child in children:
+                    child.stop()  # their pages are no use now; collected below
+                raise
+            while children:
+                share, child = children.pop(0)
+                results.append(_result(share, child))
+        finally:
+            for share, child in children:  # a failure above: stop, drain and reap every child left
+                child.stop()
+                child.result()
     for result in results:
         for name, level, message in result.get("logs", []):
             logging.getLogger(name).log(level, "%s", message)

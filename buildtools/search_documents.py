@@ -28,6 +28,7 @@ import shutil
 
 from buildtools import search_text
 from plugins.portal_data.atomic import write_json_atomically
+from plugins.portal_data.collector import collector_paused
 from plugins.portal_data.digests import bytes_digest, file_digest
 from plugins.portal_data.downloads import has_bytes
 from plugins.portal_data.workers import process_pool
@@ -172,7 +173,7 @@ def _load_record(path: str, rules: str) -> dict[str, list] | None:
     """The pages' [digest, has a document, filters], or None when the record is missing, unreadable
     or was made under other rules or in another layout (then every document is made again)."""
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle, collector_paused():
             saved = json.load(handle)
         if (
             saved.get("rules") == rules

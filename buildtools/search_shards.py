@@ -30,6 +30,7 @@ from buildtools.precompress import COPIES
 from buildtools.search_documents import PREVIOUS, has_documents, rules_digest, shard_totals, update_shard
 from buildtools.search_index import read_shard_documents, shard_index
 from plugins.portal_data.atomic import write_atomically, write_json_atomically
+from plugins.portal_data.collector import collector_paused
 from plugins.portal_data.digests import file_digest
 from plugins.portal_data.downloads import has_bytes
 from plugins.portal_data.tree import tree_files
@@ -204,13 +205,17 @@ def index_one_shard(
     written: set[str] = set()
     patched = False
     try:
-        index = _patched(folder, documents, previous, state_path, changed) if changed else None
+        # The postings are millions of lists and dicts, all kept until the files are written, none
+        # in a cycle: collections while they grow would walk them again and again and free nothing.
+        with collector_paused():
+            index = _patched(folder, documents, previous, state_path, changed) if changed else None
         patched = index is not None
         entry = os.path.join(folder, ENTRY)
         if os.path.exists(entry):
             os.remove(entry)
         if index is None:
-            index = shard_index(read_shard_documents(documents))
+            with collector_paused():
+                index = shard_index(read_shard_documents(documents))
             present = {relative for relative, _ in tree_files(folder) if not relative.endswith(COPIES)}
             for relative in sorted(present - index.files.keys() - {ENTRY}):
                 os.remove(os.path.join(folder, *relative.split("/")))

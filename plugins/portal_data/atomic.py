@@ -14,6 +14,8 @@ import json
 import os
 import shutil
 
+from .collector import collector_paused
+
 TEMPORARY_SUFFIX = ".tmp"
 
 
@@ -71,4 +73,6 @@ def write_atomically(path: str, data: bytes | str, *, mtime_ns: int | None = Non
 def write_json_atomically(path: str, document, **options) -> None:
     # json.dumps, not json.dump: dump streams through the pure-Python encoder, which took ~2 s for
     # the manifest and the render keys of a ten-year site; dumps uses the C one.
-    write_atomically(path, json.dumps(document, **options))
+    with collector_paused():  # the encoder's bookkeeping would start full collections
+        text = json.dumps(document, **options)
+    write_atomically(path, text)

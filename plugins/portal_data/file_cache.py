@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .atomic import write_atomically
+from .collector import collector_paused
 from .digests import bytes_digest, running_digest, settled, stat_key
 
 T = TypeVar("T")
@@ -87,7 +88,7 @@ class FileCache:
 
     def _load(self) -> dict:
         try:
-            with open(self.path, "rb") as handle:
+            with open(self.path, "rb") as handle, collector_paused():
                 stored = pickle.load(handle)
             if stored.get("format") == FORMAT and stored.get("version") == self.version:
                 return stored["entries"]
@@ -132,12 +133,11 @@ class FileCache:
             return
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            write_atomically(
-                self.path,
-                pickle.dumps(
+            with collector_paused():  # the pickler's memo would start full collections
+                data = pickle.dumps(
                     {"format": FORMAT, "version": self.version, "entries": self.used}, protocol=pickle.HIGHEST_PROTOCOL
-                ),
-            )
+                )
+            write_atomically(self.path, data)
         except OSError:
             pass  # a cache that cannot be written costs time next build, never correctness
         self.entries, self.changed = dict(self.used), False

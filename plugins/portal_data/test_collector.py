@@ -1,0 +1,69 @@
+"""The collector during a build: what a build freezes is collectable again when it ends."""
+
+import gc
+
+import pytest
+
+from plugins.portal_data.collector import build_heap, collector_paused, frozen_for_workers, keep_until_build_ends
+
+
+class Node:
+    """An object in a reference cycle: only the cycle collector frees it."""
+
+    def __init__(self):
+        self.me = self
+
+
+@pytest.fixture(autouse=True)
+def nothing_frozen():
+    gc.unfreeze()
+    yield
+    assert gc.get_freeze_count() == 0, "a test left objects frozen"
+    assert gc.isenabled()
+
+
+def test_a_build_freezes_what_is_kept_and_unfreezes_it_all_when_it_ends_even_failing():
+    kept = []
+    with pytest.raises(RuntimeError), build_heap():
+        assert gc.get_freeze_count() > 0
+        kept.extend(Node() for _ in range(100))
+        keep_until_build_ends()
+        frozen = gc.get_freeze_count()
+        kept.clear()  # garbage now, but frozen: a full collection does not look at it
+        assert gc.collect() == 0
+        assert gc.get_freeze_count() == frozen
+        raise RuntimeError("a refused build")
+    assert gc.get_freeze_count() == 0
+    assert gc.collect() >= 100  # the build's leftovers are freed after it (invoke serve builds again)
+
+
+def test_keeping_outside_a_build_freezes_nothing():
+    keep_until_build_ends()
+    assert gc.get_freeze_count() == 0
+
+
+def test_workers_alone_unfreeze_after_them_but_inside_a_build_leave_it_to_the_build():
+    with frozen_for_workers():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    with build_heap():
+        with frozen_for_workers():
+            pass
+        assert gc.get_freeze_count() > 0  # still the build's
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_pause_restores_the_collector_as_it_found_it():
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # an inner pause does not switch it back on early
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # one that was off stays off
+    finally:
+        gc.enable()
