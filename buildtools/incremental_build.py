@@ -7,7 +7,7 @@ import json
 import os
 import time
 
-from buildtools.articles_reading import ArticlesReading, articles_key
+from buildtools.articles_reading import ArticlesReading
 from buildtools.incremental import (
     COMPRESSED,
     SEARCH_FOLDER,
@@ -106,7 +106,7 @@ def build_incremental(
     record = OutputRecord(load_render_keys(keys_path) if reused else {}, audit=config["RENDER_KEYS_AUDIT"])
     threshold = start_marker(work_root)
     # An audit trusts nothing kept: it reads the articles as a build from nothing would.
-    articles = ArticlesReading(cache, articles_key(print_, content.files), use=not config["RENDER_KEYS_AUDIT"])
+    articles = ArticlesReading.for_build(cache, print_, content.files, use=not config["RENDER_KEYS_AUDIT"])
     problems, warnings = run_pelican(settings, clock, record, articles_reading=articles)
     if record.key_misses:  # audit mode (tests): a key that matched while the page changed is a bug here
         problems += [f"渲染键漏掉了页面的输入（页面已按新内容重写）：{path}" for path in sorted(record.key_misses)]
@@ -114,6 +114,7 @@ def build_incremental(
         "reused_work_folder": reused,
         "input_key": key,
         "articles_reading_reused": articles.reused,
+        "articles_not_read_again": articles.articles_not_read_again,
         **record.tally,
     }
     report_args = dict(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pathlib
 
 from buildtools.articles_reading import (
+    ARTICLES_AS_READ,
     FILE,
     ArticlesReading,
     _added_items,
@@ -85,6 +86,42 @@ def test_a_ledger_edit_reuses_the_reading_and_an_article_edit_makes_a_new_one(tm
     after = files(output)
     assert "更正：" in after["news/2020/07/giant-apple-melon/index.html"].decode("utf-8")
     assert after == fresh(content, theme, tmp_path, "fresh-both")
+
+
+def not_read_again(report: dict) -> int:
+    return report["incremental"]["articles_not_read_again"]
+
+
+def test_an_edited_article_is_read_again_and_every_other_one_is_taken_as_it_was_read(tmp_path):
+    content, theme, output = built_once(tmp_path)
+    articles = len(list((content / "news").rglob("*.md")))
+    melon = content / "news/2020-07-08/giant-apple-melon.md"
+    _replace(melon, "Summary: ", "Summary: 更正：")
+    report = quick(content, theme, output)
+    assert reused(report) is False and not_read_again(report) == articles - 1
+    page = (output / "news/2020/07/giant-apple-melon/index.html").read_text("utf-8")
+    assert "更正：" in page
+    # Related stories, sections and listings are worked out again from the articles as read: no
+    # article kept from the last reading brings what was added to it then.
+    assert files(output) == fresh(content, theme, tmp_path, "fresh-edit")
+    # A new article is read, a removed one is gone, the rest are taken as read.
+    (content / "news/2020-07-08/scheduled.md").write_text(SCHEDULED.replace("2030-06-01", "2020-07-09"), "utf-8")
+    melon.unlink()
+    report = quick(content, theme, output)
+    assert not_read_again(report) == articles - 1
+    assert not (output / "news/2020/07/giant-apple-melon/index.html").exists()
+    assert files(output) == fresh(content, theme, tmp_path, "fresh-added-removed")
+
+
+def test_articles_kept_as_read_that_cannot_be_loaded_are_read_again_without_a_word(tmp_path):
+    content, theme, output = built_once(tmp_path)
+    kept = tmp_path / "output.work/cache" / ARTICLES_AS_READ
+    data = kept.read_bytes()
+    kept.write_bytes(data[: len(data) // 2])
+    _replace(content / "news/2020-07-08/giant-apple-melon.md", "Summary: ", "Summary: 更正：")
+    report = quick(content, theme, output)
+    assert not_read_again(report) == 0 and report["warnings"] == []
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
 
 
 def test_any_content_file_but_a_csv_is_an_input_of_the_reading(tmp_path):
