@@ -8,6 +8,7 @@ templates print it without `|safe`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,22 @@ HEADING_ROW = 30
 BAR_ROW = 52
 BAR_HEIGHT = 16
 COLOURS = {"income": "#00703c", "expenditure": "#a3000b", "balance": "#0b4ea2"}
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A chart drawn only when a template prints it: the incremental writer does not render a page
+    whose inputs are unchanged, and drawing every month's chart anyway was 1 s of a ten-year
+    rebuild. Its render key is `draw` and `arguments`, from which alone the chart is drawn."""
+
+    draw: Callable[..., Markup]
+    arguments: tuple
+
+    def __html__(self) -> str:
+        return self.draw(*self.arguments)
+
+    def __str__(self) -> str:
+        return str(self.__html__())
 
 
 @dataclass(frozen=True)

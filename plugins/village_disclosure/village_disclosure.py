@@ -282,7 +282,7 @@ class VillageDisclosureGenerator(Generator):
             self.get_template("village"),
             self.context,
             url=self.url("VILLAGE_URL", code=village.code),
-            chart=charts.trend_chart(f"trend-{village.code}", village) if village.months else None,
+            chart=charts.Deferred(charts.trend_chart, (f"trend-{village.code}", village)) if village.months else None,
             feed_url=self.url("VILLAGE_FEED_URL", code=village.code),
             overdue=overdue.summary if overdue else "",
             **common,
@@ -296,7 +296,9 @@ class VillageDisclosureGenerator(Generator):
                 url=self.url("VILLAGE_MONTH_URL", code=village.code, month=ledger.key),
                 ledger=ledger,
                 download=download,
-                chart=charts.breakdown_chart(f"breakdown-{village.code}-{ledger.key}", ledger, village.full_name),
+                chart=charts.Deferred(
+                    charts.breakdown_chart, (f"breakdown-{village.code}-{ledger.key}", ledger, village.full_name)
+                ),
                 corrections=self.histories[(village.code, ledger.month)],
                 late=self.deadlines.late_note(village.code, ledger.month),
                 **common,
@@ -316,11 +318,13 @@ class VillageDisclosureGenerator(Generator):
                     ledger,
                     lambda ledger=ledger: csv_bytes(LEDGER_HEADER, ledger_csv_rows(ledger)),
                 )
+                # Keyed by what ledger_document reads of the village: the whole village would be
+                # all its months' vouchers again (2 s of a ten-year rebuild's keys).
                 write_derived(
                     writer,
                     output,
                     base + ".json",
-                    (village, ledger, sample),
+                    (village.code, village.town, village.name, ledger, sample),
                     lambda village=village, ledger=ledger: json_bytes(ledger_document(village, ledger, sample)),
                 )
                 history = self.histories[(village.code, ledger.month)]
