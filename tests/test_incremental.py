@@ -504,3 +504,26 @@ def test_the_sweep_for_stale_files_lists_the_pages_the_search_step_indexes(tmp_p
     walked = [relative for relative, _ in tree_files(str(work), skip_folders={FOLDER}) if relative.endswith(".html")]
     assert sweep.pages == walked
     assert sweep.touched == {"news/new/index.html", "static/handout.html", "sitemap.xml"}
+
+
+def test_a_ledger_month_is_keyed_by_every_field_of_every_voucher():
+    """Months are keyed by one repr of their vouchers: a field a repr leaves out would go unseen."""
+    import dataclasses
+    import datetime as dt
+    from decimal import Decimal
+
+    from plugins.incremental_writer.render_keys import ValueDigests
+    from plugins.village_disclosure.model import LedgerMonth, Voucher
+
+    assert all(field.repr for field in dataclasses.fields(Voucher))
+    voucher = Voucher(
+        2, dt.date(2020, 6, 3), "记-01", "保洁费", "管理费用", Decimal("0"), Decimal("253.17"), "甲", "乙", "丙"
+    )
+    month = LedgerMonth("xiangshui", dt.date(2020, 6, 1), [voucher], Decimal("1000.00"))
+    key = ValueDigests().digest(month)
+    for name, value in (("witness", "丁"), ("expenditure", Decimal("253.170")), ("line", 3)):
+        changed = LedgerMonth(
+            month.village_code, month.month, [dataclasses.replace(voucher, **{name: value})], Decimal("1000.00")
+        )
+        assert ValueDigests().digest(changed) != key, name
+    assert ValueDigests().digest(LedgerMonth(month.village_code, month.month, [voucher], Decimal("1000.00"))) == key
