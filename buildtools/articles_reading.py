@@ -37,6 +37,7 @@ import os
 import pickle
 from dataclasses import dataclass, field
 
+from pelican import signals
 from pelican.contents import Article, Page
 from pelican.urlwrappers import URLWrapper
 
@@ -136,8 +137,9 @@ class ArticlesReading:
         if readers is None:
             generator.generate_context()
         else:
-            kept_as_read = self._load_as_read() if self.use else {}
-            reader = _ReadOnce(generator, kept_as_read, self.digests)
+            keeping = may_keep_as_read(settings)
+            kept_as_read = self._load_as_read() if self.use and keeping else {}
+            reader = _ReadOnce(generator, kept_as_read, self.digests if keeping else {})
             readers.read_file = reader.read_file
             # Taking ten thousand articles as read makes only objects that are kept: no collections
             # (a build that reads them all makes garbage as it parses, so it collects as usual).
@@ -238,15 +240,75 @@ class _ReadOnce:
 
 def _slugs_worked_out(article: Article) -> None:
     """Pelican works out a category's, author's or tag's slug the first time it is asked (and hashes
-    tags by it), from the name and settings alone: asked before the article is kept, each build
-    that takes it as read need not slugify 40,000 names again (2 of 5 s of reading at ten years)."""
+    tags by it), from the name and settings alone: worked out before the article is kept, each build
+    that takes it as read need not slugify 40,000 names again (2 of 5 s of reading at ten years).
+    Pelican's own computation without its warning for a name with no slug (a tag of only `★`): a
+    clean build asks only for the slugs it shows, so the warning, which fails a build, stays its."""
     for wrapper in (
         getattr(article, "category", None),
         *getattr(article, "authors", ()),
         *getattr(article, "tags", ()),
     ):
-        if isinstance(wrapper, URLWrapper):
-            wrapper.slug  # noqa: B018 - asked for its side effect: the slug is kept on the wrapper
+        if isinstance(wrapper, URLWrapper) and getattr(wrapper, "_slug", "") is None:
+            slug = wrapper._normalize_key(wrapper.name)
+            if slug:
+                wrapper._slug = slug
+
+
+# What may run while Pelican reads an article, each known to depend on that article's bytes and the
+# settings alone: a kept article skips them, so anything else (a Markdown extension that includes
+# another file, a hook that reads one) turns keeping off rather than publishing a stale page.
+FILE_LOCAL_HOOKS = frozenset(
+    {
+        "plugins.safe_html.safe_html.sanitise_content",
+        "plugins.sections.sections.note_category_position",
+        "plugins.scheduled_publishing.scheduled_publishing.accept_scheduled_status",
+        "plugins.news_article.news_article.normalise_article",
+    }
+)
+FILE_LOCAL_MARKDOWN = frozenset(
+    {
+        "markdown.extensions.extra",
+        "markdown.extensions.meta",
+        "markdown.extensions.toc",
+        "markdown.extensions.codehilite",
+        "markdown.extensions.tables",
+        "markdown.extensions.fenced_code",
+        "markdown.extensions.footnotes",
+        "markdown.extensions.attr_list",
+        "markdown.extensions.abbr",
+        "markdown.extensions.def_list",
+        "markdown.extensions.sane_lists",
+        "markdown.extensions.smarty",
+        "markdown.extensions.nl2br",
+    }
+)
+
+
+def _receiver_names(signal) -> set[str]:
+    names = set()
+    for reference in signal.receivers.values():
+        receiver = reference() if callable(reference) and not hasattr(reference, "__code__") else reference
+        names.add(f"{getattr(receiver, '__module__', '?')}.{getattr(receiver, '__qualname__', '?')}")
+    return names
+
+
+def may_keep_as_read(settings: dict) -> bool:
+    """Whether an article read now depends on its file's bytes and the settings alone, so that it
+    may be kept as read: only hooks and Markdown extensions known to read nothing else, no
+    preread or context hook (a kept article does not send them), none of Pelican's process-wide
+    switches made while reading (a locale from a tuple DATE_FORMATS entry, typogrify)."""
+    markdown = settings.get("MARKDOWN") or {}
+    extensions = {*markdown.get("extension_configs", {}), *(str(name) for name in markdown.get("extensions", []))}
+    formats = [settings.get("DEFAULT_DATE_FORMAT"), *(settings.get("DATE_FORMATS") or {}).values()]
+    return (
+        not signals.article_generator_preread.receivers
+        and not signals.article_generator_context.receivers
+        and _receiver_names(signals.content_object_init) <= FILE_LOCAL_HOOKS
+        and extensions <= FILE_LOCAL_MARKDOWN
+        and not any(isinstance(value, (tuple, list)) for value in formats)
+        and not settings.get("TYPOGRIFY")
+    )
 
 
 def _pickled(generator, context: dict, originals: dict, copies: dict) -> bytes:

@@ -8,12 +8,14 @@ import pathlib
 
 from buildtools.articles_reading import (
     ARTICLES_AS_READ,
+    AS_READ_FORMAT,
     FILE,
     ArticlesReading,
     _added_items,
     _read_from_bytes_alone,
     articles_key,
     edited_during_build,
+    may_keep_as_read,
 )
 from tests.test_incremental import LEDGER, _replace, attempt, build, build_with_clock, copy_site, files, fresh
 
@@ -122,6 +124,62 @@ def test_articles_kept_as_read_that_cannot_be_loaded_are_read_again_without_a_wo
     report = quick(content, theme, output)
     assert not_read_again(report) == 0 and report["warnings"] == []
     assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_one_kept_article_that_cannot_be_loaded_is_read_again_and_the_rest_are_taken(tmp_path):
+    import pickle
+
+    content, theme, output = built_once(tmp_path)
+    articles = len(list((content / "news").rglob("*.md")))
+    kept = tmp_path / "output.work/cache" / ARTICLES_AS_READ
+    with kept.open("rb") as handle:
+        head = handle.readline() + handle.readline()
+        entries = pickle.load(handle)
+    name = "news/2020-07-08/lottery-jackpot.md"
+    entries[name] = (entries[name][0], b"not a pickle")
+    kept.write_bytes(head + pickle.dumps(entries))
+    assert head.startswith(AS_READ_FORMAT)
+    _replace(content / "news/2020-07-08/giant-apple-melon.md", "Summary: ", "Summary: 更正：")
+    report = quick(content, theme, output)
+    assert not_read_again(report) == articles - 2 and report["warnings"] == []
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_a_draft_with_a_tag_that_has_no_slug_builds_as_a_clean_build_does(tmp_path):
+    """Pelican warns (and a warning fails a build) when it is asked a slug it cannot make; a clean
+    build never asks a draft's tags for theirs, so keeping articles must not either."""
+    content, theme, output = built_once(tmp_path)
+    (content / "news/2020-07-08/draft.md").write_text(
+        "Title: 未完成的稿件\nDate: 2020-07-08 10:00\nCategory: 社会\nAuthor: 王草稿\nTags: ★\n"
+        "Status: draft\nSlug: unfinished-draft\nSummary: 草稿。\n\n还没写完。\n",
+        encoding="utf-8",
+    )
+    report = quick(content, theme, output)
+    assert report["warnings"] == []
+    _replace(content / "news/2020-07-08/giant-apple-melon.md", "Summary: ", "Summary: 更正：")
+    report = quick(content, theme, output)
+    assert report["warnings"] == [] and not_read_again(report) > 0
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_articles_are_kept_as_read_only_while_reading_one_depends_on_its_file_alone():
+    from pelican import signals
+
+    settings = {"MARKDOWN": {"extension_configs": {"markdown.extensions.extra": {}}}, "DEFAULT_DATE_FORMAT": "%Y"}
+    assert may_keep_as_read(settings)
+    assert not may_keep_as_read({**settings, "TYPOGRIFY": True})  # sets a process-wide default
+    assert not may_keep_as_read({**settings, "DATE_FORMATS": {"zh": ("zh_CN.UTF-8", "%Y")}})  # sets the locale
+    assert not may_keep_as_read({**settings, "MARKDOWN": {"extensions": ["markdown_include.include"]}})
+
+    def reads_another_file(content):
+        pass
+
+    signals.content_object_init.connect(reads_another_file)
+    try:
+        assert not may_keep_as_read(settings)
+    finally:
+        signals.content_object_init.disconnect(reads_another_file)
+    assert may_keep_as_read(settings)
 
 
 def test_any_content_file_but_a_csv_is_an_input_of_the_reading(tmp_path):
