@@ -11,7 +11,7 @@ months), finding almost nothing to free.
 `gc.unfreeze()`. A build freezes what it has read at the points where the read state is complete
 (after the articles' reading is loaded, before the write phase forks), and unfreezes it all when
 it ends, so a long-lived process (`invoke serve` builds again and again) collects each build's
-leftovers afterwards. Garbage already made when a point is reached waits for the build to end;
+leftovers when the next one starts. Garbage already made when a point is reached waits for the build to end;
 those points come right after reading, which makes little.
 """
 
@@ -24,7 +24,11 @@ import gc
 @contextlib.contextmanager
 def build_heap():
     """The scope of one build: objects kept for it (`keep_until_build_ends`) are collectable again
-    once it ends, also when it fails."""
+    once it ends, also when it fails. It starts with a collection, so that in a process that builds
+    again and again (`invoke serve`) the last build's reading, cyclic garbage by then, is freed
+    rather than frozen with what this build keeps (in a fresh process there is little to walk).
+    The collector is the process's: builds in one process run one at a time (the preview's lock)."""
+    gc.collect()
     gc.freeze()
     try:
         yield

@@ -67,3 +67,20 @@ def test_a_pause_restores_the_collector_as_it_found_it():
         assert not gc.isenabled()  # one that was off stays off
     finally:
         gc.enable()
+
+
+def test_a_build_frees_the_last_builds_garbage_instead_of_freezing_it():
+    """invoke serve builds again and again in one process: the last build's reading, cyclic
+    garbage once it ended, is collected when the next build starts, not frozen with its reading."""
+    import weakref
+
+    leftover = Node()
+    gone = weakref.ref(leftover)
+    gc.disable()  # as if no collection had happened between the two builds
+    try:
+        del leftover
+        assert gone() is not None
+        with build_heap():
+            assert gone() is None
+    finally:
+        gc.enable()
