@@ -171,32 +171,36 @@ class ArticlesReading:
             if self.as_read is not None:
                 with collector_paused():
                     as_read = pickle.dumps(self.as_read, protocol=pickle.HIGHEST_PROTOCOL)
-                write_atomically(self.as_read_path, AS_READ_FORMAT + self.fingerprint.encode() + b"\n" + as_read)
-            write_atomically(self.path, FORMAT + self.key.encode() + b"\n" + self.made)
+                _write_kept(self.as_read_path, AS_READ_FORMAT, self.fingerprint, as_read)
+            _write_kept(self.path, FORMAT, self.key, self.made)
         except OSError:
             return False
         return True
 
     def _load_as_read(self) -> dict[str, tuple[str, bytes]]:
-        try:
-            with open(self.as_read_path, "rb") as handle:
-                if handle.readline() != AS_READ_FORMAT or handle.readline().strip() != self.fingerprint.encode():
-                    return {}
-                with collector_paused():
-                    kept = pickle.load(handle)
-            return kept if isinstance(kept, dict) else {}
-        except Exception:  # noqa: BLE001 - missing or corrupt: every article is read
-            return {}
+        kept = _read_kept(self.as_read_path, AS_READ_FORMAT, self.fingerprint, pickle.load)
+        return kept if isinstance(kept, dict) else {}  # missing or corrupt: every article is read
 
     def _load(self, settings: dict, context: dict):
-        try:
-            with open(self.path, "rb") as handle:
-                if handle.readline() != FORMAT or handle.readline().strip() != self.key.encode():
-                    return None
-                with collector_paused():  # hundreds of thousands of objects, none garbage
-                    return _Unpickler(handle, settings, context).load()
-        except Exception:  # noqa: BLE001 - missing, corrupt, or made by other code: read instead
-            return None
+        return _read_kept(self.path, FORMAT, self.key, lambda handle: _Unpickler(handle, settings, context).load())
+
+
+def _write_kept(path: str, file_format: bytes, key: str, data: bytes) -> None:
+    """A kept file: its format line, the key it was made under, then the pickle."""
+    write_atomically(path, file_format + key.encode() + b"\n" + data)
+
+
+def _read_kept(path: str, file_format: bytes, key: str, load):
+    """load(handle) of what _write_kept kept under this format and key; None when the file is
+    missing, corrupt, of another format or made under another key (a cache: then read instead)."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.readline() != file_format or handle.readline().strip() != key.encode():
+                return None
+            with collector_paused():  # hundreds of thousands of objects, none garbage
+                return load(handle)
+    except Exception:  # noqa: BLE001 - missing, corrupt, or made by other code: read instead
+        return None
 
 
 class _ReadOnce:
