@@ -86,6 +86,9 @@ def browser_page(context):
     overrides pytest-playwright's fixture of the same name.)"""
     browser_page = context.new_page()
     yield browser_page
+    # A route handler still fetching (a favicon requested late) when the page closes raised
+    # TargetClosedError in the next test's set-up; Playwright's advice is to drop routes first.
+    browser_page.unroute_all(behavior="ignoreErrors")
     browser_page.close()
 
 
