@@ -167,6 +167,31 @@ def test_two_pages_claiming_one_path_are_refused_whichever_worker_renders_it(tmp
         write_shared([PageList([twice]), PageList([twice])], writer_for(tmp_path), 2, {})
 
 
+@pytest.mark.parametrize("relative_urls", [True, False])
+def test_another_workers_page_is_not_rendered_and_leaves_what_pelicans_writer_leaves(tmp_path, relative_urls):
+    """A worker skips the pages of another's share before Pelican copies the context for them, but
+    leaves what Pelican's write_file would: the context's localsiteurl, its record of the path and
+    the refusal of a second page at that path."""
+    from pelican.writers import Writer
+
+    theirs = pages_for(1, 2, 1, "o")[0]
+    rendered = []
+    pages = PageList([theirs], action=lambda name: rendered.append(name) or "")
+    writer = writer_for(tmp_path / "shared")
+    writer.record.share, writer.record.workers = 0, 2
+    context = {"localsiteurl": "../earlier/"}
+    writer.write_file(theirs, pages.template, context, relative_urls=relative_urls)
+    assert rendered == [] and not (tmp_path / "shared" / theirs).exists()
+    pelicans = {"localsiteurl": "../earlier/"}
+    Writer(str(tmp_path / "pelican"), settings=dict(DEFAULT_CONFIG)).write_file(
+        theirs, pages.template, pelicans, relative_urls=relative_urls
+    )
+    assert rendered == [theirs] and context == pelicans
+    assert writer.record.paths == {os.path.abspath(tmp_path / "shared" / theirs)}
+    with pytest.raises(FileOverwriteFailedError, match="already written"):
+        writer.write_file(theirs, pages.template, context, relative_urls=relative_urls)
+
+
 class CopyingGenerator:
     """Stands for Pelican's StaticGenerator: output that is not pages through the writer."""
 

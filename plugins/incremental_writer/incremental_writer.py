@@ -23,7 +23,7 @@ import os
 import zlib
 
 from pelican import signals
-from pelican.utils import sanitised_join
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from plugins.portal_data.atomic import write_atomically
@@ -228,10 +228,50 @@ class UnchangedFilesWriter(Writer):
         self.record.paths.add(os.path.abspath(path))
         self.record.written.add(os.path.abspath(path))
 
-    def write_file(self, name, template, context, *args, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
+        if self.record.workers > 1 and name and not self._paginates(paginated, template_name, kwargs):
+            path = sanitised_join(self.output_path, name)
+            if not self.record.mine(os.path.relpath(path, self.output_path)):
+                self._another_workers_page(path, name, context, relative_urls, override_output, kwargs)
+                return None
         if self.record.previous_keys is not None or self.record.workers > 1:
             template = _KeyedTemplate(template, self)
-        return super().write_file(name, template, context, *args, **kwargs)
+        return super().write_file(
+            name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs
+        )
+
+    def _paginates(self, paginated, template_name, kwargs) -> bool:
+        """Whether Pelican's write_file makes several pages of this call (as it decides): their
+        names come from the paginator, so each is shared out when it is opened, not here."""
+        if paginated is None:
+            paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
+        return bool(paginated) and template_name in self.settings["PAGINATED_TEMPLATES"]
+
+    def _another_workers_page(self, path, name, context, relative_urls, override, kwargs) -> None:
+        """What Pelican's write_file leaves behind for a page another worker renders, without the
+        copy of the whole context, the folders and the template call it makes per page: at ten
+        years that was 2 s of every worker's share. Left behind: the shared context's
+        `localsiteurl` (Pelican sets it before rendering, and a later page's links read it) and
+        the writer's bookkeeping (its record of paths, a second write to one path refused)."""
+        if relative_urls:
+            localsiteurl = path_to_url(get_relative_path(name))
+        else:
+            localsiteurl = context.get("localsiteurl", None)
+        localsiteurl = kwargs.get("localsiteurl", localsiteurl)
+        if localsiteurl:
+            context["localsiteurl"] = localsiteurl
+        self._open_w(path, "utf-8", override=override).close()
 
     def _open_w(self, filename, encoding, override=False):
         # Pelican's bookkeeping, unchanged: refuse a second write to one path unless overriding.
