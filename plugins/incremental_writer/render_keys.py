@@ -11,10 +11,11 @@ How values are digested (each rule says why it is enough for what templates read
 - a Pelican article or page named by the template itself (`article`, `page`) by its identity
   (below) and every attribute plugins gave it (`related_articles`, `edition_previous`, `section`…);
 - an article or page reached through something else (a card in a list, a related story) by its
-  identity only: source path, URL, save_as, status, metadata (title, date, author, tags, summary,
+  identity only: source path, URL, status, metadata (title, date, author, tags, summary,
   everything the editor wrote) and the final HTML of its text and summary (links to other pages
   resolved). Cards and neighbours show only what the article itself says;
-- tags, categories and authors (Pelican's URLWrapper) by name, slug and URL;
+- tags, categories and authors (Pelican's URLWrapper) by name and slug (their URLs are the
+  settings' patterns filled with those two);
 - a paginator by its name, URL pattern, item count and page size; a paginator page by its number
   and the items on it;
 - a model listed in TEMPLATE_VIEWS (below) by what templates read of it, kept here and nowhere
@@ -83,6 +84,7 @@ PLAIN = (
 )
 
 
+_ABSENT = object()
 EXACT_PLAIN = frozenset({str, int, float, bool, type(None)})  # most values: one set lookup before isinstance(PLAIN)
 
 
@@ -191,7 +193,14 @@ class ValueDigests:
     def root(self, value) -> str:
         """A template variable: an article or page named directly shows everything plugins attached."""
         if isinstance(value, Content):
-            attached = {key: item for key, item in vars(value).items() if key not in IN_IDENTITY}
+            # Pelican also sets each metadata item as an attribute (`article.tags` is
+            # `article.metadata["tags"]`): the very same object is in the identity already.
+            metadata = value.metadata
+            attached = {
+                key: item
+                for key, item in vars(value).items()
+                if key not in IN_IDENTITY and metadata.get(key, _ABSENT) is not item
+            }
             return digest_of("root", self.digest(value), self._mapping(attached, 1))
         return self.digest(value)
 
@@ -233,7 +242,10 @@ class ValueDigests:
         if isinstance(value, Content):
             return self._content(value, kind)
         if isinstance(value, URLWrapper):
-            return digest_of(kind, value.name, value.slug, value.url, value.save_as)
+            # Its url and save_as are the settings' patterns filled with its name and slug, and
+            # the settings are in the build fingerprint: formatting them for every tag of every
+            # article was a fifth of an article's identity.
+            return digest_of(kind, value.name, value.slug)
         if isinstance(value, Paginator):
             return digest_of(
                 kind, value.name, str(value.url), str(value.count), str(value.per_page), str(value.orphans)
@@ -274,14 +286,18 @@ class ValueDigests:
         """Its text with links to other pages resolved against a fixed site URL: Pelican resolves
         them against the page being rendered (a relative URL per page), which the page key already
         holds, so one digest per article serves every page that shows it. The summary is either
-        metadata (digested here) or cut from that same text."""
+        metadata (digested here) or cut from that same text.
+
+        Not its `save_as`: Pelican fills the settings' pattern from the same metadata, source path
+        and status (or takes the metadata's `save_as`), and working it out for every article was
+        a third of this digest. The source path as Pelican set it when reading, not worked out again."""
         raw = content._get_content() if hasattr(content, "_get_content") else content._content
         text = content._update_content(raw or "", IDENTITY_SITEURL)
+        source = getattr(content, "relative_source_path", None) or content.get_relative_source_path()
         return digest_of(
             kind,
-            content.get_relative_source_path() or "",
+            source or "",
             content.url,
-            content.save_as,
             str(getattr(content, "status", "")),
             self._mapping(dict(content.metadata), 1),
             digest_of(str(text)),
