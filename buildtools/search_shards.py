@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from buildtools import search_index
 from buildtools.precompress import COPIES
-from buildtools.search_documents import PREVIOUS, has_documents, rules_digest, shard_totals, update_shard
+from buildtools.search_documents import PREVIOUS, has_documents, rules_digest, shard_record, shard_totals, update_shard
 from buildtools.search_index import read_shard_documents, shard_index
 from plugins.portal_data.atomic import write_atomically, write_json_atomically
 from plugins.portal_data.collector import collector_paused
@@ -142,7 +142,8 @@ def index_shards(
         shard: update_shard(store, shard, site_path, in_shard, _in_shard(changed, shard, config), rules, workers)
         for shard, in_shard in by_shard.items()
     }
-    shards = sorted(shard for shard in by_shard if has_documents(store, shard, rules))
+    records = {shard: shard_record(store, shard, rules) for shard in by_shard}
+    shards = sorted(shard for shard in by_shard if has_documents(records[shard]))
     os.makedirs(index_root, exist_ok=True)
     update = IndexUpdate(documents_changed=sum(map(len, documents_changed.values())))
     for shard in shards:
@@ -161,7 +162,7 @@ def index_shards(
             update.patched.add(shard)
     manifest = manifest_bytes(
         shards,
-        [shard_totals(store, s, rules) for s in shards],
+        [shard_totals(records[s]) for s in shards],
         [read_layout(os.path.join(index_root, s)) for s in shards],
     )
     if _replace_bytes(os.path.join(index_root, MANIFEST), manifest):
