@@ -42,6 +42,17 @@ def test_the_shards_are_a_setting():
     assert shard_for("disclosures/villages/a/2020-01/index.html", config) == "other"
 
 
+def test_one_config_names_each_page_by_its_own_groups():
+    """The config works each shard name out once per matched text, never for a page it did not match."""
+    config = shard_settings({})
+    pages = ["news/2021/07/a/index.html", "news/2026/01/b/index.html", "news/2021/07/c/index.html"]
+    assert [shard_for(page, config) for page in pages * 2] == ["news-2020-2024", "news-2025-2029", "news-2020-2024"] * 2
+    wrong = shard_settings({"SEARCH_SHARDS": [(r"^news/(\d{4})/", r"news/\1")]})
+    for _ in range(2):  # refused every time, not only the first
+        with pytest.raises(ValueError, match="分片名只能含字母、数字、- 和 _"):
+            shard_for("news/2020/07/x/index.html", wrong)
+
+
 @pytest.mark.parametrize(
     "settings, message",
     [
