@@ -263,7 +263,9 @@ class UnchangedFilesWriter(Writer):
         copy of the whole context, the folders and the template call it makes per page: at ten
         years that was 2 s of every worker's share. Left behind: the shared context's
         `localsiteurl` (Pelican sets it before rendering, and a later page's links read it) and
-        the writer's bookkeeping (its record of paths, a second write to one path refused)."""
+        the writer's bookkeeping (its record of paths, a second write to one path refused).
+        Not left behind: Pelican's `content_written` signal, which no plugin here receives; one
+        that did would hear of each single page only in the worker that renders it."""
         if relative_urls:
             localsiteurl = path_to_url(get_relative_path(name))
         else:
