@@ -49,6 +49,11 @@ CONTENT_FACTS = (
     "front_page_lead",
 )
 
+# Pelican's content cache, kept in the work folder's cache (the build's and the preview's readings).
+# Not compressed: gzip cost more time (0.4 s to load and 0.6 s to save ten thousand articles'
+# entries) than the disk it saves is worth in a folder of the build's own.
+WORK_CACHE_SETTINGS = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "GZIP_CACHE": False}
+
 
 def build_incremental(
     settings_file: str, final_path: str, overrides: dict | None, report_path: str | None, compare_with: str | None
@@ -97,8 +102,7 @@ def build_incremental(
             "OUTPUT_PATH": work,
             "CACHE_PATH": cache,
             "DELETE_OUTPUT_DIRECTORY": False,
-            "CACHE_CONTENT": True,
-            "LOAD_CONTENT_CACHE": True,
+            **WORK_CACHE_SETTINGS,
         },
     )
     clock = phase_clock()

@@ -50,6 +50,19 @@ class LinearArchivesGenerator(ArticlesGenerator):
         "day": lambda date: (date.year, date.month, date.day),
     }
 
+    # Pelican stamps every file (an md5 of its bytes, with CHECK_MODIFIED_METHOD = "md5") when it
+    # looks a file up in the generator-level cache and again when it stores it, even when that
+    # layer is off (CONTENT_CACHING_LAYER = "reader", the default) and the cache can only be
+    # empty: twice ten thousand files' digests for nothing in every build that reads.
+    def get_cached_data(self, filename, default=None):
+        if not self._cache_data_policy and not self._cache:
+            return default
+        return super().get_cached_data(filename, default)
+
+    def cache_data(self, filename, data):
+        if self._cache_data_policy:
+            super().cache_data(filename, data)
+
     def _build_period_archives(self, sorted_articles, articles, settings):
         # Pelican's own method makes every archive (URLs, names, dates); with no articles to
         # filter, its quadratic step costs nothing. The lists it would have made are filled here:

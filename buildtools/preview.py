@@ -27,6 +27,7 @@ from pelican.writers import Writer
 
 from buildtools.build import main as build_main
 from buildtools.incremental import link_or_copy
+from buildtools.incremental_build import WORK_CACHE_SETTINGS
 from buildtools.parallel_output import SharedOutputPelican, index_listings, pin_content_urls
 from buildtools.settings import runner_settings
 from buildtools.stages import load_settings
@@ -303,8 +304,7 @@ class PreviewSession:
             {
                 "OUTPUT_PATH": os.path.join(work_root, "site"),
                 "CACHE_PATH": os.path.join(work_root, "cache"),
-                "CACHE_CONTENT": True,
-                "LOAD_CONTENT_CACHE": True,
+                **WORK_CACHE_SETTINGS,
             },
         )
 

@@ -370,3 +370,34 @@ def test_without_fork_prctl_or_affinity_the_build_runs_in_one_process_with_the_s
     assert len(one) > 400 and any(name.endswith(".br") for name in one)
     assert one.keys() == parallel.keys()
     assert [name for name in one if one[name] != parallel[name]] == []
+
+
+@pytest.mark.parametrize("layer", ["reader", "generator"])
+def test_the_articles_generator_stamps_files_only_for_a_generator_level_cache(tmp_path, layer):
+    """Pelican digests every file to look it up in, and to store it into, the generator-level
+    cache even when that layer is off and the cache empty; the articles generator does not, and
+    with the layer on it caches as Pelican does."""
+    from pelican.settings import DEFAULT_CONFIG
+
+    from buildtools.parallel_output import LinearArchivesGenerator
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/a.md").write_text("Title: 甲\nDate: 2020-07-08\n\n正文\n", encoding="utf-8")
+    settings = {
+        **DEFAULT_CONFIG,
+        "PATH": str(tmp_path / "content"),
+        "CACHE_PATH": str(tmp_path / "cache"),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CONTENT_CACHING_LAYER": layer,
+        "CHECK_MODIFIED_METHOD": "md5",
+    }
+    generator = LinearArchivesGenerator(
+        context={}, settings=settings, path=settings["PATH"], theme=DEFAULT_CONFIG["THEME"], output_path=str(tmp_path)
+    )
+    stamped = []
+    original = generator._get_file_stamp
+    generator._get_file_stamp = lambda filename: stamped.append(filename) or original(filename)
+    generator.cache_data("a.md", "甲的文章")
+    assert generator.get_cached_data("a.md", None) == (None if layer == "reader" else "甲的文章")
+    assert stamped == ([] if layer == "reader" else ["a.md", "a.md"])

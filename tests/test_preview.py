@@ -143,3 +143,13 @@ def test_a_serve_started_on_an_up_to_date_output_reads_the_site_to_keep_it_warm(
         assert (output / PAGE).read_bytes() == fast_page
     finally:
         session.close()
+
+
+def test_the_preview_reads_with_the_builds_own_content_cache(tmp_path):
+    """The preview's reading loads the content cache the build wrote (both read it with the
+    same settings, uncompressed): it would silently start empty if they disagreed."""
+    from pelican.readers import Readers
+
+    with started_session(tmp_path) as (_content, _settings, _output, session):
+        readers = Readers(session.reading_settings(), "LinearArchivesGenerator-Readers")
+        assert any(path.endswith(ARTICLE) for path in readers._cache)
