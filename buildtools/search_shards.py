@@ -70,9 +70,14 @@ def shard_settings(settings: dict) -> dict:
             compiled.append((re.compile(pattern), name))
         except (TypeError, ValueError, re.error) as exc:
             raise ValueError(f"SEARCH_SHARDS 的规则 {rule!r} 无效（应为 (正则表达式, 分片名)）：{exc}") from None
-    # Each shard name worked out once per matched text: Python 3.11 parses the name's template
+    # Each shard name worked out once per rule and groups: Python 3.11 parses the name's template
     # again on every match.expand, half a second of every rebuild's 30,000 pages at ten years.
     return {"rules": compiled, "default": default, "expanded": {}}
+
+
+# A \g<…> in a shard name that is not plainly a group's number or name (\g<0>, \g<00>, \g< 0>):
+# it may mean the whole match.
+_MAY_NAME_WHOLE_MATCH = re.compile(r"\\g<(?![1-9][0-9]*>|[^\W\d]\w*>)")
 
 
 def shard_for(relative_path: str, config: dict) -> str:
@@ -81,7 +86,10 @@ def shard_for(relative_path: str, config: dict) -> str:
     for number, (pattern, name) in enumerate(config["rules"]):
         match = pattern.match(relative_path)
         if match:
-            known = (number, match.group(0), match.groups())
+            # A name reads the groups, or the whole match through a \g<…> that names no group:
+            # keyed by the groups alone, a ledger rule's thousands of villages share one name.
+            whole = match.group(0) if _MAY_NAME_WHOLE_MATCH.search(name) else None
+            known = (number, whole, match.groups())
             shard = expanded.get(known)
             if shard is None:
                 shard = match.expand(name)

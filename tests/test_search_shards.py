@@ -47,6 +47,16 @@ def test_one_config_names_each_page_by_its_own_groups():
     config = shard_settings({})
     pages = ["news/2021/07/a/index.html", "news/2026/01/b/index.html", "news/2021/07/c/index.html"]
     assert [shard_for(page, config) for page in pages * 2] == ["news-2020-2024", "news-2025-2029", "news-2020-2024"] * 2
+    villages = ["disclosures/villages/a/2022-03/index.html", "disclosures/villages/b/2022-04/index.html"]
+    assert [shard_for(page, config) for page in villages] == ["ledgers-2022"] * 2
+    assert len(config["expanded"]) == 3  # two news shards and one year of ledgers
+    whole = shard_settings({"SEARCH_SHARDS": [(r"^(a|b)(\d)x", r"s\g<0>"), (r"^(c|d)(\d)x", r"s\g<00>")]})
+    assert [shard_for(page, whole) for page in ("a1x/i.html", "b1x/i.html", "c1x/i.html", "d1x/i.html")] == [
+        "sa1x",
+        "sb1x",
+        "sc1x",
+        "sd1x",
+    ]
     wrong = shard_settings({"SEARCH_SHARDS": [(r"^news/(\d{4})/", r"news/\1")]})
     for _ in range(2):  # refused every time, not only the first
         with pytest.raises(ValueError, match="分片名只能含字母、数字、- 和 _"):
