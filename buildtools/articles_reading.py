@@ -110,9 +110,11 @@ class ArticlesReading:
     def as_read_path(self) -> str:
         return os.path.join(self.folder, ARTICLES_AS_READ)
 
-    def generate_context(self, generator) -> None:
+    def generate_context(self, generator, before_keeping=None) -> None:
         """The articles generator's generate_context: reused when the kept reading holds, else run
-        and pickled for the next build."""
+        and pickled for the next build, after `before_keeping(generator)` (the build pins each
+        article's URL there, so that a reused reading brings them: working ten thousand URLs out
+        from settings again was half a second of every ledger's rebuild)."""
         settings, context = generator.settings, generator.context
         if not _read_from_bytes_alone(settings):
             generator.generate_context()
@@ -152,6 +154,8 @@ class ArticlesReading:
             self.articles_not_read_again, self.as_read = reader.not_read_again, reader.as_read
             if kept_as_read:
                 keep_until_build_ends()  # as a reused reading: all of it lives until the build ends
+        if before_keeping is not None:
+            before_keeping(generator)
         try:
             self.made = _pickled(generator, context, originals, copies)
         except Exception:  # noqa: BLE001 - a reading that cannot be pickled or replayed is simply not kept

@@ -127,7 +127,7 @@ class SharedOutputPelican(Pelican):
             clean_output_dir(self.output_path, self.output_retention)
         for generator in generators:
             if isinstance(generator, ArticlesGenerator) and self.articles_reading is not None:
-                self.articles_reading.generate_context(generator)
+                self.articles_reading.generate_context(generator, before_keeping=lambda read: pin_content_urls([read]))
             elif hasattr(generator, "generate_context"):
                 generator.generate_context()
             if isinstance(generator, ArticlesGenerator):

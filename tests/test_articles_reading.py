@@ -308,3 +308,20 @@ def test_a_file_saved_while_the_build_read_keeps_no_reading(tmp_path):
     reading = ArticlesReading(str(tmp_path / "cache"), "key", made=b"a reading of the earlier bytes")
     assert reading.save(str(root), digested, taken) is False and not (tmp_path / "cache" / FILE).exists()
     assert edited_during_build(str(root), {**digested, "news/b.md": [0, 0, 0, 0, "f"]}, 0)  # one removed
+
+
+def test_a_reused_reading_brings_each_articles_url_pinned(tmp_path, monkeypatch):
+    """URLs are pinned before the reading is kept, so a ledger's rebuild works none out again
+    from settings, and still writes what a clean build writes."""
+    from pelican.contents import Article
+
+    content, theme, output = built_once(tmp_path)
+    worked_out = []
+    original = Article._expand_settings  # what Pelican calls when no URL is pinned
+    monkeypatch.setattr(Article, "_expand_settings", lambda self, key: worked_out.append(key) or original(self, key))
+    edit_ledger(content)
+    report = quick(content, theme, output)
+    assert reused(report)
+    assert "url" not in worked_out and "save_as" in worked_out  # save_as is left to Pelican
+    monkeypatch.undo()
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
