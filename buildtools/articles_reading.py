@@ -15,7 +15,8 @@ reuses it, instead of reading, when
 
 The state is pickled right after the articles generator's own generate_context, before any other
 generator or plugin adds to the articles (sections, editions, the URLs pinned for writing), and
-saved only when the build succeeds; the settings and the shared context are not pickled but
+saved only when the build succeeds (where the build may use more than one process, a forked child
+pickles it while this one goes on reading); the settings and the shared context are not pickled but
 reconnected to this build's. Anything unreadable (no file, another key, a corrupt or older file)
 is a reading like any other build's, never an error.
 
@@ -32,9 +33,12 @@ publishing, categories, related stories) runs as in any build.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import pickle
+import signal
+import weakref
 from dataclasses import dataclass, field
 
 from pelican import signals
@@ -46,6 +50,7 @@ from plugins.portal_data.collector import collector_paused, keep_until_build_end
 from plugins.portal_data.digests import digest_of
 from plugins.portal_data.plugin_list import plugin_listed
 from plugins.portal_data.tree import tree_files
+from plugins.portal_data.workers import ForkedWorker, build_workers, fork_worker
 from plugins.scheduled_publishing import scheduled_publishing
 
 FILE = "articles-reading.pickle"
@@ -90,6 +95,10 @@ class ArticlesReading:
     digests: dict[str, str] = field(default_factory=dict)
     articles_not_read_again: int = 0  # files whose article was the one kept as read
     as_read: dict[str, tuple[str, bytes]] | None = None  # this build's, for save()
+    # A forked child pickling this build's reading (`made` once collected), while this process
+    # goes on reading with the other core; collected by collect() or save(), stopped by discard(),
+    # or killed when this object goes.
+    pickling: ForkedWorker | None = field(default=None, repr=False)
 
     @classmethod
     def for_build(cls, folder: str, fingerprint: str, content_files: dict[str, list], use: bool = True):
@@ -156,10 +165,30 @@ class ArticlesReading:
                 keep_until_build_ends()  # as a reused reading: all of it lives until the build ends
         if before_keeping is not None:
             before_keeping(generator)
-        try:
-            self.made = _pickled(generator, context, originals, copies)
-        except Exception:  # noqa: BLE001 - a reading that cannot be pickled or replayed is simply not kept
-            self.made = None
+        pickle_it = functools.partial(_pickled_or_none, generator, context, originals, copies)
+        if build_workers(settings) > 1:  # a build allowed more processes than one, on a platform with fork
+            # The child pickles the reading as it is now (its memory is this moment's copy): a
+            # second or more of every build that reads, off the one core reading uses.
+            self.pickling = fork_worker(pickle_it)
+            self._reaper = weakref.finalize(self, _abandon, self.pickling)
+        else:
+            self.made = pickle_it()
+
+    def discard(self) -> None:
+        """A build that will not save this reading (refused, failed): stop and reap its pickling."""
+        if self.pickling is not None:
+            self._reaper()
+            self.pickling = None
+
+    def collect(self) -> None:
+        """`made`, from the child pickling it (None when it failed or died). The build collects it
+        when reading ends, before writing forks its workers: by then the child is done, and it
+        holds no copy of the reading while the pages are written."""
+        if self.pickling is not None:
+            self._reaper.detach()
+            made, _how = self.pickling.result()
+            self.pickling = None
+            self.made = made if isinstance(made, bytes) else None
 
     def save(self, content_root: str, digested: dict[str, list], taken_ns: int) -> bool:
         """After a successful build (its output already in place): keep this build's reading, read
@@ -167,6 +196,7 @@ class ArticlesReading:
         when it is not kept: an input was edited while the build read (edited_during_build), or
         the file could not be written (a full disk, a file another program holds open on
         Windows); a cache, so that only costs the next build a reading."""
+        self.collect()
         if self.made is None:
             return True
         if edited_during_build(content_root, digested, taken_ns):
@@ -317,6 +347,19 @@ def may_keep_as_read(settings: dict) -> bool:
         and not any(isinstance(value, (tuple, list)) for value in formats)
         and not settings.get("TYPOGRIFY")
     )
+
+
+def _pickled_or_none(generator, context: dict, originals: dict, copies: dict) -> bytes | None:
+    try:
+        return _pickled(generator, context, originals, copies)
+    except Exception:  # noqa: BLE001 - a reading that cannot be pickled or replayed is simply not kept
+        return None
+
+
+def _abandon(pickling: ForkedWorker) -> None:
+    """A build that ended without save() (refused, failed): its pickling child is stopped and reaped."""
+    pickling.stop(signal.SIGKILL)
+    pickling.result()
 
 
 def _pickled(generator, context: dict, originals: dict, copies: dict) -> bytes:

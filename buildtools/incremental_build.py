@@ -134,6 +134,7 @@ def build_incremental(
             save_state(work_root, previous)
             mark_complete(work, print_)
         # Otherwise the work folder stays marked incomplete: the next build starts from nothing.
+        articles.discard()
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = write_build_report(result, work, **report_args)
         return result
@@ -163,6 +164,7 @@ def build_incremental(
     )
     clock.facts["incremental"]["pages_changed_for_search"] = clock.facts.get("search", {}).get("documents_changed")
     if problems:  # a failed search index: the output is untouched, the next build redoes it
+        articles.discard()
         result = BuildResult(False, final_path, problems, time.monotonic() - started)
         result.report = write_build_report(result, work, **report_args)
         return result

@@ -135,6 +135,8 @@ class SharedOutputPelican(Pelican):
             if hasattr(generator, "check_disabled_readers"):
                 generator.check_disabled_readers()
         signals.all_generators_finalized.send(generators)
+        if self.articles_reading is not None:
+            self.articles_reading.collect()
         return generators, context
 
     def run(self):

@@ -18,6 +18,7 @@ from buildtools.articles_reading import (
     may_keep_as_read,
 )
 from tests.test_incremental import LEDGER, _replace, attempt, build, build_with_clock, copy_site, files, fresh
+from tests.test_parallel_output import child_processes
 
 SCHEDULED = (
     "Title: 九点整发布的稿件\nDate: 2030-06-01 09:00\nCategory: 社会\nAuthor: 王定时\nSlug: scheduled-at-nine\n"
@@ -270,8 +271,10 @@ def test_a_refused_build_keeps_no_reading_and_an_audit_reads_anyway(tmp_path):
     # A problem found while reading: the build is refused, and what it read is not kept.
     article = content / "news/2020-07-08/giant-apple-melon.md"
     _replace(article, "Category: 三农", "Category: 不存在")
+    children = child_processes()
     assert not attempt(content, theme, output, audit=False).ok
     assert kept.read_bytes() == before
+    assert child_processes() == children  # the child pickling the refused reading was stopped and reaped
     edit_ledger(content)  # the bad article is still there: a CSV edit must not slip past it
     assert not attempt(content, theme, output, audit=False).ok
     _replace(article, "Category: 不存在", "Category: 三农")
