@@ -67,7 +67,7 @@ def shard_settings(settings: dict) -> dict:
     for rule in rules:
         try:
             pattern, name = rule
-            compiled.append((re.compile(pattern), name))
+            compiled.append((re.compile(pattern), name, bool(_MAY_NAME_WHOLE_MATCH.search(name))))
         except (TypeError, ValueError, re.error) as exc:
             raise ValueError(f"SEARCH_SHARDS 的规则 {rule!r} 无效（应为 (正则表达式, 分片名)）：{exc}") from None
     # Each shard name worked out once per rule and groups: Python 3.11 parses the name's template
@@ -82,14 +82,13 @@ _MAY_NAME_WHOLE_MATCH = re.compile(r"\\g<(?![1-9][0-9]*>|[^\W\d]\w*>)")
 
 def shard_for(relative_path: str, config: dict) -> str:
     """`news/2021/07/x/index.html` -> `news-2020-2024`: the shard a page's search entry lives in."""
-    expanded = config.setdefault("expanded", {})
-    for number, (pattern, name) in enumerate(config["rules"]):
+    expanded = config["expanded"]
+    for number, (pattern, name, reads_whole_match) in enumerate(config["rules"]):
         match = pattern.match(relative_path)
         if match:
             # A name reads the groups, or the whole match through a \g<…> that names no group:
             # keyed by the groups alone, a ledger rule's thousands of villages share one name.
-            whole = match.group(0) if _MAY_NAME_WHOLE_MATCH.search(name) else None
-            known = (number, whole, match.groups())
+            known = (number, match.group(0) if reads_whole_match else None, match.groups())
             shard = expanded.get(known)
             if shard is None:
                 shard = match.expand(name)

@@ -71,6 +71,7 @@ def test_one_config_names_each_page_by_its_own_groups():
             "SEARCH_SHARDS 的规则 “^news/(\\d{4})/” 把 news/2020/07/x/index.html 归入分片 “news/2020”：分片名只能含字母、数字、- 和 _",
         ),
         ({"SEARCH_SHARDS": [("^news/(", "news")]}, "SEARCH_SHARDS 的规则 ('^news/(', 'news') 无效"),
+        ({"SEARCH_SHARDS": [("^news/", 5)]}, "SEARCH_SHARDS 的规则 ('^news/', 5) 无效（应为 (正则表达式, 分片名)）"),
         ({"SEARCH_SHARD_DEFAULT": "../site"}, "SEARCH_SHARD_DEFAULT = '../site'：分片名只能含字母、数字、- 和 _"),
     ],
 )
