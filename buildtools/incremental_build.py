@@ -106,8 +106,12 @@ def build_incremental(
         },
     )
     clock = phase_clock()
-    keys_path = os.path.join(cache, RENDER_KEYS_FILE)
-    record = OutputRecord(load_render_keys(keys_path) if reused else {}, audit=config["RENDER_KEYS_AUDIT"])
+    keys_path, groups_path = os.path.join(cache, RENDER_KEYS_FILE), os.path.join(cache, FILE_GROUPS_FILE)
+    record = OutputRecord(
+        load_render_keys(keys_path) if reused else {},
+        audit=config["RENDER_KEYS_AUDIT"],
+        previous_groups=load_render_keys(groups_path) if reused else {},
+    )
     threshold = start_marker(work_root)
     # An audit trusts nothing kept: it reads the articles as a build from nothing would.
     articles = ArticlesReading.for_build(cache, print_, content.files, use=not config["RENDER_KEYS_AUDIT"])
@@ -183,6 +187,7 @@ def build_incremental(
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
     save_render_keys(keys_path, record.render_keys, manifest["files"])
+    save_file_groups(groups_path, record.groups, manifest["files"])
     clock.facts["incremental"]["articles_reading_kept"] = articles.save(
         os.path.abspath(base["PATH"]), content.files, content.taken_ns
     )
@@ -294,6 +299,7 @@ def _sync_unchanged(work, work_root, final_path, reference, previous, content, c
 
 
 RENDER_KEYS_FILE = "render-keys.json"
+FILE_GROUPS_FILE = "file-groups.json"
 
 
 def load_render_keys(path: str) -> dict[str, list]:
@@ -315,6 +321,13 @@ def save_render_keys(path: str, keys: dict[str, str], synced: dict[str, list]) -
         if relative in synced
     }
     write_json_atomically(path, recorded, sort_keys=True)
+
+
+def save_file_groups(path: str, groups: dict[str, list], synced: dict[str, list]) -> None:
+    """Each file group's record (plugins/incremental_writer: key, templates, files) after a clean
+    build; a group with a file that is not in the work folder is dropped, as its key would be."""
+    kept = {folder: group for folder, group in groups.items() if all(relative in synced for relative, _ in group[2])}
+    write_json_atomically(path, kept, sort_keys=True)
 
 
 def changed_pages(work: str, written: set[str], stale: list[str]) -> set[str]:

@@ -42,6 +42,10 @@ NOT_MINE = _NotRendered("")  # another worker's page (parallel output): _open_w 
 
 
 SHARE_BY_FOLDER_DEPTH = 3
+PAGE, FILE = "page", "file"  # what a group's file is: a page through Pelican's writer, or a derived file
+# What each page of a group reads of its own name, not of the shared context (Pelican sets them per
+# page in write_file): a group's key takes its pages' names from the group's inputs instead.
+PAGE_OWN_NAMES = frozenset({"localsiteurl", "SITEURL", "output_file"})
 
 
 def share_of(relative: str, workers: int) -> int:
@@ -96,14 +100,23 @@ class OutputRecord:
     written ones (with the files other steps wrote) are compressed and synced again.
     """
 
-    def __init__(self, previous_keys: dict[str, list] | None = None, audit: bool = False):
+    def __init__(
+        self,
+        previous_keys: dict[str, list] | None = None,
+        audit: bool = False,
+        previous_groups: dict[str, list] | None = None,
+    ):
         self.paths: set[str] = set()
         self.written: set[str] = set()
-        self.tally = {"written": 0, "kept": 0, "not_rendered": 0}
+        self.tally = {"written": 0, "kept": 0, "not_rendered": 0, "groups_kept": 0}
         self.previous_keys = previous_keys  # output-relative path -> [key, size, mtime_ns]; None: render all
         self.render_keys: dict[str, str] = {}  # this build's keys, saved by the runner after a clean build
         self.audit = audit  # render anyway and list pages whose key matched but bytes differ
         self.key_misses: list[str] = []
+        # File groups (FileGroup): folder -> [group key, templates, files] of the last clean build,
+        # and this build's, saved beside the render keys.
+        self.previous_groups = previous_groups or {}
+        self.groups: dict[str, list] = {}
         self.share, self.workers = 0, 1  # parallel output: this process renders share_of(path) == share
 
     def mine(self, relative: str) -> bool:
@@ -117,6 +130,7 @@ class OutputRecord:
             "tally": self.tally,
             "render_keys": self.render_keys,
             "key_misses": self.key_misses,
+            "groups": self.groups,
         }
 
     def merge(self, result: dict) -> None:
@@ -125,6 +139,7 @@ class OutputRecord:
         for name, count in result["tally"].items():
             self.tally[name] = self.tally.get(name, 0) + count
         self.render_keys.update(result["render_keys"])
+        self.groups.update(result["groups"])
         self.key_misses = sorted(set(self.key_misses) | set(result["key_misses"]))
 
 
@@ -157,6 +172,9 @@ class _KeyedTemplate:
         if record.previous_keys is None:  # sharing the output without render keys (a plain run)
             return self.template.render(variables)
         key = self.writer.page_key(self.template, variables) if relative else None
+        group = self.writer.group_run
+        if group is not None:
+            group.templates.add(self.template.name)
         if key is None:
             return self.template.render(variables)
         record.render_keys[relative] = key
@@ -171,6 +189,25 @@ class _KeyedTemplate:
         return page
 
 
+class _GroupRun:
+    """A file group being written: which templates its pages used and which files it made."""
+
+    def __init__(self, folder: str, inputs_digest: str, generator, localsiteurl, previous: list | None):
+        self.folder, self.inputs_digest, self.generator = folder, inputs_digest, generator
+        self.localsiteurl, self.previous = localsiteurl, previous  # at the start; the last build's record
+        self.templates: set[str] = set()
+        self.files: dict[str, str] = {}  # output-relative path -> PAGE or FILE
+        self.recordable = True
+
+    def add(self, relative: str, kind: str, override: bool = False) -> None:
+        relative = os.path.normpath(relative).replace(os.sep, "/")
+        # Outside its folder a file may belong to another worker's share; a page that may
+        # overwrite another's is Pelican's special case: neither is worth keeping a group for.
+        if override or not relative.startswith(f"{self.folder}/"):
+            self.recordable = False
+        self.files[relative] = kind
+
+
 class UnchangedFilesWriter(Writer):
     """Pelican's Writer; only the final step, opening the file, is different."""
 
@@ -179,22 +216,139 @@ class UnchangedFilesWriter(Writer):
         self.use_record(OutputRecord())
         self._digests = ValueDigests()
         self._template_variables: dict[int, TemplateVariables] = {}  # per Jinja environment (one per generator)
+        self.group_run: _GroupRun | None = None  # the file group being written (begin_group)
 
     def use_record(self, record: OutputRecord) -> None:
         self.record, self.tally = record, record.tally
 
-    def page_key(self, template, variables: dict) -> str | None:
-        environment = template.environment
+    def _reads(self, environment) -> TemplateVariables:
         reads = self._template_variables.get(id(environment))
         if reads is None or reads.environment is not environment:
             reads = self._template_variables[id(environment)] = TemplateVariables(environment)
-        names = reads.of(template.name)
+        return reads
+
+    def page_key(self, template, variables: dict) -> str | None:
+        names = self._reads(template.environment).of(template.name)
         if names is None:
             return None
         try:
             return self._digests.page_key(template.name, variables, names)
         except Unkeyable:
             return None
+
+    def begin_group(self, generator, folder: str, inputs) -> bool:
+        """Start a file group: every page and derived file `generator` writes under `folder` until
+        end_group, made from `inputs` (every value those files show that is not in the shared
+        context, in which the group's templates read their names) and the settings.
+
+        True: the group's key is the last clean build's and each of its files is still as that
+        build left it, so they are all kept without a call to the writer (the caller writes nothing
+        and calls no end_group). That spares the key of every page and file in the group: at ten
+        years, a village's 36 months of pages and downloads, 110 keys, are one.
+
+        A group is only kept or recorded where render keys are used and its files all fall in
+        one worker's share (a folder SHARE_BY_FOLDER_DEPTH levels down, or deeper). An audit
+        keeps none: it renders every page and reports each file whose own key changed while
+        its group's key did not (an input the caller left out of `inputs`)."""
+        if self.group_run is not None:
+            raise RuntimeError(f"文件组不能嵌套：{self.group_run.folder} 里又开始 {folder}")
+        folder = os.path.normpath(folder).replace(os.sep, "/")
+        record = self.record
+        if record.previous_keys is None or len(folder.split("/")) < SHARE_BY_FOLDER_DEPTH:
+            return False
+        previous = record.previous_groups.get(folder)
+        if not record.mine(folder):
+            # Another worker's group. Its files, and Pelican's record of them (a second write to one
+            # path is refused), are that worker's whenever they all lie in the folder, as the last
+            # build's record of the group proves for these settings (URL patterns are settings).
+            # What writing them here would leave is the context's `localsiteurl`, as its last page set it.
+            if previous is None or record.audit:
+                return False
+            if previous[3]:
+                generator.context["localsiteurl"] = previous[3]
+            return True
+        try:
+            inputs_digest = digest_of("group", folder, self._digests.digest(inputs))
+        except Unkeyable:
+            return False
+        localsiteurl = generator.context.get("localsiteurl")
+        if previous is not None and not record.audit:
+            key = self._group_key(inputs_digest, previous[1], generator, localsiteurl)
+            if key is not None and key == previous[0] and self._keep_group(folder, previous, generator):
+                return True
+        self.group_run = _GroupRun(folder, inputs_digest, generator, localsiteurl, previous)
+        return False
+
+    def end_group(self, completed: bool = True) -> None:
+        """The group's files are written: record its key for the next build (not when writing
+        it failed, or when one of its files had no key or fell outside its folder)."""
+        run, self.group_run = self.group_run, None
+        if run is None or not completed or not run.recordable:
+            return
+        templates = sorted(run.templates)
+        key = self._group_key(run.inputs_digest, templates, run.generator, run.localsiteurl)
+        files = sorted(run.files.items())
+        if key is None or any(relative not in self.record.render_keys for relative, _ in files):
+            return
+        self.record.groups[run.folder] = [key, templates, files, run.generator.context.get("localsiteurl")]
+        if self.record.audit and run.previous is not None and run.previous[0] == key:
+            previous_files = {relative for relative, _ in run.previous[2]}
+            for relative, _ in files:
+                before = self.record.previous_keys.get(relative)
+                if relative not in previous_files or not before or before[0] != self.record.render_keys[relative]:
+                    self.record.key_misses.append(f"{relative}（文件组 {run.folder} 的键没变）")
+            for relative in sorted(previous_files - set(run.files)):
+                self.record.key_misses.append(f"{relative}（文件组 {run.folder} 的键没变，文件却不再写）")
+
+    def _group_key(self, inputs_digest: str, templates, generator, localsiteurl) -> str | None:
+        """The group's inputs, its templates and every value of the shared context they can read;
+        None when a template may read any (an include chosen at render time) or a value cannot be
+        digested. The context's `localsiteurl` is the one the group started with: a page that is
+        not relative reads what the page before it left there."""
+        names: set[str] = set()
+        reads = self._reads(generator.env)
+        for template in templates:
+            read = reads.of(template)
+            if read is None:
+                return None
+            names |= read
+        parts = [inputs_digest, *templates, f"localsiteurl={localsiteurl!r}"]
+        context = generator.context
+        try:
+            parts += [
+                f"{name}={self._digests.root(context[name])}"
+                for name in sorted(names - PAGE_OWN_NAMES)
+                if name in context
+            ]
+        except Unkeyable:
+            return None
+        return digest_of("group-key", *parts)
+
+    def _keep_group(self, folder: str, previous: list, generator) -> bool:
+        """Keep the group's files when each is as the last clean build left it; what writing them
+        would have left behind is left: Pelican's record of each page (a second write to its path
+        is refused), the writer's record (not stale, its render key saved again), the context's
+        `localsiteurl` as the group's last page set it."""
+        _key, _templates, files, localsiteurl = previous
+        kept = []
+        for relative, kind in files:
+            recorded = self.record.previous_keys.get(relative)
+            path = sanitised_join(self.output_path, relative)
+            if not recorded or not _unchanged_since(recorded, recorded[0], path):
+                return False
+            kept.append((relative, kind, recorded[0], path))
+        for relative, kind, key, path in kept:
+            if kind == PAGE:
+                self._claim(path)
+            else:
+                self.record.paths.add(os.path.abspath(path))
+            self.record.render_keys[relative] = key
+            self.tally["not_rendered"] += 1
+        if localsiteurl:
+            generator.context["localsiteurl"] = localsiteurl
+        self.record.groups[folder] = previous
+        self.tally["groups_kept"] += 1
+        return True
 
     def output_relative(self, name: str) -> str:
         """`name` as _open_w will see it (Pelican joins it to the output folder and resolves it), so
@@ -205,6 +359,8 @@ class UnchangedFilesWriter(Writer):
         """A file made by `produce()` from `inputs` alone (a download beside a page, e.g. one month's
         ledger as CSV): like a page, made again only when the digest of its inputs changed."""
         path = os.path.join(self.output_path, relative)
+        if self.group_run is not None:
+            self.group_run.add(relative, FILE)
         if not self.record.mine(relative):
             self.record.paths.add(os.path.abspath(path))  # another worker writes or keeps it
             return
@@ -276,13 +432,23 @@ class UnchangedFilesWriter(Writer):
         self._open_w(path, "utf-8", override=override).close()
 
     def _open_w(self, filename, encoding, override=False):
-        # Pelican's bookkeeping, unchanged: refuse a second write to one path unless overriding.
+        if self.group_run is not None:
+            self.group_run.add(os.path.relpath(filename, self.output_path), PAGE, override)
+        if not self._claim(filename, override):
+            return open(os.devnull, "w", encoding=encoding)
+        if not self.record.mine(os.path.relpath(filename, self.output_path)):  # as output_relative
+            return _Discarded()  # another worker's page or feed: its text is dropped unwritten
+        return _ReplaceIfChanged(filename, encoding, self.record)
+
+    def _claim(self, filename, override=False) -> bool:
+        """Pelican's bookkeeping, unchanged: refuse a second write to one path unless overriding;
+        False when an overriding page already wrote it (Pelican then writes to the null device)."""
         if filename in self._overridden_files:
             if override:
                 raise FileOverwriteFailedError(
                     f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
                 )
-            return open(os.devnull, "w", encoding=encoding)
+            return False
         if filename in self._written_files and not override:
             raise FileOverwriteFailedError(
                 f'Failed to overwrite "{filename}" as Pelican has already written to it previously '
@@ -292,9 +458,7 @@ class UnchangedFilesWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         self.record.paths.add(os.path.abspath(filename))
-        if not self.record.mine(os.path.relpath(filename, self.output_path)):  # as output_relative
-            return _Discarded()  # another worker's page or feed: its text is dropped unwritten
-        return _ReplaceIfChanged(filename, encoding, self.record)
+        return True
 
 
 def get_writer(pelican_object):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 import zoneinfo
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from plugins.correction_history.git_log import history_or_error
 from plugins.portal_data import DataError, collect_problems, raise_collected_problems
 from plugins.portal_data.dates import DateFormError, parse_month
 from plugins.portal_data.downloads import csv_bytes, json_bytes, write_derived
+from plugins.portal_data.file_groups import file_group
 from plugins.portal_data.plugin_settings import plugin_settings
 from plugins.portal_data.registers_file import read_sample_data
 from plugins.portal_data.section_item import SectionItem, add_section_items
@@ -221,7 +223,6 @@ class VillageDisclosureGenerator(Generator):
     def generate_output(self, writer):
         if not self.active:
             return
-        self.write_downloads(writer)
         common = {
             "relative_urls": self.settings.get("RELATIVE_URLS"),
             "money": format_amount,
@@ -231,7 +232,22 @@ class VillageDisclosureGenerator(Generator):
             "disclosure": self.config,
         }
         for village in self.villages:
-            self.write_village(writer, village, common)
+            # The problem list's generator has read its register by now (generate_output runs after every context).
+            problems = integrity.closed_problem_entries(
+                village,
+                self.context.get("problem_list"),
+                bool(self.context.get("problem_list_sample_data", self.config["sample_data"])),
+            )
+            # A village's pages, downloads and feed are kept together while nothing they show
+            # changed (plugins/portal_data/file_groups.py): one digest instead of 110 keys.
+            with file_group(
+                writer, self, self.village_folder(village), self.village_inputs(village, common, problems)
+            ) as kept:
+                if not kept:
+                    self.write_village(writer, village, common)
+                    self.write_month_downloads(writer, village)
+                    self.write_feed(writer, village, problems)
+        self.write_shared_downloads(writer)
         for town in self.towns:
             writer.write_file(
                 self.url("VILLAGE_TOWN_SAVE_AS", slug=town.slug),
@@ -261,6 +277,30 @@ class VillageDisclosureGenerator(Generator):
                 self.config["VILLAGE_COMPLIANCE_CSV"],
             ),
             **common,
+        )
+
+    def village_folder(self, village) -> str:
+        """The folder holding every file write_village, write_month_downloads and write_feed make
+        for the village (`disclosures/villages/<code>` by default): the incremental writer keeps
+        them together only if they all lie in it."""
+        paths = [self.url("VILLAGE_SAVE_AS", code=village.code), self.url("VILLAGE_FEED_SAVE_AS", code=village.code)]
+        for ledger in village.months:
+            paths.append(self.url("VILLAGE_MONTH_SAVE_AS", code=village.code, month=ledger.key))
+            paths.append(self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key))
+        return posixpath.commonpath([posixpath.dirname(posixpath.normpath(path)) for path in paths])
+
+    def village_inputs(self, village, common: dict, problems: list) -> tuple:
+        """Everything write_village, write_month_downloads and write_feed show of this village that
+        is not in the shared context or the settings: the village (its months and vouchers), each
+        month's 更正记录 and deadline status, the closed problems in its feed, and `common`."""
+        return (
+            village,
+            common,
+            [self.histories[(village.code, ledger.month)] for ledger in village.months],
+            self.deadlines.statuses[village.code],
+            [self.deadlines.late_note(village.code, ledger.month) for ledger in village.months],
+            problems,
+            feed_siteurl(self.settings),
         )
 
     def compliance_view(self, total_key, rows, overdue, csv_path) -> dict:
@@ -304,40 +344,48 @@ class VillageDisclosureGenerator(Generator):
                 **common,
             )
 
-    def write_downloads(self, writer):
+    def write_month_downloads(self, writer, village):
         output, sample = self.output_path, self.config["sample_data"]
         sample_mark = {"示例数据": True} if sample else {}  # the file may travel without the page
-        for village in self.villages:
-            for ledger in village.months:
-                base = self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key)
-                # Made from (village, ledger) alone, so the incremental writer skips unchanged months.
-                write_derived(
-                    writer,
-                    output,
-                    base + ".csv",
-                    ledger,
-                    lambda ledger=ledger: csv_bytes(LEDGER_HEADER, ledger_csv_rows(ledger)),
-                )
-                # Keyed by what ledger_document reads of the village: the whole village would be
-                # all its months' vouchers again (2 s of a ten-year rebuild's keys).
-                write_derived(
-                    writer,
-                    output,
-                    base + ".json",
-                    (village.code, village.town, village.name, ledger, sample),
-                    lambda village=village, ledger=ledger: json_bytes(ledger_document(village, ledger, sample)),
-                )
-                history = self.histories[(village.code, ledger.month)]
-                write_derived(
-                    writer,
-                    output,
-                    base + ".history.json",
-                    (ledger.source_path, history, sample),
-                    lambda ledger=ledger, history=history: json_bytes(
-                        {**history_document(history, ledger.source_path), **sample_mark}
-                    ),
-                )
-        self.write_deadline_downloads(writer)
+        for ledger in village.months:
+            base = self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key)
+            # Made from (village, ledger) alone, so the incremental writer skips unchanged months.
+            write_derived(
+                writer,
+                output,
+                base + ".csv",
+                ledger,
+                lambda ledger=ledger: csv_bytes(LEDGER_HEADER, ledger_csv_rows(ledger)),
+            )
+            # Keyed by what ledger_document reads of the village: the whole village would be
+            # all its months' vouchers again (2 s of a ten-year rebuild's keys).
+            write_derived(
+                writer,
+                output,
+                base + ".json",
+                (village.code, village.town, village.name, ledger, sample),
+                lambda ledger=ledger: json_bytes(ledger_document(village, ledger, sample)),
+            )
+            history = self.histories[(village.code, ledger.month)]
+            write_derived(
+                writer,
+                output,
+                base + ".history.json",
+                (ledger.source_path, history, sample),
+                lambda ledger=ledger, history=history: json_bytes(
+                    {**history_document(history, ledger.source_path), **sample_mark}
+                ),
+            )
+
+    def write_shared_downloads(self, writer):
+        """The compliance CSVs (city and each town) and the data package of every village."""
+        output, counts = self.output_path, self.deadlines.compliance
+        header = integrity.deadlines.COMPLIANCE_HEADER
+        for path, villages in [(self.config["VILLAGE_COMPLIANCE_CSV"], self.villages)] + [
+            (self.url("VILLAGE_TOWN_COMPLIANCE_CSV", slug=town.slug), town.villages) for town in self.towns
+        ]:
+            rows = integrity.deadlines.compliance_rows(villages, counts)
+            write_derived(writer, output, path, rows, lambda rows=rows: csv_bytes(header, rows))
         sitename = self.settings.get("SITENAME", "")
         # Keyed by what the data package lists (each month's name and file, not its vouchers), so
         # correcting an amount does not rewrite this file of every month of every village.
@@ -353,41 +401,29 @@ class VillageDisclosureGenerator(Generator):
             lambda: json_bytes(datapackage(self.villages, self.account_sets, self.config, sitename)),
         )
 
-    def write_deadline_downloads(self, writer):
-        """The compliance CSVs (city and each town) and each village's Atom feed."""
-        output, counts = self.output_path, self.deadlines.compliance
-        header = integrity.deadlines.COMPLIANCE_HEADER
-        for path, villages in [(self.config["VILLAGE_COMPLIANCE_CSV"], self.villages)] + [
-            (self.url("VILLAGE_TOWN_COMPLIANCE_CSV", slug=town.slug), town.villages) for town in self.towns
-        ]:
-            rows = integrity.deadlines.compliance_rows(villages, counts)
-            write_derived(writer, output, path, rows, lambda rows=rows: csv_bytes(header, rows))
+    def write_feed(self, writer, village, problems):
+        """The village's Atom feed: its months' publications and corrections, and its closed problems."""
         site = feed_siteurl(self.settings)
         sample = self.config["sample_data"]
-        for village in self.villages:
-            entries = integrity.village_feed_entries(
-                village,
-                self.histories,
-                lambda ledger, code=village.code: self.url("VILLAGE_MONTH_URL", code=code, month=ledger.key),
-                sample,
-            )
-            # The problem list's generator has read its register by now (generate_output runs after every context).
-            problems = integrity.closed_problem_entries(
-                village, self.context.get("problem_list"), bool(self.context.get("problem_list_sample_data", sample))
-            )
-            entries = sorted(entries + problems, key=lambda entry: entry.date, reverse=True)
-            path = self.url("VILLAGE_FEED_SAVE_AS", code=village.code)
-            feed_url = f"{site}/{self.url('VILLAGE_FEED_URL', code=village.code)}"
-            title = f"{village.full_name} 村务公开"
-            write_derived(
-                writer,
-                output,
-                path,
-                (entries, feed_url, title),
-                lambda entries=entries, feed_url=feed_url, title=title: atom_bytes(
-                    title=title, subtitle="每月收支公开与更正", site_url=site, feed_url=feed_url, entries=entries
-                ),
-            )
+        entries = integrity.village_feed_entries(
+            village,
+            self.histories,
+            lambda ledger, code=village.code: self.url("VILLAGE_MONTH_URL", code=code, month=ledger.key),
+            sample,
+        )
+        entries = sorted(entries + problems, key=lambda entry: entry.date, reverse=True)
+        path = self.url("VILLAGE_FEED_SAVE_AS", code=village.code)
+        feed_url = f"{site}/{self.url('VILLAGE_FEED_URL', code=village.code)}"
+        title = f"{village.full_name} 村务公开"
+        write_derived(
+            writer,
+            self.output_path,
+            path,
+            (entries, feed_url, title),
+            lambda: atom_bytes(
+                title=title, subtitle="每月收支公开与更正", site_url=site, feed_url=feed_url, entries=entries
+            ),
+        )
 
 
 def get_generators(pelican_object):

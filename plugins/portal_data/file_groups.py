@@ -1,0 +1,41 @@
+"""File groups: the pages and downloads of one model (a village) written together, kept together.
+
+A generator wraps the writes of one model's files in `file_group`; with the incremental writer
+(plugins/incremental_writer) the whole group is kept without a render key per file when its inputs,
+its templates and what they read of the context are the last clean build's. With Pelican's own
+writer the body always runs.
+
+    with file_group(writer, self, "disclosures/villages/3001", inputs) as kept:
+        if not kept:
+            ...write the village's pages and files...
+
+Two promises from the caller:
+- `inputs` holds every value the group's files show that is not in the shared context: what the
+  generator passes each page and derives each file from. The audit (`invoke build --audit`,
+  every test build) reports a file whose key changed while its group's did not.
+- every file of the group lies in `folder`, at least three levels down (so in one worker's share:
+  the other workers skip the group without a look). Work the folder out from the same URL
+  settings the files' paths come from; the writer records no group with a file outside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+
+@contextlib.contextmanager
+def file_group(writer, generator, folder: str, inputs):
+    begin = getattr(writer, "begin_group", None)
+    if begin is None:
+        yield False
+        return
+    kept = begin(generator, folder, inputs)
+    if kept:
+        yield True
+        return
+    completed = False
+    try:
+        yield False
+        completed = True
+    finally:
+        writer.end_group(completed)
