@@ -231,6 +231,7 @@ class VillageDisclosureGenerator(Generator):
             "sample_data": self.config["sample_data"],
             "disclosure": self.config,
         }
+        self.groups_fit = self.village_files_fit()
         for village in self.villages:
             # The problem list's generator has read its register by now (generate_output runs after every context).
             problems = integrity.closed_problem_entries(
@@ -280,14 +281,18 @@ class VillageDisclosureGenerator(Generator):
         )
 
     def village_folder(self, village) -> str:
-        """The folder holding every file write_village, write_month_downloads and write_feed make
-        for the village (`disclosures/villages/<code>` by default): the incremental writer keeps
-        them together only if they all lie in it."""
-        paths = [self.url("VILLAGE_SAVE_AS", code=village.code), self.url("VILLAGE_FEED_SAVE_AS", code=village.code)]
-        for ledger in village.months:
-            paths.append(self.url("VILLAGE_MONTH_SAVE_AS", code=village.code, month=ledger.key))
-            paths.append(self.url("VILLAGE_MONTH_DOWNLOAD", code=village.code, month=ledger.key))
-        return posixpath.commonpath([posixpath.dirname(posixpath.normpath(path)) for path in paths])
+        """The folder of the village's own page (`disclosures/villages/<code>` by default), which
+        holds every file write_village, write_month_downloads and write_feed make for it when the
+        URL settings put them there (groups_fit); otherwise "", and its files are never grouped."""
+        return posixpath.dirname(self.url("VILLAGE_SAVE_AS", code=village.code)) if self.groups_fit else ""
+
+    def village_files_fit(self) -> bool:
+        """Whether the settings put each of a village's files in its page's folder: checked on one
+        stand-in village code and month (codes and month keys are plain names, no `/` or `..`)."""
+        fields = {"code": "code-x", "month": "2000-01"}
+        folder = posixpath.dirname(posixpath.normpath(self.url("VILLAGE_SAVE_AS", **fields)))
+        others = ("VILLAGE_FEED_SAVE_AS", "VILLAGE_MONTH_SAVE_AS", "VILLAGE_MONTH_DOWNLOAD")
+        return all(posixpath.normpath(self.url(key, **fields)).startswith(f"{folder}/") for key in others)
 
     def village_inputs(self, village, common: dict, problems: list) -> tuple:
         """Everything write_village, write_month_downloads and write_feed show of this village that

@@ -1,0 +1,243 @@
+"""File groups (plugins/portal_data/file_groups.py): one model's pages and files kept together."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+import jinja2
+import pytest
+from pelican.settings import DEFAULT_CONFIG
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from plugins.incremental_writer.incremental_writer import OutputRecord, UnchangedFilesWriter, share_of
+from plugins.portal_data.downloads import write_derived
+from plugins.portal_data.file_groups import file_group
+from tests.test_incremental import LEDGER, _replace, attempt, build, copy_site, files, fresh
+
+TEMPLATES = {
+    "page.html": "<p>{{ SITENAME }} {{ item }} {{ output_file }}</p>",
+    "other.html": "<p>{{ UNRELATED }}</p>",
+}
+
+
+class Generator:
+    """What a group needs of a Pelican generator: its shared context and its Jinja environment."""
+
+    def __init__(self, context=None):
+        self.env = jinja2.Environment(loader=jinja2.DictLoader(TEMPLATES))
+        self.context = {"SITENAME": "醴陵", "UNRELATED": "一", "localsiteurl": None, **(context or {})}
+        self.rendered: list[str] = []
+
+    def write(self, writer, folder: str, items: list[str]) -> bool:
+        """The group's pages (one per item) and one derived file; returns whether it was kept."""
+        with file_group(writer, self, folder, items) as kept:
+            if not kept:
+                for item in items:
+                    self.rendered.append(item)
+                    writer.write_file(
+                        f"{folder}/{item}/index.html",
+                        self.env.get_template("page.html"),
+                        self.context,
+                        relative_urls=True,
+                        item=item,
+                    )
+                write_derived(
+                    writer, writer.output_path, f"{folder}/items.csv", items, lambda: ",".join(items).encode()
+                )
+        return kept
+
+
+class Previous:
+    """The last clean build as the build runner hands it over: each file's key with its size and
+    mtime (taken right after that build), and its groups."""
+
+    def __init__(self, record: OutputRecord, output: pathlib.Path):
+        self.render_keys, self.groups = record.render_keys, record.groups
+        self.keys = {}
+        for relative, key in record.render_keys.items():
+            stat = os.stat(output / relative)
+            self.keys[relative] = [key, stat.st_size, stat.st_mtime_ns]
+
+
+def writer_for(output: pathlib.Path, previous: Previous | None = None, audit=False) -> UnchangedFilesWriter:
+    writer = UnchangedFilesWriter(str(output), settings=dict(DEFAULT_CONFIG))
+    if previous is None:
+        writer.use_record(OutputRecord({}, audit=audit))
+    else:
+        writer.use_record(OutputRecord(previous.keys, audit=audit, previous_groups=previous.groups))
+    return writer
+
+
+def first_build(tmp_path, folder="a/b/village", items=("2020-01", "2020-02")) -> Previous:
+    writer = writer_for(tmp_path)
+    assert not Generator().write(writer, folder, list(items))
+    assert [tuple(file) for file in writer.record.groups[folder][2]] == [
+        (f"{folder}/{items[0]}/index.html", "page"),
+        (f"{folder}/{items[1]}/index.html", "page"),
+        (f"{folder}/items.csv", "file"),
+    ]
+    return Previous(writer.record, tmp_path)
+
+
+def test_an_unchanged_group_is_kept_whole_with_what_writing_it_leaves_behind(tmp_path):
+    record = first_build(tmp_path)
+    writer, generator = writer_for(tmp_path, record), Generator()
+    assert generator.write(writer, "a/b/village", ["2020-01", "2020-02"])
+    assert generator.rendered == []
+    assert writer.record.tally == {"written": 0, "kept": 0, "not_rendered": 3, "groups_kept": 1}
+    assert writer.record.render_keys == record.render_keys  # saved again for the build after
+    assert writer.record.paths == {str(tmp_path / name) for name in record.render_keys}
+    assert writer.record.groups == record.groups
+    # Pelican's record of the kept pages: a second page at one of their paths is still refused
+    with pytest.raises(FileOverwriteFailedError, match="already written"):
+        writer.write_file("a/b/village/2020-01/index.html", generator.env.get_template("other.html"), {})
+    # and the context's localsiteurl is what the group's last page set, as if it had been written
+    assert generator.context["localsiteurl"] == "../../../.."
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["an input", "a value the templates read", "a file in the work folder"],
+)
+def test_a_group_is_written_again_when_anything_its_files_show_changed(tmp_path, change):
+    record = first_build(tmp_path)
+    items, context = ["2020-01", "2020-02"], {}
+    if change == "an input":
+        items = ["2020-01", "2020-03"]
+    elif change == "a value the templates read":
+        context = {"SITENAME": "醴陵市"}
+    else:
+        (tmp_path / "a/b/village/items.csv").write_text("2020-01,2020-02,手改")
+    generator = Generator(context)
+    assert not generator.write(writer_for(tmp_path, record), "a/b/village", items)
+    assert generator.rendered == items
+
+
+def test_a_value_no_template_of_the_group_reads_keeps_it(tmp_path):
+    record = first_build(tmp_path)
+    assert Generator({"UNRELATED": "二"}).write(writer_for(tmp_path, record), "a/b/village", ["2020-01", "2020-02"])
+
+
+def test_a_group_with_a_file_outside_its_folder_is_never_recorded(tmp_path):
+    writer, generator = writer_for(tmp_path), Generator()
+    with file_group(writer, generator, "a/b/village", ["x"]) as kept:
+        assert not kept
+        writer.write_derived_file("a/b/elsewhere.csv", ["x"], lambda: b"x")
+    assert writer.record.groups == {}
+    # and a folder less than three levels down could span workers' shares: no group at all
+    assert not generator.write(writer, "a/village", ["y"])
+    assert writer.record.groups == {}
+
+
+def test_groups_do_not_nest(tmp_path):
+    writer, generator = writer_for(tmp_path), Generator()
+    with file_group(writer, generator, "a/b/one", []):
+        with pytest.raises(RuntimeError, match="^文件组不能嵌套：a/b/one 里又开始 a/b/two$"):
+            writer.begin_group(generator, "a/b/two", [])
+
+
+def test_with_pelicans_own_writer_every_group_is_written(tmp_path):
+    generator = Generator()
+    assert not generator.write(Writer(str(tmp_path), settings=dict(DEFAULT_CONFIG)), "a/b/village", ["2020-01"])
+    assert generator.rendered == ["2020-01"]
+    assert (tmp_path / "a/b/village/2020-01/index.html").read_text(encoding="utf-8").startswith("<p>醴陵 2020-01")
+
+
+def test_another_workers_group_is_skipped_only_when_the_last_build_recorded_it(tmp_path):
+    folder = next(f"a/b/v{n}" for n in range(100) if share_of(f"a/b/v{n}", 2) == 1)
+    record = first_build(tmp_path, folder)
+    for previous, skipped in ((None, False), (record, True)):
+        writer, generator = writer_for(tmp_path, previous), Generator({"localsiteurl": "../earlier"})
+        writer.record.share, writer.record.workers = 0, 2
+        assert generator.write(writer, folder, ["2020-01", "2020-02"]) is skipped
+        assert generator.context["localsiteurl"] == "../../../.."  # as its last page would leave it
+        assert generator.rendered == ([] if skipped else ["2020-01", "2020-02"])  # rendered: not here
+
+
+def test_an_audit_names_a_file_whose_key_changed_while_its_groups_did_not(tmp_path):
+    record = first_build(tmp_path)
+    writer = writer_for(tmp_path, record, audit=True)
+    generator = Generator()
+    # The second page is given a site name the group's key does not know of: an input it missed.
+    with file_group(writer, generator, "a/b/village", ["2020-01", "2020-02"]) as kept:
+        assert not kept  # an audit keeps nothing
+        for item in ["2020-01", "2020-02"]:
+            writer.write_file(
+                f"a/b/village/{item}/index.html",
+                generator.env.get_template("page.html"),
+                {**generator.context, "SITENAME": "醴陵" if item == "2020-01" else "醴陵市"},
+                relative_urls=True,
+                item=item,
+            )
+        writer.write_derived_file("a/b/village/items.csv", ["2020-01", "2020-02"], lambda: b"2020-01,2020-02")
+    assert writer.record.key_misses == ["a/b/village/2020-02/index.html（文件组 a/b/village 的键没变）"]
+
+
+# The real site: six villages' disclosures.
+
+
+def test_one_ledger_edit_keeps_every_other_villages_group_and_matches_a_clean_build(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output, audit=False)
+    _replace(content / LEDGER, "253.17", "263.17")
+    report = build(content, theme, output, audit=False)
+    villages = len(list((output / "disclosures/villages").glob("*/index.html")))
+    assert villages > 2 and report["incremental"]["groups_kept"] == villages - 1
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+    # a file of a kept group gone from the work folder: that group is written again
+    (tmp_path / "output.work/site/disclosures/villages/changling/index.html").unlink()
+    _replace(content / LEDGER, "263.17", "273.17")
+    report = build(content, theme, output, audit=False)
+    assert report["incremental"]["groups_kept"] == villages - 2
+    assert files(output) == fresh(content, theme, tmp_path, "fresh-again")
+
+
+def test_a_change_every_village_page_shows_keeps_no_group(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output, audit=False)
+    _replace(content / "sections.toml", 'name = "城建"', 'name = "城市建设"')  # the navigation of every page
+    report = build(content, theme, output, audit=False)
+    assert report["incremental"]["groups_kept"] == 0
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_an_audit_fails_the_build_when_a_village_groups_inputs_leave_something_out(tmp_path, monkeypatch):
+    """Leave the village (its ledgers) out of its group's inputs: an amount corrected in one month
+    would leave that month's page stale, and the audit names it."""
+    from plugins.village_disclosure.village_disclosure import VillageDisclosureGenerator
+
+    inputs = VillageDisclosureGenerator.village_inputs
+    monkeypatch.setattr(
+        VillageDisclosureGenerator,
+        "village_inputs",
+        lambda self, village, common, problems: inputs(self, village, common, problems)[1:],
+    )
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    _replace(content / LEDGER, "253.17", "263.17")
+    failed = attempt(content, theme, output)
+    assert not failed.ok
+    assert (
+        "渲染键漏掉了页面的输入（页面已按新内容重写）："
+        "disclosures/villages/xiangshui/2020-06/index.html（文件组 disclosures/villages/xiangshui 的键没变）"
+    ) in failed.problems
+
+
+@pytest.mark.parametrize(
+    "setting, fits",
+    [
+        ({}, True),
+        ({"VILLAGE_MONTH_SAVE_AS": "disclosures/months/{code}-{month}.html"}, False),
+        ({"VILLAGE_FEED_SAVE_AS": "disclosures/villages/{code}/../feeds/{code}.xml"}, False),
+    ],
+)
+def test_a_villages_files_are_grouped_only_where_the_settings_put_them_all_in_its_folder(setting, fits):
+    from plugins.village_disclosure.village_disclosure import DEFAULTS, VillageDisclosureGenerator
+
+    generator = VillageDisclosureGenerator.__new__(VillageDisclosureGenerator)
+    generator.config = {**DEFAULTS, **setting}
+    assert generator.village_files_fit() is fits
