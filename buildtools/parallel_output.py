@@ -25,6 +25,7 @@ import functools
 import logging
 import os
 import pickle
+import posixpath
 import traceback
 from itertools import chain
 
@@ -32,7 +33,9 @@ from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, SourceFileGenerator, StaticGenerator
 
 from plugins.build_report.build_report import content_read
+from plugins.incremental_writer.render_keys import AsPage
 from plugins.portal_data.collector import frozen_for_workers
+from plugins.portal_data.file_groups import file_group
 from plugins.portal_data.workers import ForkedWorker, build_workers, fork_worker
 
 # Generators whose output is not pages through the writer: they run in worker 0 only.
@@ -62,6 +65,44 @@ class LinearArchivesGenerator(ArticlesGenerator):
     def cache_data(self, filename, data):
         if self._cache_data_policy:
             super().cache_data(filename, data)
+
+    def generate_pages(self, writer):
+        self._writer = writer  # for the file groups of generate_articles, which Pelican hands only `write`
+        try:
+            super().generate_pages(writer)
+        finally:
+            self._writer = None
+
+    def generate_articles(self, write):
+        """Pelican's generate_articles (4.12), each folder's article pages (a month of news:
+        `news/2020/07/<slug>/index.html`) written as one file group (plugins/portal_data/file_groups.py),
+        kept whole while no article in it and nothing its template reads of the context changed:
+        at ten years that spares most of ten thousand pages' keys and Pelican's writing of them.
+        A folder is the one two levels above each page, so every page of its group lies in it.
+        Pelican's `article_generator_write_article` is not sent for a kept page; no plugin here
+        receives it."""
+        writer = getattr(self, "_writer", None)
+        by_folder: dict[str, list] = {}
+        for article in chain(self.translations, self.articles, self.hidden_translations, self.hidden_articles):
+            save_as = article.save_as
+            folder = posixpath.dirname(posixpath.dirname(posixpath.normpath(save_as))) if save_as else ""
+            by_folder.setdefault(folder, []).append((article, save_as))
+        for folder, articles in by_folder.items():
+            with file_group(writer, self, folder, [AsPage(article) for article, _ in articles]) as kept:
+                if kept:
+                    continue
+                for article, save_as in articles:
+                    signals.article_generator_write_article.send(self, content=article)
+                    write(
+                        save_as,
+                        self.get_template(article.template),
+                        self.context,
+                        article=article,
+                        category=getattr(article, "category", None),
+                        override_output=hasattr(article, "override_save_as"),
+                        url=article.url,
+                        blog=True,
+                    )
 
     def _build_period_archives(self, sorted_articles, articles, settings):
         # Pelican's own method makes every archive (URLs, names, dates); with no articles to

@@ -184,13 +184,15 @@ def test_one_ledger_edit_keeps_every_other_villages_group_and_matches_a_clean_bu
     _replace(content / LEDGER, "253.17", "263.17")
     report = build(content, theme, output, audit=False)
     villages = len(list((output / "disclosures/villages").glob("*/index.html")))
-    assert villages > 2 and report["incremental"]["groups_kept"] == villages - 1
+    news_months = len({page.parent.parent for page in (output / "news").glob("*/*/*/index.html")})  # news/2020/07
+    assert villages > 2 and news_months >= 1
+    assert report["incremental"]["groups_kept"] == villages - 1 + news_months
     assert files(output) == fresh(content, theme, tmp_path, "fresh")
     # a file of a kept group gone from the work folder: that group is written again
     (tmp_path / "output.work/site/disclosures/villages/changling/index.html").unlink()
     _replace(content / LEDGER, "263.17", "273.17")
     report = build(content, theme, output, audit=False)
-    assert report["incremental"]["groups_kept"] == villages - 2
+    assert report["incremental"]["groups_kept"] == villages - 2 + news_months
     assert files(output) == fresh(content, theme, tmp_path, "fresh-again")
 
 
@@ -241,3 +243,30 @@ def test_a_villages_files_are_grouped_only_where_the_settings_put_them_all_in_it
     generator = VillageDisclosureGenerator.__new__(VillageDisclosureGenerator)
     generator.config = {**DEFAULTS, **setting}
     assert generator.village_files_fit() is fits
+
+
+def test_an_article_edit_writes_its_months_group_again_and_keeps_the_villages(tmp_path):
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output, audit=False)
+    _replace(content / "news/2020-07-08/lottery-jackpot.md", "Title: 醴陵一福彩站点", "Title: 醴陵一个福彩站点")
+    report = build(content, theme, output, audit=False)
+    villages = len(list((output / "disclosures/villages").glob("*/index.html")))
+    assert report["incremental"]["groups_kept"] == villages  # the one month of news: written again
+    assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def test_an_audit_fails_the_build_when_an_article_groups_inputs_leave_something_out(tmp_path, monkeypatch):
+    from buildtools import parallel_output
+
+    monkeypatch.setattr(parallel_output, "AsPage", lambda article: None)  # the articles left out
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    _replace(content / "news/2020-07-08/lottery-jackpot.md", "Title: 醴陵一福彩站点", "Title: 醴陵一个福彩站点")
+    failed = attempt(content, theme, output)
+    assert not failed.ok
+    assert (
+        "渲染键漏掉了页面的输入（页面已按新内容重写）："
+        "news/2020/07/lottery-jackpot/index.html（文件组 news/2020/07 的键没变）"
+    ) in failed.problems

@@ -131,6 +131,17 @@ def _power_item_view(item: PowerItem) -> dict:
 TEMPLATE_VIEWS = {Section: _section_view, LedgerMonth: _ledger_month_view, PowerItem: _power_item_view}
 
 
+class AsPage:
+    """A content object as its own page shows it, for a file group's inputs: digested as root()
+    digests a template's `article` (its identity and every attribute plugins attached), not as a
+    card in a list (its identity alone)."""
+
+    __slots__ = ("content",)
+
+    def __init__(self, content: Content):
+        self.content = content
+
+
 class Unkeyable(Exception):
     """A value whose digest would not prove the page unchanged."""
 
@@ -239,6 +250,8 @@ class ValueDigests:
         kind = f"{type(value).__module__}.{type(value).__qualname__}"
         if isinstance(value, jinja2.Undefined):
             return kind
+        if isinstance(value, AsPage):
+            return digest_of(kind, self.root(value.content))
         if isinstance(value, Content):
             return self._content(value, kind)
         if isinstance(value, URLWrapper):
