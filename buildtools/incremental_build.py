@@ -110,7 +110,7 @@ def build_incremental(
     record = OutputRecord(
         load_render_keys(keys_path) if reused else {},
         audit=config["RENDER_KEYS_AUDIT"],
-        previous_groups=load_render_keys(groups_path) if reused else {},
+        previous_groups=load_file_groups(groups_path) if reused else {},
     )
     threshold = start_marker(work_root)
     # An audit trusts nothing kept: it reads the articles as a build from nothing would.
@@ -302,6 +302,22 @@ RENDER_KEYS_FILE = "render-keys.json"
 FILE_GROUPS_FILE = "file-groups.json"
 
 
+def load_file_groups(path: str) -> dict[str, list]:
+    """The file groups saved by save_file_groups; any entry not of that shape is left out (its
+    group is then written as if new), so a damaged file costs time, never a wrong page."""
+
+    def well_formed(group) -> bool:
+        return (
+            isinstance(group, list)
+            and len(group) == 4
+            and isinstance(group[0], str)
+            and isinstance(group[2], list)
+            and all(isinstance(entry, list) and len(entry) == 3 for entry in group[2])
+        )
+
+    return {folder: group for folder, group in load_render_keys(path).items() if well_formed(group)}
+
+
 def load_render_keys(path: str) -> dict[str, list]:
     try:
         with open(path, encoding="utf-8") as handle, collector_paused():
@@ -326,7 +342,7 @@ def save_render_keys(path: str, keys: dict[str, str], synced: dict[str, list]) -
 def save_file_groups(path: str, groups: dict[str, list], synced: dict[str, list]) -> None:
     """Each file group's record (plugins/incremental_writer: key, templates, files) after a clean
     build; a group with a file that is not in the work folder is dropped, as its key would be."""
-    kept = {folder: group for folder, group in groups.items() if all(relative in synced for relative, _ in group[2])}
+    kept = {folder: group for folder, group in groups.items() if all(entry[0] in synced for entry in group[2])}
     write_json_atomically(path, kept, sort_keys=True)
 
 

@@ -82,6 +82,11 @@ class LinearArchivesGenerator(ArticlesGenerator):
         Pelican's `article_generator_write_article` is not sent for a kept page; no plugin here
         receives it."""
         writer = getattr(self, "_writer", None)
+        if getattr(writer, "begin_group", None) is None:
+            # No groups: Pelican's own order, in which the first page to link a file `{attach}`
+            # decides where it goes (the build runner resolves those links before writing).
+            super().generate_articles(write)
+            return
         by_folder: dict[str, list] = {}
         for article in chain(self.translations, self.articles, self.hidden_translations, self.hidden_articles):
             save_as = article.save_as
@@ -195,6 +200,8 @@ class SharedOutputPelican(Pelican):
         if workers > 1 and record is not None:
             write_shared(generators, writer, workers, context)
         else:
+            if record is not None:  # articles are written by folder (file groups): Pelican's order first
+                resolve_attached_files(generators, context)
             for generator in generators:
                 if hasattr(generator, "generate_output"):
                     generator.generate_output(writer)

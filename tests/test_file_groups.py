@@ -72,7 +72,7 @@ def writer_for(output: pathlib.Path, previous: Previous | None = None, audit=Fal
 def first_build(tmp_path, folder="a/b/village", items=("2020-01", "2020-02")) -> Previous:
     writer = writer_for(tmp_path)
     assert not Generator().write(writer, folder, list(items))
-    assert [tuple(file) for file in writer.record.groups[folder][2]] == [
+    assert [tuple(file[:2]) for file in writer.record.groups[folder][2]] == [
         (f"{folder}/{items[0]}/index.html", "page"),
         (f"{folder}/{items[1]}/index.html", "page"),
         (f"{folder}/items.csv", "file"),
@@ -112,6 +112,59 @@ def test_a_group_is_written_again_when_anything_its_files_show_changed(tmp_path,
     generator = Generator(context)
     assert not generator.write(writer_for(tmp_path, record), "a/b/village", items)
     assert generator.rendered == items
+
+
+def test_a_file_another_page_wrote_over_later_in_the_build_is_written_again(tmp_path):
+    """Pelican lets a page with `override_output` overwrite another's file (a page whose Save_as
+    is an article's path): the next build must not keep the group's record of that file."""
+    writer, generator = writer_for(tmp_path), Generator()
+    generator.write(writer, "a/b/village", ["2020-01", "2020-02"])
+    page = "a/b/village/2020-01/index.html"
+    writer.write_file(page, generator.env.get_template("other.html"), generator.context, override_output=True)
+    assert (tmp_path / page).read_text(encoding="utf-8") == "<p>一</p>"
+    previous = Previous(writer.record, tmp_path)
+    generator = Generator()  # the overriding page is gone: the group's own page belongs there again
+    assert not generator.write(writer_for(tmp_path, previous), "a/b/village", ["2020-01", "2020-02"])
+    assert (tmp_path / page).read_text(encoding="utf-8").startswith("<p>醴陵 2020-01")
+
+
+def test_without_groups_articles_are_written_in_pelicans_order():
+    """The first page to link a file with {attach} decides where it goes: without file groups
+    (Pelican's own writer) the articles generator writes in Pelican's order, not by folder."""
+    from buildtools.parallel_output import LinearArchivesGenerator
+
+    class Article:
+        def __init__(self, save_as):
+            self.save_as = self.url = save_as
+            self.template, self.category = "article", None
+
+    generator = LinearArchivesGenerator.__new__(LinearArchivesGenerator)
+    generator.translations = [Article("news/2020/08/t/index.html")]
+    generator.articles = [Article("news/2020/07/a/index.html"), Article("news/2020/08/b/index.html")]
+    generator.hidden_translations, generator.hidden_articles = [], [Article("news/2020/07/h/index.html")]
+    generator.context, generator.get_template = {}, lambda name: name
+    written = []
+    generator.generate_articles(lambda name, *args, **kwargs: written.append(name))
+    assert written == [
+        "news/2020/08/t/index.html",
+        "news/2020/07/a/index.html",
+        "news/2020/08/b/index.html",
+        "news/2020/07/h/index.html",
+    ]
+
+
+def test_a_damaged_groups_file_only_costs_time(tmp_path):
+    from buildtools.incremental_build import load_file_groups
+
+    path = tmp_path / "file-groups.json"
+    path.write_text(
+        '{"a/b/c": ["k", ["page.html"], [["a/b/c/x.html", "page"]], null], '
+        '"a/b/d": ["k", ["page.html"], [["a/b/d/x.html", "page", "key"]], null], "a/b/e": 3}',
+        encoding="utf-8",
+    )
+    assert list(load_file_groups(str(path))) == ["a/b/d"]
+    path.write_text("{not json", encoding="utf-8")
+    assert load_file_groups(str(path)) == {}
 
 
 def test_a_value_no_template_of_the_group_reads_keeps_it(tmp_path):

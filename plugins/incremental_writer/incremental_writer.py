@@ -287,13 +287,15 @@ class UnchangedFilesWriter(Writer):
             return
         templates = sorted(run.templates)
         key = self._group_key(run.inputs_digest, templates, run.generator, run.localsiteurl)
-        files = sorted(run.files.items())
-        if key is None or any(relative not in self.record.render_keys for relative, _ in files):
+        if key is None or any(relative not in self.record.render_keys for relative in run.files):
             return
+        # Each file with its own key: a later page of the same build may overwrite one (Pelican's
+        # override_output), and the last build's record of that path is then the other page's key.
+        files = [[relative, kind, self.record.render_keys[relative]] for relative, kind in sorted(run.files.items())]
         self.record.groups[run.folder] = [key, templates, files, run.generator.context.get("localsiteurl")]
         if self.record.audit and run.previous is not None and run.previous[0] == key:
-            previous_files = {relative for relative, _ in run.previous[2]}
-            for relative, _ in files:
+            previous_files = {entry[0] for entry in run.previous[2]}
+            for relative, _kind, _key in files:
                 before = self.record.previous_keys.get(relative)
                 if relative not in previous_files or not before or before[0] != self.record.render_keys[relative]:
                     self.record.key_misses.append(f"{relative}（文件组 {run.folder} 的键没变）")
@@ -331,12 +333,14 @@ class UnchangedFilesWriter(Writer):
         `localsiteurl` as the group's last page set it."""
         _key, _templates, files, localsiteurl = previous
         kept = []
-        for relative, kind in files:
+        for relative, kind, key in files:
             recorded = self.record.previous_keys.get(relative)
             path = sanitised_join(self.output_path, relative)
-            if not recorded or not _unchanged_since(recorded, recorded[0], path):
+            # The file as this group made it: a page written over it later in that build left
+            # its own key in the record, so the group's pages are rendered again.
+            if not recorded or recorded[0] != key or not _unchanged_since(recorded, key, path):
                 return False
-            kept.append((relative, kind, recorded[0], path))
+            kept.append((relative, kind, key, path))
         for relative, kind, key, path in kept:
             if kind == PAGE:
                 self._claim(path)
