@@ -249,7 +249,9 @@ class UnchangedFilesWriter(Writer):
         A group is only kept or recorded where render keys are used and its files all fall in
         one worker's share (a folder SHARE_BY_FOLDER_DEPTH levels down, or deeper). An audit
         keeps none: it renders every page and reports each file whose own key changed while
-        its group's key did not (an input the caller left out of `inputs`)."""
+        its group's key did not (an input the caller left out of `inputs`). For a kept file
+        Pelican sends no `content_written` (nor `article_generator_write_article` for a kept
+        article): no plugin here receives them."""
         if self.group_run is not None:
             raise RuntimeError(f"文件组不能嵌套：{self.group_run.folder} 里又开始 {folder}")
         folder = os.path.normpath(folder).replace(os.sep, "/")
