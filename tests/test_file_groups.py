@@ -128,6 +128,16 @@ def test_a_file_another_page_wrote_over_later_in_the_build_is_written_again(tmp_
     assert (tmp_path / page).read_text(encoding="utf-8").startswith("<p>醴陵 2020-01")
 
 
+def test_an_audit_does_not_blame_a_group_for_a_page_written_over_its_file(tmp_path):
+    writer, generator = writer_for(tmp_path), Generator()
+    generator.write(writer, "a/b/village", ["2020-01", "2020-02"])
+    page = "a/b/village/2020-01/index.html"
+    writer.write_file(page, generator.env.get_template("other.html"), generator.context, override_output=True)
+    audit = writer_for(tmp_path, Previous(writer.record, tmp_path), audit=True)
+    Generator().write(audit, "a/b/village", ["2020-01", "2020-02"])
+    assert audit.record.key_misses == []
+
+
 def test_without_groups_articles_are_written_in_pelicans_order():
     """The first page to link a file with {attach} decides where it goes: without file groups
     (Pelican's own writer) the articles generator writes in Pelican's order, not by folder."""

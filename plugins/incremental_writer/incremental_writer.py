@@ -113,8 +113,9 @@ class OutputRecord:
         self.render_keys: dict[str, str] = {}  # this build's keys, saved by the runner after a clean build
         self.audit = audit  # render anyway and list pages whose key matched but bytes differ
         self.key_misses: list[str] = []
-        # File groups (FileGroup): folder -> [group key, templates, files] of the last clean build,
-        # and this build's, saved beside the render keys.
+        # File groups (begin_group): folder -> [group key, templates, [[file, PAGE or FILE, its key]…],
+        # localsiteurl after its last page] of the last clean build, and this build's, saved
+        # beside the render keys.
         self.previous_groups = previous_groups or {}
         self.groups: dict[str, list] = {}
         self.share, self.workers = 0, 1  # parallel output: this process renders share_of(path) == share
@@ -296,12 +297,13 @@ class UnchangedFilesWriter(Writer):
         files = [[relative, kind, self.record.render_keys[relative]] for relative, kind in sorted(run.files.items())]
         self.record.groups[run.folder] = [key, templates, files, run.generator.context.get("localsiteurl")]
         if self.record.audit and run.previous is not None and run.previous[0] == key:
-            previous_files = {entry[0] for entry in run.previous[2]}
-            for relative, _kind, _key in files:
-                before = self.record.previous_keys.get(relative)
-                if relative not in previous_files or not before or before[0] != self.record.render_keys[relative]:
+            # Each file's key as the group made it last time (not the path's last key, which a page
+            # written over it later in that build may have left).
+            previous_files = {entry[0]: entry[2] for entry in run.previous[2]}
+            for relative, _kind, key in files:
+                if previous_files.get(relative) != key:
                     self.record.key_misses.append(f"{relative}（文件组 {run.folder} 的键没变）")
-            for relative in sorted(previous_files - set(run.files)):
+            for relative in sorted(previous_files.keys() - run.files.keys()):
                 self.record.key_misses.append(f"{relative}（文件组 {run.folder} 的键没变，文件却不再写）")
 
     def _group_key(self, inputs_digest: str, templates, generator, localsiteurl) -> str | None:
