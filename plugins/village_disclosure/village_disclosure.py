@@ -231,7 +231,7 @@ class VillageDisclosureGenerator(Generator):
             "sample_data": self.config["sample_data"],
             "disclosure": self.config,
         }
-        self.groups_fit = self.village_files_fit()
+        grouped = self.village_files_fit()
         for village in self.villages:
             # The problem list's generator has read its register by now (generate_output runs after every context).
             problems = integrity.closed_problem_entries(
@@ -242,7 +242,10 @@ class VillageDisclosureGenerator(Generator):
             # A village's pages, downloads and feed are kept together while nothing they show
             # changed (plugins/portal_data/file_groups.py): one digest instead of 110 keys.
             with file_group(
-                writer, self, self.village_folder(village), self.village_inputs(village, common, problems)
+                writer,
+                self,
+                self.village_folder(village) if grouped else "",  # no folder: never grouped
+                self.village_inputs(village, common, problems),
             ) as kept:
                 if not kept:
                     self.write_village(writer, village, common)
@@ -283,8 +286,8 @@ class VillageDisclosureGenerator(Generator):
     def village_folder(self, village) -> str:
         """The folder of the village's own page (`disclosures/villages/<code>` by default), which
         holds every file write_village, write_month_downloads and write_feed make for it when the
-        URL settings put them there (groups_fit); otherwise "", and its files are never grouped."""
-        return posixpath.dirname(self.url("VILLAGE_SAVE_AS", code=village.code)) if self.groups_fit else ""
+        URL settings put them there (village_files_fit)."""
+        return posixpath.dirname(self.url("VILLAGE_SAVE_AS", code=village.code))
 
     def village_files_fit(self) -> bool:
         """Whether the settings put each of a village's files in its page's folder: checked on one
