@@ -13,7 +13,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from plugins.incremental_writer.incremental_writer import OutputRecord, UnchangedFilesWriter, share_of
 from plugins.portal_data.downloads import write_derived
 from plugins.portal_data.file_groups import file_group
-from tests.test_incremental import LEDGER, _replace, attempt, build, copy_site, files, fresh
+from tests.test_incremental import EDITS, LEDGER, _replace, attempt, build, copy_site, files, fresh
 
 TEMPLATES = {
     "page.html": "<p>{{ SITENAME }} {{ item }} {{ output_file }}</p>",
@@ -240,6 +240,17 @@ def test_an_audit_names_a_file_whose_key_changed_while_its_groups_did_not(tmp_pa
 # The real site: six villages' disclosures.
 
 
+def audit_after(tmp_path, edit) -> list[str]:
+    """The problems of an audit build of the real site after `edit(content)`; it must fail."""
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    edit(content)
+    failed = attempt(content, theme, output)
+    assert not failed.ok
+    return failed.problems
+
+
 def test_one_ledger_edit_keeps_every_other_villages_group_and_matches_a_clean_build(tmp_path):
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
@@ -280,16 +291,11 @@ def test_an_audit_fails_the_build_when_a_village_groups_inputs_leave_something_o
         "village_inputs",
         lambda self, village, common, problems: inputs(self, village, common, problems)[1:],
     )
-    content, theme = copy_site(tmp_path)
-    output = tmp_path / "output"
-    build(content, theme, output)
-    _replace(content / LEDGER, "253.17", "263.17")
-    failed = attempt(content, theme, output)
-    assert not failed.ok
+    problems = audit_after(tmp_path, lambda content: _replace(content / LEDGER, "253.17", "263.17"))
     assert (
         "渲染键漏掉了页面的输入（页面已按新内容重写）："
         "disclosures/villages/xiangshui/2020-06/index.html（文件组 disclosures/villages/xiangshui 的键没变）"
-    ) in failed.problems
+    ) in problems
 
 
 @pytest.mark.parametrize(
@@ -312,7 +318,7 @@ def test_an_article_edit_writes_its_months_group_again_and_keeps_the_villages(tm
     content, theme = copy_site(tmp_path)
     output = tmp_path / "output"
     build(content, theme, output, audit=False)
-    _replace(content / "news/2020-07-08/lottery-jackpot.md", "Title: 醴陵一福彩站点", "Title: 醴陵一个福彩站点")
+    EDITS["article title"](content)
     report = build(content, theme, output, audit=False)
     villages = len(list((output / "disclosures/villages").glob("*/index.html")))
     assert report["incremental"]["groups_kept"] == villages  # the one month of news: written again
@@ -323,13 +329,8 @@ def test_an_audit_fails_the_build_when_an_article_groups_inputs_leave_something_
     from buildtools import parallel_output
 
     monkeypatch.setattr(parallel_output, "AsPage", lambda article: None)  # the articles left out
-    content, theme = copy_site(tmp_path)
-    output = tmp_path / "output"
-    build(content, theme, output)
-    _replace(content / "news/2020-07-08/lottery-jackpot.md", "Title: 醴陵一福彩站点", "Title: 醴陵一个福彩站点")
-    failed = attempt(content, theme, output)
-    assert not failed.ok
+    problems = audit_after(tmp_path, EDITS["article title"])
     assert (
         "渲染键漏掉了页面的输入（页面已按新内容重写）："
         "news/2020/07/lottery-jackpot/index.html（文件组 news/2020/07 的键没变）"
-    ) in failed.problems
+    ) in problems
