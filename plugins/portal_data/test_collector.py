@@ -4,7 +4,13 @@ import gc
 
 import pytest
 
-from plugins.portal_data.collector import build_heap, collector_paused, frozen_for_workers, keep_until_build_ends
+from plugins.portal_data.collector import (
+    BUILD_YOUNGEST_THRESHOLD,
+    build_heap,
+    collector_paused,
+    frozen_for_workers,
+    keep_until_build_ends,
+)
 
 
 class Node:
@@ -84,3 +90,25 @@ def test_a_build_frees_the_last_builds_garbage_instead_of_freezing_it():
             assert gone() is None
     finally:
         gc.enable()
+
+
+def test_a_build_collects_less_often_and_puts_the_thresholds_back_even_failing():
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), build_heap():
+        assert gc.get_threshold() == (BUILD_YOUNGEST_THRESHOLD, *before[1:])
+        raise RuntimeError("a refused build")
+    assert gc.get_threshold() == before
+
+
+def test_a_build_still_frees_cyclic_garbage_as_it_goes():
+    """Less often is not never: a build that makes garbage in cycles all along (pages rendered,
+    thrown away) does not hold it all until it ends."""
+    import weakref
+
+    with build_heap():
+        first = Node()
+        gone = weakref.ref(first)
+        del first
+        for _ in range(3 * BUILD_YOUNGEST_THRESHOLD):
+            Node()
+        assert gone() is None
