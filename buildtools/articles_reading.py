@@ -94,6 +94,9 @@ class ArticlesReading:
     fingerprint: str = ""
     digests: dict[str, str] = field(default_factory=dict)
     articles_not_read_again: int = 0  # files whose article was the one kept as read
+    # The names of the content files that are not inputs of the reading (the CSV data files): a
+    # link from an article to one resolves by its name (buildtools/parallel_output.generator_inputs).
+    other_files: str = ""
     as_read: dict[str, tuple[str, bytes]] | None = None  # this build's, for save()
     # A forked child pickling this build's reading (`made` once collected), while this process
     # goes on reading with the other core; collected by collect() or save(), stopped by discard(),
@@ -109,7 +112,14 @@ class ArticlesReading:
             use=use,
             fingerprint=fingerprint,
             digests={name: entry[-1] for name, entry in content_files.items() if is_input(name)},
+            other_files=digest_of(*sorted(name for name in content_files if not is_input(name))),
         )
+
+    def decides_articles(self, settings: dict) -> bool:
+        """Whether `key` decides what the articles generator reads (every article and page as
+        read, its lists, what it adds to the context), with the build time's split of the
+        articles, which its lists show: the reading's own condition for keeping it."""
+        return _read_from_bytes_alone(settings)
 
     @property
     def path(self) -> str:

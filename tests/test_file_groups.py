@@ -10,9 +10,14 @@ import pytest
 from pelican.settings import DEFAULT_CONFIG
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from plugins.incremental_writer.incremental_writer import OutputRecord, UnchangedFilesWriter, share_of
+from plugins.incremental_writer.incremental_writer import (
+    IN_GENERATOR_GROUP,
+    OutputRecord,
+    UnchangedFilesWriter,
+    share_of,
+)
 from plugins.portal_data.downloads import write_derived
-from plugins.portal_data.file_groups import file_group
+from plugins.portal_data.file_groups import file_group, generator_group
 from tests.test_incremental import EDITS, LEDGER, _replace, attempt, build, copy_site, files, fresh
 
 TEMPLATES = {
@@ -85,7 +90,7 @@ def test_an_unchanged_group_is_kept_whole_with_what_writing_it_leaves_behind(tmp
     writer, generator = writer_for(tmp_path, record), Generator()
     assert generator.write(writer, "a/b/village", ["2020-01", "2020-02"])
     assert generator.rendered == []
-    assert writer.record.tally == {"written": 0, "kept": 0, "not_rendered": 3, "groups_kept": 1}
+    assert writer.record.tally == {"written": 0, "kept": 0, "not_rendered": 3, "groups_kept": 1, "generators_kept": 0}
     assert writer.record.render_keys == record.render_keys  # saved again for the build after
     assert writer.record.paths == {str(tmp_path / name) for name in record.render_keys}
     assert writer.record.groups == record.groups
@@ -240,6 +245,12 @@ def test_an_audit_names_a_file_whose_key_changed_while_its_groups_did_not(tmp_pa
 # The real site: six villages' disclosures.
 
 
+def generator_groups(tmp_path) -> list[str]:
+    from buildtools.incremental_build import FILE_GROUPS_FILE, load_file_groups
+
+    return [name for name in load_file_groups(str(tmp_path / "output.work/cache" / FILE_GROUPS_FILE)) if name[0] == "@"]
+
+
 def audit_after(tmp_path, edit) -> list[str]:
     """The problems of an audit build of the real site after `edit(content)`; it must fail."""
     content, theme = copy_site(tmp_path)
@@ -261,6 +272,8 @@ def test_one_ledger_edit_keeps_every_other_villages_group_and_matches_a_clean_bu
     news_months = len({page.parent.parent for page in (output / "news").glob("*/*/*/index.html")})  # news/2020/07
     assert villages > 2 and news_months >= 1
     assert report["incremental"]["groups_kept"] == villages - 1 + news_months
+    # the articles generator's whole output, one group in each worker's share
+    assert report["incremental"]["generators_kept"] == len(generator_groups(tmp_path)) > 0
     assert files(output) == fresh(content, theme, tmp_path, "fresh")
     # a file of a kept group gone from the work folder: that group is written again
     (tmp_path / "output.work/site/disclosures/villages/changling/index.html").unlink()
@@ -322,6 +335,7 @@ def test_an_article_edit_writes_its_months_group_again_and_keeps_the_villages(tm
     report = build(content, theme, output, audit=False)
     villages = len(list((output / "disclosures/villages").glob("*/index.html")))
     assert report["incremental"]["groups_kept"] == villages  # the one month of news: written again
+    assert report["incremental"]["generators_kept"] == 0
     assert files(output) == fresh(content, theme, tmp_path, "fresh")
 
 
@@ -334,3 +348,205 @@ def test_an_audit_fails_the_build_when_an_article_groups_inputs_leave_something_
         "渲染键漏掉了页面的输入（页面已按新内容重写）："
         "news/2020/07/lottery-jackpot/index.html（文件组 news/2020/07 的键没变）"
     ) in problems
+
+
+# Generator groups: a generator's whole output in one worker's share.
+
+
+class WholeGenerator(Generator):
+    """A generator whose output is one generator group: pages anywhere in the output, one file
+    with no render key of its own (as Pelican's write_feed writes a feed), and a file group."""
+
+    PAGES = ("index.html", "tag/one.html", "tag/two.html")
+
+    def write_all(self, writer, inputs, provided=frozenset()) -> bool:
+        with generator_group(writer, self, "Whole", inputs, frozenset(), provided) as kept:
+            if not kept:
+                for page in self.PAGES:
+                    self.rendered.append(page)
+                    writer.write_file(
+                        page, self.env.get_template("page.html"), self.context, relative_urls=True, item=inputs
+                    )
+                with writer._open_w(str(writer.output_path) + "/feed.xml", "utf-8") as feed:  # as write_feed
+                    feed.write(f"<feed>{inputs}</feed>")
+                self.write(writer, "a/b/village", ["2020-01"])
+        return kept
+
+
+def whole_first_build(tmp_path, inputs="一") -> Previous:
+    writer = writer_for(tmp_path)
+    assert not WholeGenerator().write_all(writer, inputs)
+    key, templates, listed, localsiteurl = writer.record.groups["@Whole/0-of-1"]
+    assert [entry[:2] for entry in listed] == [
+        ["a/b/village/2020-01/index.html", "page"],
+        ["a/b/village/items.csv", "file"],
+        ["feed.xml", "page"],
+        ["index.html", "page"],
+        ["tag/one.html", "page"],
+        ["tag/two.html", "page"],
+    ]
+    assert templates == ["page.html"] and localsiteurl == "../../../.."
+    assert writer.record.render_keys["feed.xml"] == f"{IN_GENERATOR_GROUP}{key}"  # no key of its own
+    return Previous(writer.record, tmp_path)
+
+
+def test_an_unchanged_generator_group_is_kept_with_its_file_groups_and_what_writing_it_leaves(tmp_path):
+    record = whole_first_build(tmp_path)
+    writer, generator = writer_for(tmp_path, record), WholeGenerator()
+    assert generator.write_all(writer, "一")
+    assert generator.rendered == []
+    assert writer.record.tally == {"written": 0, "kept": 0, "not_rendered": 6, "groups_kept": 1, "generators_kept": 1}
+    assert writer.record.groups == record.groups  # the file group inside it too, for the build after
+    assert writer.record.render_keys == record.render_keys
+    assert writer.record.paths == {str(tmp_path / name) for name in record.render_keys}
+    assert generator.context["localsiteurl"] == "../../../.."
+    with pytest.raises(FileOverwriteFailedError, match="already written"):
+        writer.write_file("tag/one.html", generator.env.get_template("other.html"), {})
+
+
+@pytest.mark.parametrize("change", ["an input", "a value the templates read", "a file without a key", "a page"])
+def test_a_generator_group_is_written_again_when_anything_its_files_show_changed(tmp_path, change):
+    record = whole_first_build(tmp_path)
+    inputs, context = "一", {}
+    if change == "an input":
+        inputs = "二"
+    elif change == "a value the templates read":
+        context = {"SITENAME": "醴陵市"}
+    elif change == "a file without a key":
+        (tmp_path / "feed.xml").write_text("<feed>手改</feed>", encoding="utf-8")
+    else:
+        (tmp_path / "tag/two.html").unlink()
+    generator = WholeGenerator(context)
+    assert not generator.write_all(writer_for(tmp_path, record), inputs)
+    assert generator.rendered[:3] == list(WholeGenerator.PAGES)  # (and its file group, if that changed)
+    assert (tmp_path / "feed.xml").read_text(encoding="utf-8") == f"<feed>{inputs}</feed>"
+
+
+def test_a_generator_group_leaves_out_of_its_key_the_values_its_inputs_provide(tmp_path):
+    """The articles generator's lists are in its inputs (by source path): the context's copies of
+    them are not digested again. (Without `provided`, the same change is written again: above.)"""
+    provided = frozenset({"SITENAME"})
+    writer = writer_for(tmp_path)
+    assert not WholeGenerator().write_all(writer, "一", provided)
+    writer = writer_for(tmp_path, Previous(writer.record, tmp_path))
+    assert WholeGenerator({"SITENAME": "醴陵市"}).write_all(writer, "一", provided)
+
+
+def test_each_worker_keeps_its_own_share_of_a_generator_group(tmp_path):
+    shares = {}
+    for share in (0, 1):
+        writer = writer_for(tmp_path)
+        writer.record.share, writer.record.workers = share, 2
+        WholeGenerator().write_all(writer, "一")
+        (name,) = [name for name in writer.record.groups if name.startswith("@")]
+        assert name == f"@Whole/{share}-of-2"
+        shares[share] = {entry[0] for entry in writer.record.groups[name][2]}
+        assert all(share_of(relative, 2) == share for relative in shares[share])
+    assert shares[0] | shares[1] == {
+        "a/b/village/2020-01/index.html",
+        "a/b/village/items.csv",
+        "feed.xml",
+        "index.html",
+        "tag/one.html",
+        "tag/two.html",
+    }
+
+
+def test_an_audit_names_a_file_whose_key_changed_while_its_generator_groups_did_not(tmp_path):
+    record = whole_first_build(tmp_path)
+    writer = writer_for(tmp_path, record, audit=True)
+    generator = WholeGenerator()
+    with generator_group(writer, generator, "Whole", "一", frozenset(), frozenset()) as kept:
+        assert not kept  # an audit keeps nothing
+        for page in WholeGenerator.PAGES:  # the last page shows what the inputs do not hold
+            writer.write_file(
+                page,
+                generator.env.get_template("page.html"),
+                generator.context,
+                relative_urls=True,
+                item="一" if page != "tag/two.html" else "二",
+            )
+        with writer._open_w(str(tmp_path / "feed.xml"), "utf-8") as feed:
+            feed.write("<feed>一</feed>")
+        generator.write(writer, "a/b/village", ["2020-01"])
+    assert writer.record.key_misses == ["tag/two.html（生成器组 @Whole/0-of-1 的键没变）"]
+
+
+def test_generator_groups_hold_file_groups_but_nothing_holds_a_generator_group(tmp_path):
+    writer, generator = writer_for(tmp_path), WholeGenerator()
+    with file_group(writer, generator, "a/b/one", []):
+        with pytest.raises(RuntimeError, match="^生成器组不能套在别的组里：Whole$"):
+            writer.begin_generator_group(generator, "Whole", "一", frozenset(), frozenset())
+
+
+def test_an_audit_fails_the_build_when_the_articles_generator_groups_inputs_leave_something_out(tmp_path, monkeypatch):
+    """Leave the reading's key (the bytes the articles were read from) out of the articles
+    generator's group: a corrected title would leave its page stale, and the audit names it."""
+    from buildtools import parallel_output
+
+    inputs = parallel_output.generator_inputs
+
+    def without_the_reading(*args):
+        return {
+            key: (name, values[1:], covered, provided)
+            for key, (name, values, covered, provided) in inputs(*args).items()
+        }
+
+    monkeypatch.setattr(parallel_output, "generator_inputs", without_the_reading)
+    problems = audit_after(tmp_path, EDITS["article title"])
+    assert any(
+        problem.startswith(
+            "渲染键漏掉了页面的输入（页面已按新内容重写）：news/2020/07/lottery-jackpot/index.html（生成器组 @LinearArchivesGenerator/"
+        )
+        for problem in problems
+    ), problems
+
+
+def test_the_articles_generator_groups_inputs_hold_what_plugins_attach_after_reading():
+    """Sections and editions attach to articles after they are read (a reused reading does not
+    hold that): the group's inputs compare each article's attributes with the reading's."""
+    from buildtools.parallel_output import LinearArchivesGenerator, generator_inputs
+
+    class Article:
+        def __init__(self, source):
+            self.relative_source_path, self.title, self.tags = source, "标题", ["一"]
+
+    class Reading:
+        key, other_files = "reading", "csv names"
+
+        @staticmethod
+        def decides_articles(settings):
+            return True
+
+    generator = LinearArchivesGenerator.__new__(LinearArchivesGenerator)
+    generator.settings = {}
+    first, second = Article("news/a.md"), Article("news/b.md")
+    generator.articles, generator.dates = [first, second], [second, first]
+    generator.translations = generator.hidden_articles = generator.hidden_translations = []
+    generator.drafts = generator.drafts_translations = []
+    context = {"articles": generator.articles, "dates": generator.dates, "SITENAME": "醴陵", "FEED_ALL_ATOM": None}
+    as_read = {id(article): dict(vars(article)) for article in (first, second)}
+
+    def inputs():
+        ((name, values, covered, provided),) = generator_inputs([generator], Reading(), as_read, context).values()
+        assert name == "LinearArchivesGenerator" and covered == {id(first), id(second)}
+        assert provided == {"articles", "dates"}  # the generator's own lists, not a setting that is None
+        return values
+
+    assert inputs() == [
+        "reading",
+        "csv names",
+        [
+            ["translations", []],
+            ["articles", ["news/a.md", "news/b.md"]],
+            ["hidden_translations", []],
+            ["hidden_articles", []],
+            ["drafts_translations", []],
+            ["drafts", []],
+            ["dates", ["news/b.md", "news/a.md"]],
+        ],
+        [{}, {}],
+    ]
+    first.in_edition = "2020-07-01"  # attached after reading
+    second.tags = ["二"]  # put in place of what was read
+    assert inputs()[3] == [{"in_edition": "2020-07-01"}, {"tags": ["二"]}]

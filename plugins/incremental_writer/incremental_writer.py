@@ -30,7 +30,7 @@ from plugins.portal_data.atomic import write_atomically
 from plugins.portal_data.digests import digest_of
 from plugins.portal_data.downloads import has_bytes, write_download
 
-from .render_keys import TemplateVariables, Unkeyable, ValueDigests
+from .render_keys import CoveredDigests, TemplateVariables, Unkeyable, ValueDigests
 
 
 class _NotRendered(str):
@@ -108,7 +108,7 @@ class OutputRecord:
     ):
         self.paths: set[str] = set()
         self.written: set[str] = set()
-        self.tally = {"written": 0, "kept": 0, "not_rendered": 0, "groups_kept": 0}
+        self.tally = {"written": 0, "kept": 0, "not_rendered": 0, "groups_kept": 0, "generators_kept": 0}
         self.previous_keys = previous_keys  # output-relative path -> [key, size, mtime_ns]; None: render all
         self.render_keys: dict[str, str] = {}  # this build's keys, saved by the runner after a clean build
         self.audit = audit  # render anyway and list pages whose key matched but bytes differ
@@ -173,9 +173,9 @@ class _KeyedTemplate:
         if record.previous_keys is None:  # sharing the output without render keys (a plain run)
             return self.template.render(variables)
         key = self.writer.page_key(self.template, variables) if relative else None
-        group = self.writer.group_run
-        if group is not None:
-            group.templates.add(self.template.name)
+        for run in (self.writer.group_run, self.writer.generator_run):
+            if run is not None:
+                run.templates.add(self.template.name)
         if key is None:
             return self.template.render(variables)
         record.render_keys[relative] = key
@@ -209,6 +209,28 @@ class _GroupRun:
         self.files[relative] = kind
 
 
+class _GeneratorRun:
+    """A generator's files in this worker's share being written (begin_generator_group)."""
+
+    def __init__(self, name, inputs_digest, generator, localsiteurl, previous, digests, provided):
+        self.name, self.inputs_digest, self.generator = name, inputs_digest, generator
+        self.localsiteurl, self.previous = localsiteurl, previous
+        self.digests, self.provided = digests, provided
+        self.templates: set[str] = set()
+        self.files: dict[str, str] = {}  # output-relative path -> PAGE or FILE, this worker's only
+        self.recordable = True
+
+    def add(self, relative: str, kind: str, override: bool = False) -> None:
+        if override:  # Pelican's special case, as for a file group
+            self.recordable = False
+        self.files[os.path.normpath(relative).replace(os.sep, "/")] = kind
+
+
+# The key a generator group records for its files that have no render key of their own (its feeds,
+# written by Pelican's write_feed): the group's key, which holds every input of the generator.
+IN_GENERATOR_GROUP = "in-generator-group:"
+
+
 class UnchangedFilesWriter(Writer):
     """Pelican's Writer; only the final step, opening the file, is different."""
 
@@ -218,6 +240,8 @@ class UnchangedFilesWriter(Writer):
         self._digests = ValueDigests()
         self._template_variables: dict[int, TemplateVariables] = {}  # per Jinja environment (one per generator)
         self.group_run: _GroupRun | None = None  # the file group being written (begin_group)
+        self.generator_run: _GeneratorRun | None = None  # the generator group being written
+        self._covered: CoveredDigests | None = None  # digests for generator groups' keys
 
     def use_record(self, record: OutputRecord) -> None:
         self.record, self.tally = record, record.tally
@@ -306,11 +330,95 @@ class UnchangedFilesWriter(Writer):
             for relative in sorted(previous_files.keys() - run.files.keys()):
                 self.record.key_misses.append(f"{relative}（文件组 {run.folder} 的键没变，文件却不再写）")
 
-    def _group_key(self, inputs_digest: str, templates, generator, localsiteurl) -> str | None:
-        """The group's inputs, its templates and every value of the shared context they can read;
-        None when a template may read any (an include chosen at render time) or a value cannot be
-        digested. The context's `localsiteurl` is the one the group started with: a page that is
-        not relative reads what the page before it left there."""
+    def begin_generator_group(self, generator, name: str, inputs, covered: frozenset[int], provided) -> bool:
+        """Start a generator group: every file `generator` writes in this worker's share until
+        end_generator_group (its whole generate_output), made from `inputs` and the settings.
+        `inputs` must hold every value those files show that is not in the shared context:
+        for the articles generator, the key of the files its articles were read from and what
+        other plugins attached to them after reading (buildtools/parallel_output.generator_inputs).
+        `covered`: the ids of the articles and pages those files decide, digested by name alone
+        (render_keys.CoveredDigests); `provided`: the context's names whose values are the
+        generator's own lists, which the inputs hold, so no template's reading of them is digested.
+
+        True: the key is the last clean build's and every file of the share is as that build left
+        it, so they are all kept, with the file groups written inside it (a month of news) and
+        what writing them leaves behind (file_groups' rules). Each worker keeps its own share's;
+        an audit keeps none and reports each file whose own key changed while the group's did not.
+        A kept generator sends none of the signals its writing would (`content_written`,
+        `article_generator_write_article`, `feed_written`, `article_writer_finalized`): no
+        plugin here receives them."""
+        if self.group_run is not None or self.generator_run is not None:
+            raise RuntimeError(f"生成器组不能套在别的组里：{name}")
+        record = self.record
+        if record.previous_keys is None:
+            return False
+        name = f"@{name}/{record.share}-of-{record.workers}"
+        if self._covered is None or self._covered.covered is not covered:
+            self._covered = CoveredDigests(covered)
+        digests = self._covered
+        try:
+            inputs_digest = digest_of("generator-group", name, digests.digest(inputs))
+        except Unkeyable:
+            return False
+        localsiteurl = generator.context.get("localsiteurl")
+        previous = record.previous_groups.get(name)
+        if previous is not None and not record.audit:
+            key = self._group_key(inputs_digest, previous[1], generator, localsiteurl, digests, provided)
+            if key is not None and key == previous[0] and self._keep_generator(name, previous, generator):
+                return True
+        self.generator_run = _GeneratorRun(name, inputs_digest, generator, localsiteurl, previous, digests, provided)
+        return False
+
+    def end_generator_group(self, completed: bool = True) -> None:
+        """The generator's files are written: record its group (not when writing failed, a page
+        overwrote another's, or its key cannot be made). A file with no render key of its own (a
+        feed) is recorded under the group's key."""
+        run, self.generator_run = self.generator_run, None
+        if run is None or not completed or not run.recordable:
+            return
+        templates = sorted(run.templates)
+        key = self._group_key(run.inputs_digest, templates, run.generator, run.localsiteurl, run.digests, run.provided)
+        if key is None:
+            return
+        keys = self.record.render_keys
+        files = []
+        for relative, kind in sorted(run.files.items()):
+            own = keys.get(relative)
+            if own is None:
+                own = keys[relative] = f"{IN_GENERATOR_GROUP}{key}"
+            files.append([relative, kind, own])
+        self.record.groups[run.name] = [key, templates, files, run.generator.context.get("localsiteurl")]
+        if self.record.audit and run.previous is not None and run.previous[0] == key:
+            previous_files = {entry[0]: entry[2] for entry in run.previous[2]}
+            for relative, _kind, own in files:
+                if previous_files.get(relative) != own and not own.startswith(IN_GENERATOR_GROUP):
+                    self.record.key_misses.append(f"{relative}（生成器组 {run.name} 的键没变）")
+            for relative in sorted(previous_files.keys() - run.files.keys()):
+                self.record.key_misses.append(f"{relative}（生成器组 {run.name} 的键没变，文件却不再写）")
+
+    def _keep_generator(self, name: str, previous: list, generator) -> bool:
+        """Keep a generator group's files (as _keep_group does), and the file groups written
+        inside it last time (all their files among its own), which this build does not reach."""
+        if not self._keep_files(previous, generator):
+            return False
+        files = {entry[0] for entry in previous[2]}
+        for folder, group in self.record.previous_groups.items():
+            if folder != name and group[2] and all(entry[0] in files for entry in group[2]):
+                self.record.groups[folder] = group
+                self.tally["groups_kept"] += 1
+        self.record.groups[name] = previous
+        self.tally["generators_kept"] += 1
+        return True
+
+    def _group_key(
+        self, inputs_digest: str, templates, generator, localsiteurl, digests=None, provided=frozenset()
+    ) -> str | None:
+        """The group's inputs, its templates and every value of the shared context they can read
+        (but the `provided` ones, which the inputs hold); None when a template may read any (an
+        include chosen at render time) or a value cannot be digested. The context's
+        `localsiteurl` is the one the group started with: a page that is not relative reads what
+        the page before it left there."""
+        digests = digests or self._digests
         names: set[str] = set()
         reads = self._reads(generator.env)
         for template in templates:
@@ -322,8 +430,8 @@ class UnchangedFilesWriter(Writer):
         context = generator.context
         try:
             parts += [
-                f"{name}={self._digests.root(context[name])}"
-                for name in sorted(names - PAGE_OWN_NAMES)
+                f"{name}={digests.root(context[name])}"
+                for name in sorted(names - PAGE_OWN_NAMES - provided)
                 if name in context
             ]
         except Unkeyable:
@@ -331,7 +439,14 @@ class UnchangedFilesWriter(Writer):
         return digest_of("group-key", *parts)
 
     def _keep_group(self, folder: str, previous: list, generator) -> bool:
-        """Keep the group's files when each is as the last clean build left it; what writing them
+        if not self._keep_files(previous, generator):
+            return False
+        self.record.groups[folder] = previous
+        self.tally["groups_kept"] += 1
+        return True
+
+    def _keep_files(self, previous: list, generator) -> bool:
+        """Keep a group's files when each is as the last clean build left it; what writing them
         would have left behind is left: Pelican's record of each page (a second write to its path
         is refused), the writer's record (not stale, its render key saved again), the context's
         `localsiteurl` as the group's last page set it."""
@@ -352,10 +467,10 @@ class UnchangedFilesWriter(Writer):
                 self.record.paths.add(os.path.abspath(path))
             self.record.render_keys[relative] = key
             self.tally["not_rendered"] += 1
+            if self.generator_run is not None:  # a file group kept inside a generator group
+                self.generator_run.add(relative, kind)
         if localsiteurl:
             generator.context["localsiteurl"] = localsiteurl
-        self.record.groups[folder] = previous
-        self.tally["groups_kept"] += 1
         return True
 
     def output_relative(self, name: str) -> str:
@@ -369,6 +484,8 @@ class UnchangedFilesWriter(Writer):
         path = os.path.join(self.output_path, relative)
         if self.group_run is not None:
             self.group_run.add(relative, FILE)
+        if self.generator_run is not None and self.record.mine(relative):
+            self.generator_run.add(relative, FILE)
         if not self.record.mine(relative):
             self.record.paths.add(os.path.abspath(path))  # another worker writes or keeps it
             return
@@ -442,6 +559,10 @@ class UnchangedFilesWriter(Writer):
     def _open_w(self, filename, encoding, override=False):
         if self.group_run is not None:
             self.group_run.add(os.path.relpath(filename, self.output_path), PAGE, override)
+        if self.generator_run is not None:
+            relative = os.path.relpath(filename, self.output_path)
+            if self.record.mine(relative) or override:
+                self.generator_run.add(relative, PAGE, override)
         if not self._claim(filename, override):
             return open(os.devnull, "w", encoding=encoding)
         if not self.record.mine(os.path.relpath(filename, self.output_path)):  # as output_relative

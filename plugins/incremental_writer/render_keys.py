@@ -315,3 +315,21 @@ class ValueDigests:
             self._mapping(dict(content.metadata), 1),
             digest_of(str(text)),
         )
+
+
+class CoveredDigests(ValueDigests):
+    """Digests for a key that already holds the bytes every article and page was read from (a
+    generator group's, buildtools/parallel_output.generator_inputs): an article or page of
+    `covered` (those the readers read from content files) is named by its source path, URL and
+    status rather than digested by its metadata and text, which those bytes and the settings
+    decide. Everything else is digested as ValueDigests does."""
+
+    def __init__(self, covered: frozenset[int]):
+        super().__init__()
+        self.covered = covered
+
+    def _content(self, content: Content, kind: str) -> str:
+        if id(content) not in self.covered:
+            return super()._content(content, kind)
+        source = getattr(content, "relative_source_path", None) or content.get_relative_source_path()
+        return digest_of(kind, "covered", source or "", content.url, str(getattr(content, "status", "")))

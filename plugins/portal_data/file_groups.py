@@ -16,6 +16,9 @@ Two promises from the caller:
 - every file of the group lies in `folder`, at least three levels down (so in one worker's share:
   the other workers skip the group without a look). Work the folder out from the same URL
   settings the files' paths come from; the writer records no group with a file outside it.
+
+`generator_group` is the same idea for a generator's whole output, wherever its files lie: each
+worker keeps or writes its own share of them (the articles generator's, buildtools/parallel_output).
 """
 
 from __future__ import annotations
@@ -39,3 +42,23 @@ def file_group(writer, generator, folder: str, inputs):
         completed = True
     finally:
         writer.end_group(completed)
+
+
+@contextlib.contextmanager
+def generator_group(writer, generator, name: str, inputs, covered: frozenset[int], provided):
+    """A generator's whole output in this worker's share as one group (the writer's
+    begin_generator_group says what the arguments promise); with Pelican's own writer, or
+    without render keys, the body always runs."""
+    begin = getattr(writer, "begin_generator_group", None)
+    if begin is None:
+        yield False
+        return
+    if begin(generator, name, inputs, covered, provided):
+        yield True
+        return
+    completed = False
+    try:
+        yield False
+        completed = True
+    finally:
+        writer.end_generator_group(completed)
