@@ -226,7 +226,7 @@ def write_output(generator, writer, groups: dict) -> None:
 
 
 def generator_inputs(generators: list, reading, as_read: dict[int, dict], context: dict) -> dict[int, tuple]:
-    """The articles generator's group (plugins/portal_data/file_groups.generator_group), by the
+    """The generator groups (plugins/portal_data/file_groups.generator_group), by the
     generator's id: (name, inputs, covered, provided), when the kept reading's key decides what
     the generator read (buildtools/articles_reading.py).
 
@@ -236,13 +236,30 @@ def generator_inputs(generators: list, reading, as_read: dict[int, dict], contex
     attached to each article after it was read (sections, editions, links refreshed), found by
     comparing its attributes with `as_read` (the same objects, or new values put in their place).
     The rest is the shared context, which the group's key reads as a file group's does. At ten
-    years this spares a ledger's rebuild the keys of 13,000 pages in every worker."""
+    years this spares a ledger's rebuild the keys of 13,000 pages in every worker.
+
+    Any other generator joins with a method `group_state()` returning all its pages show beyond the
+    context and the settings, made while reading from the articles alone (the editions generator's
+    3,000 editions): its inputs are that state, the reading's key and the CSV names."""
     if reading is None or not as_read:
         return {}
     groups = {}
     covered = frozenset(id(content) for content in written_contents(generators))
     for generator in generators:
-        if not isinstance(generator, LinearArchivesGenerator) or not reading.decides_articles(generator.settings):
+        if not reading.decides_articles(generator.settings):
+            continue
+        own = {id(value) for value in vars(generator).values() if isinstance(value, (list, dict, set))}
+        provided = frozenset(name for name, value in context.items() if id(value) in own)
+        group_state = getattr(generator, "group_state", None)
+        if callable(group_state):
+            groups[id(generator)] = (
+                type(generator).__name__,
+                [reading.key, reading.other_files, group_state()],
+                covered,
+                provided,
+            )
+            continue
+        if not isinstance(generator, LinearArchivesGenerator):
             continue
         lists = [
             [name, [getattr(content, "relative_source_path", None) for content in getattr(generator, name, ())]]
@@ -258,8 +275,6 @@ def generator_inputs(generators: list, reading, as_read: dict[int, dict], contex
                     if name not in IN_IDENTITY and before.get(name, _ABSENT) is not value
                 }
             )
-        own = {id(value) for value in vars(generator).values() if isinstance(value, (list, dict, set))}
-        provided = frozenset(name for name, value in context.items() if id(value) in own)
         inputs = [reading.key, reading.other_files, lists, attached]
         groups[id(generator)] = (type(generator).__name__, inputs, covered, provided)
     return groups

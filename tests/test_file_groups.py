@@ -479,27 +479,63 @@ def test_generator_groups_hold_file_groups_but_nothing_holds_a_generator_group(t
             writer.begin_generator_group(generator, "Whole", "一", frozenset(), frozenset())
 
 
-def test_an_audit_fails_the_build_when_the_articles_generator_groups_inputs_leave_something_out(tmp_path, monkeypatch):
-    """Leave the reading's key (the bytes the articles were read from) out of the articles
-    generator's group: a corrected title would leave its page stale, and the audit names it."""
+@pytest.mark.parametrize(
+    "generator, page",
+    [
+        ("LinearArchivesGenerator", "news/2020/07/lottery-jackpot/index.html"),
+        ("EditionsGenerator", "editions/2020-07-08/index.html"),
+    ],
+)
+def test_an_audit_fails_the_build_when_a_generator_groups_inputs_leave_something_out(
+    tmp_path, monkeypatch, generator, page
+):
+    """Leave the reading's key (the bytes the articles were read from) and the generator's own
+    state out of its group: a corrected title would leave a page stale, and the audit names it."""
     from buildtools import parallel_output
 
     inputs = parallel_output.generator_inputs
 
     def without_the_reading(*args):
         return {
-            key: (name, values[1:], covered, provided)
+            key: (name, values[1:2] if name == generator else values, covered, provided)
             for key, (name, values, covered, provided) in inputs(*args).items()
         }
 
     monkeypatch.setattr(parallel_output, "generator_inputs", without_the_reading)
     problems = audit_after(tmp_path, EDITS["article title"])
-    assert any(
-        problem.startswith(
-            "渲染键漏掉了页面的输入（页面已按新内容重写）：news/2020/07/lottery-jackpot/index.html（生成器组 @LinearArchivesGenerator/"
+    missed = f"渲染键漏掉了页面的输入（页面已按新内容重写）：{page}（生成器组 @{generator}/"
+    assert any(problem.startswith(missed) for problem in problems), problems
+
+
+def test_a_generator_with_a_group_state_is_one_group_of_that_state_and_the_reading():
+    from buildtools.parallel_output import generator_inputs
+
+    class Editions:
+        settings = {}
+
+        def __init__(self):
+            self.editions, self.config = ["2020-07-01"], {"EDITIONS_URL": "editions/"}
+
+        def group_state(self):
+            return [self.config, self.editions]
+
+    class Reading:
+        key, other_files = "reading", "csv names"
+
+        @staticmethod
+        def decides_articles(settings):
+            return True
+
+    editions = Editions()
+    context = {"editions": editions.editions, "latest_edition": "2020-07-01"}
+    assert generator_inputs([editions], Reading(), {1: {}}, context) == {
+        id(editions): (
+            "Editions",
+            ["reading", "csv names", [{"EDITIONS_URL": "editions/"}, ["2020-07-01"]]],
+            frozenset(),
+            frozenset({"editions"}),
         )
-        for problem in problems
-    ), problems
+    }
 
 
 def test_the_articles_generator_groups_inputs_hold_what_plugins_attach_after_reading():

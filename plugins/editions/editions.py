@@ -136,6 +136,12 @@ class EditionsGenerator(PageGenerator):
         self.context["latest_edition"] = self.editions[0] if self.editions else None
         self.context["EDITIONS_URL"] = self.config["EDITIONS_URL"]
 
+    def group_state(self) -> list:
+        """All that its pages show beyond the shared context and the settings: its settings and
+        editions, made from the articles alone. With it the build keeps the generator's whole
+        output as one group while the articles' reading holds (buildtools/parallel_output.generator_inputs)."""
+        return [self.config, self.editions]
+
     def generate_output(self, writer):
         for edition in self.editions:
             self.write_page(writer, "edition", edition.save_as, edition.url, edition=edition)
