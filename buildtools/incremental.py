@@ -34,6 +34,7 @@ import sys
 from dataclasses import dataclass
 
 from buildtools.inputs import ContentDigest, InputState, digest_files
+from plugins.portal_data import fast_json
 from plugins.portal_data.atomic import replacing, write_atomically, write_json_atomically
 from plugins.portal_data.collector import collector_paused
 from plugins.portal_data.digests import file_digest, running_digest
@@ -214,8 +215,8 @@ def retarget_manifest(work_root: str, target: str) -> None:
 
 def load_manifest(path: str) -> dict:
     try:
-        with open(path, encoding="utf-8") as handle, collector_paused():
-            return json.load(handle)
+        with open(path, "rb") as handle, collector_paused():
+            return fast_json.loads(handle.read())
     except (OSError, ValueError):
         return {"target": None, "files": {}}
 

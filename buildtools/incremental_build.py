@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import time
 
@@ -31,6 +30,7 @@ from buildtools.settings import runner_settings
 from buildtools.stages import BuildResult, finish_output, load_settings, phase_clock, run_pelican, write_build_report
 from buildtools.unchanged import reuse_in_place, settings_record, time_of
 from plugins.incremental_writer.incremental_writer import OutputRecord
+from plugins.portal_data import fast_json
 from plugins.portal_data.atomic import write_json_atomically
 from plugins.portal_data.collector import collector_paused
 from plugins.portal_data.plugin_list import plugin_listed
@@ -320,8 +320,8 @@ def load_file_groups(path: str) -> dict[str, list]:
 
 def load_render_keys(path: str) -> dict[str, list]:
     try:
-        with open(path, encoding="utf-8") as handle, collector_paused():
-            keys = json.load(handle)
+        with open(path, "rb") as handle, collector_paused():
+            keys = fast_json.loads(handle.read())
         return keys if isinstance(keys, dict) else {}
     except (OSError, ValueError):
         return {}

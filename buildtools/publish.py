@@ -297,7 +297,7 @@ def rollback(root: str) -> str:
                 "input_key": input_key(_read_report(os.path.join(root, live))),
                 "at": f"{dt.datetime.now(dt.timezone(dt.timedelta(hours=8))):%Y-%m-%d %H:%M}（北京时间）",
             }
-            write_json_atomically(os.path.join(root, ROLLED_BACK), record, ensure_ascii=False)
+            write_json_atomically(os.path.join(root, ROLLED_BACK), record)
         return older[-1]
 
 

@@ -21,12 +21,12 @@ under a digest it does not match.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 
 from buildtools import search_text
+from plugins.portal_data import fast_json
 from plugins.portal_data.atomic import write_json_atomically
 from plugins.portal_data.collector import collector_paused
 from plugins.portal_data.digests import bytes_digest, file_digest
@@ -177,8 +177,8 @@ def _load_record(path: str, rules: str) -> dict[str, list] | None:
     """The pages' [digest, has a document, filters], or None when the record is missing, unreadable
     or was made under other rules or in another layout (then every document is made again)."""
     try:
-        with open(path, encoding="utf-8") as handle, collector_paused():
-            saved = json.load(handle)
+        with open(path, "rb") as handle, collector_paused():
+            saved = fast_json.loads(handle.read())
         if (
             saved.get("rules") == rules
             and saved.get("format") == RECORD_FORMAT

@@ -42,6 +42,7 @@ import re
 from dataclasses import dataclass, field
 
 from buildtools.search_text import ABBREVIATION_END, END, document_filters
+from plugins.portal_data import fast_json
 from plugins.portal_data.digests import bytes_digest
 from plugins.portal_data.tree import tree_files
 
@@ -232,7 +233,7 @@ def spliced_postings(flat: list, replacements: dict[int, list | None]) -> list:
 
 
 def _json(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    return fast_json.dumps(value, sort_keys=True)
 
 
 @dataclass
@@ -321,7 +322,7 @@ def patched_index(folder: str, layout: dict, state: dict, changes: dict[int, tup
                 data = handle.read()
             bucket = bucket_terms(data)
             for term in terms:
-                flat = json.loads(bucket[term]) if term in bucket else []
+                flat = fast_json.loads(bucket[term]) if term in bucket else []
                 if term in bucket:
                     sizes[kind][0] -= len(bucket.pop(term))
                     sizes[kind][1] -= 1

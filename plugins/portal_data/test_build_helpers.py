@@ -50,8 +50,8 @@ def test_a_hard_linked_copy_keeps_its_bytes_and_mtime_is_set(tmp_path):
     write_atomically(str(path), "更正后", mtime_ns=1_000_000_000)
     assert live.read_bytes() == b"published"
     assert path.read_text(encoding="utf-8") == "更正后" and os.stat(path).st_mtime_ns == 1_000_000_000
-    write_json_atomically(str(path), {"a": 1}, sort_keys=True)
-    assert path.read_text() == '{"a": 1}'
+    write_json_atomically(str(path), {"b": "醴陵", "a": 1}, sort_keys=True)
+    assert path.read_text(encoding="utf-8") == '{"a":1,"b":"醴陵"}'  # compact UTF-8 (fast_json)
 
 
 def test_a_digest_is_trusted_only_when_the_file_was_settled_before_it_was_taken(tmp_path):
