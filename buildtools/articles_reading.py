@@ -159,8 +159,6 @@ class ArticlesReading:
             generator.generate_context()
         else:
             keeping = may_keep_as_read(settings)
-            if keeping:
-                _without_readers_cache(readers)
             kept_as_read = self._load_as_read() if self.use and keeping else {}
             reader = _ReadOnce(generator, kept_as_read, self.digests if keeping else {})
             readers.read_file = reader.read_file
@@ -229,18 +227,6 @@ class ArticlesReading:
 
     def _load(self, settings: dict, context: dict):
         return _read_kept(self.path, FORMAT, self.key, lambda handle: _Unpickler(handle, settings, context).load())
-
-
-def _without_readers_cache(readers) -> None:
-    """Pelican's reader cache of the articles repeats what keeping each article as read keeps (by
-    the same bytes and fingerprint): at ten years a 26 MB pickle that every build loaded (0.3 s,
-    a ledger's too) and every build that read an article pickled again (0.5 s). Off, its file gone."""
-    readers._cache_data_policy = False
-    readers._cache = {}
-    path = getattr(readers, "_cache_path", None)
-    if path:
-        with contextlib.suppress(OSError):
-            os.remove(path)
 
 
 def _write_kept(path: str, file_format: bytes, key: str, data: bytes) -> None:
