@@ -29,7 +29,7 @@ from buildtools.inputs import InputState, digest_content, forget_state, input_ke
 from buildtools.settings import runner_settings
 from buildtools.stages import BuildResult, finish_output, load_settings, phase_clock, run_pelican, write_build_report
 from buildtools.unchanged import reuse_in_place, settings_record, time_of
-from plugins.incremental_writer.incremental_writer import OutputRecord
+from plugins.incremental_writer.incremental_writer import GENERATOR_GROUP, OutputRecord
 from plugins.portal_data import fast_json
 from plugins.portal_data.atomic import write_json_atomically
 from plugins.portal_data.collector import collector_paused
@@ -186,11 +186,15 @@ def build_incremental(
     manifest, diff = sync(work, final_path, reference, previous_manifest, replaced_not_rewritten, written)
     clock.mark("sync")
     save_manifest(manifest_path, manifest)
+    reading_kept = articles.save(os.path.abspath(base["PATH"]), content.files, content.taken_ns)
+    clock.facts["incremental"]["articles_reading_kept"] = reading_kept
+    groups = record.groups
+    if not reading_kept:
+        # A content file saved while the build read it: the pages may show bytes the reading's key
+        # does not name, and the generator groups are keyed by it (their pages' own keys are not).
+        groups = {name: group for name, group in groups.items() if not name.startswith(GENERATOR_GROUP)}
     save_render_keys(keys_path, record.render_keys, manifest["files"])
-    save_file_groups(groups_path, record.groups, manifest["files"])
-    clock.facts["incremental"]["articles_reading_kept"] = articles.save(
-        os.path.abspath(base["PATH"]), content.files, content.taken_ns
-    )
+    save_file_groups(groups_path, groups, manifest["files"])
     save_state(
         work_root,
         InputState(
@@ -311,8 +315,18 @@ def load_file_groups(path: str) -> dict[str, list]:
             isinstance(group, list)
             and len(group) == 4
             and isinstance(group[0], str)
+            and isinstance(group[1], list)
+            and all(isinstance(name, str) for name in group[1])
             and isinstance(group[2], list)
-            and all(isinstance(entry, list) and len(entry) == 3 for entry in group[2])
+            and all(
+                isinstance(entry, list)
+                and len(entry) == 3
+                and all(isinstance(part, str) for part in entry)
+                and not entry[0].startswith(("/", "../"))
+                and "/../" not in entry[0]
+                for entry in group[2]
+            )
+            and (group[3] is None or isinstance(group[3], str))
         )
 
     return {folder: group for folder, group in load_render_keys(path).items() if well_formed(group)}

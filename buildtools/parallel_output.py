@@ -33,7 +33,7 @@ from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, SourceFileGenerator, StaticGenerator
 
 from plugins.build_report.build_report import content_read
-from plugins.incremental_writer.render_keys import IN_IDENTITY, AsPage
+from plugins.incremental_writer.render_keys import AsPage
 from plugins.portal_data.collector import frozen_for_workers
 from plugins.portal_data.file_groups import file_group, generator_group
 from plugins.portal_data.workers import ForkedWorker, build_workers, fork_worker
@@ -135,9 +135,9 @@ class SharedOutputPelican(Pelican):
     def __init__(self, settings, phase_clock=None, output_record=None, articles_reading=None):
         self.phase_clock, self.output_record = phase_clock, output_record  # before Pelican signals `initialized`
         self.articles_reading = articles_reading
-        # Each article's attributes as the articles generator left them (by id), for what other
-        # plugins attach after reading (generator_inputs).
-        self.as_read_attributes: dict[int, dict] = {}
+        # Each article (kept alive, so its id stays its own) with its attributes as the articles
+        # generator left them, by id, for what other plugins attach after reading (generator_inputs).
+        self.as_read_attributes: dict[int, tuple] = {}
         super().__init__(settings)
 
     def _get_writer(self):
@@ -182,7 +182,7 @@ class SharedOutputPelican(Pelican):
             if isinstance(generator, ArticlesGenerator):
                 pin_content_urls([generator])  # sections, editions and feeds read each url again
                 if self.articles_reading is not None:
-                    self.as_read_attributes = {id(c): dict(vars(c)) for c in written_contents([generator])}
+                    self.as_read_attributes = {id(c): (c, dict(vars(c))) for c in written_contents([generator])}
             if hasattr(generator, "check_disabled_readers"):
                 generator.check_disabled_readers()
         signals.all_generators_finalized.send(generators)
@@ -225,7 +225,7 @@ def write_output(generator, writer, groups: dict) -> None:
             generator.generate_output(writer)
 
 
-def generator_inputs(generators: list, reading, as_read: dict[int, dict], context: dict) -> dict[int, tuple]:
+def generator_inputs(generators: list, reading, as_read: dict[int, tuple], context: dict) -> dict[int, tuple]:
     """The generator groups (plugins/portal_data/file_groups.generator_group), by the
     generator's id: (name, inputs, covered, provided), when the kept reading's key decides what
     the generator read (buildtools/articles_reading.py).
@@ -248,7 +248,11 @@ def generator_inputs(generators: list, reading, as_read: dict[int, dict], contex
     for generator in generators:
         if not reading.decides_articles(generator.settings):
             continue
-        own = {id(value) for value in vars(generator).values() if isinstance(value, (list, dict, set))}
+        own = {  # its own lists, not the settings or context it was given
+            id(value)
+            for name, value in vars(generator).items()
+            if isinstance(value, (list, dict, set)) and name not in GENERATOR_TOOLS
+        }
         provided = frozenset(name for name, value in context.items() if id(value) in own)
         group_state = getattr(generator, "group_state", None)
         if callable(group_state):
@@ -267,12 +271,15 @@ def generator_inputs(generators: list, reading, as_read: dict[int, dict], contex
         ]
         attached = []
         for content in written_contents([generator]):
-            before = as_read.get(id(content), {})
+            before = as_read.get(id(content), (None, {}))[1]
+            # Its text and metadata too: the covered digest names an article, it does not read them.
+            # (A value changed in place, not put in place of another, is not seen: a plugin that
+            # does that after reading must be listed here; the audit's builds would name its pages.)
+            now = vars(content)
             attached.append(
                 {
-                    name: value
-                    for name, value in vars(content).items()
-                    if name not in IN_IDENTITY and before.get(name, _ABSENT) is not value
+                    **{name: value for name, value in now.items() if before.get(name, _ABSENT) is not value},
+                    **{name: "<removed>" for name in before.keys() - now.keys()},
                 }
             )
         inputs = [reading.key, reading.other_files, lists, attached]
@@ -281,6 +288,7 @@ def generator_inputs(generators: list, reading, as_read: dict[int, dict], contex
 
 
 _ABSENT = object()
+GENERATOR_TOOLS = frozenset({"settings", "context", "_templates", "env", "readers"})
 
 
 def write_shared(generators: list, writer, workers: int, context: dict, groups: dict | None = None) -> None:

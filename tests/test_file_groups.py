@@ -561,7 +561,7 @@ def test_the_articles_generator_groups_inputs_hold_what_plugins_attach_after_rea
     generator.translations = generator.hidden_articles = generator.hidden_translations = []
     generator.drafts = generator.drafts_translations = []
     context = {"articles": generator.articles, "dates": generator.dates, "SITENAME": "醴陵", "FEED_ALL_ATOM": None}
-    as_read = {id(article): dict(vars(article)) for article in (first, second)}
+    as_read = {id(article): (article, dict(vars(article))) for article in (first, second)}
 
     def inputs():
         ((name, values, covered, provided),) = generator_inputs([generator], Reading(), as_read, context).values()
@@ -585,4 +585,58 @@ def test_the_articles_generator_groups_inputs_hold_what_plugins_attach_after_rea
     ]
     first.in_edition = "2020-07-01"  # attached after reading
     second.tags = ["二"]  # put in place of what was read
-    assert inputs()[3] == [{"in_edition": "2020-07-01"}, {"tags": ["二"]}]
+    del second.title  # taken away
+    assert inputs()[3] == [{"in_edition": "2020-07-01"}, {"tags": ["二"], "title": "<removed>"}]
+
+
+def test_a_generator_group_holds_the_templates_of_the_file_groups_it_kept(tmp_path):
+    """A worker that writes a generator group again but keeps every file group in it (an article
+    edit in the other worker's share) must still record the file groups' templates: the group's
+    key reads what they read of the context."""
+    generator = Generator()
+
+    def write(writer, inputs):
+        generator.context["localsiteurl"] = None  # as each build starts
+        with generator_group(writer, generator, "Whole", inputs, frozenset(), frozenset()) as kept:
+            if not kept:
+                generator.write(writer, "a/b/village", ["2020-01"])
+
+    writer = writer_for(tmp_path)
+    write(writer, "一")
+    writer = writer_for(tmp_path, Previous(writer.record, tmp_path))
+    write(writer, "二")  # written again; its file group kept
+    assert writer.record.tally["groups_kept"] == 1
+    assert writer.record.groups["@Whole/0-of-1"][1] == ["page.html"]
+    writer = writer_for(tmp_path, Previous(writer.record, tmp_path))
+    generator.context["SITENAME"] = "醴陵市"  # read by the file group's template alone
+    write(writer, "二")
+    assert writer.record.tally["generators_kept"] == 0
+
+
+def test_a_build_whose_reading_is_not_kept_records_no_generator_group(tmp_path, monkeypatch):
+    """An article saved while the build read it (the reading is then not kept): its pages may show
+    bytes the reading's key does not name, so no generator group is recorded under that key."""
+    from buildtools.articles_reading import ArticlesReading
+
+    content, theme = copy_site(tmp_path)
+    output = tmp_path / "output"
+    monkeypatch.setattr(ArticlesReading, "save", lambda self, *args: False)
+    build(content, theme, output, audit=False)
+    assert generator_groups(tmp_path) == []
+    monkeypatch.undo()
+    _replace(content / LEDGER, "253.17", "263.17")  # something to build again
+    build(content, theme, output, audit=False)
+    assert generator_groups(tmp_path) != []
+
+
+def test_a_damaged_group_record_only_costs_time(tmp_path):
+    from buildtools.incremental_build import load_file_groups
+
+    path = tmp_path / "file-groups.json"
+    path.write_text(
+        '{"a": ["k", "page.html", [], null], "b": ["k", ["page.html"], [["../x", "page", "key"]], null], '
+        '"c": ["k", ["page.html"], [[1, "page", "key"]], null], "d": ["k", [3], [], null], '
+        '"e": ["k", ["page.html"], [["a/b/x.html", "page", "key"]], "../.."]}',
+        encoding="utf-8",
+    )
+    assert list(load_file_groups(str(path))) == ["e"]

@@ -226,6 +226,8 @@ class _GeneratorRun:
         self.files[os.path.normpath(relative).replace(os.sep, "/")] = kind
 
 
+# How a generator group's record is named among the file groups (a folder never starts with it).
+GENERATOR_GROUP = "@"
 # The key a generator group records for its files that have no render key of their own (its feeds,
 # written by Pelican's write_feed): the group's key, which holds every input of the generator.
 IN_GENERATOR_GROUP = "in-generator-group:"
@@ -352,7 +354,7 @@ class UnchangedFilesWriter(Writer):
         record = self.record
         if record.previous_keys is None:
             return False
-        name = f"@{name}/{record.share}-of-{record.workers}"
+        name = f"{GENERATOR_GROUP}{name}/{record.share}-of-{record.workers}"
         if self._covered is None or self._covered.covered is not covered:
             self._covered = CoveredDigests(covered)
         digests = self._covered
@@ -469,6 +471,10 @@ class UnchangedFilesWriter(Writer):
             self.tally["not_rendered"] += 1
             if self.generator_run is not None:  # a file group kept inside a generator group
                 self.generator_run.add(relative, kind)
+        if self.generator_run is not None:
+            # Its templates are the generator group's too: its key must read what they read,
+            # although none of them is rendered in this build.
+            self.generator_run.templates.update(previous[1])
         if localsiteurl:
             generator.context["localsiteurl"] = localsiteurl
         return True
