@@ -32,6 +32,7 @@ from itertools import chain
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, SourceFileGenerator, StaticGenerator
 
+from buildtools.articles_reading import TOOLS
 from plugins.build_report.build_report import content_read
 from plugins.incremental_writer.render_keys import AsPage
 from plugins.portal_data.collector import frozen_for_workers
@@ -246,24 +247,20 @@ def generator_inputs(generators: list, reading, as_read: dict[int, tuple], conte
     groups = {}
     covered = frozenset(id(content) for content in written_contents(generators))
     for generator in generators:
-        if not reading.decides_articles(generator.settings):
+        group_state = getattr(generator, "group_state", None)
+        if not reading.decides_articles(generator.settings) or not (
+            callable(group_state) or isinstance(generator, LinearArchivesGenerator)
+        ):
             continue
         own = {  # its own lists, not the settings or context it was given
             id(value)
             for name, value in vars(generator).items()
-            if isinstance(value, (list, dict, set)) and name not in GENERATOR_TOOLS
+            if isinstance(value, (list, dict, set)) and name not in TOOLS
         }
         provided = frozenset(name for name, value in context.items() if id(value) in own)
-        group_state = getattr(generator, "group_state", None)
         if callable(group_state):
-            groups[id(generator)] = (
-                type(generator).__name__,
-                [reading.key, reading.other_files, group_state()],
-                covered,
-                provided,
-            )
-            continue
-        if not isinstance(generator, LinearArchivesGenerator):
+            inputs = [reading.key, reading.other_files, group_state()]
+            groups[id(generator)] = (type(generator).__name__, inputs, covered, provided)
             continue
         lists = [
             [name, [getattr(content, "relative_source_path", None) for content in getattr(generator, name, ())]]
@@ -288,7 +285,6 @@ def generator_inputs(generators: list, reading, as_read: dict[int, tuple], conte
 
 
 _ABSENT = object()
-GENERATOR_TOOLS = frozenset({"settings", "context", "_templates", "env", "readers"})
 
 
 def write_shared(generators: list, writer, workers: int, context: dict, groups: dict | None = None) -> None:

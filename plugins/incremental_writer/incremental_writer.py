@@ -209,16 +209,13 @@ class _GroupRun:
         self.files[relative] = kind
 
 
-class _GeneratorRun:
-    """A generator's files in this worker's share being written (begin_generator_group)."""
+class _GeneratorRun(_GroupRun):
+    """A generator's files in this worker's share being written (begin_generator_group); `folder`
+    is the name its record is saved under, its files lie anywhere."""
 
     def __init__(self, name, inputs_digest, generator, localsiteurl, previous, digests, provided):
-        self.name, self.inputs_digest, self.generator = name, inputs_digest, generator
-        self.localsiteurl, self.previous = localsiteurl, previous
+        super().__init__(name, inputs_digest, generator, localsiteurl, previous)
         self.digests, self.provided = digests, provided
-        self.templates: set[str] = set()
-        self.files: dict[str, str] = {}  # output-relative path -> PAGE or FILE, this worker's only
-        self.recordable = True
 
     def add(self, relative: str, kind: str, override: bool = False) -> None:
         if override:  # Pelican's special case, as for a file group
@@ -322,15 +319,7 @@ class UnchangedFilesWriter(Writer):
         # override_output), and the last build's record of that path is then the other page's key.
         files = [[relative, kind, self.record.render_keys[relative]] for relative, kind in sorted(run.files.items())]
         self.record.groups[run.folder] = [key, templates, files, run.generator.context.get("localsiteurl")]
-        if self.record.audit and run.previous is not None and run.previous[0] == key:
-            # Each file's key as the group made it last time (not the path's last key, which a page
-            # written over it later in that build may have left).
-            previous_files = {entry[0]: entry[2] for entry in run.previous[2]}
-            for relative, _kind, key in files:
-                if previous_files.get(relative) != key:
-                    self.record.key_misses.append(f"{relative}（文件组 {run.folder} 的键没变）")
-            for relative in sorted(previous_files.keys() - run.files.keys()):
-                self.record.key_misses.append(f"{relative}（文件组 {run.folder} 的键没变，文件却不再写）")
+        self._audit_group(run, key, files, "文件组")
 
     def begin_generator_group(self, generator, name: str, inputs, covered: frozenset[int], provided) -> bool:
         """Start a generator group: every file `generator` writes in this worker's share until
@@ -389,14 +378,22 @@ class UnchangedFilesWriter(Writer):
             if own is None:
                 own = keys[relative] = f"{IN_GENERATOR_GROUP}{key}"
             files.append([relative, kind, own])
-        self.record.groups[run.name] = [key, templates, files, run.generator.context.get("localsiteurl")]
-        if self.record.audit and run.previous is not None and run.previous[0] == key:
-            previous_files = {entry[0]: entry[2] for entry in run.previous[2]}
-            for relative, _kind, own in files:
-                if previous_files.get(relative) != own and not own.startswith(IN_GENERATOR_GROUP):
-                    self.record.key_misses.append(f"{relative}（生成器组 {run.name} 的键没变）")
-            for relative in sorted(previous_files.keys() - run.files.keys()):
-                self.record.key_misses.append(f"{relative}（生成器组 {run.name} 的键没变，文件却不再写）")
+        self.record.groups[run.folder] = [key, templates, files, run.generator.context.get("localsiteurl")]
+        self._audit_group(run, key, files, "生成器组")
+
+    def _audit_group(self, run: _GroupRun, key: str, files: list, kind: str) -> None:
+        """In an audit, a group whose key did not change: each file whose own key did (compared with
+        the key the group made it with last time, not the path's last key, which a page written
+        over it later in that build may have left), and each file it no longer writes. A file
+        recorded under its generator group's key has no key of its own to compare."""
+        if not self.record.audit or run.previous is None or run.previous[0] != key:
+            return
+        previous_files = {entry[0]: entry[2] for entry in run.previous[2]}
+        for relative, _kind, own in files:
+            if previous_files.get(relative) != own and not own.startswith(IN_GENERATOR_GROUP):
+                self.record.key_misses.append(f"{relative}（{kind} {run.folder} 的键没变）")
+        for relative in sorted(previous_files.keys() - run.files.keys()):
+            self.record.key_misses.append(f"{relative}（{kind} {run.folder} 的键没变，文件却不再写）")
 
     def _keep_generator(self, name: str, previous: list, generator) -> bool:
         """Keep a generator group's files (as _keep_group does), and the file groups written
@@ -490,11 +487,11 @@ class UnchangedFilesWriter(Writer):
         path = os.path.join(self.output_path, relative)
         if self.group_run is not None:
             self.group_run.add(relative, FILE)
-        if self.generator_run is not None and self.record.mine(relative):
-            self.generator_run.add(relative, FILE)
         if not self.record.mine(relative):
             self.record.paths.add(os.path.abspath(path))  # another worker writes or keeps it
             return
+        if self.generator_run is not None:
+            self.generator_run.add(relative, FILE)
         key = None
         if self.record.previous_keys is not None:
             try:
@@ -563,15 +560,15 @@ class UnchangedFilesWriter(Writer):
         self._open_w(path, "utf-8", override=override).close()
 
     def _open_w(self, filename, encoding, override=False):
+        relative = os.path.relpath(filename, self.output_path)  # as output_relative
+        mine = self.record.mine(relative)
         if self.group_run is not None:
-            self.group_run.add(os.path.relpath(filename, self.output_path), PAGE, override)
-        if self.generator_run is not None:
-            relative = os.path.relpath(filename, self.output_path)
-            if self.record.mine(relative) or override:
-                self.generator_run.add(relative, PAGE, override)
+            self.group_run.add(relative, PAGE, override)
+        if self.generator_run is not None and (mine or override):
+            self.generator_run.add(relative, PAGE, override)
         if not self._claim(filename, override):
             return open(os.devnull, "w", encoding=encoding)
-        if not self.record.mine(os.path.relpath(filename, self.output_path)):  # as output_relative
+        if not mine:
             return _Discarded()  # another worker's page or feed: its text is dropped unwritten
         return _ReplaceIfChanged(filename, encoding, self.record)
 

@@ -28,20 +28,8 @@ import contextlib
 
 @contextlib.contextmanager
 def file_group(writer, generator, folder: str, inputs):
-    begin = getattr(writer, "begin_group", None)
-    if begin is None:
-        yield False
-        return
-    kept = begin(generator, folder, inputs)
-    if kept:
-        yield True
-        return
-    completed = False
-    try:
-        yield False
-        completed = True
-    finally:
-        writer.end_group(completed)
+    with _group(writer, "begin_group", "end_group", generator, folder, inputs) as kept:
+        yield kept
 
 
 @contextlib.contextmanager
@@ -49,11 +37,21 @@ def generator_group(writer, generator, name: str, inputs, covered: frozenset[int
     """A generator's whole output in this worker's share as one group (the writer's
     begin_generator_group says what the arguments promise); with Pelican's own writer, or
     without render keys, the body always runs."""
-    begin = getattr(writer, "begin_generator_group", None)
+    with _group(
+        writer, "begin_generator_group", "end_generator_group", generator, name, inputs, covered, provided
+    ) as kept:
+        yield kept
+
+
+@contextlib.contextmanager
+def _group(writer, begin_name: str, end_name: str, *arguments):
+    """True when the writer keeps the group; else the body runs, and the writer's end method is
+    told whether it completed. A writer without groups (Pelican's own) always runs the body."""
+    begin = getattr(writer, begin_name, None)
     if begin is None:
         yield False
         return
-    if begin(generator, name, inputs, covered, provided):
+    if begin(*arguments):
         yield True
         return
     completed = False
@@ -61,4 +59,4 @@ def generator_group(writer, generator, name: str, inputs, covered: frozenset[int
         yield False
         completed = True
     finally:
-        writer.end_generator_group(completed)
+        getattr(writer, end_name)(completed)
