@@ -123,6 +123,7 @@ def build_incremental(
         "input_key": key,
         "articles_reading_reused": articles.reused,
         "articles_not_read_again": articles.articles_not_read_again,
+        "articles_spliced": articles.articles_spliced,
         **record.tally,
     }
     report_args = dict(

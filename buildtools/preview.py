@@ -25,6 +25,7 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 
+from buildtools.articles_reading import same_place
 from buildtools.build import main as build_main
 from buildtools.incremental import link_or_copy
 from buildtools.incremental_build import WORK_CACHE_SETTINGS
@@ -139,18 +140,6 @@ def one_file_problems(settings: dict, source_path: str) -> list:
     with open(source_path, "rb") as handle:
         text = as_text(handle.read())
     return problems + allowlist_problems + scan_text(os.path.relpath(source_path, content), text, allowed)
-
-
-def same_place(old: Article, new: Article) -> bool:
-    """Whether `new` differs from `old` in its body only: then every other page and every list
-    that shows the article stays as it is until the build, and its own page is final now."""
-    return (
-        new.metadata == old.metadata
-        and new.status == old.status
-        and new.save_as == old.save_as
-        and new.url == getattr(old, "override_url", old.url)
-        and new.template == old.template
-    )
 
 
 def take_place_of(old: Article, new: Article) -> None:

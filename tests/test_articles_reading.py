@@ -328,3 +328,82 @@ def test_a_reused_reading_brings_each_articles_url_and_save_as_pinned(tmp_path, 
     assert "url" not in worked_out and "save_as" not in worked_out
     monkeypatch.undo()
     assert files(output) == fresh(content, theme, tmp_path, "fresh")
+
+
+def spliced(report: dict) -> int:
+    return report["incremental"]["articles_spliced"]
+
+
+def test_an_article_whose_text_alone_changed_is_spliced_into_the_kept_reading(tmp_path):
+    """An editor's correction: the kept reading is taken, the article read again and put in its
+    place; pages, lists, related stories and the next build's reading are a fresh build's."""
+    content, theme, output = built_once(tmp_path)
+    melon = content / "news/2020-07-08/giant-apple-melon.md"
+    melon.write_text(melon.read_text(encoding="utf-8") + "\n（本文有更正：瓜重1.6公斤。）\n", encoding="utf-8")
+    report = quick(content, theme, output)
+    assert spliced(report) == 1 and reused(report) is False
+    assert "本文有更正" in (output / "news/2020/07/giant-apple-melon/index.html").read_text("utf-8")
+    assert files(output) == fresh(content, theme, tmp_path, "fresh-text")
+    # The spliced reading is the one kept: a ledger's rebuild takes it whole, with the new text.
+    edit_ledger(content)
+    report = quick(content, theme, output)
+    assert reused(report) is True
+    assert files(output) == fresh(content, theme, tmp_path, "fresh-then-ledger")
+    # Two corrections at once, one of them a link to another article (resolved from the context).
+    _replace(melon, "（本文有更正：瓜重1.6公斤。）", "（本文有两处更正。）")
+    lottery = content / "news/2020-07-08/lottery-jackpot.md"
+    lottery.write_text(
+        lottery.read_text(encoding="utf-8") + "\n另见[苹果瓜]({filename}/news/2020-07-08/giant-apple-melon.md)。\n",
+        encoding="utf-8",
+    )
+    report = quick(content, theme, output)
+    assert spliced(report) == 2
+    assert 'href="../../../../news/2020/07/giant-apple-melon/"' in (
+        output / "news/2020/07/lottery-jackpot/index.html"
+    ).read_text("utf-8")
+    assert files(output) == fresh(content, theme, tmp_path, "fresh-two")
+
+
+def test_an_edit_that_moves_an_article_or_links_an_image_is_read_as_any_build_reads(tmp_path):
+    content, theme, output = built_once(tmp_path)
+    melon = content / "news/2020-07-08/giant-apple-melon.md"
+    _replace(melon, "Summary: ", "Summary: 更正：")  # metadata: its cards change everywhere
+    report = quick(content, theme, output)
+    assert spliced(report) == 0 and not_read_again(report) > 0
+    assert files(output) == fresh(content, theme, tmp_path, "fresh-summary")
+    # A new static link to an image already there (added by the build before): the image must
+    # reach the output, as Pelican's static_links bring it.
+    (content / "news/2020-07-08/melon.png").write_bytes(PIXEL)
+    quick(content, theme, output)
+    assert not (output / "news/2020-07-08/melon.png").exists()
+    melon.write_text(melon.read_text(encoding="utf-8") + "\n![瓜]({static}/news/2020-07-08/melon.png)\n", "utf-8")
+    report = quick(content, theme, output)
+    assert spliced(report) == 0
+    assert (output / "news/2020-07-08/melon.png").read_bytes() == PIXEL
+    assert files(output) == fresh(content, theme, tmp_path, "fresh-image")
+    # A page's text is not an article: read as any build reads.
+    _replace(content / "pages/about.md", "Title: 关于本站", "Title: 关于本站")
+    about = content / "pages/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    report = quick(content, theme, output)
+    assert spliced(report) == 0
+    assert files(output) == fresh(content, theme, tmp_path, "fresh-page")
+
+
+def test_no_splice_when_a_hook_after_reading_is_not_known_to_place_by_metadata(tmp_path):
+    from pelican import signals
+
+    content, theme, output = built_once(tmp_path)
+
+    def counts_words(generator):  # a plugin deriving something from the text after reading
+        for article in generator.articles:
+            article.words = len(article._content)
+
+    signals.article_generator_finalized.connect(counts_words)
+    try:
+        melon = content / "news/2020-07-08/giant-apple-melon.md"
+        melon.write_text(melon.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+        report = quick(content, theme, output)
+    finally:
+        signals.article_generator_finalized.disconnect(counts_words)
+    assert spliced(report) == 0 and not_read_again(report) > 0
