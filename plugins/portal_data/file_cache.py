@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from .atomic import write_atomically
 from .collector import collector_paused
-from .digests import bytes_digest, running_digest, settled, stat_key
+from .digests import bytes_digest, digest_of, running_digest, settled, stat_key
 
 T = TypeVar("T")
 FORMAT = 1
@@ -126,6 +126,15 @@ class FileCache:
         self.used[key] = (_stat_key(stat) if settled(stat, read_at) else None, digest, inputs, value)
         self.changed = self.changed or entry is None or entry[:3] != self.used[key][:3]
         return value
+
+    def source(self, path: str, shown: str) -> str | None:
+        """What this build's `get` of the file computed its result from, as one digest: the file's
+        bytes, the other inputs and the code's version (None when the cache is off, or the file
+        was not asked for). Equal digests mean equal results."""
+        entry = self.used.get((path, shown))
+        if self.path is None or entry is None:
+            return None
+        return digest_of(self.version, entry[1], repr(entry[2]))
 
     def save(self) -> None:
         """Keep the results used by this build (a deleted file's result goes with it)."""

@@ -122,3 +122,22 @@ def test_as_text_reads_like_open_in_text_mode(tmp_path):
     path.write_bytes(data)
     with open(path, encoding="utf-8", errors="replace") as handle:
         assert file_cache.as_text(data) == handle.read()
+
+
+def test_source_names_the_bytes_inputs_and_code_a_result_was_computed_from(tmp_path, counted, settle):
+    path = tmp_path / "a.md"
+    path.write_text("one")
+
+    def source(inputs="v1", **extra) -> str | None:
+        cache = FileCache.for_settings(settings(tmp_path, **extra), "test", file_cache)
+        cache.get(str(path), path.name, inputs, counted)
+        cache.save()
+        return cache.source(str(path), path.name)
+
+    first = source()
+    assert first and source() == first  # found again by stat or digest: the same source
+    assert source(inputs="v2") not in (None, first)
+    path.write_text("two")
+    assert source() not in (None, first)
+    assert source(CACHE_CONTENT=False) is None  # no cache: nothing names the result but itself
+    assert FileCache.for_settings(settings(tmp_path), "test", file_cache).source(str(path), path.name) is None

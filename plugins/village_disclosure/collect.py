@@ -7,10 +7,11 @@ as editors see them in the repository.
 from __future__ import annotations
 
 import os
-from dataclasses import astuple
+from dataclasses import astuple, fields
 
 from plugins.portal_data import DataError, codes, csv_source, dates, positions
 from plugins.portal_data.dates import DateFormError, parse_month
+from plugins.portal_data.digests import digest_of
 from plugins.portal_data.file_cache import FileCache
 
 from . import ledger_source, model
@@ -46,22 +47,38 @@ def load_villages(content_path: str, config: dict, settings: dict | None = None)
     cache = FileCache.for_settings(
         settings or {}, "village-ledgers", ledger_source, model, csv_source, codes, dates, positions
     )
-    found, ledger_errors = _read_ledgers(finance_path, shown, villages, account_sets, shown(villages_path), cache)
+    found, ledger_errors, sources = _read_ledgers(
+        finance_path, shown, villages, account_sets, shown(villages_path), cache
+    )
     errors.extend(ledger_errors)
     for village in villages:
         errors.extend(_missing_months(village, found[village.code], finance_path, shown))
         village.months = chain_months(village.code, village.opening_balance, found[village.code])
+        village.read_from = read_from(village, {path: sources[path] for _month, _vouchers, path in found[village.code]})
     return villages, account_sets, errors
 
 
+def read_from(village, sources: dict[str, str | None]) -> str:
+    """One digest of everything `village` and its months were made from: its own fields (its row in
+    villages.csv, the opening balance every month's balance chains from) and what each of its
+    ledger files was read from (`sources`: shown path -> FileCache.source); "" when one of those is
+    unknown (no cache). Months are chained in date order, so the files' order is not an input."""
+    if any(source is None for source in sources.values()):
+        return ""
+    own = [getattr(village, f.name) for f in fields(village) if f.name not in ("months", "read_from")]
+    return digest_of("village-read-from", repr(own), *(f"{path}={sources[path]}" for path in sorted(sources)))
+
+
 def _read_ledgers(finance_path, shown, villages, account_sets, villages_shown, cache):
-    """({village code: [(month, vouchers, shown path)]}, errors) for every ledger file.
+    """({village code: [(month, vouchers, shown path)]}, errors, {shown path: what it was read
+    from, FileCache.source}) for every ledger file.
 
     One ledger's vouchers and problems depend on its bytes, its month and the account set in
     force then: cached per file. Which months exist and how balances chain is redone every build.
     """
     by_code = {village.code: village for village in villages}
     found: dict[str, list] = {village.code: [] for village in villages}
+    sources: dict[str, str | None] = {}  # shown path -> FileCache.source
     errors = []
     account_keys = {id(s): (s.name, s.document, s.start, tuple(s.accounts.items())) for s in account_sets}
     finance_shown = shown(finance_path)  # once: relpath for each of 10,000 files took half a second
@@ -83,8 +100,9 @@ def _read_ledgers(finance_path, shown, villages, account_sets, villages_shown, c
         )
         errors.extend(ledger_errors)
         found[folder].append((month, [Voucher(*row) for row in rows], shown_path))
+        sources[shown_path] = cache.source(path, shown_path)
     cache.save()
-    return found, errors
+    return found, errors, sources
 
 
 def _ledger_rows(result):

@@ -172,6 +172,10 @@ class Village:
     supervisor: str  # 村务监督委员会联系人
     line: int = 0
     months: list[LedgerMonth] = field(default_factory=list)
+    # What the village and its months were made from, when the per-file cache knows it (its row's
+    # fields, each ledger file's bytes and the account set read with it, the code): a file group's
+    # inputs name the village by it instead of digesting 36 months of vouchers (collect.py).
+    read_from: str = field(default="", repr=False)
 
     @property
     def full_name(self) -> str:

@@ -179,3 +179,20 @@ def test_bad_current_month_setting_names_the_key(tmp_path):
     assert [str(e) for e in raised.value.errors] == [
         "pelicanconf.py:0:0: VILLAGE_DISCLOSURE_CURRENT_MONTH = “六月”不是月份；应写成 2020-06 这样的 YYYY-MM，或留空"
     ]
+
+
+def test_a_village_is_named_by_what_it_was_read_from_only_while_each_ledger_s_source_is_known():
+    import datetime as dt
+    from decimal import Decimal
+
+    from .collect import read_from
+    from .model import Village
+
+    village = Village("xiangshui", "枫林镇", "湘水村", "fenglin", dt.date(2020, 1, 1), Decimal("1000.00"), "刘桂英")
+    sources = {"disclosures/finance/xiangshui/2020-01.csv": "a", "disclosures/finance/xiangshui/2020-02.csv": "b"}
+    named = read_from(village, sources)
+    assert named and read_from(village, dict(reversed(sources.items()))) == named  # order is no input
+    assert read_from(village, {**sources, "disclosures/finance/xiangshui/2020-02.csv": "c"}) != named
+    village.supervisor = "刘桂兰"  # its row in villages.csv
+    assert read_from(village, sources) != named
+    assert read_from(village, {**sources, "disclosures/finance/xiangshui/2020-03.csv": None}) == ""
