@@ -21,7 +21,8 @@ How values are digested (each rule says why it is enough for what templates read
 - a model listed in TEMPLATE_VIEWS (below) by what templates read of it, kept here and nowhere
   else: a section by its declaration and addresses, not its 2,000 entries (which reach templates
   through variables of their own, `entries_page`, `front_page_sections`); a ledger month and a
-  power-list matter by their own fields, their neighbours by what pages show of them;
+  power-list matter by their own fields, their neighbours by what pages show of them; a village by
+  what it and its months were read from (Village.read_from), when that is known;
 - any other object by all its attributes (dataclass fields or `__dict__`), except Pelican's
   `settings` and `_context`;
 - a function by its qualified name and the values it closes over; a Pelican generator (whose
@@ -58,7 +59,7 @@ from pelican.urlwrappers import URLWrapper
 from plugins.portal_data.digests import digest_of
 from plugins.power_list.model import PowerItem
 from plugins.sections.declaration import Section
-from plugins.village_disclosure.model import LedgerMonth
+from plugins.village_disclosure.model import LedgerMonth, Village
 
 MAX_DEPTH = 8
 IDENTITY_SITEURL = "{render-key-siteurl}"
@@ -120,6 +121,14 @@ def _ledger_month_view(month: LedgerMonth) -> dict:
     return {**_own_fields(month, ("previous", "next", "vouchers")), "vouchers": vouchers, "neighbours": shown}
 
 
+def _village_view(village: Village) -> dict:
+    # What it and its months were made from, when known (Village.read_from): a town's page shows
+    # its villages, and digesting their months' vouchers again was half a second of every rebuild.
+    if village.read_from:
+        return {"read_from": village.read_from}
+    return _own_fields(village, ("read_from",))
+
+
 def _power_item_view(item: PowerItem) -> dict:
     department = item.department  # it lists its matters: digested whole, it would loop back here
     return {**_own_fields(item, ("department",)), "department": (department.name, department.code, department.url)}
@@ -128,7 +137,12 @@ def _power_item_view(item: PowerItem) -> dict:
 # What templates read of each model that is not digested by all its attributes. A template that
 # starts reading more of one (a section's entries, a department's other matters) must get it as a
 # variable of its own or be added here; the audit (`invoke build --audit`) catches a page left stale.
-TEMPLATE_VIEWS = {Section: _section_view, LedgerMonth: _ledger_month_view, PowerItem: _power_item_view}
+TEMPLATE_VIEWS = {
+    Section: _section_view,
+    LedgerMonth: _ledger_month_view,
+    PowerItem: _power_item_view,
+    Village: _village_view,
+}
 
 
 class AsPage:

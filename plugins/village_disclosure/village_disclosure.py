@@ -300,11 +300,10 @@ class VillageDisclosureGenerator(Generator):
     def village_inputs(self, village, common: dict, problems: list) -> tuple:
         """Everything write_village, write_month_downloads and write_feed show of this village that
         is not in the shared context or the settings: the village (its months and vouchers), each
-        month's 更正记录 and deadline status, the closed problems in its feed, and `common`. The
-        village is named by what it was read from when that is known (Village.read_from): digesting
-        its months and their vouchers was most of the generator's time in every rebuild."""
+        month's 更正记录 and deadline status, the closed problems in its feed, and `common`. (The
+        village is digested by what it was read from when that is known: Village.read_from.)"""
         return (
-            ("village read from", village.read_from) if village.read_from else village,
+            village,
             common,
             [self.histories[(village.code, ledger.month)] for ledger in village.months],
             self.deadlines.statuses[village.code],
