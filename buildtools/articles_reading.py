@@ -240,10 +240,14 @@ class ArticlesReading:
         the file could not be written (a full disk, a file another program holds open on
         Windows); a cache, so that only costs the next build a reading."""
         self.collect()
-        if self.made is None:
+        if self.reused:
             return True
+        # Checked even when this reading could not be pickled: the build's pages and keys were
+        # made from it (generator groups, render keys naming articles by their files' digests).
         if edited_during_build(content_root, digested, taken_ns):
             return False
+        if self.made is None:
+            return True
         try:
             if self.as_read is not None:
                 with collector_paused():

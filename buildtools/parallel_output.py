@@ -32,10 +32,11 @@ from itertools import chain
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, SourceFileGenerator, StaticGenerator
 
-from buildtools.articles_reading import TOOLS
+from buildtools.articles_reading import TOOLS, may_keep_as_read
 from plugins.build_report.build_report import content_read
 from plugins.incremental_writer.render_keys import AsPage
 from plugins.portal_data.collector import frozen_for_workers
+from plugins.portal_data.digests import digest_of
 from plugins.portal_data.file_groups import file_group, generator_group
 from plugins.portal_data.workers import ForkedWorker, build_workers, fork_worker
 
@@ -203,6 +204,9 @@ class SharedOutputPelican(Pelican):
         writer = self._get_writer()
         workers = build_workers(self.settings)
         record = getattr(writer, "record", None)
+        if record is not None:  # in place: the writer's digests hold this very dict
+            record.read_from.clear()
+            record.read_from.update(read_from_identities(generators, self.articles_reading, self.as_read_attributes))
         groups = generator_inputs(generators, self.articles_reading, self.as_read_attributes, context)
         if workers > 1 and record is not None:
             write_shared(generators, writer, workers, context, groups)
@@ -224,6 +228,33 @@ def write_output(generator, writer, groups: dict) -> None:
     with generator_group(writer, generator, *inputs) as kept:
         if not kept:
             generator.generate_output(writer)
+
+
+def read_from_identities(generators: list, reading, as_read: dict[int, tuple]) -> dict[int, str]:
+    """The articles a render key may name by the file they were read from (id -> digest of its
+    name and bytes, plugins/incremental_writer/render_keys.ValueDigests.read_from), rather than
+    by resolving and digesting their text: those whose text and summary are still the very
+    objects they were as read (`as_read`, taken when the articles generator finished), when an
+    article read now depends on its file's bytes and the settings alone (may_keep_as_read). A
+    plugin that rewrote either after reading (links refreshed in a summary) leaves it digested
+    by its text. Empty without a kept reading: its digests are what name the bytes."""
+    if reading is None or not as_read or not reading.digests or not generators:
+        return {}
+    if not may_keep_as_read(generators[0].settings):
+        return {}
+    found = {}
+    for content in written_contents(generators):
+        entry = as_read.get(id(content))
+        if entry is None or entry[0] is not content:
+            continue
+        before = entry[1]
+        if any(before.get(name, _ABSENT) is not vars(content).get(name, _ABSENT) for name in ("_content", "_summary")):
+            continue
+        name = (getattr(content, "relative_source_path", None) or "").replace(os.sep, "/")
+        digest = reading.digests.get(name)
+        if digest is not None:
+            found[id(content)] = digest_of("read-from", name, digest)
+    return found
 
 
 def generator_inputs(generators: list, reading, as_read: dict[int, tuple], context: dict) -> dict[int, tuple]:

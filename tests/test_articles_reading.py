@@ -310,6 +310,9 @@ def test_a_file_saved_while_the_build_read_keeps_no_reading(tmp_path):
     (tmp_path / "cache").mkdir()
     reading = ArticlesReading(str(tmp_path / "cache"), "key", made=b"a reading of the earlier bytes")
     assert reading.save(str(root), digested, taken) is False and not (tmp_path / "cache" / FILE).exists()
+    # One that could not be pickled was still what the pages were made from; a reused one was not read now.
+    assert ArticlesReading(str(tmp_path / "cache"), "key").save(str(root), digested, taken) is False
+    assert ArticlesReading(str(tmp_path / "cache"), "key", reused=True).save(str(root), digested, taken) is True
     assert edited_during_build(str(root), {**digested, "news/b.md": [0, 0, 0, 0, "f"]}, 0)  # one removed
 
 

@@ -623,10 +623,19 @@ def test_a_build_whose_reading_is_not_kept_records_no_generator_group(tmp_path, 
     monkeypatch.setattr(ArticlesReading, "save", lambda self, *args: False)
     build(content, theme, output, audit=False)
     assert generator_groups(tmp_path) == []
+    # Nor any page's key: keys name articles by their files' digests (render_keys.ValueDigests.read_from).
+    assert render_keys(tmp_path) == {}
     monkeypatch.undo()
     _replace(content / LEDGER, "253.17", "263.17")  # something to build again
     build(content, theme, output, audit=False)
     assert generator_groups(tmp_path) != []
+    assert len(render_keys(tmp_path)) > 300
+
+
+def render_keys(tmp_path) -> dict:
+    import json
+
+    return json.loads((tmp_path / "output.work/cache/render-keys.json").read_text(encoding="utf-8"))
 
 
 def test_a_damaged_group_record_only_costs_time(tmp_path):

@@ -377,6 +377,10 @@ def _replace(path: pathlib.Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def _append(path: pathlib.Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8-sig") + text, encoding="utf-8")
+
+
 # Edits of every kind an editor makes, each reaching pages through a different path: an article's
 # own page, cards on listings and on other articles (related stories, edition neighbours), the
 # navigation, the front page, generated disclosure pages and their back-references.
@@ -388,6 +392,14 @@ EDITS = {
         c / "news/2020-07-08/giant-apple-melon.md", "Category: 三农", "Category: 社会"
     ),
     "article tag": lambda c: _replace(c / "news/2020-07-08/first-ciyi-post.md", "Tags: ", "Tags: 新标签, "),
+    # an article's text links to another: its key must read the other's address, not only its own
+    # file (plugins/incremental_writer/render_keys.may_link), so that moving the other is seen
+    "link to another article": lambda c: _append(
+        c / "news/2020-07-08/giant-apple-melon.md", "\n另见[福彩站点再中大奖]({filename}lottery-jackpot.md)。\n"
+    ),
+    "linked article's slug": lambda c: _replace(
+        c / "news/2020-07-08/lottery-jackpot.md", "Slug: lottery-jackpot", "Slug: lottery-jackpot-again"
+    ),
     "new article": lambda c: (c / "news/2020-07-08/new-brief.md").write_text(
         "Title: 醴陵简讯\nDate: 2020-07-08 08:00\nCategory: 社会\nTags: 简讯\nSlug: new-brief\nAuthor: 张洁\n"
         "Summary: 一条新的简讯。\nEdition: 2020-07-08\nEdition_Position: 6\n\n一条新的简讯。\n",
@@ -552,3 +564,40 @@ def test_an_articles_attribute_is_keyed_unless_it_is_the_very_metadata_item():
     assert ValueDigests().root(article) != key
     article.title = article.metadata["title"]
     assert ValueDigests().root(article) == key
+
+
+def test_an_article_named_by_its_file_is_still_keyed_by_the_address_its_links_read():
+    """A render key may name an article by its file's digest (read_from) instead of its text,
+    unless the text links to another page: that page's address, not the file, decides the link."""
+    import datetime as dt
+
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from plugins.incremental_writer.render_keys import ValueDigests
+
+    settings = {**DEFAULT_CONFIG, "PATH": "/content"}
+    context = {"generated_content": {}, "static_content": {}, "localsiteurl": ""}
+
+    def article(name: str, text: str) -> Article:
+        metadata = {"title": name, "slug": name, "date": dt.datetime(2020, 7, 8)}
+        made = Article(
+            text, metadata=metadata, settings=settings, source_path=f"/content/news/{name}.md", context=context
+        )
+        context["generated_content"][f"news/{name}.md"] = made
+        return made
+
+    linked = article("lottery", "<p>彩票</p>")
+    plain = article("melon", "<p>苹果瓜</p>")
+    linking = article("brief", '<p>另见<a href="{filename}lottery.md">福彩</a></p>')
+
+    def key(content, read_from: str) -> str:
+        return ValueDigests({id(content): read_from}).digest(content)
+
+    assert key(plain, "bytes-1") == key(plain, "bytes-1") != key(plain, "bytes-2")
+    before = key(linking, "bytes-1")
+    linked.override_url = "news/lottery-again.html"  # the linked article moved, this file did not
+    assert key(linking, "bytes-1") != before
+    unchanged = key(plain, "bytes-1")
+    plain._content = "<p>另一段正文</p>"  # not read from these bytes: the build runner never names it so
+    assert key(plain, "bytes-1") == unchanged

@@ -401,3 +401,42 @@ def test_the_articles_generator_stamps_files_only_for_a_generator_level_cache(tm
     generator.cache_data("a.md", "甲的文章")
     assert generator.get_cached_data("a.md", None) == (None if layer == "reader" else "甲的文章")
     assert stamped == ([] if layer == "reader" else ["a.md", "a.md"])
+
+
+def test_an_article_is_named_by_its_file_only_while_its_text_is_as_read(monkeypatch):
+    """Render keys may name an article by its file's digest instead of digesting its text only
+    while that text (and summary) is the very one read from the file, and only when reading
+    depends on the file and the settings alone."""
+    import datetime
+
+    from pelican.contents import Article
+    from pelican.generators import ArticlesGenerator
+
+    from buildtools import parallel_output
+    from buildtools.articles_reading import ArticlesReading
+    from buildtools.parallel_output import read_from_identities
+
+    settings = {**DEFAULT_CONFIG, "PATH": "/site"}
+
+    def article(name: str) -> Article:
+        metadata = {"title": name, "slug": name, "date": datetime.datetime(2020, 7, 8)}
+        return Article("<p>正文</p>", metadata=metadata, settings=settings, source_path=f"/site/news/{name}.md")
+
+    untouched, rewritten, summarised, unread = (article(name) for name in ("a", "b", "c", "d"))
+    generator = object.__new__(ArticlesGenerator)
+    generator.settings = settings
+    for name in ("translations", "hidden_translations", "hidden_articles", "drafts_translations", "drafts"):
+        setattr(generator, name, [])
+    generator.articles = [untouched, rewritten, summarised, unread]
+    as_read = {id(item): (item, dict(vars(item))) for item in generator.articles}
+    rewritten._content = "<p>正文，另见<a href='/news/a.html'>一</a></p>"  # a plugin after reading
+    summarised._summary = "改写的摘要"
+    digests = {f"news/{name}.md": f"digest-{name}" for name in "abc"}  # d: not an input of the reading
+    reading = ArticlesReading("/nowhere", "key", digests=digests)
+
+    found = read_from_identities([generator], reading, as_read)
+    assert list(found) == [id(untouched)]
+    reading.digests = {**digests, "news/a.md": "another"}
+    assert read_from_identities([generator], reading, as_read)[id(untouched)] != found[id(untouched)]
+    monkeypatch.setattr(parallel_output, "may_keep_as_read", lambda settings: False)
+    assert read_from_identities([generator], reading, as_read) == {}

@@ -119,6 +119,9 @@ class OutputRecord:
         self.previous_groups = previous_groups or {}
         self.groups: dict[str, list] = {}
         self.share, self.workers = 0, 1  # parallel output: this process renders share_of(path) == share
+        # Articles by what they were read from (render_keys.ValueDigests.read_from), filled in place
+        # by the build runner before writing; empty: every article is digested by its text.
+        self.read_from: dict[int, str] = {}
 
     def mine(self, relative: str) -> bool:
         return self.workers == 1 or share_of(relative, self.workers) == self.share
@@ -236,7 +239,7 @@ class UnchangedFilesWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.use_record(OutputRecord())
-        self._digests = ValueDigests()
+        self._digests = ValueDigests(self.record.read_from)
         self._template_variables: dict[int, TemplateVariables] = {}  # per Jinja environment (one per generator)
         self.group_run: _GroupRun | None = None  # the file group being written (begin_group)
         self.generator_run: _GeneratorRun | None = None  # the generator group being written
@@ -244,6 +247,8 @@ class UnchangedFilesWriter(Writer):
 
     def use_record(self, record: OutputRecord) -> None:
         self.record, self.tally = record, record.tally
+        if hasattr(self, "_digests"):  # not yet while __init__ runs
+            self._digests.read_from = record.read_from
 
     def _reads(self, environment) -> TemplateVariables:
         reads = self._template_variables.get(id(environment))
@@ -345,7 +350,7 @@ class UnchangedFilesWriter(Writer):
             return False
         name = f"{GENERATOR_GROUP}{name}/{record.share}-of-{record.workers}"
         if self._covered is None or self._covered.covered is not covered:
-            self._covered = CoveredDigests(covered)
+            self._covered = CoveredDigests(covered, self.record.read_from)
         digests = self._covered
         try:
             inputs_digest = digest_of("generator-group", name, digests.digest(inputs))

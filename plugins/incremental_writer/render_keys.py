@@ -203,9 +203,12 @@ class ValueDigests:
     """Digests for one build. Objects live until the build ends (they are kept here), so an id
     is never reused for another object while its digest is remembered."""
 
-    def __init__(self):
+    def __init__(self, read_from: dict[int, str] | None = None):
         self._memo: dict[int, tuple[object, str]] = {}
         self._active: set[int] = set()  # objects being digested: meeting one again is a cycle
+        # Articles by what they were read from (id -> digest of the source file's name and bytes),
+        # where the build knows each depends on those bytes and the settings alone: see _content.
+        self.read_from = read_from if read_from is not None else {}
 
     def page_key(self, template_name: str, variables: dict, names: frozenset[str]) -> str:
         parts = [template_name]
@@ -319,7 +322,14 @@ class ValueDigests:
         and status (or takes the metadata's `save_as`), and working it out for every article was
         a third of this digest. The source path as Pelican set it when reading, not worked out again."""
         raw = content._get_content() if hasattr(content, "_get_content") else content._content
-        text = content._update_content(raw or "", IDENTITY_SITEURL)
+        read_from = self.read_from.get(id(content))
+        if read_from is not None and not may_link(raw) and not may_link(getattr(content, "_summary", None)):
+            # Its text is what its file's bytes and the settings made it (the build runner checks
+            # it is still the text as read) and holds no link to another page's address: the
+            # bytes name it. Resolving and digesting ten thousand texts was most of a rebuild's keys.
+            text = read_from
+        else:
+            text = digest_of(str(content._update_content(raw or "", IDENTITY_SITEURL)))
         source = getattr(content, "relative_source_path", None) or content.get_relative_source_path()
         return digest_of(
             kind,
@@ -327,8 +337,14 @@ class ValueDigests:
             content.url,
             str(getattr(content, "status", "")),
             self._mapping(dict(content.metadata), 1),
-            digest_of(str(text)),
+            text,
         )
+
+
+def may_link(text) -> bool:
+    """Whether `text` may hold a link Pelican resolves to another page's address (`{filename}…`,
+    `|static|…`: its intrasite-link pattern needs one of those two marks in an attribute)."""
+    return isinstance(text, str) and ("{" in text or "|" in text)
 
 
 class CoveredDigests(ValueDigests):
@@ -338,8 +354,8 @@ class CoveredDigests(ValueDigests):
     status rather than digested by its metadata and text, which those bytes and the settings
     decide. Everything else is digested as ValueDigests does."""
 
-    def __init__(self, covered: frozenset[int]):
-        super().__init__()
+    def __init__(self, covered: frozenset[int], read_from: dict[int, str] | None = None):
+        super().__init__(read_from)
         self.covered = covered
 
     def _content(self, content: Content, kind: str) -> str:
