@@ -284,7 +284,7 @@ class ArticlesReading:
         makes); False, with the generator and context untouched, when it cannot be: then the
         articles are read as in any build."""
         settings, context = generator.settings, generator.context
-        if not may_keep_as_read(settings) or not _receiver_names_of_placing() <= PLACE_HOOKS:
+        if not may_keep_as_read(settings) or not placing_hooks_known():
             return False
         inputs = self._load_inputs()
         if inputs is None or inputs["digests"].keys() != self.digests.keys():
@@ -474,6 +474,12 @@ def _pickled_value(value, settings: dict, context: dict) -> bytes:
 
 def _receiver_names_of_placing() -> set[str]:
     return _receiver_names(signals.article_generator_pretaxonomy) | _receiver_names(signals.article_generator_finalized)
+
+
+def placing_hooks_known() -> bool:
+    """Whether every hook run on the articles after reading is one known to place them by their
+    metadata, status and date alone, never to change a text (PLACE_HOOKS)."""
+    return _receiver_names_of_placing() <= PLACE_HOOKS
 
 
 # What may run while Pelican reads an article, each known to depend on that article's bytes and the

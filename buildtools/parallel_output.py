@@ -32,7 +32,7 @@ from itertools import chain
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, SourceFileGenerator, StaticGenerator
 
-from buildtools.articles_reading import TOOLS, may_keep_as_read
+from buildtools.articles_reading import TOOLS, may_keep_as_read, placing_hooks_known
 from plugins.build_report.build_report import content_read
 from plugins.incremental_writer.render_keys import AsPage
 from plugins.portal_data.collector import frozen_for_workers
@@ -240,7 +240,9 @@ def read_from_identities(generators: list, reading, as_read: dict[int, tuple]) -
     by its text. Empty without a kept reading: its digests are what name the bytes."""
     if reading is None or not as_read or not reading.digests or not generators:
         return {}
-    if not may_keep_as_read(generators[0].settings):
+    if not may_keep_as_read(generators[0].settings) or not placing_hooks_known():
+        # A hook after reading (pretaxonomy, finalized) runs before `as_read` is taken: only
+        # those known to place articles by their metadata, never to write into a text, are trusted.
         return {}
     found = {}
     for content in written_contents(generators):

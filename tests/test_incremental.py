@@ -377,10 +377,6 @@ def _replace(path: pathlib.Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def _append(path: pathlib.Path, text: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8-sig") + text, encoding="utf-8")
-
-
 # Edits of every kind an editor makes, each reaching pages through a different path: an article's
 # own page, cards on listings and on other articles (related stories, edition neighbours), the
 # navigation, the front page, generated disclosure pages and their back-references.
@@ -394,8 +390,16 @@ EDITS = {
     "article tag": lambda c: _replace(c / "news/2020-07-08/first-ciyi-post.md", "Tags: ", "Tags: 新标签, "),
     # an article's text links to another: its key must read the other's address, not only its own
     # file (plugins/incremental_writer/render_keys.may_link), so that moving the other is seen
-    "link to another article": lambda c: _append(
-        c / "news/2020-07-08/giant-apple-melon.md", "\n另见[福彩站点再中大奖]({filename}lottery-jackpot.md)。\n"
+    # (from an article in an edition and a section of its own, so that only the link reads the
+    # other's address: every article of one edition shows the edition's list)
+    "link to another article": lambda c: (
+        (c / "news/2020-07-09").mkdir()
+        or (c / "news/2020-07-09/linking-brief.md").write_text(
+            "Title: 醴陵又一简讯\nDate: 2020-07-09 08:00\nCategory: 城建\nTags: 简讯\nSlug: linking-brief\n"
+            "Author: 张洁\nSummary: 一条提到福彩站点的简讯。\nEdition: 2020-07-09\nEdition_Position: 1\n\n"
+            "一条简讯。另见[福彩站点再中大奖]({filename}../2020-07-08/lottery-jackpot.md)。\n",
+            encoding="utf-8",
+        )
     ),
     "linked article's slug": lambda c: _replace(
         c / "news/2020-07-08/lottery-jackpot.md", "Slug: lottery-jackpot", "Slug: lottery-jackpot-again"
@@ -598,6 +602,16 @@ def test_an_article_named_by_its_file_is_still_keyed_by_the_address_its_links_re
     before = key(linking, "bytes-1")
     linked.override_url = "news/lottery-again.html"  # the linked article moved, this file did not
     assert key(linking, "bytes-1") != before
+    # The shortcut itself: the text is not read. So the build runner names an article by its
+    # file only while its text is the object read from those bytes (read_from_identities).
     unchanged = key(plain, "bytes-1")
-    plain._content = "<p>另一段正文</p>"  # not read from these bytes: the build runner never names it so
+    plain._content = "<p>另一段正文</p>"
     assert key(plain, "bytes-1") == unchanged
+
+    # A site's own link pattern (INTRASITE_LINK_REGEX) is searched with, not the default's marks.
+    settings["INTRASITE_LINK_REGEX"] = "%(?P<what>.*?)%"
+    linked.override_url = "news/lottery.html"
+    own_pattern = article("notice", '<p>另见<a href="%filename%lottery.md">福彩</a></p>')
+    before = key(own_pattern, "bytes-1")
+    linked.override_url = "news/lottery-again.html"
+    assert key(own_pattern, "bytes-1") != before

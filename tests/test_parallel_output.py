@@ -434,9 +434,15 @@ def test_an_article_is_named_by_its_file_only_while_its_text_is_as_read(monkeypa
     digests = {f"news/{name}.md": f"digest-{name}" for name in "abc"}  # d: not an input of the reading
     reading = ArticlesReading("/nowhere", "key", digests=digests)
 
+    # Whatever hooks other tests left connected: those two conditions are tested on their own below.
+    monkeypatch.setattr(parallel_output, "may_keep_as_read", lambda settings: True)
+    monkeypatch.setattr(parallel_output, "placing_hooks_known", lambda: True)
     found = read_from_identities([generator], reading, as_read)
     assert list(found) == [id(untouched)]
     reading.digests = {**digests, "news/a.md": "another"}
     assert read_from_identities([generator], reading, as_read)[id(untouched)] != found[id(untouched)]
+    monkeypatch.setattr(parallel_output, "placing_hooks_known", lambda: False)  # a hook that may write into a text
+    assert read_from_identities([generator], reading, as_read) == {}
+    monkeypatch.setattr(parallel_output, "placing_hooks_known", lambda: True)
     monkeypatch.setattr(parallel_output, "may_keep_as_read", lambda settings: False)
     assert read_from_identities([generator], reading, as_read) == {}

@@ -249,6 +249,7 @@ class UnchangedFilesWriter(Writer):
         self.record, self.tally = record, record.tally
         if hasattr(self, "_digests"):  # not yet while __init__ runs
             self._digests.read_from = record.read_from
+            self._covered = None  # made again with this record's read_from when next needed
 
     def _reads(self, environment) -> TemplateVariables:
         reads = self._template_variables.get(id(environment))

@@ -54,6 +54,7 @@ from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.paginator import Page as PaginatorPage
 from pelican.paginator import Paginator
+from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import URLWrapper
 
 from plugins.portal_data.digests import digest_of
@@ -323,7 +324,11 @@ class ValueDigests:
         a third of this digest. The source path as Pelican set it when reading, not worked out again."""
         raw = content._get_content() if hasattr(content, "_get_content") else content._content
         read_from = self.read_from.get(id(content))
-        if read_from is not None and not may_link(raw) and not may_link(getattr(content, "_summary", None)):
+        if (
+            read_from is not None
+            and not may_link(content, raw)
+            and not may_link(content, getattr(content, "_summary", None))
+        ):
             # Its text is what its file's bytes and the settings made it (the build runner checks
             # it is still the text as read) and holds no link to another page's address: the
             # bytes name it. Resolving and digesting ten thousand texts was most of a rebuild's keys.
@@ -341,10 +346,18 @@ class ValueDigests:
         )
 
 
-def may_link(text) -> bool:
+def may_link(content: Content, text) -> bool:
     """Whether `text` may hold a link Pelican resolves to another page's address (`{filename}…`,
-    `|static|…`: its intrasite-link pattern needs one of those two marks in an attribute)."""
-    return isinstance(text, str) and ("{" in text or "|" in text)
+    `|static|…`). Pelican's own pattern needs one of those two marks, so their absence is enough
+    and costs nothing; a site with a pattern of its own (INTRASITE_LINK_REGEX) is searched with it."""
+    if not isinstance(text, str):
+        return False
+    if content.settings.get("INTRASITE_LINK_REGEX", DEFAULT_LINK_PATTERN) == DEFAULT_LINK_PATTERN:
+        return "{" in text or "|" in text
+    return content._get_intrasite_link_regex().search(text) is not None
+
+
+DEFAULT_LINK_PATTERN = DEFAULT_CONFIG["INTRASITE_LINK_REGEX"]
 
 
 class CoveredDigests(ValueDigests):
