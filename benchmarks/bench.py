@@ -22,27 +22,35 @@ from benchmarks.sites import REPO, write_hugo_site, write_settings
 WRAPPER = """
 import json, os, resource, subprocess, sys, threading, time
 
-def tree_rss_kib(pid):
-    # Resident memory of a process and all its descendants now (Linux /proc), in KiB.
-    total, pending = 0, [pid]
+def _field_kib(path, name):
+    with open(path) as handle:
+        return next((int(line.split()[1]) for line in handle if line.startswith(name)), 0)
+
+def tree_memory_kib(pid):
+    # Memory of a process and all its descendants now (Linux /proc), in KiB: the sum of their
+    # resident sets (VmRSS: a page a forked worker shares with its parent counts in each), and
+    # the sum of their proportional sets (Pss: a shared page counts once, split between them).
+    rss = pss = 0
+    pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/status") as handle:
-                total += next((int(line.split()[1]) for line in handle if line.startswith("VmRSS:")), 0)
+            rss += _field_kib(f"/proc/{current}/status", "VmRSS:")
+            pss += _field_kib(f"/proc/{current}/smaps_rollup", "Pss:")
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as handle:
                     pending += [int(child) for child in handle.read().split()]
         except (OSError, ValueError):
             pass
-    return total
+    return rss, pss
 
 started = time.monotonic()
 process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-peak = [0]
+peak = [0, 0]
 def sample():
     while process.poll() is None:
-        peak[0] = max(peak[0], tree_rss_kib(process.pid))
+        rss, pss = tree_memory_kib(process.pid)
+        peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
         time.sleep(0.05)
 threading.Thread(target=sample, daemon=True).start()
 _, errors = process.communicate()
@@ -50,7 +58,7 @@ sys.stderr.write(errors.decode("utf-8", "replace"))
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"code": process.returncode, "wall_s": time.monotonic() - started,
                   "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_mib": usage.ru_maxrss / 1024,
-                  "tree_peak_mib": peak[0] / 1024}))
+                  "tree_peak_mib": peak[0] / 1024, "tree_pss_peak_mib": peak[1] / 1024}))
 """
 LEDGER_PAGE = "disclosures/villages/*/[0-9][0-9][0-9][0-9]-[0-9][0-9]/index.html"
 
@@ -206,6 +214,11 @@ def summarise(figures: dict, counts: dict, out: dict, report: dict) -> dict:
     # The largest single process (above) understates a build whose workers run beside it: the
     # sum over the build's process tree, sampled every 50 ms, is the memory the machine needs.
     result.update({f"{name}_tree_peak_mib": round(figure["tree_peak_mib"], 1) for name, figure in figures.items()})
+    # That sum counts each page a forked worker shares with the build (copy-on-write) once per
+    # process; the proportional sum counts it once: what the processes hold between them.
+    result.update(
+        {f"{name}_tree_pss_peak_mib": round(figure["tree_pss_peak_mib"], 1) for name, figure in figures.items()}
+    )
     # Our builds' peak, the search index included (it is written inside the build).
     result["peak_mib"] = max(
         result[f"{name}_{kind}"]
@@ -238,12 +251,12 @@ TABLE = [
 
 
 def print_table(result: dict) -> None:
-    print(f"{'measurement':40} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'tree MiB':>9}")
+    print(f"{'measurement':40} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'tree MiB':>9} {'tree PSS':>9}")
     for key, label in TABLE:
         if f"{key}_s" in result:
             print(
                 f"{label:40} {result[key + '_s']:8.2f} {result[key + '_cpu_s']:8.2f} {result[key + '_peak_mib']:9.0f}"
-                f" {result[key + '_tree_peak_mib']:9.0f}"
+                f" {result[key + '_tree_peak_mib']:9.0f} {result[key + '_tree_pss_peak_mib']:9.0f}"
             )
     print(
         f"articles {result['articles']}, ledger CSVs {result['ledgers']}, ledger pages built {result['ledger_pages']}, "

@@ -93,6 +93,8 @@ def test_bench_prints_a_table_then_one_json_line(tmp_path):
         assert figures[key] > 0, key
     # the process-tree peak holds the build and the workers it runs, so it is never below the largest one
     assert figures["full_tree_peak_mib"] >= 0.9 * figures["full_peak_mib"]
+    # a shared page counts once in the proportional sum, once per process in the resident one
+    assert 0 < figures["full_tree_pss_peak_mib"] <= 1.05 * figures["full_tree_peak_mib"]
     assert (figures["articles"], figures["ledger_pages"]) == (25, 4)
     assert "our rebuild, one ledger CSV changed" in done.stdout
 
