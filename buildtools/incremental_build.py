@@ -189,16 +189,15 @@ def build_incremental(
     save_manifest(manifest_path, manifest)
     reading_kept = articles.save(os.path.abspath(base["PATH"]), content.files, content.taken_ns)
     clock.facts["incremental"]["articles_reading_kept"] = reading_kept
-    groups = record.groups
+    groups, render_keys = record.groups, record.render_keys
     if not reading_kept:
         # A content file saved while the build read it: the pages may show bytes the reading's key
         # does not name, and the generator groups are keyed by it (their pages' own keys are not).
         groups = {name: group for name, group in groups.items() if not name.startswith(GENERATOR_GROUP)}
-    render_keys = record.render_keys
-    if not reading_kept and record.read_from:
-        # Keys that name an article by its file's digest (parallel_output.read_from_identities)
-        # would name bytes the pages may not show: none is kept, the next build renders afresh.
-        render_keys = {}
+        if record.read_from:
+            # So are the keys that name an article by its file's digest
+            # (parallel_output.read_from_identities): none is kept, the next build renders afresh.
+            render_keys = {}
     save_render_keys(keys_path, render_keys, manifest["files"])
     save_file_groups(groups_path, groups, manifest["files"])
     save_state(

@@ -32,7 +32,7 @@ from itertools import chain
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, SourceFileGenerator, StaticGenerator
 
-from buildtools.articles_reading import TOOLS, may_keep_as_read, placing_hooks_known
+from buildtools.articles_reading import TEXT_ATTRIBUTES, TOOLS, may_keep_as_read, placing_hooks_known
 from plugins.build_report.build_report import content_read
 from plugins.incremental_writer.render_keys import AsPage
 from plugins.portal_data.collector import frozen_for_workers
@@ -250,7 +250,7 @@ def read_from_identities(generators: list, reading, as_read: dict[int, tuple]) -
         if entry is None or entry[0] is not content:
             continue
         before = entry[1]
-        if any(before.get(name, _ABSENT) is not vars(content).get(name, _ABSENT) for name in ("_content", "_summary")):
+        if any(before.get(name, _ABSENT) is not vars(content).get(name, _ABSENT) for name in TEXT_ATTRIBUTES):
             continue
         name = (getattr(content, "relative_source_path", None) or "").replace(os.sep, "/")
         digest = reading.digests.get(name)
