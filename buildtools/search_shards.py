@@ -34,6 +34,7 @@ from plugins.portal_data.collector import collector_paused
 from plugins.portal_data.digests import file_digest
 from plugins.portal_data.downloads import has_bytes
 from plugins.portal_data.tree import tree_files
+from plugins.portal_data.workers import return_freed_memory
 
 DEFAULTS = {
     # (regular expression on the page's path, shard name with \1 or \g<1> for its groups); first
@@ -167,6 +168,10 @@ def index_shards(
         problems, files, patched = index_one_shard(
             site_path, shard, os.path.join(store, shard), None if changed is None else documents_changed[shard]
         )
+        if not patched:
+            # The whole shard's postings are garbage now, in a heap grown by their size: given
+            # back, so that the next shard and the precompression workers start small.
+            return_freed_memory()
         update.written |= {f"{FOLDER}/{shard}/{relative}" for relative in files}
         if problems:
             update.problems = problems

@@ -1,7 +1,8 @@
 """Worker processes: how many a build may use, and the two ways it starts them.
 
-Every Linux-only call of the build is here: `os.fork`, `prctl` (a worker dies with the build)
-and `os.sched_getaffinity` (the CPUs this process may use). Where fork is missing (Windows) or
+Every Linux-only call of the build is here: `os.fork`, `prctl` (a worker dies with the build),
+`os.sched_getaffinity` (the CPUs this process may use) and glibc's `malloc_trim`
+(`return_freed_memory`). Where fork is missing (Windows) or
 refused, `build_workers` answers 1 and every caller does its work in this one process instead:
 the same pages, the same bytes, only slower. Where prctl or sched_getaffinity is missing (macOS),
 workers still run; they just count CPUs with os.cpu_count and end with their work, not the build.
@@ -15,6 +16,9 @@ workers still run; they just count CPUs with os.cpu_count and end with their wor
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import gc
 import multiprocessing
 import os
 import pickle
@@ -65,8 +69,6 @@ def die_with_parent(parent_pid: int) -> None:
     timeout, an operator's kill -9) never leaves workers writing into its folders. If the parent
     is already gone, exit now."""
     try:
-        import ctypes
-
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError, TypeError):  # not Linux: the worker still ends with its work
@@ -82,7 +84,9 @@ def _start_pool_worker(parent_pid: int, initializer, initargs) -> None:
 
 
 def process_pool(workers: int, initializer=None, initargs=()) -> ProcessPoolExecutor:
-    """`workers` forked processes that die with this one; call only when build_workers(...) > 1."""
+    """`workers` forked processes that die with this one; call only when build_workers(...) > 1.
+    Each starts as a copy of this process, so what this one has freed is given back first."""
+    return_freed_memory()
     return ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
@@ -152,3 +156,32 @@ def fork_worker(run) -> ForkedWorker:
             os._exit(code)
     os.close(write_end)
     return ForkedWorker(pid, read_end)
+
+
+def return_freed_memory() -> bool:
+    """Collect the cyclic garbage that is not frozen, then give the C library's freed heap back to
+    the operating system: True where it could (glibc's malloc_trim), False elsewhere (Windows,
+    macOS, musl), where the process just stays the size it grew to.
+
+    glibc keeps what Python frees inside its heap, and a heap that millions of small strings and
+    lists went through (one search shard's postings: up to a gigabyte at ten years' scale) stays
+    that size, in holes between what is still alive. A worker forked from it maps all of it, and
+    the build's resident memory counts those pages once per process: precompression's two workers
+    took a ten-year full build's process tree from 1.1 to 3.2 GiB (benchmarks/RESULTS.md). A few
+    tens of milliseconds; called before forking a pool and after each shard indexed whole."""
+    gc.collect()  # what a build froze is not walked: only the garbage made since
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+@functools.cache
+def _malloc_trim():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc's; musl has none
+    except (OSError, AttributeError):
+        return None
