@@ -38,6 +38,7 @@ from plugins.incremental_writer.render_keys import AsPage
 from plugins.portal_data.collector import frozen_for_workers
 from plugins.portal_data.digests import digest_of
 from plugins.portal_data.file_groups import file_group, generator_group
+from plugins.portal_data.source_checks import finish_source_checks, start_source_checks
 from plugins.portal_data.workers import ForkedWorker, build_workers, fork_worker
 
 # Generators whose output is not pages through the writer: they run in worker 0 only.
@@ -176,17 +177,25 @@ class SharedOutputPelican(Pelican):
             from pelican.utils import clean_output_dir
 
             clean_output_dir(self.output_path, self.output_retention)
-        for generator in generators:
-            if isinstance(generator, ArticlesGenerator) and self.articles_reading is not None:
-                self.articles_reading.generate_context(generator, before_keeping=lambda read: pin_content_urls([read]))
-            elif hasattr(generator, "generate_context"):
-                generator.generate_context()
-            if isinstance(generator, ArticlesGenerator):
-                pin_content_urls([generator])  # sections, editions and feeds read each url again
-                if self.articles_reading is not None:
-                    self.as_read_attributes = {id(c): (c, dict(vars(c))) for c in written_contents([generator])}
-            if hasattr(generator, "check_disabled_readers"):
-                generator.check_disabled_readers()
+        # The checks of the source files, which need nothing Pelican reads, run in a worker
+        # meanwhile; each plugin takes its result at page_generator_finalized.
+        start_source_checks(self.settings, context)
+        try:
+            for generator in generators:
+                if isinstance(generator, ArticlesGenerator) and self.articles_reading is not None:
+                    self.articles_reading.generate_context(
+                        generator, before_keeping=lambda read: pin_content_urls([read])
+                    )
+                elif hasattr(generator, "generate_context"):
+                    generator.generate_context()
+                if isinstance(generator, ArticlesGenerator):
+                    pin_content_urls([generator])  # sections, editions and feeds read each url again
+                    if self.articles_reading is not None:
+                        self.as_read_attributes = {id(c): (c, dict(vars(c))) for c in written_contents([generator])}
+                if hasattr(generator, "check_disabled_readers"):
+                    generator.check_disabled_readers()
+        finally:
+            finish_source_checks(context)
         signals.all_generators_finalized.send(generators)
         if self.articles_reading is not None:
             self.articles_reading.collect()

@@ -63,7 +63,9 @@ def computed(monkeypatch) -> collections.Counter:
 
 
 def check(content: pathlib.Path, cached: bool = True) -> list[str]:
-    """What `invoke check` and every build report, with or without the cache beside the content."""
+    """What `invoke check` and every build report, with or without the cache beside the content.
+    In one process: `computed` counts calls in this one, and with more the source checks run in a
+    worker (plugins/portal_data/test_source_checks.py shows they find the same there)."""
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
         override={
@@ -71,6 +73,7 @@ def check(content: pathlib.Path, cached: bool = True) -> list[str]:
             "CACHE_PATH": str(content.parent / "cache"),
             "CACHE_CONTENT": cached,
             "LOAD_CONTENT_CACHE": cached,
+            "BUILD_WORKERS": 1,
         },
     )
     return [str(problem) for problem in all_problems(settings)]

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from plugins.portal_data import codes, collect_problems, connect_source_check, dates, front_matter, positions
 from plugins.portal_data.content_files import markdown_files
 from plugins.portal_data.file_cache import FileCache, as_text
+from plugins.portal_data.source_checks import problems_found
 
 from . import checks, images, links
 from .checks import Field, Source, check_duplicate_titles, check_file, check_unique_slugs, encoding_problem
@@ -77,8 +78,8 @@ def content_problems(settings: dict) -> list:
 
 def check_before_writing(generator) -> None:
     """page_generator_finalized: articles and pages are read, nothing is written yet."""
-    collect_problems(generator.context, content_problems(generator.settings))
+    collect_problems(generator.context, problems_found(generator, content_problems))
 
 
 def register():
-    connect_source_check(check_before_writing)
+    connect_source_check(check_before_writing, ahead=content_problems)

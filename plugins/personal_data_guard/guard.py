@@ -18,6 +18,7 @@ from plugins.portal_data.csv_source import decode_text
 from plugins.portal_data.file_cache import FileCache, as_text
 from plugins.portal_data.plugin_settings import plugin_settings
 from plugins.portal_data.positions import line_column
+from plugins.portal_data.source_checks import problems_found
 
 from . import detectors
 from .allowlist import is_allowed, load_allowlist
@@ -141,8 +142,8 @@ def personal_data_problems(settings: dict) -> list[DataError]:
 
 def guard_before_writing(generator) -> None:
     """page_generator_finalized: every source has been read, nothing has been written."""
-    collect_problems(generator.context, personal_data_problems(generator.settings))
+    collect_problems(generator.context, problems_found(generator, personal_data_problems))
 
 
 def register():
-    connect_source_check(guard_before_writing)
+    connect_source_check(guard_before_writing, ahead=personal_data_problems)

@@ -4,7 +4,8 @@ matter (front_matter), whole numbers (numbers), Excel's CSV files (csv_source), 
 (formulas), which files a build reads (content_files), per-file results (file_cache), editors' TOML
 files (toml_source), a plugin's settings (plugin_settings), what the CSV registers share (csv_register), whether a register is sample data
 (registers_file), writing a page (page_generator). For the build too: atomic writing (atomic),
-digests (digests), the tree walk (tree) and worker processes (workers).
+digests (digests), the tree walk (tree), worker processes (workers) and the source checks run in
+one while Pelican reads (source_checks).
 
 Not a Pelican plugin itself (it has no register()); the content plugins import it.
 """

@@ -76,12 +76,20 @@ def raise_collected_problems(generators) -> None:
         raise_if_any(generators[0].context.get(PROBLEMS_KEY, []))
 
 
-def connect_source_check(check_sources) -> None:
+def connect_source_check(check_sources, ahead=None) -> None:
     """For a plugin that checks editors' source files: run `check_sources(generator)` once every
     article and page has been read and nothing is written (page_generator_finalized), and fail the
     build with every plugin's collected problems when all generators are done.
 
-    `check_sources` must be a module-level function: signals hold their handlers weakly.
+    `ahead(settings)`, when given, is the check's own work, depending on the settings and the files
+    alone: the build runner may run it ahead in a worker while Pelican reads, and `check_sources`
+    takes its result with `source_checks.problems_found(generator, ahead)`.
+
+    Both must be module-level functions: signals hold their handlers weakly.
     """
     signals.page_generator_finalized.connect(check_sources)
     signals.all_generators_finalized.connect(raise_collected_problems)
+    if ahead is not None:
+        from .source_checks import connect_ahead
+
+        connect_ahead(ahead)

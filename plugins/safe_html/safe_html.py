@@ -14,6 +14,7 @@ from pelican.contents import Static
 from plugins.portal_data import collect_problems, connect_source_check, positions
 from plugins.portal_data.content_files import markdown_files
 from plugins.portal_data.file_cache import FileCache, as_text
+from plugins.portal_data.source_checks import problems_found
 
 from . import sanitise as sanitise_module
 from .sanitise import refused_html, sanitise
@@ -38,9 +39,9 @@ def unsafe_html_problems(settings: dict) -> list:
 
 
 def refuse_before_writing(generator) -> None:
-    collect_problems(generator.context, unsafe_html_problems(generator.settings))
+    collect_problems(generator.context, problems_found(generator, unsafe_html_problems))
 
 
 def register():
     signals.content_object_init.connect(sanitise_content)
-    connect_source_check(refuse_before_writing)
+    connect_source_check(refuse_before_writing, ahead=unsafe_html_problems)
