@@ -241,6 +241,7 @@ class UnchangedFilesWriter(Writer):
         self.use_record(OutputRecord())
         self._digests = ValueDigests(self.record.read_from)
         self._template_variables: dict[int, TemplateVariables] = {}  # per Jinja environment (one per generator)
+        self._parsed_templates: dict = {}  # shared by them: each template's source parsed once
         self.group_run: _GroupRun | None = None  # the file group being written (begin_group)
         self.generator_run: _GeneratorRun | None = None  # the generator group being written
         self._covered: CoveredDigests | None = None  # digests for generator groups' keys
@@ -254,7 +255,7 @@ class UnchangedFilesWriter(Writer):
     def _reads(self, environment) -> TemplateVariables:
         reads = self._template_variables.get(id(environment))
         if reads is None or reads.environment is not environment:
-            reads = self._template_variables[id(environment)] = TemplateVariables(environment)
+            reads = self._template_variables[id(environment)] = TemplateVariables(environment, self._parsed_templates)
         return reads
 
     def page_key(self, template, variables: dict) -> str | None:
