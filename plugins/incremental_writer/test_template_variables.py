@@ -38,6 +38,5 @@ def test_every_generators_environment_shares_one_parse_of_each_template():
 def test_another_syntax_parses_the_same_text_again_and_reads_what_it_says():
     shared: dict = {}
     assert TemplateVariables(environment(), shared).of("odd.html") == {"article"}  # `<% … %>` is text here
-    assert TemplateVariables(environment(block_start_string="<%", block_end_string="%>"), shared).of(
-        "odd.html"
-    ) == {"notice", "article"}
+    other = environment(block_start_string="<%", block_end_string="%>")
+    assert TemplateVariables(other, shared).of("odd.html") == {"notice", "article"}
