@@ -168,6 +168,7 @@ def index_shards(
         problems, files, patched = index_one_shard(
             site_path, shard, os.path.join(store, shard), None if changed is None else documents_changed[shard]
         )
+        seconds = round(time.monotonic() - started, 2)
         if not patched:
             # The whole shard's postings are garbage now, in a heap grown by their size: given
             # back, so that the next shard and the precompression workers start small.
@@ -176,7 +177,7 @@ def index_shards(
         if problems:
             update.problems = problems
             return update
-        update.seconds[shard] = round(time.monotonic() - started, 2)
+        update.seconds[shard] = seconds
         if patched:
             update.patched.add(shard)
     manifest = manifest_bytes(

@@ -181,6 +181,23 @@ def test_one_changed_article_reindexes_only_its_shard(tmp_path):
     assert "/news/2020/07/giant-apple-melon/" in indexed_urls(site)["news-2020-2024"]
 
 
+def test_memory_is_given_back_after_each_shard_indexed_whole_not_after_a_patch(tmp_path, monkeypatch):
+    """Indexing a shard whole grows the process by its postings, which glibc would keep: trimmed
+    after each (plugins/portal_data/workers.return_freed_memory); a patch makes little."""
+    import buildtools.search_shards as search_shards
+
+    given_back = []
+    monkeypatch.setattr(search_shards, "return_freed_memory", lambda: given_back.append(True))
+    copy_site(tmp_path)
+    build(tmp_path)
+    assert len(given_back) == len(ALL_SHARDS)
+    given_back.clear()
+    article = tmp_path / MELON
+    article.write_text(article.read_text(encoding="utf-8") + "\n（本文有更正：瓜重十二斤。）\n", encoding="utf-8")
+    assert build(tmp_path)["search"]["patched"] == ["news-2020-2024"]
+    assert given_back == []
+
+
 def add_copy_of_lottery_article(content, day: str, slug: str) -> pathlib.Path:
     """Another 社会 article with the same tags, so removing it empties no section or tag page."""
     source = (content / "news/2020-07-08/lottery-jackpot.md").read_text(encoding="utf-8")

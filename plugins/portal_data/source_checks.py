@@ -24,8 +24,8 @@ from blinker import ANY, Signal
 from .workers import ForkedWorker, build_workers, fork_worker
 
 # The checks that depend on the settings and the source files alone: `problems_of(settings)`.
-# A signal holds its receivers weakly, as Pelican's do (plugins pass module-level functions), and
-# enumerates them in the order they were connected.
+# A signal holds its receivers weakly, as Pelican's do (plugins pass module-level functions); it
+# lists them in no set order, and each result is taken by the check's name.
 AHEAD_CHECKS = Signal("portal_data.source_checks")
 # The worker running them, in the build's shared context while reading; gone before writing.
 CONTEXT_KEY = "_source_checks_ahead"
@@ -82,15 +82,16 @@ def _run_all(checks: list, settings: dict) -> dict[str, list]:
     reach the build's log (a warning fails the build: buildtools/stages.run_pelican)."""
     found = {}
     root = logging.getLogger()
+    handlers = root.handlers
     for problems_of in checks:
         logged = _Logged()
-        root.addHandler(logged)
+        root.handlers = [logged]  # only counted here: the build's run prints and collects them
         try:
             problems = list(problems_of(settings))
         except Exception:  # noqa: BLE001
             continue
         finally:
-            root.removeHandler(logged)
+            root.handlers = handlers
         if not logged.records:
             found[check_name(problems_of)] = problems
     return found
@@ -100,8 +101,13 @@ def start_source_checks(settings: dict, context: dict) -> None:
     """Fork a worker running every connected check, when the build may use more than one
     process; `finish_source_checks(context)` must follow, however reading ends."""
     checks = list(AHEAD_CHECKS.receivers_for(ANY))
-    if checks and build_workers(settings) > 1:
-        context[CONTEXT_KEY] = ChecksAhead(fork_worker(functools.partial(_run_all, checks, settings)))
+    if not checks or build_workers(settings) < 2:
+        return
+    try:
+        worker = fork_worker(functools.partial(_run_all, checks, settings))
+    except OSError:  # no process to spare now (EAGAIN, ENOMEM): each check runs where it always did
+        return
+    context[CONTEXT_KEY] = ChecksAhead(worker)
 
 
 def finish_source_checks(context: dict) -> None:

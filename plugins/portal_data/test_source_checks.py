@@ -43,6 +43,12 @@ def logs_a_warning(settings):
     return [DataError("news/a.md", 1, 1, "pid", str(os.getpid()))]
 
 
+def fails_in_a_worker(settings):
+    if os.getpid() != PARENT:
+        raise KeyError("PATH")
+    return [DataError("news/a.md", 1, 1, "pid", str(os.getpid()))]
+
+
 def takes_its_time(settings):
     if os.getpid() != PARENT:
         time.sleep(60)
@@ -96,6 +102,20 @@ def test_with_one_worker_nothing_is_forked_and_the_check_runs_here(connected):
     assert problem.message == str(os.getpid())
 
 
+def test_a_fork_refused_leaves_every_check_to_this_process(connected, monkeypatch):
+    def refuse(run):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(source_checks, "fork_worker", refuse)
+    monkeypatch.setattr(source_checks, "build_workers", lambda settings: 2)
+    connected(found_in_which_process)
+    reading = Reading(workers=2)
+    start_source_checks(reading.settings, reading.context)
+    assert CONTEXT_KEY not in reading.context
+    [problem] = problems_found(reading, found_in_which_process)
+    assert problem.message == str(os.getpid())
+
+
 @needs_fork
 def test_a_worker_that_dies_leaves_the_check_to_this_process(connected):
     connected(dies_in_a_worker)
@@ -106,6 +126,20 @@ def test_a_worker_that_dies_leaves_the_check_to_this_process(connected):
     finally:
         finish_source_checks(reading.context)
     assert problem.message == str(os.getpid())
+
+
+@needs_fork
+def test_a_check_that_raises_in_the_worker_runs_again_here_where_its_exception_fails_the_build(connected):
+    """Never an empty result in its place: a check that crashed would pass the build silently."""
+    connected(fails_in_a_worker, found_in_which_process)
+    reading = Reading(workers=2)
+    start_source_checks(reading.settings, reading.context)
+    try:
+        [again] = problems_found(reading, fails_in_a_worker)
+        [ahead] = problems_found(reading, found_in_which_process)
+    finally:
+        finish_source_checks(reading.context)
+    assert again.message == str(os.getpid()) != ahead.message  # the other check's result still came from the worker
 
 
 @needs_fork
