@@ -183,5 +183,5 @@ def _malloc_trim():
         return None
     try:
         return ctypes.CDLL(None).malloc_trim  # glibc's; musl has none
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no C library to load (as die_with_parent)
         return None
