@@ -63,6 +63,18 @@ class Reading:
         self.context = {}
 
 
+def found_in(*checks) -> list[str]:
+    """Each check's one problem, taken as a two-worker build takes it (the worker started with
+    reading, each result taken at page_generator_finalized, the worker finished): the process it
+    was found in."""
+    reading = Reading(workers=2)
+    start_source_checks(reading.settings, reading.context)
+    try:
+        return [problem.message for check in checks for problem in problems_found(reading, check)]
+    finally:
+        finish_source_checks(reading.context)
+
+
 @pytest.fixture
 def connected():
     """Connect test checks for one test only: the signal is the process's, and every build in it
@@ -119,40 +131,22 @@ def test_a_fork_refused_leaves_every_check_to_this_process(connected, monkeypatc
 @needs_fork
 def test_a_worker_that_dies_leaves_the_check_to_this_process(connected):
     connected(dies_in_a_worker)
-    reading = Reading(workers=2)
-    start_source_checks(reading.settings, reading.context)
-    try:
-        [problem] = problems_found(reading, dies_in_a_worker)
-    finally:
-        finish_source_checks(reading.context)
-    assert problem.message == str(os.getpid())
+    assert found_in(dies_in_a_worker) == [str(os.getpid())]
 
 
 @needs_fork
 def test_a_check_that_raises_in_the_worker_runs_again_here_where_its_exception_fails_the_build(connected):
     """Never an empty result in its place: a check that crashed would pass the build silently."""
     connected(fails_in_a_worker, found_in_which_process)
-    reading = Reading(workers=2)
-    start_source_checks(reading.settings, reading.context)
-    try:
-        [again] = problems_found(reading, fails_in_a_worker)
-        [ahead] = problems_found(reading, found_in_which_process)
-    finally:
-        finish_source_checks(reading.context)
-    assert again.message == str(os.getpid()) != ahead.message  # the other check's result still came from the worker
+    again, ahead = found_in(fails_in_a_worker, found_in_which_process)
+    assert again == str(os.getpid()) != ahead  # the other check's result still came from the worker
 
 
 @needs_fork
 def test_a_check_that_logs_runs_again_here_where_the_build_collects_its_messages(connected, caplog):
     connected(logs_a_warning, found_in_which_process)
-    reading = Reading(workers=2)
-    start_source_checks(reading.settings, reading.context)
-    try:
-        [logged] = problems_found(reading, logs_a_warning)
-        [quiet] = problems_found(reading, found_in_which_process)
-    finally:
-        finish_source_checks(reading.context)
-    assert logged.message == str(os.getpid()) != quiet.message
+    logged, quiet = found_in(logs_a_warning, found_in_which_process)
+    assert logged == str(os.getpid()) != quiet
     assert [record.getMessage() for record in caplog.records] == [f"在 {os.getpid()} 里发现了问题"]
 
 
