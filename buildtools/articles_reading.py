@@ -121,6 +121,10 @@ class ArticlesReading:
     digests: dict[str, str] = field(default_factory=dict)
     articles_not_read_again: int = 0  # files whose article was the one kept as read
     articles_spliced: int = 0  # articles read again into the kept reading (_splice)
+    # After a splice: the key of the reading spliced into, and the source names of the articles
+    # read again (a generator group keeps the pages that did not show them, parallel_output).
+    spliced_from: str = ""
+    spliced: frozenset[str] = frozenset()
     # The names of the content files that are not inputs of the reading (the CSV data files): a
     # link from an article to one resolves by its name (buildtools/parallel_output.generator_inputs).
     other_files: str = ""
@@ -348,6 +352,7 @@ class ArticlesReading:
             kept_as_read[name] = (self.digests[name], pickled)
         self.as_read = kept_as_read
         self.articles_spliced = len(replacements)
+        self.spliced_from, self.spliced = inputs["key"], frozenset(changed)
         self.articles_not_read_again = len(kept_as_read) - len(replacements)
         return True
 

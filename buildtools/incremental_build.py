@@ -318,7 +318,7 @@ def load_file_groups(path: str) -> dict[str, list]:
     def well_formed(group) -> bool:
         return (
             isinstance(group, list)
-            and len(group) == 4
+            and len(group) in (4, 5)
             and isinstance(group[0], str)
             and isinstance(group[1], list)
             and all(isinstance(name, str) for name in group[1])
@@ -332,6 +332,21 @@ def load_file_groups(path: str) -> dict[str, list]:
                 for entry in group[2]
             )
             and (group[3] is None or isinstance(group[3], str))
+            and (len(group) == 4 or well_formed_reach(group[4], len(group[2])))
+        )
+
+    def well_formed_reach(reach, files: int) -> bool:  # a generator group's (incremental_writer)
+        return (
+            isinstance(reach, dict)
+            and isinstance(reach.get("names"), list)
+            and all(isinstance(name, str) for name in reach["names"])
+            and isinstance(reach.get("reach"), list)
+            and len(reach["reach"]) == files
+            and all(
+                row is None
+                or (isinstance(row, list) and all(type(at) is int and 0 <= at < len(reach["names"]) for at in row))
+                for row in reach["reach"]
+            )
         )
 
     return {folder: group for folder, group in load_render_keys(path).items() if well_formed(group)}

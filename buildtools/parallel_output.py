@@ -270,8 +270,10 @@ def read_from_identities(generators: list, reading, as_read: dict[int, tuple]) -
 
 def generator_inputs(generators: list, reading, as_read: dict[int, tuple], context: dict) -> dict[int, tuple]:
     """The generator groups (plugins/portal_data/file_groups.generator_group), by the
-    generator's id: (name, inputs, covered, provided), when the kept reading's key decides what
-    the generator read (buildtools/articles_reading.py).
+    generator's id: (name, inputs, covered, provided, splice), when the kept reading's key decides
+    what the generator read (buildtools/articles_reading.py). `splice`, when articles whose text
+    alone changed were spliced into the kept reading: the inputs with that reading's key instead,
+    and the names of those articles (the writer then keeps each page that did not show them).
 
     Its pages show the articles and pages as read (decided by the files' bytes: the reading's key),
     the names of the other content files (a link to a CSV resolves by its name), which article is
@@ -286,6 +288,10 @@ def generator_inputs(generators: list, reading, as_read: dict[int, tuple], conte
     3,000 editions): its inputs are that state, the reading's key and the CSV names."""
     if reading is None or not as_read:
         return {}
+
+    def splice(rest: list) -> tuple | None:
+        return ([reading.spliced_from, *rest], reading.spliced) if reading.spliced else None
+
     groups = {}
     covered = frozenset(id(content) for content in written_contents(generators))
     for generator in generators:
@@ -301,8 +307,8 @@ def generator_inputs(generators: list, reading, as_read: dict[int, tuple], conte
         }
         provided = frozenset(name for name, value in context.items() if id(value) in own)
         if callable(group_state):
-            inputs = [reading.key, reading.other_files, group_state()]
-            groups[id(generator)] = (type(generator).__name__, inputs, covered, provided)
+            rest = [reading.other_files, group_state()]
+            groups[id(generator)] = (type(generator).__name__, [reading.key, *rest], covered, provided, splice(rest))
             continue
         lists = [
             [name, [getattr(content, "relative_source_path", None) for content in getattr(generator, name, ())]]
@@ -321,8 +327,8 @@ def generator_inputs(generators: list, reading, as_read: dict[int, tuple], conte
                     **{name: "<removed>" for name in before.keys() - now.keys()},
                 }
             )
-        inputs = [reading.key, reading.other_files, lists, attached]
-        groups[id(generator)] = (type(generator).__name__, inputs, covered, provided)
+        rest = [reading.other_files, lists, attached]
+        groups[id(generator)] = (type(generator).__name__, [reading.key, *rest], covered, provided, splice(rest))
     return groups
 
 

@@ -90,7 +90,14 @@ def test_an_unchanged_group_is_kept_whole_with_what_writing_it_leaves_behind(tmp
     writer, generator = writer_for(tmp_path, record), Generator()
     assert generator.write(writer, "a/b/village", ["2020-01", "2020-02"])
     assert generator.rendered == []
-    assert writer.record.tally == {"written": 0, "kept": 0, "not_rendered": 3, "groups_kept": 1, "generators_kept": 0}
+    assert writer.record.tally == {
+        "written": 0,
+        "kept": 0,
+        "not_rendered": 3,
+        "groups_kept": 1,
+        "generators_kept": 0,
+        "generators_kept_in_part": 0,
+    }
     assert writer.record.render_keys == record.render_keys  # saved again for the build after
     assert writer.record.paths == {str(tmp_path / name) for name in record.render_keys}
     assert writer.record.groups == record.groups
@@ -376,7 +383,10 @@ class WholeGenerator(Generator):
 def whole_first_build(tmp_path, inputs="一") -> Previous:
     writer = writer_for(tmp_path)
     assert not WholeGenerator().write_all(writer, inputs)
-    key, templates, listed, localsiteurl = writer.record.groups["@Whole/0-of-1"]
+    key, templates, listed, localsiteurl, reach = writer.record.groups["@Whole/0-of-1"]
+    # What each file's key digested of articles and pages (none here); the feed, with no key of
+    # its own, counts as showing every article.
+    assert reach == {"names": [], "reach": [[], [], None, [], [], []]}
     assert [entry[:2] for entry in listed] == [
         ["a/b/village/2020-01/index.html", "page"],
         ["a/b/village/items.csv", "file"],
@@ -395,7 +405,14 @@ def test_an_unchanged_generator_group_is_kept_with_its_file_groups_and_what_writ
     writer, generator = writer_for(tmp_path, record), WholeGenerator()
     assert generator.write_all(writer, "一")
     assert generator.rendered == []
-    assert writer.record.tally == {"written": 0, "kept": 0, "not_rendered": 6, "groups_kept": 1, "generators_kept": 1}
+    assert writer.record.tally == {
+        "written": 0,
+        "kept": 0,
+        "not_rendered": 6,
+        "groups_kept": 1,
+        "generators_kept": 1,
+        "generators_kept_in_part": 0,
+    }
     assert writer.record.groups == record.groups  # the file group inside it too, for the build after
     assert writer.record.render_keys == record.render_keys
     assert writer.record.paths == {str(tmp_path / name) for name in record.render_keys}
@@ -497,8 +514,8 @@ def test_an_audit_fails_the_build_when_a_generator_groups_inputs_leave_something
 
     def without_the_reading(*args):
         return {
-            key: (name, values[1:2] if name == generator else values, covered, provided)
-            for key, (name, values, covered, provided) in inputs(*args).items()
+            key: (name, values[1:2] if name == generator else values, covered, provided, splice)
+            for key, (name, values, covered, provided, splice) in inputs(*args).items()
         }
 
     monkeypatch.setattr(parallel_output, "generator_inputs", without_the_reading)
@@ -521,6 +538,7 @@ def test_a_generator_with_a_group_state_is_one_group_of_that_state_and_the_readi
 
     class Reading:
         key, other_files = "reading", "csv names"
+        spliced_from, spliced = "", frozenset()
 
         @staticmethod
         def decides_articles(settings):
@@ -528,14 +546,16 @@ def test_a_generator_with_a_group_state_is_one_group_of_that_state_and_the_readi
 
     editions = Editions()
     context = {"editions": editions.editions, "latest_edition": "2020-07-01"}
+    state = [{"EDITIONS_URL": "editions/"}, ["2020-07-01"]]
     assert generator_inputs([editions], Reading(), {1: {}}, context) == {
-        id(editions): (
-            "Editions",
-            ["reading", "csv names", [{"EDITIONS_URL": "editions/"}, ["2020-07-01"]]],
-            frozenset(),
-            frozenset({"editions"}),
-        )
+        id(editions): ("Editions", ["reading", "csv names", state], frozenset(), frozenset({"editions"}), None)
     }
+    # After a correction spliced into the kept reading: the same inputs with that reading's key,
+    # and the corrected articles, by which the writer keeps the pages that did not show them.
+    spliced = Reading()
+    spliced.spliced_from, spliced.spliced = "reading before", frozenset({"news/a.md"})
+    ((*_, splice),) = generator_inputs([editions], spliced, {1: {}}, context).values()
+    assert splice == (["reading before", "csv names", state], frozenset({"news/a.md"}))
 
 
 def test_the_articles_generator_groups_inputs_hold_what_plugins_attach_after_reading():
@@ -549,6 +569,7 @@ def test_the_articles_generator_groups_inputs_hold_what_plugins_attach_after_rea
 
     class Reading:
         key, other_files = "reading", "csv names"
+        spliced_from, spliced = "", frozenset()
 
         @staticmethod
         def decides_articles(settings):
@@ -564,7 +585,9 @@ def test_the_articles_generator_groups_inputs_hold_what_plugins_attach_after_rea
     as_read = {id(article): (article, dict(vars(article))) for article in (first, second)}
 
     def inputs():
-        ((name, values, covered, provided),) = generator_inputs([generator], Reading(), as_read, context).values()
+        ((name, values, covered, provided, _splice),) = generator_inputs(
+            [generator], Reading(), as_read, context
+        ).values()
         assert name == "LinearArchivesGenerator" and covered == {id(first), id(second)}
         assert provided == {"articles", "dates"}  # the generator's own lists, not a setting that is None
         return values

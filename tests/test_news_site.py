@@ -203,3 +203,18 @@ def test_footer_shows_registration_numbers_once_configured(tmp_path):
 def test_elder_mode_switch_works_without_javascript(page):
     toggle = page(article_url("lottery-jackpot")).select_one(".lp-elder-toggle")
     assert toggle.select_one("[data-elder-mode=on]")["href"] == "#lp-elder"
+
+
+def count_of(item) -> int:
+    return int(re.search(r"（(\d+) 篇）", item.get_text()).group(1))
+
+
+@pytest.mark.parametrize("index", ["tag/", "author/", "archives/"])
+def test_tags_authors_and_archives_count_the_articles_each_list_holds(site, page, index):
+    """The index pages of tags, authors and archives show each list's size (plugins/news_article
+    list_counts, not the lists themselves): each count is the cards on that list's own page."""
+    items = page(index).select(".lp-list__item, .lp-archive-year h2")
+    assert len(items) >= 2
+    for item in items:
+        listed = page(urllib.parse.urljoin(index, item.a["href"]))
+        assert count_of(item) == len(listed.select("article.lp-card")) > 0, item

@@ -108,7 +108,14 @@ class OutputRecord:
     ):
         self.paths: set[str] = set()
         self.written: set[str] = set()
-        self.tally = {"written": 0, "kept": 0, "not_rendered": 0, "groups_kept": 0, "generators_kept": 0}
+        self.tally = {
+            "written": 0,
+            "kept": 0,
+            "not_rendered": 0,
+            "groups_kept": 0,
+            "generators_kept": 0,
+            "generators_kept_in_part": 0,  # after a correction: all but the pages showing it
+        }
         self.previous_keys = previous_keys  # output-relative path -> [key, size, mtime_ns]; None: render all
         self.render_keys: dict[str, str] = {}  # this build's keys, saved by the runner after a clean build
         self.audit = audit  # render anyway and list pages whose key matched but bytes differ
@@ -175,10 +182,18 @@ class _KeyedTemplate:
             return NOT_MINE
         if record.previous_keys is None:  # sharing the output without render keys (a plain run)
             return self.template.render(variables)
-        key = self.writer.page_key(self.template, variables) if relative else None
-        for run in (self.writer.group_run, self.writer.generator_run):
+        generator_run = self.writer.generator_run
+        for run in (self.writer.group_run, generator_run):
             if run is not None:
                 run.templates.add(self.template.name)
+        if relative and generator_run is not None and generator_run.keeping:
+            kept = generator_run.keep_page(relative)
+            if kept is not None:  # it did not reach a corrected article (begin_generator_group)
+                record.render_keys[relative] = kept
+                return NOT_RENDERED
+        key = self.writer.page_key(self.template, variables) if relative else None
+        if relative and generator_run is not None:
+            generator_run.reached(relative, self.writer._digests.reach() if key is not None else None)
         if key is None:
             return self.template.render(variables)
         record.render_keys[relative] = key
@@ -214,16 +229,55 @@ class _GroupRun:
 
 class _GeneratorRun(_GroupRun):
     """A generator's files in this worker's share being written (begin_generator_group); `folder`
-    is the name its record is saved under, its files lie anywhere."""
+    is the name its record is saved under, its files lie anywhere.
 
-    def __init__(self, name, inputs_digest, generator, localsiteurl, previous, digests, provided):
+    `reach`: each file's articles and pages (source names) its key digested, None where unknown
+    (no key of its own); saved with the group, so that after a correction the files that did not
+    reach the corrected article are kept (`keeping`: output-relative path -> (its key, its reach))."""
+
+    def __init__(self, name, inputs_digest, generator, localsiteurl, previous, digests, provided, keeping=None):
         super().__init__(name, inputs_digest, generator, localsiteurl, previous)
         self.digests, self.provided = digests, provided
+        self.reach: dict[str, frozenset[str] | None] = {}
+        self.keeping: dict[str, tuple[str, frozenset[str]]] = keeping or {}
+        if self.keeping:
+            # The pages kept unrendered used the last build's templates: the key reads what they read.
+            self.templates.update(previous[1])
 
     def add(self, relative: str, kind: str, override: bool = False) -> None:
         if override:  # Pelican's special case, as for a file group
             self.recordable = False
-        self.files[os.path.normpath(relative).replace(os.sep, "/")] = kind
+        self.files[_normalised(relative)] = kind
+
+    def reached(self, relative: str, names: frozenset[str] | None) -> None:
+        self.reach[_normalised(relative)] = names
+
+    def keep_page(self, relative: str) -> str | None:
+        """The last build's key of a file kept after a correction (its reach carried over), else None."""
+        relative = _normalised(relative)
+        kept = self.keeping.get(relative)
+        if kept is None:
+            return None
+        self.reach[relative] = kept[1]
+        return kept[0]
+
+    def reach_record(self, files: list) -> dict:
+        """The reach of `files` (the group's [path, kind, key] entries) as saved with the group:
+        the source names once, and per file the positions of those it reached (None: unknown,
+        and a file with no key of its own always counts as reaching every article)."""
+        positions: dict[str, int] = {}
+        rows = []
+        for relative, _kind, own in files:
+            names = self.reach.get(relative)
+            if names is None or own.startswith(IN_GENERATOR_GROUP):
+                rows.append(None)
+                continue
+            rows.append(sorted(positions.setdefault(name, len(positions)) for name in names))
+        return {"names": list(positions), "reach": rows}
+
+
+def _normalised(relative: str) -> str:
+    return os.path.normpath(relative).replace(os.sep, "/")
 
 
 # How a generator group's record is named among the file groups (a folder never starts with it).
@@ -300,6 +354,16 @@ class UnchangedFilesWriter(Writer):
             if previous[3]:
                 generator.context["localsiteurl"] = previous[3]
             return True
+        run = self.generator_run
+        if (
+            previous is not None
+            and run is not None
+            and run.keeping
+            and all(entry[0] in run.keeping for entry in previous[2])
+            and self._keep_group(folder, previous, generator, reach=None)
+        ):
+            return True  # none of its files reached the corrected articles (begin_generator_group)
+        self._digests.start_reach()
         try:
             inputs_digest = digest_of("group", folder, self._digests.digest(inputs))
         except Unkeyable:
@@ -307,7 +371,9 @@ class UnchangedFilesWriter(Writer):
         localsiteurl = generator.context.get("localsiteurl")
         if previous is not None and not record.audit:
             key = self._group_key(inputs_digest, previous[1], generator, localsiteurl)
-            if key is not None and key == previous[0] and self._keep_group(folder, previous, generator):
+            # What the group's key reached stands for each of its files in a generator group's record.
+            reach = self._digests.reach()
+            if key is not None and key == previous[0] and self._keep_group(folder, previous, generator, reach):
                 return True
         self.group_run = _GroupRun(folder, inputs_digest, generator, localsiteurl, previous)
         return False
@@ -328,7 +394,9 @@ class UnchangedFilesWriter(Writer):
         self.record.groups[run.folder] = [key, templates, files, run.generator.context.get("localsiteurl")]
         self._audit_group(run, key, files, "文件组")
 
-    def begin_generator_group(self, generator, name: str, inputs, covered: frozenset[int], provided) -> bool:
+    def begin_generator_group(
+        self, generator, name: str, inputs, covered: frozenset[int], provided, splice=None
+    ) -> bool:
         """Start a generator group: every file `generator` writes in this worker's share until
         end_generator_group (its whole generate_output), made from `inputs` and the settings.
         `inputs` must hold every value those files show that is not in the shared context:
@@ -337,11 +405,19 @@ class UnchangedFilesWriter(Writer):
         `covered`: the ids of the articles and pages those files decide, digested by name alone
         (render_keys.CoveredDigests); `provided`: the context's names whose values are the
         generator's own lists, which the inputs hold, so no template's reading of them is digested.
+        `splice`, after articles whose text alone changed were read into the kept reading:
+        (the inputs as they were before, the source names of those articles).
 
         True: the key is the last clean build's and every file of the share is as that build left
         it, so they are all kept, with the file groups written inside it (a month of news) and
         what writing them leaves behind (file_groups' rules). Each worker keeps its own share's;
         an audit keeps none and reports each file whose own key changed while the group's did not.
+
+        After a splice, when the key made with the inputs as they were before is the last build's,
+        the only change is the corrected articles' text: each file whose key did not reach one of
+        them (the group's record says which articles each file's key digested) and is as that build
+        left it is kept unrendered (`_GeneratorRun.keeping`); the others are keyed and rendered.
+
         A kept generator sends none of the signals its writing would (`content_written`,
         `article_generator_write_article`, `feed_written`, `article_writer_finalized`): no
         plugin here receives them."""
@@ -360,12 +436,45 @@ class UnchangedFilesWriter(Writer):
             return False
         localsiteurl = generator.context.get("localsiteurl")
         previous = record.previous_groups.get(name)
+        keeping = {}
         if previous is not None and not record.audit:
             key = self._group_key(inputs_digest, previous[1], generator, localsiteurl, digests, provided)
             if key is not None and key == previous[0] and self._keep_generator(name, previous, generator):
                 return True
-        self.generator_run = _GeneratorRun(name, inputs_digest, generator, localsiteurl, previous, digests, provided)
+            if splice is not None:
+                keeping = self._keeping_after_splice(name, previous, splice, generator, localsiteurl, digests, provided)
+                self.tally["generators_kept_in_part"] += bool(keeping)
+        self.generator_run = _GeneratorRun(
+            name, inputs_digest, generator, localsiteurl, previous, digests, provided, keeping
+        )
         return False
+
+    def _keeping_after_splice(self, name, previous, splice, generator, localsiteurl, digests, provided) -> dict:
+        """The files of a generator group to keep after a splice (begin_generator_group): path ->
+        (its key, its reach); empty when the group changed in anything but the corrected text."""
+        before, spliced = splice
+        if len(previous) < 5:
+            return {}
+        try:
+            inputs_digest = digest_of("generator-group", name, digests.digest(before))
+        except Unkeyable:
+            return {}
+        if self._group_key(inputs_digest, previous[1], generator, localsiteurl, digests, provided) != previous[0]:
+            return {}
+        names = previous[4]["names"]
+        hit = {position for position, source in enumerate(names) if source in spliced}
+        keeping = {}
+        for (relative, _kind, key), reach in zip(previous[2], previous[4]["reach"]):
+            if reach is None or not hit.isdisjoint(reach):
+                continue
+            recorded = self.record.previous_keys.get(relative)
+            if (
+                recorded
+                and recorded[0] == key
+                and _unchanged_since(recorded, key, sanitised_join(self.output_path, relative))
+            ):
+                keeping[relative] = (key, frozenset(names[position] for position in reach))
+        return keeping
 
     def end_generator_group(self, completed: bool = True) -> None:
         """The generator's files are written: record its group (not when writing failed, a page
@@ -385,7 +494,13 @@ class UnchangedFilesWriter(Writer):
             if own is None:
                 own = keys[relative] = f"{IN_GENERATOR_GROUP}{key}"
             files.append([relative, kind, own])
-        self.record.groups[run.folder] = [key, templates, files, run.generator.context.get("localsiteurl")]
+        self.record.groups[run.folder] = [
+            key,
+            templates,
+            files,
+            run.generator.context.get("localsiteurl"),
+            run.reach_record(files),
+        ]
         self._audit_group(run, key, files, "生成器组")
 
     def _audit_group(self, run: _GroupRun, key: str, files: list, kind: str) -> None:
@@ -444,19 +559,22 @@ class UnchangedFilesWriter(Writer):
             return None
         return digest_of("group-key", *parts)
 
-    def _keep_group(self, folder: str, previous: list, generator) -> bool:
-        if not self._keep_files(previous, generator):
+    def _keep_group(self, folder: str, previous: list, generator, reach: frozenset[str] | None = None) -> bool:
+        """Keep a file group's files (_keep_files); inside a generator group each counts as reaching
+        `reach` (what the group's key digested), or what its page reached when the generator group
+        keeps it after a correction (reach None)."""
+        if not self._keep_files(previous, generator, reach):
             return False
         self.record.groups[folder] = previous
         self.tally["groups_kept"] += 1
         return True
 
-    def _keep_files(self, previous: list, generator) -> bool:
+    def _keep_files(self, previous: list, generator, reach: frozenset[str] | None = None) -> bool:
         """Keep a group's files when each is as the last clean build left it; what writing them
         would have left behind is left: Pelican's record of each page (a second write to its path
         is refused), the writer's record (not stale, its render key saved again), the context's
         `localsiteurl` as the group's last page set it."""
-        _key, _templates, files, localsiteurl = previous
+        files, localsiteurl = previous[2], previous[3]
         kept = []
         for relative, kind, key in files:
             recorded = self.record.previous_keys.get(relative)
@@ -475,6 +593,8 @@ class UnchangedFilesWriter(Writer):
             self.tally["not_rendered"] += 1
             if self.generator_run is not None:  # a file group kept inside a generator group
                 self.generator_run.add(relative, kind)
+                if reach is not None or self.generator_run.keep_page(relative) is None:
+                    self.generator_run.reached(relative, reach)
         if self.generator_run is not None:
             # Its templates are the generator group's too: its key must read what they read,
             # although none of them is rendered in this build.
@@ -497,14 +617,24 @@ class UnchangedFilesWriter(Writer):
         if not self.record.mine(relative):
             self.record.paths.add(os.path.abspath(path))  # another worker writes or keeps it
             return
-        if self.generator_run is not None:
-            self.generator_run.add(relative, FILE)
+        run = self.generator_run
+        if run is not None:
+            run.add(relative, FILE)
+            kept = run.keep_page(relative) if run.keeping else None
+            if kept is not None:  # it did not reach a corrected article (begin_generator_group)
+                self.record.render_keys[relative] = kept
+                self.record.paths.add(os.path.abspath(path))
+                self.record.tally["not_rendered"] += 1
+                return
         key = None
         if self.record.previous_keys is not None:
+            self._digests.start_reach()
             try:
                 key = digest_of("file", relative, self._digests.digest(inputs))
             except Unkeyable:
                 key = None
+            if run is not None:
+                run.reached(relative, self._digests.reach() if key is not None else None)
         if key is not None:
             self.record.render_keys[relative] = key
             if _unchanged_since(self.record.previous_keys.get(relative), key, path):
@@ -531,11 +661,19 @@ class UnchangedFilesWriter(Writer):
         url=None,
         **kwargs,
     ):
-        if self.record.workers > 1 and name and not self._paginates(paginated, template_name, kwargs):
-            path = sanitised_join(self.output_path, name)
-            if not self.record.mine(os.path.relpath(path, self.output_path)):
-                self._another_workers_page(path, name, context, relative_urls, override_output, kwargs)
-                return None
+        run = self.generator_run
+        if (self.record.workers > 1 or (run is not None and run.keeping)) and name:
+            if not self._paginates(paginated, template_name, kwargs):
+                path = sanitised_join(self.output_path, name)
+                relative = os.path.relpath(path, self.output_path)
+                if not self.record.mine(relative):
+                    self._another_workers_page(path, name, context, relative_urls, override_output, kwargs)
+                    return None
+                kept = run.keep_page(relative) if run is not None and run.keeping and not override_output else None
+                if kept is not None:  # it did not reach a corrected article (begin_generator_group)
+                    self.record.render_keys[_normalised(relative)] = kept
+                    self._another_workers_page(path, name, context, relative_urls, override_output, kwargs)
+                    return None
         if self.record.previous_keys is not None or self.record.workers > 1:
             template = _KeyedTemplate(template, self)
         return super().write_file(
@@ -550,7 +688,8 @@ class UnchangedFilesWriter(Writer):
         return bool(paginated) and template_name in self.settings["PAGINATED_TEMPLATES"]
 
     def _another_workers_page(self, path, name, context, relative_urls, override, kwargs) -> None:
-        """What Pelican's write_file leaves behind for a page another worker renders, without the
+        """What Pelican's write_file leaves behind for a page another worker renders (or one kept
+        unrendered after a correction, begin_generator_group), without the
         copy of the whole context, the folders and the template call it makes per page: at ten
         years that was 2 s of every worker's share. Left behind: the shared context's
         `localsiteurl` (Pelican sets it before rendering, and a later page's links read it) and
@@ -564,7 +703,10 @@ class UnchangedFilesWriter(Writer):
         localsiteurl = kwargs.get("localsiteurl", localsiteurl)
         if localsiteurl:
             context["localsiteurl"] = localsiteurl
-        self._open_w(path, "utf-8", override=override).close()
+        # Another worker's file is discarded unwritten; one of this share kept (a generator group
+        # after a correction) is tallied and left as it is.
+        with self._open_w(path, "utf-8", override=override) as handle:
+            handle.write(NOT_RENDERED)
 
     def _open_w(self, filename, encoding, override=False):
         relative = os.path.relpath(filename, self.output_path)  # as output_relative

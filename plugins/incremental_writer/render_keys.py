@@ -46,6 +46,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
+import os
 import pathlib
 
 import jinja2
@@ -235,13 +236,27 @@ class ValueDigests:
     is never reused for another object while its digest is remembered."""
 
     def __init__(self, read_from: dict[int, str] | None = None):
-        self._memo: dict[int, tuple[object, str]] = {}
+        # id -> (the object, its digest, the source names of the articles and pages it reached)
+        self._memo: dict[int, tuple[object, str, frozenset[str]]] = {}
         self._active: set[int] = set()  # objects being digested: meeting one again is a cycle
         # Articles by what they were read from (id -> digest of the source file's name and bytes),
         # where the build knows each depends on those bytes and the settings alone: see _content.
         self.read_from = read_from if read_from is not None else {}
+        # The source names of the articles and pages digested since start_reach(), including
+        # those inside a remembered object's digest: what a key "reached" (a generator group
+        # keeps the pages that did not reach a corrected article, incremental_writer).
+        self._reached: set[str] = set()
+
+    def start_reach(self) -> None:
+        self._reached = set()
+
+    def reach(self) -> frozenset[str]:
+        """The source names of every article and page digested since start_reach()."""
+        return frozenset(self._reached)
 
     def page_key(self, template_name: str, variables: dict, names: frozenset[str]) -> str:
+        """The page's render key; reach() then names every article and page it digested."""
+        self.start_reach()
         parts = [template_name]
         for name in sorted(names):
             if name in variables:
@@ -278,15 +293,20 @@ class ValueDigests:
             return self._mapping(value, depth)
         remembered = self._memo.get(id(value))
         if remembered is not None and remembered[0] is value:
+            if remembered[2]:
+                self._reached |= remembered[2]
             return remembered[1]
         if id(value) in self._active:
             raise Unkeyable(f"a cycle through a {type(value).__qualname__}")
         self._active.add(id(value))
+        outer, self._reached = self._reached, set()
         try:
             result = self._object(value, depth)
         finally:
             self._active.discard(id(value))
-        self._memo[id(value)] = (value, result)
+            inner, self._reached = self._reached, outer
+        outer |= inner
+        self._memo[id(value)] = (value, result, frozenset(inner) if inner else NOTHING_REACHED)
         return result
 
     def _mapping(self, mapping: dict, depth: int) -> str:
@@ -352,6 +372,8 @@ class ValueDigests:
         Not its `save_as`: Pelican fills the settings' pattern from the same metadata, source path
         and status (or takes the metadata's `save_as`), and working it out for every article was
         a third of this digest. The source path as Pelican set it when reading, not worked out again."""
+        source = getattr(content, "relative_source_path", None) or content.get_relative_source_path()
+        self._reached.add(source_name(source))
         raw = content._get_content() if hasattr(content, "_get_content") else content._content
         read_from = self.read_from.get(id(content))
         if (
@@ -365,7 +387,6 @@ class ValueDigests:
             text = read_from
         else:
             text = digest_of(str(content._update_content(raw or "", IDENTITY_SITEURL)))
-        source = getattr(content, "relative_source_path", None) or content.get_relative_source_path()
         return digest_of(
             kind,
             source or "",
@@ -374,6 +395,14 @@ class ValueDigests:
             self._mapping(dict(content.metadata), 1),
             text,
         )
+
+
+NOTHING_REACHED: frozenset[str] = frozenset()
+
+
+def source_name(source: str | None) -> str:
+    """An article's or page's source as the content digests name it: relative, `/`-separated."""
+    return (source or "").replace(os.sep, "/")
 
 
 def may_link(content: Content, text) -> bool:
@@ -405,4 +434,5 @@ class CoveredDigests(ValueDigests):
         if id(content) not in self.covered:
             return super()._content(content, kind)
         source = getattr(content, "relative_source_path", None) or content.get_relative_source_path()
+        self._reached.add(source_name(source))
         return digest_of(kind, "covered", source or "", content.url, str(getattr(content, "status", "")))

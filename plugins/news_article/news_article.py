@@ -6,6 +6,7 @@ import re
 
 from pelican import signals
 from pelican.contents import Article
+from pelican.generators import ArticlesGenerator
 
 RELATED_LIMIT_DEFAULT = 5
 _NAME_SEPARATORS = re.compile(r"[,，、;；]+")
@@ -66,6 +67,29 @@ def attach_related(generator) -> None:
             article.related_articles = [other for other in section[: limit + 1] if other is not article][:limit]
 
 
+def list_counts(generators) -> None:
+    """What the index pages of tags, authors, categories and archives show of each list: the
+    list (a tag, a month) and how many articles it holds, as `tag_counts`, `author_counts`,
+    `category_counts` and `archive_periods` in the context. A page's render key digests what its
+    template reads: the lists themselves made it digest every article two or three times on each
+    rebuild (half a second per page at ten years), and name every article as shown there, so a
+    corrected article made those pages render again (plugins/incremental_writer)."""
+    for generator in generators:
+        if not isinstance(generator, ArticlesGenerator):
+            continue
+        context = generator.context
+        for lists, counts in (("tags", "tag_counts"), ("authors", "author_counts"), ("categories", "category_counts")):
+            context[counts] = [(term, len(articles)) for term, articles in context.get(lists, ())]
+        context["archive_periods"] = {
+            granularity: [
+                {"period_num": period["period_num"], "url": period["url"], "count": len(period["articles"])}
+                for period in periods
+            ]
+            for granularity, periods in context.get("period_archives", {}).items()
+        }
+
+
 def register():
     signals.content_object_init.connect(normalise_article)
     signals.article_generator_finalized.connect(attach_related)
+    signals.all_generators_finalized.connect(list_counts)

@@ -33,12 +33,12 @@ def file_group(writer, generator, folder: str, inputs):
 
 
 @contextlib.contextmanager
-def generator_group(writer, generator, name: str, inputs, covered: frozenset[int], provided):
+def generator_group(writer, generator, name: str, inputs, covered: frozenset[int], provided, splice=None):
     """A generator's whole output in this worker's share as one group (the writer's
     begin_generator_group says what the arguments promise); with Pelican's own writer, or
     without render keys, the body always runs."""
     with _group(
-        writer, "begin_generator_group", "end_generator_group", generator, name, inputs, covered, provided
+        writer, "begin_generator_group", "end_generator_group", generator, name, inputs, covered, provided, splice
     ) as kept:
         yield kept
 
