@@ -345,6 +345,9 @@ def test_an_article_whose_text_alone_changed_is_spliced_into_the_kept_reading(tm
     melon.write_text(melon.read_text(encoding="utf-8") + "\n（本文有更正：瓜重1.6公斤。）\n", encoding="utf-8")
     report = quick(content, theme, output)
     assert spliced(report) == 1 and reused(report) is False
+    # The generator groups are kept but for the pages whose keys reached the melon (its page, the
+    # lists and related stories showing it): those alone are keyed and rendered again.
+    assert report["incremental"]["generators_kept_in_part"] > 0
     assert "本文有更正" in (output / "news/2020/07/giant-apple-melon/index.html").read_text("utf-8")
     assert files(output) == fresh(content, theme, tmp_path, "fresh-text")
     # The spliced reading is the one kept: a ledger's rebuild takes it whole, with the new text.

@@ -615,3 +615,37 @@ def test_an_article_named_by_its_file_is_still_keyed_by_the_address_its_links_re
     before = key(own_pattern, "bytes-1")
     linked.override_url = "news/lottery-again.html"
     assert key(own_pattern, "bytes-1") != before
+
+
+def test_a_page_key_reaches_every_article_it_digests_also_inside_an_object_digested_before():
+    """What a page's key reached (ValueDigests.reach: source names) decides which pages a
+    correction renders again while its generator group keeps the rest; an article inside an
+    object whose digest is remembered from an earlier page is reached by every page showing it."""
+    import dataclasses
+    import datetime as dt
+
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from plugins.incremental_writer.render_keys import ValueDigests
+
+    settings = {**DEFAULT_CONFIG, "PATH": "/content"}
+
+    def article(name: str) -> Article:
+        metadata = {"title": name, "date": dt.datetime(2020, 7, 8)}
+        return Article("<p>正文</p>", metadata=metadata, settings=settings, source_path=f"/content/news/{name}.md")
+
+    @dataclasses.dataclass
+    class Edition:
+        lead: Article
+        number: int
+
+    melon, lottery, post = article("melon"), article("lottery"), article("post")
+    edition = Edition(melon, 1)
+    digests = ValueDigests()
+    digests.page_key("edition.html", {"edition": edition, "title": "一期"}, frozenset({"edition", "title"}))
+    assert digests.reach() == {"news/melon.md"}
+    digests.page_key("index.html", {"editions": [edition], "articles": [lottery]}, frozenset({"editions", "articles"}))
+    assert digests.reach() == {"news/melon.md", "news/lottery.md"}  # the edition's digest was remembered
+    digests.page_key("post.html", {"article": post, "unread": melon}, frozenset({"article"}))
+    assert digests.reach() == {"news/post.md"}  # a variable its template does not read is not reached
