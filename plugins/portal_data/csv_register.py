@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .csv_source import CsvRow, CsvTable
-from .downloads import csv_bytes, json_bytes, write_derived, write_download
+from .downloads import csv_bytes, json_bytes, write_derived
 from .errors import DataError, collect_problems
 
 CellError = Callable[[str, str, str], DataError]
@@ -111,11 +111,14 @@ class FilterField:
 def write_register_downloads(
     writer, output_path: str, register, saves: dict, csv_of: Callable, json_of: Callable, package_for: Callable
 ) -> None:
-    """CSV and JSON made from the register alone (the incremental writer skips them when it did not
-    change), and the data package, whose CSV path is written relative to the package itself.
+    """CSV, JSON and the data package made from the register alone (the incremental writer skips
+    them when it did not change, and a generator group keeps them); the package's CSV path is
+    written relative to the package itself.
     saves: {"csv", "json", "datapackage"} save-as paths; csv_of() gives (header, rows),
     json_of() the JSON document, package_for(csv_name) the data package."""
     write_derived(writer, output_path, saves["csv"], register, lambda: csv_bytes(*csv_of()))
     write_derived(writer, output_path, saves["json"], register, lambda: json_bytes(json_of()))
     csv_name = posixpath.relpath(saves["csv"], posixpath.dirname(saves["datapackage"]))
-    write_download(output_path, saves["datapackage"], json_bytes(package_for(csv_name)))
+    write_derived(
+        writer, output_path, saves["datapackage"], (register, csv_name), lambda: json_bytes(package_for(csv_name))
+    )
