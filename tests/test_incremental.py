@@ -649,3 +649,16 @@ def test_a_page_key_reaches_every_article_it_digests_also_inside_an_object_diges
     assert digests.reach() == {"news/melon.md", "news/lottery.md"}  # the edition's digest was remembered
     digests.page_key("post.html", {"article": post, "unread": melon}, frozenset({"article"}))
     assert digests.reach() == {"news/post.md"}  # a variable its template does not read is not reached
+
+
+def test_a_generator_groups_inputs_digest_is_the_digest_of_its_inputs_with_shared_items_digested_once():
+    from plugins.incremental_writer import incremental_writer
+    from plugins.incremental_writer.render_keys import ValueDigests
+    from plugins.portal_data.digests import digest_of
+
+    digests, lists = ValueDigests(), [["news/a.md", "news/b.md"], {"section": "yaowen"}]
+    now, before, item_digests = ["reading now", *lists], ["reading before", *lists], {}
+    for inputs in (now, before, "一"):
+        expected = digest_of("generator-group", "@Articles", ValueDigests().digest(inputs))
+        assert incremental_writer._generator_inputs_digest("@Articles", inputs, digests, item_digests) == expected
+    assert set(item_digests) == {id(item) for item in (*now, before[0])}  # the shared lists once

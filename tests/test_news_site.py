@@ -218,3 +218,14 @@ def test_tags_authors_and_archives_count_the_articles_each_list_holds(site, page
     for item in items:
         listed = page(urllib.parse.urljoin(index, item.a["href"]))
         assert count_of(item) == len(listed.select("article.lp-card")) > 0, item
+
+
+def test_the_editions_index_shows_each_editions_lead_and_article_count(page):
+    """The editions index shows each edition's lead and size (plugins/editions edition_listing),
+    as the edition's own page lists them: the lead first, then every other article."""
+    items = page("editions/").select(".lp-list__item")
+    assert items
+    for item in items:
+        edition = page(urllib.parse.urljoin("editions/", item.a["href"]))
+        cards = edition.select("article.lp-card")
+        assert f"头条：{cards[0].h2.get_text(strip=True)}（共 {len(cards)} 篇）" in item.get_text(), item

@@ -50,6 +50,23 @@ class Edition:
         return f"{self.name} {self.date:%Y-%m-%d}"
 
 
+@dataclass(frozen=True)
+class EditionListing:
+    """One line of the editions index: what it shows of an edition. Its lead, not its articles:
+    a page's render key digests what its template reads, and the whole lists were every article
+    of ten years digested on each rebuild, and named as shown there, so a corrected article made
+    the page render again (plugins/incremental_writer)."""
+
+    url: str
+    title: str
+    lead: object
+    count: int
+
+
+def edition_listing(editions: list[Edition]) -> list[EditionListing]:
+    return [EditionListing(edition.url, edition.title, edition.lead, len(edition.articles)) for edition in editions]
+
+
 def edition_settings(settings) -> tuple[dict, list[DataError]]:
     config, errors = plugin_settings(settings, DEFAULTS, {"EDITION_URL": "{date", "EDITION_SAVE_AS": "{date"})
     config["EDITION_NAME"] = settings.get("EDITION_NAME") or settings.get("SITENAME", "")
@@ -146,7 +163,11 @@ class EditionsGenerator(PageGenerator):
         for edition in self.editions:
             self.write_page(writer, "edition", edition.save_as, edition.url, edition=edition)
         self.write_page(
-            writer, "editions", self.config["EDITIONS_SAVE_AS"], self.config["EDITIONS_URL"], editions=self.editions
+            writer,
+            "editions",
+            self.config["EDITIONS_SAVE_AS"],
+            self.config["EDITIONS_URL"],
+            edition_listing=edition_listing(self.editions),
         )
 
 
