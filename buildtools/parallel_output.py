@@ -192,7 +192,7 @@ class SharedOutputPelican(Pelican):
                     pin_content_urls([generator])  # sections, editions and feeds read each url again
                     if self.articles_reading is not None:
                         self.as_read_attributes = {id(c): (c, dict(vars(c))) for c in written_contents([generator])}
-                if hasattr(generator, "check_disabled_readers"):
+                if hasattr(generator, "check_disabled_readers") and has_disabled_readers(generator):
                     generator.check_disabled_readers()
         finally:
             finish_source_checks(context)
@@ -226,6 +226,14 @@ class SharedOutputPelican(Pelican):
                 if hasattr(generator, "generate_output"):
                     write_output(generator, writer, groups)
         signals.finalized.send(self)
+
+
+def has_disabled_readers(generator) -> bool:
+    """Whether Pelican's check_disabled_readers can find anything: it walks the generator's whole
+    folder for files whose reader is disabled (a missing library), and with none disabled no file
+    can match (0.2 s of every build's reading at ten years, for nothing)."""
+    readers = getattr(generator, "readers", None)
+    return readers is None or bool(readers.disabled_extensions)
 
 
 def write_output(generator, writer, groups: dict) -> None:

@@ -446,3 +446,15 @@ def test_an_article_is_named_by_its_file_only_while_its_text_is_as_read(monkeypa
     monkeypatch.setattr(parallel_output, "placing_hooks_known", lambda: True)
     monkeypatch.setattr(parallel_output, "may_keep_as_read", lambda settings: False)
     assert read_from_identities([generator], reading, as_read) == {}
+
+
+def test_the_folder_is_walked_for_files_of_disabled_readers_only_when_a_reader_is_disabled():
+    """Pelican's check_disabled_readers walks the whole content folder to warn of files no enabled
+    reader reads; with no reader disabled nothing can match, so the build does not call it."""
+    from types import SimpleNamespace
+
+    from buildtools.parallel_output import has_disabled_readers
+
+    assert has_disabled_readers(SimpleNamespace(readers=SimpleNamespace(disabled_extensions={"md": object()}.keys())))
+    assert not has_disabled_readers(SimpleNamespace(readers=SimpleNamespace(disabled_extensions={}.keys())))
+    assert has_disabled_readers(SimpleNamespace())  # a generator of its own kind: Pelican decides
