@@ -364,6 +364,8 @@ def test_an_article_whose_text_alone_changed_is_spliced_into_the_kept_reading(tm
     )
     report = quick(content, theme, output)
     assert spliced(report) == 2
+    # Kept in part again, by the reach the first correction's groups recorded and the ledger's carried.
+    assert report["incremental"]["generators_kept_in_part"] > 0
     assert 'href="../../../../news/2020/07/giant-apple-melon/"' in (
         output / "news/2020/07/lottery-jackpot/index.html"
     ).read_text("utf-8")

@@ -672,3 +672,102 @@ def test_a_damaged_group_record_only_costs_time(tmp_path):
         encoding="utf-8",
     )
     assert list(load_file_groups(str(path))) == ["e"]
+    # A generator group's reach: the articles each file's key reached, by position in `names`.
+    files = '[["x.html", "page", "key"], ["feed.xml", "page", "key"]]'
+    reaches = {
+        "good": '{"names": ["news/a.md"], "reach": [[0], null]}',
+        "short": '{"names": ["news/a.md"], "reach": [[0]]}',
+        "beyond": '{"names": ["news/a.md"], "reach": [[1], null]}',
+        "boolean": '{"names": ["news/a.md"], "reach": [[true], null]}',
+        "name": '{"names": [7], "reach": [[0], null]}',
+        "shape": '[["news/a.md"], [[0], null]]',
+    }
+    path.write_text(
+        "{" + ", ".join(f'"@{name}": ["k", [], {files}, null, {reach}]' for name, reach in reaches.items()) + "}",
+        encoding="utf-8",
+    )
+    assert list(load_file_groups(str(path))) == ["@good"]
+
+
+def test_after_a_correction_a_generator_group_renders_only_the_pages_whose_keys_reached_it(tmp_path):
+    """A spliced correction (begin_generator_group's `splice`): the group's key made with the inputs
+    as they were before is the last build's, so each file that did not reach the corrected article
+    is kept unrendered, and the pages showing it are rendered with its new text. A file group
+    kept in part still records the templates of its kept pages: a later change read only by one
+    of them renders that page again."""
+    import datetime as dt
+
+    from pelican.contents import Article
+
+    from plugins.incremental_writer.render_keys import AsPage
+
+    settings = {**DEFAULT_CONFIG, "PATH": "/content"}
+
+    def article(name: str) -> Article:
+        metadata = {"title": name, "date": dt.datetime(2020, 7, 8)}
+        return Article(f"<p>{name}</p>", metadata=metadata, settings=settings, source_path=f"/content/news/{name}.md")
+
+    melon, lottery = article("melon"), article("lottery")
+    generator = Generator({"FEATURE": "专题"})
+    generator.env = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "article.html": "<p>{{ article.title }} {{ article._content }}</p>",
+                "feature.html": "<p>{{ FEATURE }} {{ article.title }}</p>",
+                "list.html": "<p>{% for item in articles %}{{ item._content }}{% endfor %}</p>",
+            }
+        )
+    )
+
+    def write(writer, reading: str, splice=None):
+        generator.context["localsiteurl"] = None  # as each build starts
+        generator.rendered = []
+        inputs = [reading, "the rest"]
+        with generator_group(writer, generator, "Whole", inputs, frozenset(), frozenset(), splice) as kept:
+            assert not kept
+            with file_group(writer, generator, "a/b/news", [AsPage(melon), AsPage(lottery)]) as kept_group:
+                if not kept_group:
+                    for name, template, shown in (
+                        ("melon", "article.html", melon),
+                        ("lottery", "feature.html", lottery),
+                    ):
+                        writer.write_file(
+                            f"a/b/news/{name}/index.html",
+                            generator.env.get_template(template),
+                            generator.context,
+                            relative_urls=True,
+                            article=shown,
+                        )
+            for name, template, variables in (
+                ("list.html", "list.html", {"articles": [melon, lottery]}),
+                ("lottery.html", "article.html", {"article": lottery}),
+            ):
+                writer.write_file(name, generator.env.get_template(template), generator.context, **variables)
+
+    writer = writer_for(tmp_path)
+    write(writer, "reading 1")
+    first = Previous(writer.record, tmp_path)
+    group = first.groups["@Whole/0-of-1"]
+    reach = {entry[0]: [group[4]["names"][at] for at in row] for entry, row in zip(group[2], group[4]["reach"])}
+    assert reach == {
+        "a/b/news/lottery/index.html": ["news/lottery.md"],
+        "a/b/news/melon/index.html": ["news/melon.md"],
+        "list.html": ["news/lottery.md", "news/melon.md"],
+        "lottery.html": ["news/lottery.md"],
+    }
+
+    melon._content = "<p>瓜重1.6公斤</p>"  # the correction, spliced in
+    writer = writer_for(tmp_path, first)
+    write(writer, "reading 2", splice=(["reading 1", "the rest"], frozenset({"news/melon.md"})))
+    assert writer.record.tally["generators_kept_in_part"] == 1
+    assert writer.record.tally["written"] == 2  # the melon's page and the list showing it
+    assert writer.record.tally["not_rendered"] == 2
+    assert "瓜重1.6公斤" in (tmp_path / "a/b/news/melon/index.html").read_text("utf-8")
+    assert "瓜重1.6公斤" in (tmp_path / "list.html").read_text("utf-8")
+    assert writer.record.groups["a/b/news"][1] == ["article.html", "feature.html"]
+    second = Previous(writer.record, tmp_path)
+
+    generator.context["FEATURE"] = "专稿"  # read by the kept page's template alone
+    writer = writer_for(tmp_path, second)
+    write(writer, "reading 2")
+    assert "专稿" in (tmp_path / "a/b/news/lottery/index.html").read_text("utf-8")

@@ -272,7 +272,7 @@ class _GeneratorRun(_GroupRun):
             if names is None or own.startswith(IN_GENERATOR_GROUP):
                 rows.append(None)
                 continue
-            rows.append(sorted(positions.setdefault(name, len(positions)) for name in names))
+            rows.append(sorted(positions.setdefault(name, len(positions)) for name in sorted(names)))
         return {"names": list(positions), "reach": rows}
 
 
@@ -693,6 +693,9 @@ class UnchangedFilesWriter(Writer):
                 kept = run.keep_page(relative) if run is not None and run.keeping and not override_output else None
                 if kept is not None:  # it did not reach a corrected article (begin_generator_group)
                     self.record.render_keys[_normalised(relative)] = kept
+                    for group in (self.group_run, run):  # its template is theirs, as a rendered page's
+                        if group is not None:
+                            group.templates.add(template.name)
                     self._another_workers_page(path, name, context, relative_urls, override_output, kwargs)
                     return None
         if self.record.previous_keys is not None or self.record.workers > 1:
