@@ -19,7 +19,7 @@ from pelican.contents import Article
 from pelican.generators import Generator
 
 from plugins.portal_data import DataError, collect_problems, raise_collected_problems
-from plugins.portal_data.downloads import write_download
+from plugins.portal_data.downloads import write_derived
 from plugins.portal_data.front_matter import value_position
 from plugins.portal_data.numbers import whole_number
 from plugins.portal_data.plugin_list import plugin_listed
@@ -199,6 +199,13 @@ class SectionsGenerator(Generator):
             (section, section.front_entries) for section in self.context["section_nav"] if section.front_entries
         ]
 
+    def group_state(self) -> list:
+        """All that its pages and feeds show beyond the shared context and the settings: its
+        settings, each section and its entries. With it the build keeps the generator's whole
+        output as one group while none changed, and after a corrected article (its entry the
+        same) renders only the pages and feeds that list it (buildtools/parallel_output.generator_inputs)."""
+        return [self.config, [(section, section.entries) for section in self.sections]]
+
     def generate_output(self, writer):
         template = self.get_template("section")
         for section in self.context["section_nav"]:
@@ -213,6 +220,7 @@ class SectionsGenerator(Generator):
                 section=section,
             )
             self._write_feed(
+                writer,
                 section.feed_save_as,
                 section.feed_url,
                 f"{self.settings['SITENAME']} - {section.name}",
@@ -220,6 +228,7 @@ class SectionsGenerator(Generator):
                 [(entry, section) for entry in section.entries],
             )
         self._write_feed(
+            writer,
             self.config["SECTIONS_FEED_SAVE_AS"],
             self.config["SECTIONS_FEED_URL"],
             self.settings["SITENAME"],
@@ -227,15 +236,19 @@ class SectionsGenerator(Generator):
             site_wide_entries(self.sections),
         )
 
-    def _write_feed(self, save_as, url, title, subtitle, entries_with_section):
+    def _write_feed(self, writer, save_as, url, title, subtitle, entries_with_section):
         site = feed_siteurl(self.settings)
-        entries = [
-            FeedEntry.from_section_entry(entry, section.name, section.sample_data)
+        shown = [
+            (entry, section.name, section.sample_data)
             for entry, section in entries_with_section[: self.config["SECTIONS_FEED_MAX_ITEMS"]]
         ]
-        data = atom_bytes(title=title, subtitle=subtitle, site_url=site, feed_url=f"{site}/{url}", entries=entries)
-        # Atomic and kept when unchanged; with the output shared between workers each writes it alike.
-        write_download(self.output_path, save_as, data)
+
+        def feed() -> bytes:
+            entries = [FeedEntry.from_section_entry(*listed) for listed in shown]
+            return atom_bytes(title=title, subtitle=subtitle, site_url=site, feed_url=f"{site}/{url}", entries=entries)
+
+        # Through the writer, made again only when what it shows changed (and kept with the group).
+        write_derived(writer, self.output_path, save_as, [title, subtitle, site, url, shown], feed)
 
 
 def site_wide_entries(sections: list[Section]) -> list[tuple[SectionEntry, Section]]:
