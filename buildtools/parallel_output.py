@@ -34,7 +34,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator, SourceFileGene
 
 from buildtools.articles_reading import TEXT_ATTRIBUTES, TOOLS, may_keep_as_read, placing_hooks_known
 from plugins.build_report.build_report import content_read
-from plugins.incremental_writer.render_keys import AsPage
+from plugins.incremental_writer.render_keys import AsPage, source_name
 from plugins.portal_data.collector import frozen_for_workers
 from plugins.portal_data.digests import digest_of
 from plugins.portal_data.file_groups import file_group, generator_group
@@ -269,7 +269,7 @@ def read_from_identities(generators: list, reading, as_read: dict[int, tuple]) -
         before = entry[1]
         if any(before.get(name, _ABSENT) is not vars(content).get(name, _ABSENT) for name in TEXT_ATTRIBUTES):
             continue
-        name = (getattr(content, "relative_source_path", None) or "").replace(os.sep, "/")
+        name = source_name(getattr(content, "relative_source_path", None))
         digest = reading.digests.get(name)
         if digest is not None:
             found[id(content)] = digest_of("read-from", name, digest)

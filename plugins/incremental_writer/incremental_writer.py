@@ -277,19 +277,9 @@ class _GeneratorRun(_GroupRun):
 
 
 def _generator_inputs_digest(name: str, inputs, digests, item_digests: dict[int, str]) -> str:
-    """digest_of("generator-group", name, digests.digest(inputs)), each item of a list of inputs
-    digested once per `item_digests` (by id: the same objects, alive for the call): the inputs as
-    they were before a splice differ from this build's in the reading's key alone, and digesting
-    the rest (every article's lists and attachments) again was 0.2 s of each worker."""
-    if type(inputs) is not list:
-        return digest_of("generator-group", name, digests.digest(inputs))
-    parts = []
-    for item in inputs:
-        digest = item_digests.get(id(item))
-        if digest is None:
-            digest = item_digests[id(item)] = digests.digest(item)
-        parts.append(digest)
-    return digest_of("generator-group", name, digest_of("list", *parts))
+    """A generator group's inputs digest; `item_digests` is shared with the inputs before a
+    splice, which hold the same objects but the reading's key (ValueDigests.digest_sharing)."""
+    return digest_of("generator-group", name, digests.digest_sharing(inputs, item_digests))
 
 
 def _normalised(relative: str) -> str:
@@ -614,8 +604,10 @@ class UnchangedFilesWriter(Writer):
             self.tally["not_rendered"] += 1
             if self.generator_run is not None:  # a file group kept inside a generator group
                 self.generator_run.add(relative, kind)
-                if reach is not None or self.generator_run.keep_page(relative) is None:
+                if reach is not None:
                     self.generator_run.reached(relative, reach)
+                else:  # kept after a correction: its reach as the last build recorded it
+                    self.generator_run.keep_page(relative)
         if self.generator_run is not None:
             # Its templates are the generator group's too: its key must read what they read,
             # although none of them is rendered in this build.
