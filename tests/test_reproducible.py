@@ -113,3 +113,23 @@ def test_compressing_on_two_cores_gives_the_same_bytes_as_on_one(tmp_path):
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*.*")}
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*.*")}
     assert one == two and len(one) == 750
+
+
+def test_a_few_changed_files_compressed_in_threads_give_the_bytes_compressed_one_by_one(tmp_path):
+    """A correction's few dozen files go to threads (buildtools/precompress._compress): each copy
+    is the same bytes, with its source's mtime, as compressing them in one thread makes."""
+    names = {f"s{number}.json" for number in range(12)}
+    for folder in ("one", "two"):
+        for number in range(12):
+            (tmp_path / folder / f"s{number}.json").parent.mkdir(exist_ok=True)
+            (tmp_path / folder / f"s{number}.json").write_text(f'{{"词{number}": [{number}]}}' * 300, encoding="utf-8")
+    one = precompress_changed(str(tmp_path / "one"), names, workers=1)
+    two = precompress_changed(str(tmp_path / "two"), names, workers=2)
+    assert one == two == {f"{name}{suffix}" for name in names for suffix in (".gz", ".br")}
+    for name in names:
+        source = tmp_path / "two" / name
+        assert gzip.decompress((tmp_path / "two" / f"{name}.gz").read_bytes()) == source.read_bytes()
+        for suffix in (".gz", ".br"):
+            copy = tmp_path / "two" / f"{name}{suffix}"
+            assert copy.read_bytes() == (tmp_path / "one" / f"{name}{suffix}").read_bytes()
+            assert copy.stat().st_mtime_ns == source.stat().st_mtime_ns
