@@ -166,7 +166,11 @@ def index_shards(
             continue
         started = time.monotonic()
         problems, files, patched = index_one_shard(
-            site_path, shard, os.path.join(store, shard), None if changed is None else documents_changed[shard]
+            site_path,
+            shard,
+            os.path.join(store, shard),
+            None if changed is None else documents_changed[shard],
+            documented_pages(records[shard]),
         )
         seconds = round(time.monotonic() - started, 2)
         if not patched:
@@ -207,7 +211,7 @@ def _remove_unlisted_documents(store: str, shards: set[str]) -> None:
 
 
 def index_one_shard(
-    site_path: str, shard: str, documents: str, changed: set[str] | None = None
+    site_path: str, shard: str, documents: str, changed: set[str] | None = None, listed: list[str] | None = None
 ) -> tuple[list[str], set[str], bool]:
     """Index `documents` (this shard's search documents, at the pages' relative paths, so the URLs in
     the index are the site's) into the shard's folder; returns (problems, the files written or
@@ -215,7 +219,8 @@ def index_one_shard(
 
     `changed`: the pages whose documents changed since the last index. When each of them was edited
     (not added or removed) and the last index's state is at hand, only their terms are patched
-    (search_index.patched_index); otherwise the shard is indexed whole. Either way only the files
+    (search_index.patched_index); otherwise the shard is indexed whole. `listed`: the pages with a
+    document, as the shard's record names them (documented_pages), else found in `documents`. Either way only the files
     whose bytes changed are written, each by rename (files of the kept work folder may be
     hard-linked into a live release: replace, never rewrite), so one correction compresses and
     syncs a few dozen files. The layout goes first and is written again last, and the state just
@@ -229,7 +234,7 @@ def index_one_shard(
         # The postings are millions of lists and dicts, all kept until the files are written, none
         # in a cycle: collections while they grow would walk them again and again and free nothing.
         with collector_paused():
-            index = _patched(folder, documents, previous, state_path, changed) if changed else None
+            index = _patched(folder, documents, previous, state_path, changed, listed) if changed else None
         patched = index is not None
         entry = os.path.join(folder, ENTRY)
         if os.path.exists(entry):
@@ -266,7 +271,14 @@ def _index_code() -> str:
     return file_digest(search_index.__file__)
 
 
-def _patched(folder: str, documents: str, previous: str, state_path: str, changed: set[str]):
+def documented_pages(record: dict[str, list]) -> list[str]:
+    """The pages of a shard's record (search_documents.shard_record) that have a document: the
+    files of its documents folder, which update_shard keeps to the record, without listing them
+    (a walk of 5,000 documents for a correction's one)."""
+    return sorted(page for page, (_digest, has_document, _filters) in record.items() if has_document)
+
+
+def _patched(folder: str, documents: str, previous: str, state_path: str, changed: set[str], listed=None):
     """search_index.patched_index for the `changed` pages, or None when the shard must be indexed
     whole: no state or layout from the last index, other code, pages added or removed, or a changed
     page whose previous document was not kept (search_documents keeps it when it rewrites one)."""
@@ -278,7 +290,7 @@ def _patched(folder: str, documents: str, previous: str, state_path: str, change
         return None
     if not isinstance(state, dict) or not isinstance(layout, dict):
         return None
-    pages = sorted(relative for relative, _ in tree_files(documents))
+    pages = listed if listed is not None else sorted(relative for relative, _ in tree_files(documents))
     kept = {relative for relative, _ in tree_files(previous)}
     if state.get("code") != _index_code() or state.get("pages") != pages or kept != changed:
         return None

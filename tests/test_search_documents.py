@@ -9,7 +9,8 @@ import shutil
 
 from benchmarks.bench import touch_ledger
 from buildtools.build import build_site
-from buildtools.search_documents import rules_digest, update_shard
+from buildtools.search_documents import rules_digest, shard_record, update_shard
+from buildtools.search_shards import documented_pages
 from buildtools.search_text import search_document
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -37,6 +38,8 @@ def test_only_changed_pages_get_a_new_document_and_removed_pages_lose_theirs(tmp
     pages = ["a/index.html", "b/index.html", "c/index.html"]
     assert update_shard(str(store), "s", str(site), pages, None, rules) == {"a/index.html", "b/index.html"}
     assert stored(store, "s") == {p: search_document((site / p).read_text(encoding="utf-8")) for p in pages[:2]}
+    # The record names the documents the folder holds: a patched index takes them from it, unlisted.
+    assert documented_pages(shard_record(str(store), "s", rules)) == sorted(stored(store, "s")) == pages[:2]
     kept = (store / "s/b/index.html").stat().st_mtime_ns
 
     write_page(site, "a/index.html", "长岭村", "更正后的正文")
@@ -48,6 +51,7 @@ def test_only_changed_pages_get_a_new_document_and_removed_pages_lose_theirs(tmp
     (site / "b/index.html").unlink()
     assert update_shard(str(store), "s", str(site), ["a/index.html", "c/index.html"], set(), rules) == {"b/index.html"}
     assert list(stored(store, "s")) == ["a/index.html"]
+    assert documented_pages(shard_record(str(store), "s", rules)) == ["a/index.html"]
 
 
 def test_a_page_the_record_does_not_know_is_read_even_when_the_build_did_not_name_it(tmp_path):
