@@ -220,10 +220,10 @@ def index_one_shard(
     `changed`: the pages whose documents changed since the last index. When each of them was edited
     (not added or removed) and the last index's state is at hand, only their terms are patched
     (search_index.patched_index); otherwise the shard is indexed whole. `listed`: the pages with a
-    document, as the shard's record names them (documented_pages), else found in `documents`. Either way only the files
-    whose bytes changed are written, each by rename (files of the kept work folder may be
-    hard-linked into a live release: replace, never rewrite), so one correction compresses and
-    syncs a few dozen files. The layout goes first and is written again last, and the state just
+    document, as the shard's record names them (documented_pages), else found in `documents`.
+    Either way only the files whose bytes changed are written, each by rename (files of the kept
+    work folder may be hard-linked into a live release: replace, never rewrite), so one correction
+    compresses and syncs a few dozen files. The layout goes first and is written again last, and the state just
     before it, so a folder left half-updated by an interrupted build has none and is indexed whole
     by the next (`has_index`)."""
     folder = os.path.join(site_path, FOLDER, shard)
