@@ -111,6 +111,14 @@ def has_documents(record: dict[str, list]) -> bool:
     return any(has_document for _digest, has_document, _filters in record.values())
 
 
+def documented_pages(record: dict[str, list]) -> list[str]:
+    """The pages of a shard's record (shard_record) that have a document: the files of its
+    documents folder, which update_shard keeps to the record, named without listing the folder
+    (search_shards patches a news shard's index for one correction without walking its 5,000
+    documents)."""
+    return sorted(page for page, (_digest, has_document, _filters) in record.items() if has_document)
+
+
 def shard_totals(record: dict[str, list]) -> tuple[int, dict[str, dict[str, int]]]:
     """(pages with a document, {filter: {value: pages}}) of one shard, from its record."""
     pages, filters = 0, {}

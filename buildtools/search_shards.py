@@ -27,7 +27,15 @@ from dataclasses import dataclass, field
 
 from buildtools import search_index
 from buildtools.precompress import COPIES
-from buildtools.search_documents import PREVIOUS, has_documents, rules_digest, shard_record, shard_totals, update_shard
+from buildtools.search_documents import (
+    PREVIOUS,
+    documented_pages,
+    has_documents,
+    rules_digest,
+    shard_record,
+    shard_totals,
+    update_shard,
+)
 from buildtools.search_index import read_shard_documents, shard_index
 from plugins.portal_data.atomic import write_atomically, write_json_atomically
 from plugins.portal_data.collector import collector_paused
@@ -223,9 +231,9 @@ def index_one_shard(
     document, as the shard's record names them (documented_pages), else found in `documents`.
     Either way only the files whose bytes changed are written, each by rename (files of the kept
     work folder may be hard-linked into a live release: replace, never rewrite), so one correction
-    compresses and syncs a few dozen files. The layout goes first and is written again last, and the state just
-    before it, so a folder left half-updated by an interrupted build has none and is indexed whole
-    by the next (`has_index`)."""
+    compresses and syncs a few dozen files. The layout goes first and is written again last, and
+    the state just before it, so a folder left half-updated by an interrupted build has none and is
+    indexed whole by the next (`has_index`)."""
     folder = os.path.join(site_path, FOLDER, shard)
     previous, state_path = documents + PREVIOUS, documents + STATE
     written: set[str] = set()
@@ -269,13 +277,6 @@ def index_one_shard(
 def _index_code() -> str:
     """The index code's version: a state written by other code is not patched."""
     return file_digest(search_index.__file__)
-
-
-def documented_pages(record: dict[str, list]) -> list[str]:
-    """The pages of a shard's record (search_documents.shard_record) that have a document: the
-    files of its documents folder, which update_shard keeps to the record, without listing them
-    (a walk of 5,000 documents for a correction's one)."""
-    return sorted(page for page, (_digest, has_document, _filters) in record.items() if has_document)
 
 
 def _patched(folder: str, documents: str, previous: str, state_path: str, changed: set[str], listed=None):

@@ -9,8 +9,7 @@ import shutil
 
 from benchmarks.bench import touch_ledger
 from buildtools.build import build_site
-from buildtools.search_documents import rules_digest, shard_record, update_shard
-from buildtools.search_shards import documented_pages
+from buildtools.search_documents import documented_pages, rules_digest, shard_record, update_shard
 from buildtools.search_text import search_document
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
