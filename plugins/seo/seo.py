@@ -73,7 +73,7 @@ def page_facts(data: bytes) -> tuple[bool, dt.datetime | None]:
 
 
 def public_pages(
-    output_path: str, exclude_prefixes, cache: FileCache | None = None, listed=None
+    output_path: str, exclude_prefixes, cache: FileCache | None = None, listed=None, keys=None
 ) -> list[tuple[str, dt.datetime | None]]:
     """(url, lastmod or None) of every HTML page meant for search engines, sorted by URL.
 
@@ -81,6 +81,9 @@ def public_pages(
     at ten years' scale that is 29,000 pages not re-read for one new article. `listed` holds the
     absolute paths of the files this build's writer wrote or kept (the build runner's record);
     given, it is read instead of walking the folder (the walk alone took ~2 s at that scale).
+    `keys`: each page's render key in this build (output-relative, `/`-separated path -> key),
+    which decides its bytes: a page whose key is the one its facts were cached with is not even
+    stat'ed (FileCache.get_decided).
     """
     cache = cache or FileCache(None, "sitemap")
     pages = []
@@ -95,7 +98,11 @@ def public_pages(
         relative = path[prefix:].replace(os.sep, "/")
         if relative.startswith(tuple(exclude_prefixes)):
             continue
-        noindex, lastmod = cache.get(path, relative, None, page_facts)
+        key = keys.get(relative) if keys else None
+        if key is None:
+            noindex, lastmod = cache.get(path, relative, None, page_facts)
+        else:
+            noindex, lastmod = cache.get_decided(path, relative, key, page_facts)
         if not noindex:
             pages.append((page_url(relative), lastmod))
     cache.save()
@@ -127,21 +134,23 @@ def write_sitemap_and_robots(pelican_object) -> None:
         return
     # The build runner's record of every page written or kept (plugins/incremental_writer), when
     # there is one: a plain Pelican run walks the output folder instead.
-    listed = getattr(getattr(pelican_object, "output_record", None), "paths", None)
-    write_sitemap_files(pelican_object.output_path, settings, listed)
+    record = getattr(pelican_object, "output_record", None)
+    listed = getattr(record, "paths", None)
+    write_sitemap_files(pelican_object.output_path, settings, listed, getattr(record, "render_keys", None))
 
 
-def write_sitemap_files(output_path: str, settings: dict, listed=None) -> None:
+def write_sitemap_files(output_path: str, settings: dict, listed=None, keys=None) -> None:
     """sitemap.xml and robots.txt from the pages in output_path: those in `listed` (the writer's
     record of this build, which holds no withdrawn page, though its file is still on disk until the
     incremental build's sweep removes it), or every page found there when there is no record.
     Files are replaced by rename and left alone when unchanged: in an incremental build they may
-    be hard-linked into the live release.
+    be hard-linked into the live release. `keys`: the writer's render key of each page
+    (public_pages).
     """
     config, _errors = seo_settings(settings)  # reported before anything was written (check_settings)
     site_url = feed_siteurl(settings)
     cache = FileCache.for_settings(settings, "sitemap", sys.modules[__name__])
-    pages = public_pages(os.path.abspath(output_path), config["SITEMAP_EXCLUDE_PREFIXES"], cache, listed)
+    pages = public_pages(os.path.abspath(output_path), config["SITEMAP_EXCLUDE_PREFIXES"], cache, listed, keys)
     write_download(output_path, config["SITEMAP_SAVE_AS"], sitemap_xml(site_url, pages).encode("utf-8"))
     write_download(
         output_path, config["ROBOTS_SAVE_AS"], robots_txt(site_url, config["SITEMAP_SAVE_AS"]).encode("utf-8")

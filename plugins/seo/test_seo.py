@@ -67,3 +67,39 @@ def test_robots_points_at_the_sitemap():
         "",
         "Sitemap: https://news.example.cn/sitemap.xml",
     ]
+
+
+def test_a_page_whose_render_key_is_unchanged_is_not_read_again(tmp_path):
+    """The facts of a page are cached by the key that decides its bytes: a hard link made by a
+    release (a new inode change time) reads nothing again; a new key reads the page."""
+    from plugins.portal_data.file_cache import FileCache
+
+    site, cache_folder = tmp_path / "site", tmp_path / "cache"
+    write(site, "news/a/index.html", '<time datetime="2021-03-01T09:30:00+08:00"></time>')
+    write(site, "news/b/index.html", '<time datetime="2021-03-02T09:30:00+08:00"></time>')
+    listed = {str(site / "news/a/index.html"), str(site / "news/b/index.html")}
+    keys = {"news/a/index.html": "key-a", "news/b/index.html": "key-b"}
+
+    def build(keys):
+        cache = FileCache(str(cache_folder), "sitemap", "v1")
+        pages = public_pages(str(site), (), cache, listed, keys)
+        return cache, [(url, lastmod.isoformat()) for url, lastmod in pages]
+
+    cache, pages = build(keys)
+    assert (cache.hits, cache.misses) == (0, 2)
+    assert pages == [("news/a/", "2021-03-01T09:30:00+08:00"), ("news/b/", "2021-03-02T09:30:00+08:00")]
+
+    (tmp_path / "release").mkdir()
+    (tmp_path / "release" / "a.html").hardlink_to(site / "news/a/index.html")  # as a release links it
+    cache, pages = build(keys)
+    assert (cache.hits, cache.misses) == (2, 0)
+
+    # The writer renders a page again whenever its key changes: only then is it read.
+    write(site, "news/b/index.html", '<time datetime="2022-01-01T08:00:00+08:00"></time>')
+    cache, pages = build({**keys, "news/b/index.html": "key-b2"})
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert pages[1] == ("news/b/", "2022-01-01T08:00:00+08:00")
+
+    # Without a key (a page the writer could not key), the file's stat and bytes decide, as before.
+    cache, pages = build({"news/a/index.html": "key-a"})
+    assert pages[1] == ("news/b/", "2022-01-01T08:00:00+08:00")
