@@ -315,6 +315,13 @@ def patched_index(folder: str, layout: dict, state: dict, changes: dict[int, tup
                 new_postings.setdefault(term, {})[page_id] = pages[0]
         by_bucket: dict[int, list[str]] = {}
         for term in old_postings.keys() | new_postings.keys():
+            before_term, after_term = old_postings.get(term, {}), new_postings.get(term, {})
+            if all(before_term.get(page_id) == after_term.get(page_id) for page_id in changes):
+                # The changed pages hold this term where they held it before: its postings stand.
+                # A correction moves the terms of the words after it; the page's other terms were
+                # parsed, spliced and encoded again for nothing (a ten-year news shard's patch for
+                # one added sentence: 0.49 s, 0.06 s without them).
+                continue
             by_bucket.setdefault(fnv1a(term) % count, []).append(term)
         for number, terms in sorted(by_bucket.items()):
             name = f"{FOLDERS[kind]}/{number}.json"

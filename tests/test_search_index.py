@@ -153,6 +153,28 @@ def test_a_patched_index_is_the_index_made_whole(tmp_path):
     assert "f/3.json" in patch.files and "f/1.json" not in patch.files and "filters.json" in patch.files
 
 
+def test_a_patch_reads_only_the_buckets_of_terms_whose_postings_moved(tmp_path, monkeypatch):
+    """A sentence added at the end of a page leaves its other terms where they were: their
+    buckets are neither read nor written, and the patch is still the index made whole."""
+    import buildtools.search_index as search_index
+
+    text = "醴陵市左权路福彩站点开出大奖，枫林镇苹果瓜重十二斤，香水村五月支出公开，网格员代办事项"
+    pages = [("p0/index.html", document(text, title="甲")), ("p1/index.html", document("阳三石街道", title="乙"))]
+    before = shard_index(pages)
+    written_index(tmp_path, before)
+    edited = [pages[0], ("p1/index.html", document("阳三石街道。更正", title="乙"))]
+    after = shard_index(edited)
+    read = []
+    real_bucket_terms = search_index.bucket_terms
+    monkeypatch.setattr(search_index, "bucket_terms", lambda data: read.append(data) or real_bucket_terms(data))
+    patch = patched_index(str(tmp_path), before.layout, before.state, {1: (pages[1][1], edited[1][1])})
+    assert patch.files == {name: data for name, data in after.files.items() if before.files.get(name) != data}
+    buckets = [name for name in patch.files if name.startswith(("t/", "c/"))]
+    assert len(read) == len(buckets)  # each bucket read was one that changed
+    unchanged_terms = set(postings_of([pages[1][1]])[0]) & set(postings_of([edited[1][1]])[0])
+    assert unchanged_terms  # 阳三石街道 stand where they were
+
+
 def test_a_patch_that_would_change_the_bucket_count_is_refused(tmp_path):
     """A clean build counts buckets from the whole shard's size: a patch that grows past a
     boundary returns None, and the shard is indexed whole."""
