@@ -17,6 +17,8 @@ Safety rules:
   outside an incremental build (a plain build with CACHE_CONTENT on) never serves old results;
 - a file's digest is taken from the last build only where digests.py's trust rule allows
   (same size, mtime, ctime and inode, and not written within two seconds of being digested);
+  `get_decided` is the one exception, for the build's own pages: their render key decides their
+  bytes (the writer renders a page again whenever its key changes), so the key alone is asked;
 - a missing, corrupt or unreadable cache file is ignored and rebuilt, never an error; it is
   written atomically (atomic.py), so a killed build cannot leave half a cache.
 """
